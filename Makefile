@@ -1,0 +1,50 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+# Each installs what is missing (virtualenv, Python packages, system packages, catalogs).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DATA   ?= var
+export TRUSTWIDGETS_DATA ?= $(DATA)
+
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install catalogs extract system-packages bench soak lint clean
+
+run: install
+	@if [ ! -f "$(TRUSTWIDGETS_DATA)/store.sqlite3" ]; then $(BIN)/trustwidgets demo; fi
+	$(BIN)/trustwidgets serve --host $(HOST) --port $(PORT)
+
+test: install system-packages
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed catalogs
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+catalogs: $(MO_FILES)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile -d locales -D messages -l $* >/dev/null
+
+# Re-extract the template strings into messages.pot and merge them into every catalog.
+extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
+		-o locales/messages.pot widget_templates widget_server
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --omit-header
+
+# Debian's Chromium for the browser tests (Playwright drives it via executable_path).
+system-packages:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
+
+clean:
+	rm -rf $(VENV) $(MO_FILES) .pytest_cache .hypothesis

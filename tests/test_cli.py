@@ -1,0 +1,62 @@
+import json
+import subprocess
+import sys
+
+from tests.conftest import SHOP, review, write_json
+
+
+def cli(data, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "widget_server.cli", "--data", str(data), *args],
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_import_exit_codes_and_messages(tmp_path):
+    data = tmp_path / "data"
+    good = write_json(tmp_path / "good.json", {"shops": [SHOP], "reviews": [review(id="a")]})
+    mixed = write_json(tmp_path / "mixed.json", {"reviews": [review(id="b"), review(id="c", rating=9, email="secret@example.nl")]})
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"reviews": [')
+
+    ok = cli(data, "import", str(good))
+    assert ok.returncode == 0, ok.stderr
+    some = cli(data, "import", str(mixed))
+    assert some.returncode == 1
+    assert "review 'c': rating must be a whole number from 1 to 5 (got 9)" in some.stderr
+    bad = cli(data, "import", str(broken))
+    assert bad.returncode == 2
+    assert "not valid JSON" in bad.stderr and "nothing was stored" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    for result in (ok, some, bad):
+        assert "@example.nl" not in result.stdout + result.stderr
+
+
+def test_demo_then_summary_prints_a_plausible_summary(tmp_path):
+    data = tmp_path / "data"
+    demo = cli(data, "demo", "--as-of", "2026-11-23")
+    assert demo.returncode == 0, demo.stderr
+    result = cli(data, "summary", "wtw-winkel", "--as-of", "2026-11-23")
+    summary = json.loads(result.stdout)
+    assert summary["shop"] == "wtw-winkel" and summary["source"] == "Trustpilot"
+    assert 3.5 <= summary["score"] <= 5 and summary["review_count"] > 100
+    assert summary["imported_count"] > 0
+    assert sum(summary["distribution"].values()) == summary["review_count"]
+    shops = cli(data, "shops")
+    assert "wtw-winkel" in shops.stdout and "greenvent" in shops.stdout
+    for result in (demo, result, shops):
+        assert "@" not in result.stdout + result.stderr
+
+
+def test_unknown_shop_and_bad_date_are_plain_errors(tmp_path):
+    missing = cli(tmp_path, "summary", "nope")
+    assert missing.returncode == 1 and "no shop 'nope'" in missing.stderr
+    bad = cli(tmp_path, "summary", "x", "--as-of", "tomorrow")
+    assert bad.returncode == 2 and "not a date written as YYYY-MM-DD" in bad.stderr
+    assert "Traceback" not in missing.stderr + bad.stderr
+
+
+def test_every_command_explains_itself(tmp_path):
+    for command in ("import", "demo", "summary", "shops", "serve", "build"):
+        result = cli(tmp_path, command, "--help")
+        assert result.returncode == 0 and "usage: trustwidgets" in result.stdout

@@ -1,0 +1,51 @@
+from datetime import UTC, date, datetime
+
+import pytest
+
+from widget_server.dates import add_months, format_timestamp, parse_date, parse_timestamp
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 3, 31), 6, date(2026, 9, 30)),  # RULES.md's example: clamped to the month's end
+        (date(2026, 11, 23), -12, date(2025, 11, 23)),
+        (date(2024, 2, 29), -12, date(2023, 2, 28)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2026, 8, 31), 6, date(2027, 2, 28)),
+        (date(2026, 1, 15), 0, date(2026, 1, 15)),
+        (date(2026, 12, 1), 1, date(2027, 1, 1)),
+    ],
+)
+def test_add_months(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-10-01T12:00:00Z", datetime(2026, 10, 1, 12, tzinfo=UTC)),
+        ("2026-10-01T12:00:00", datetime(2026, 10, 1, 12, tzinfo=UTC)),  # no zone: UTC
+        ("2026-10-01T01:30:00+02:00", datetime(2026, 9, 30, 23, 30, tzinfo=UTC)),  # offset → UTC
+        ("2026-10-01", datetime(2026, 10, 1, tzinfo=UTC)),
+    ],
+)
+def test_parse_timestamp(text, expected):
+    assert parse_timestamp(text) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2026-13-01T00:00:00Z", "", 20261001, None])
+def test_parse_timestamp_rejects(text):
+    with pytest.raises(ValueError):
+        parse_timestamp(text)
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-1-1", "01-10-2026", 5])
+def test_parse_date_rejects(text):
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+def test_format_timestamp_is_utc_whole_seconds():
+    moment = parse_timestamp("2026-10-01T14:00:00.123456+02:00")
+    assert format_timestamp(moment) == "2026-10-01T12:00:00Z"

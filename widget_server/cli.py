@@ -1,0 +1,197 @@
+"""The `trustwidgets` command: import, demo, summary, shops, serve and build."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from .dates import today_utc
+from .i18n import available_locales
+from .importer import Rejection, Unusable, import_document, import_files
+from .store import Store, StoreError
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+
+
+def _as_of(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date written as YYYY-MM-DD: {value!r}") from None
+
+
+def _default_as_of() -> date:
+    configured = os.environ.get("TRUSTWIDGETS_AS_OF")
+    return _as_of(configured) if configured else today_utc()
+
+
+def _show_rejection(rejection: Rejection) -> None:
+    print(f"rejected {rejection}", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace, store: Store) -> int:
+    try:
+        report = import_files(
+            store,
+            [Path(p) for p in args.files],
+            available_locales=available_locales(),
+            shop_file=Path(args.shop_file) if args.shop_file else None,
+            on_reject=_show_rejection,
+        )
+    except Unusable as error:
+        print(f"trustwidgets import: {error}; nothing was stored", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(
+        f"imported: {report.reviews_changed} reviews new or updated, "
+        f"{report.reviews_unchanged} unchanged, {report.shops_changed} shops new or updated, "
+        f"{report.rejected} rejected"
+    )
+    return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, store: Store) -> int:
+    from .demo import demo_document
+
+    report = import_document(
+        store,
+        demo_document(args.as_of),
+        available_locales=available_locales(),
+        name="demo",
+        on_reject=_show_rejection,
+    )
+    shops, reviews = store.counts()
+    print(f"demo data loaded: {report.reviews_changed} reviews new or updated; store holds {shops} shops, {reviews} reviews")
+    return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace, store: Store) -> int:
+    from .summary import shop_summary
+
+    shop = store.shop(args.shop)
+    if shop is None:
+        print(f"trustwidgets summary: no shop {args.shop!r} in the store", file=sys.stderr)
+        return EXIT_REJECTED
+    print(json.dumps(shop_summary(store, shop, args.as_of), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_shops(args: argparse.Namespace, store: Store) -> int:
+    rows = store.shops()
+    if args.json:
+        print(json.dumps([shop.to_record() for shop, _ in rows], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        print("no shops yet: `trustwidgets import FILE` or `trustwidgets demo` adds some")
+    for shop, version in rows:
+        print(f"{shop.id}\t{shop.name}\t{','.join(shop.locales)}\t{shop.source}\tversion {version}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, store: Store) -> int:
+    from .serve import serve
+
+    return serve(args)
+
+
+def cmd_build(args: argparse.Namespace, store: Store) -> int:
+    from static_build.cli import build_command
+
+    return build_command(args, store)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="trustwidgets",
+        description="Turn verified customer reviews into trust badges, star snippets, review "
+        "carousels and footer widgets, served live or built as static files.",
+    )
+    top.add_argument(
+        "--data",
+        default=os.environ.get("TRUSTWIDGETS_DATA", "var"),
+        help="folder holding the review store and the cache (env TRUSTWIDGETS_DATA, default ./var)",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = commands.add_parser(
+        "import",
+        help="import reviews and shops from .json, .jsonl or .csv files",
+        description="Check every row against the review rules and store the good ones, all files "
+        "in one transaction. Importing the same file again changes nothing; an updated review "
+        "replaces the stored one. Exit 0: every row stored; 1: some rows rejected (each is "
+        "printed with its line, id and reason); 2: an input cannot be used, nothing stored.",
+    )
+    imp.add_argument("files", nargs="+", metavar="FILE", help="native .json, .jsonl or .csv file")
+    imp.add_argument("--shop-file", help="a native .json file with the shop records for .jsonl/.csv reviews")
+    imp.set_defaults(run=cmd_import)
+
+    demo = commands.add_parser(
+        "demo",
+        help="load a generated demo data set (wtw-winkel and greenvent)",
+        description="Load two demo shops with a few hundred generated reviews over 18 months.",
+    )
+    demo.add_argument("--as-of", type=_as_of, default=None, help="the demo's last day (default today, UTC)")
+    demo.set_defaults(run=cmd_demo)
+
+    summary = commands.add_parser(
+        "summary",
+        help="print a shop's score summary as JSON",
+        description="Print the score, grade, counts and distribution a widget shows for a shop.",
+    )
+    summary.add_argument("shop", help="the shop id, such as wtw-winkel")
+    summary.add_argument("--as-of", type=_as_of, default=None, help="the day the 12-month window ends (default today, UTC)")
+    summary.set_defaults(run=cmd_summary)
+
+    shops = commands.add_parser("shops", help="list the shops in the store", description="List the stored shops.")
+    shops.add_argument("--json", action="store_true", help="print the shop records as JSON")
+    shops.set_defaults(run=cmd_shops)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve widgets, JSON, the embed loader and the staff preview over HTTP",
+        description="Run the live widget service under uvicorn.",
+    )
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to listen on (env HOST)")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port (env PORT)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.add_argument("--as-of", type=_as_of, default=None, help="pin the date (env TRUSTWIDGETS_AS_OF; default today, UTC)")
+    serve.set_defaults(run=cmd_serve)
+
+    build = commands.add_parser(
+        "build",
+        help="write every shop's widgets and JSON as static files for a CDN",
+        description="Write the same URL tree as the service into DIR, atomically and incrementally.",
+    )
+    build.add_argument("--out", required=True, help="output folder")
+    build.add_argument("--as-of", type=_as_of, default=None, help="the build's date (default today, UTC)")
+    build.add_argument("--shop", action="append", default=None, help="build only this shop (repeatable)")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
+    build.add_argument("--base-url", default="", help="public URL the tree is served from (for the loader)")
+    build.set_defaults(run=cmd_build)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if getattr(args, "as_of", "unset") is None:
+        args.as_of = _default_as_of()
+    try:
+        store = Store.open(args.data)
+    except (StoreError, OSError) as error:
+        print(f"trustwidgets: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        return int(args.run(args, store))
+    except StoreError as error:
+        print(f"trustwidgets: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

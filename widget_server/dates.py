@@ -1,0 +1,52 @@
+"""Calendar arithmetic and ISO 8601 parsing used by the review rules."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later (or earlier), clamped to the month's end."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def parse_date(value: object) -> date:
+    """A calendar date from `YYYY-MM-DD`; raises ValueError with a plain reason."""
+    if not isinstance(value, str):
+        raise ValueError("must be a date written as YYYY-MM-DD")
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"is not a date written as YYYY-MM-DD: {value[:40]!r}") from None
+
+
+def parse_timestamp(value: object) -> datetime:
+    """An aware UTC datetime from ISO 8601; a time without zone is UTC, a date alone is midnight."""
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date-time such as 2026-10-01T12:00:00Z")
+    try:
+        if len(value) == 10:
+            parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
+        else:
+            parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"is not an ISO 8601 date-time: {value[:40]!r}") from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """The canonical stored and published form: `2026-10-01T12:00:00Z` (UTC, whole seconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def today_utc() -> date:
+    """Today's date in UTC: the default `as_of`."""
+    return datetime.now(UTC).date()

@@ -1,0 +1,299 @@
+"""Import of reviews and shop records from native JSON, JSON Lines and CSV, streamed."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .records import REVIEW_FIELDS, Invalid, Shop, parse_review, parse_shop
+from .store import Store
+
+MAX_LINE = 1 << 20  # a review is at most a few tens of KB; a longer line is rejected unread
+CSV_REQUIRED = ("id", "shop", "rating", "author", "created_at", "verification")
+CSV_COLUMNS = frozenset(REVIEW_FIELDS - {"reply"}) | {"reply_text", "reply_created_at"}
+SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+FOREIGN_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class Unusable(Exception):
+    """An input cannot be used at all; nothing of the batch is stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One row that was not stored, and why; never carries the row's email."""
+
+    file: str
+    line: int | None
+    id: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        who = "" if self.id is None else f" review {self.id!r}:"
+        return f"{where}:{who} {self.reason}"
+
+
+@dataclass(slots=True)
+class Report:
+    shops_changed: int = 0
+    shops_unchanged: int = 0
+    reviews_changed: int = 0
+    reviews_unchanged: int = 0
+    rejected: int = 0
+    shops_touched: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    line: int | None
+    obj: Any
+    error: str | None = None
+    kind: str = "review"
+
+
+def check_input(path: Path) -> str:
+    """The input kind of a file, or Unusable before anything is read into the store."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise Unusable(f"{path}: not a .json, .jsonl or .csv file")
+    if not path.is_file():
+        raise Unusable(f"{path}: no such file")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as error:
+        raise Unusable(f"{path}: cannot be read ({error.strerror})") from None
+    if any(head.startswith(bom) for bom in FOREIGN_BOMS):
+        raise Unusable(f"{path}: the file is UTF-16 or UTF-32; save it as UTF-8")
+    return kind
+
+
+def _rows_json(path: Path) -> Iterator[Row]:
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise Unusable(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise Unusable(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    if not isinstance(data, dict) or not set(data) <= {"shops", "reviews"}:
+        raise Unusable(f'{path}: expected an object with "shops" and "reviews" lists')
+    for key in ("shops", "reviews"):
+        if not isinstance(data.get(key, []), list):
+            raise Unusable(f'{path}: "{key}" must be a list')
+    for shop in data.get("shops", []):
+        yield Row(None, shop, kind="shop")
+    for review in data.get("reviews", []):
+        yield Row(None, review)
+
+
+def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each line; bytes is None for a line over MAX_LINE."""
+    number = 0
+    while True:
+        chunk = handle.readline(MAX_LINE + 1)
+        if not chunk:
+            return
+        number += 1
+        if len(chunk) > MAX_LINE and not chunk.endswith(b"\n"):
+            while chunk and not chunk.endswith(b"\n"):  # skip the rest of the line unread
+                chunk = handle.readline(MAX_LINE)
+            yield number, None
+        else:
+            yield number, chunk
+
+
+def _rows_jsonl(path: Path) -> Iterator[Row]:
+    parsed_any = False
+    bad_lines = 0
+    with path.open("rb") as handle:
+        for number, raw in _lines(handle):
+            if raw is None:
+                yield Row(number, None, f"line is longer than {MAX_LINE:,} bytes")
+                continue
+            if number == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                bad_lines += 1
+                yield Row(number, None, "not UTF-8 text")
+                continue
+            except json.JSONDecodeError as error:
+                bad_lines += 1
+                yield Row(number, None, f"not valid JSON ({error.msg}, column {error.colno})")
+                continue
+            parsed_any = True
+            yield Row(number, obj)
+    if bad_lines and not parsed_any:
+        raise Unusable(f"{path}: no line is a JSON object; is this a JSON Lines file?")
+
+
+def _csv_review(record: dict[str, str]) -> dict[str, Any]:
+    obj: dict[str, Any] = {k: v for k, v in record.items() if v not in ("", None)}
+    rating = obj.get("rating")
+    if isinstance(rating, str) and rating.strip().isdigit():
+        obj["rating"] = int(rating)
+    reply_text = obj.pop("reply_text", None)
+    reply_at = obj.pop("reply_created_at", None)
+    if reply_text is not None or reply_at is not None:
+        obj["reply"] = {"text": reply_text, "created_at": reply_at}
+    return obj
+
+
+def _rows_csv(path: Path) -> Iterator[Row]:
+    csv.field_size_limit(MAX_LINE)
+    try:
+        handle = path.open("r", encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise Unusable(f"{path}: cannot be read ({error.strerror})") from None
+    with handle:
+        reader = csv.DictReader(handle, strict=True)
+        try:
+            header = reader.fieldnames or []
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise Unusable(f"{path}: not a UTF-8 CSV file ({error})") from None
+        missing = [c for c in CSV_REQUIRED if c not in header]
+        if missing:
+            raise Unusable(f"{path}: missing column(s) {', '.join(missing)} in the header line")
+        unknown = [c for c in header if c not in CSV_COLUMNS]
+        if unknown:
+            raise Unusable(f"{path}: unknown column(s) {', '.join(map(str, unknown))}")
+        while True:
+            line = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise Unusable(f"{path}: not UTF-8 text near line {line}") from None
+            except csv.Error as error:
+                yield Row(line, None, f"not valid CSV ({error})")
+                continue
+            if None in record or any(v is None for v in record.values()):
+                yield Row(line, None, f"expected {len(header)} columns")
+                continue
+            yield Row(line, _csv_review(record))
+
+
+READERS: dict[str, Callable[[Path], Iterator[Row]]] = {
+    "json": _rows_json,
+    "jsonl": _rows_jsonl,
+    "csv": _rows_csv,
+}
+
+
+def read_shop_file(path: Path) -> list[Row]:
+    """Shop records from a native JSON file (its reviews, if any, are ignored)."""
+    check_input(path)
+    return [row for row in _rows_json(path) if row.kind == "shop"]
+
+
+def import_files(
+    store: Store,
+    paths: list[Path],
+    *,
+    available_locales: tuple[str, ...],
+    shop_file: Path | None = None,
+    on_reject: Callable[[Rejection], None] = lambda r: None,
+) -> Report:
+    """Import every file in one transaction: all accepted rows land together, or nothing does."""
+    kinds = [(path, check_input(path)) for path in paths]
+    sources: list[tuple[str, Iterable[Row]]] = []
+    if shop_file is not None:
+        sources.append((str(shop_file), read_shop_file(shop_file)))
+    sources.extend((str(path), READERS[kind](path)) for path, kind in kinds)
+    return import_batch(store, sources, available_locales=available_locales, on_reject=on_reject)
+
+
+def import_document(
+    store: Store,
+    document: dict[str, Any],
+    *,
+    available_locales: tuple[str, ...],
+    name: str = "<document>",
+    on_reject: Callable[[Rejection], None] = lambda r: None,
+) -> Report:
+    """Import a native-format document held in memory (the demo data set)."""
+    rows = [Row(None, s, kind="shop") for s in document.get("shops", [])]
+    rows += [Row(None, r) for r in document.get("reviews", [])]
+    return import_batch(store, [(name, rows)], available_locales=available_locales, on_reject=on_reject)
+
+
+def import_batch(
+    store: Store,
+    sources: list[tuple[str, Iterable[Row]]],
+    *,
+    available_locales: tuple[str, ...],
+    on_reject: Callable[[Rejection], None] = lambda r: None,
+) -> Report:
+    """Store the rows of every source in one transaction; an Unusable source rolls all back."""
+    report = Report()
+    xor_changes: dict[str, str] = {}
+    with store.transaction() as db:
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_seen (shop TEXT, id TEXT, place TEXT, PRIMARY KEY (shop, id))")
+        db.execute("DELETE FROM batch_seen")
+        known = {shop.id for shop, _ in store.shops()}
+
+        def reject(name: str, row: Row, reason: str, rid: str | None = None) -> None:
+            report.rejected += 1
+            on_reject(Rejection(name, row.line, rid, reason))
+
+        def take(name: str, row: Row) -> None:
+            if row.error is not None:
+                reject(name, row, row.error)
+                return
+            obj = row.obj
+            rid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
+            shown_id = None if rid is None else rid[:80]
+            if row.kind == "shop":
+                try:
+                    shop: Shop = parse_shop(obj, available_locales)
+                except Invalid as error:
+                    report.rejected += 1
+                    on_reject(Rejection(name, row.line, None, f"shop {shown_id!r}: {error}"))
+                    return
+                changed = store.upsert_shop(shop)
+                known.add(shop.id)
+                report.shops_changed += changed
+                report.shops_unchanged += not changed
+                if changed:
+                    report.shops_touched.add(shop.id)
+                return
+            try:
+                review = parse_review(obj)
+            except Invalid as error:
+                reject(name, row, str(error), shown_id)
+                return
+            if review.shop not in known:
+                reject(name, row, f"unknown shop {review.shop!r}: import its shop record first", shown_id)
+                return
+            place = name if row.line is None else f"{name}:{row.line}"
+            first = db.execute(
+                "INSERT INTO batch_seen VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING place",
+                (review.shop, review.id, place),
+            ).fetchone()
+            if first is None:
+                earlier = db.execute(
+                    "SELECT place FROM batch_seen WHERE shop = ? AND id = ?", (review.shop, review.id)
+                ).fetchone()[0]
+                reject(name, row, f"duplicate id in this import (first at {earlier})", shown_id)
+                return
+            changed = store.upsert_review(review, xor_changes)
+            report.reviews_changed += changed
+            report.reviews_unchanged += not changed
+            if changed:
+                report.shops_touched.add(review.shop)
+
+        for name, rows in sources:
+            for row in rows:
+                take(name, row)
+        store.apply_xor_changes(xor_changes)
+    return report

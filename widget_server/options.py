@@ -1,0 +1,112 @@
+"""Widget options (theme, accent, star and language filters, count): parsing and defaults (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .records import Shop
+
+OPTION_NAMES = ("theme", "accent", "stars", "lang", "count")
+THEMES = ("light", "dark", "auto")
+_HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+MAX_COUNT = 50
+
+
+class OptionError(ValueError):
+    """An option value is not allowed; the message names the option and what it accepts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Options as asked for; None means "the shop's default"."""
+
+    theme: str | None = None
+    accent: str | None = None
+    stars: tuple[int, ...] | None = None
+    lang: tuple[str, ...] | None = None
+    count: int | None = None
+
+    def resolve(self, shop: Shop) -> Resolved:
+        return Resolved(
+            theme=self.theme or shop.theme,
+            accent=self.accent or shop.accent,
+            stars=shop.star_filter if self.stars is None else self.stars,
+            lang=shop.language_filter if self.lang is None else self.lang,
+            count=self.count or shop.carousel_count,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Options with every default filled in: what a render depends on."""
+
+    theme: str
+    accent: str
+    stars: tuple[int, ...]
+    lang: tuple[str, ...]
+    count: int
+
+    def key(self) -> str:
+        """A canonical text of the options, for cache keys and digests."""
+        stars = ",".join(map(str, self.stars))
+        return f"theme={self.theme};accent={self.accent};stars={stars};lang={','.join(self.lang)};count={self.count}"
+
+
+def parse_accent(value: str) -> str:
+    match = _HEX.fullmatch(value.strip())
+    if not match:
+        raise OptionError("accent must be a hex colour such as #f5a400")
+    digits = match.group(1).lower()
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return "#" + digits
+
+
+def parse_stars(value: str) -> tuple[int, ...]:
+    if not value.strip():
+        return ()
+    try:
+        stars = {int(part) for part in value.split(",")}
+    except ValueError:
+        raise OptionError("stars must list ratings from 1 to 5, such as 4,5") from None
+    if not stars <= {1, 2, 3, 4, 5}:
+        raise OptionError("stars must list ratings from 1 to 5, such as 4,5")
+    return tuple(sorted(stars))
+
+
+def parse_lang(value: str) -> tuple[str, ...]:
+    if not value.strip():
+        return ()
+    tags = [part.strip() for part in value.split(",")]
+    if not all(_TAG.fullmatch(tag) for tag in tags):
+        raise OptionError("lang must list language tags, such as nl,en")
+    return tuple(sorted({tag.lower() for tag in tags}))
+
+
+def parse_count(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_COUNT:
+        raise OptionError(f"count must be a whole number from 1 to {MAX_COUNT}")
+    return int(value)
+
+
+def parse_options(query: Mapping[str, str]) -> Options:
+    """Options from query parameters (or a variant); unknown names are ignored."""
+    theme = query.get("theme")
+    if theme is not None and theme not in THEMES:
+        raise OptionError("theme must be light, dark or auto")
+    accent = query.get("accent")
+    stars = query.get("stars")
+    lang = query.get("lang")
+    count = query.get("count")
+    return Options(
+        theme=theme,
+        accent=None if accent is None else parse_accent(accent),
+        stars=None if stars is None else parse_stars(stars),
+        lang=None if lang is None else parse_lang(lang),
+        count=None if count is None else parse_count(count),
+    )

@@ -1,0 +1,343 @@
+"""Reviews and shop records: parsing and validation of one imported object (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from .dates import add_months, parse_date, parse_timestamp
+
+SHOP_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+HOSTNAME = re.compile(r"(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}|localhost")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LINE_BREAK = re.compile(r"[\r\n\t]")
+
+VERIFICATIONS = ("verified", "imported")
+STATUSES = ("published", "flagged", "removed")
+THEMES = ("light", "dark", "auto")
+EXPERIENCE_MONTHS = 6
+MAX_TEXT = 5000
+MAX_TITLE = 300
+MAX_AUTHOR = 100
+MAX_ID = 200
+DEFAULT_ACCENT = "#f5a400"
+DEFAULT_CAROUSEL_COUNT = 10
+
+REVIEW_FIELDS = frozenset(
+    "id shop rating title text author email language experienced_at created_at "
+    "verification status reply".split()
+)
+REPLY_FIELDS = frozenset({"text", "created_at"})
+SHOP_FIELDS = frozenset(
+    "id name locales default_locale source policy_url allowed_domains theme accent "
+    "star_filter language_filter carousel_count jsonld variants".split()
+)
+VARIANT_FIELDS = frozenset({"name", "theme", "accent", "stars", "lang", "count"})
+
+
+class Invalid(ValueError):
+    """An imported object breaks a rule; the message is the reason, safe to show."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    id: str
+    shop: str
+    rating: int
+    title: str
+    text: str
+    author: str
+    email: str | None = field(repr=False)
+    language: str
+    experienced_at: date
+    created_at: datetime
+    verification: str
+    status: str
+    reply: Reply | None
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A widget variant a shop wants prebuilt; its fields are render options."""
+
+    name: str
+    options: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Shop:
+    id: str
+    name: str
+    locales: tuple[str, ...]
+    default_locale: str
+    source: str
+    policy_url: str
+    allowed_domains: tuple[str, ...] = ()
+    theme: str = "auto"
+    accent: str = DEFAULT_ACCENT
+    star_filter: tuple[int, ...] = ()
+    language_filter: tuple[str, ...] = ()
+    carousel_count: int = DEFAULT_CAROUSEL_COUNT
+    jsonld: bool = False
+    variants: tuple[Variant, ...] = ()
+
+    def to_record(self) -> dict[str, Any]:
+        """The shop as an import-format object (what is stored and listed)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "locales": list(self.locales),
+            "default_locale": self.default_locale,
+            "source": self.source,
+            "policy_url": self.policy_url,
+            "allowed_domains": list(self.allowed_domains),
+            "theme": self.theme,
+            "accent": self.accent,
+            "star_filter": list(self.star_filter),
+            "language_filter": list(self.language_filter),
+            "carousel_count": self.carousel_count,
+            "jsonld": self.jsonld,
+            "variants": [{"name": v.name, **v.options} for v in self.variants],
+        }
+
+
+def _object(raw: object, what: str) -> Mapping[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise Invalid(f"{what} must be a JSON object")
+    return raw
+
+
+def _unknown(raw: Mapping[str, Any], known: frozenset[str], what: str) -> None:
+    extra = sorted(str(k) for k in raw if k not in known)
+    if extra:
+        raise Invalid(f"unknown {what} field {extra[0]!r}")
+
+
+def _text(raw: Mapping[str, Any], name: str, *, limit: int, required: bool, lines: bool) -> str:
+    value = raw.get(name)
+    if value is None or value == "":
+        if required:
+            raise Invalid(f"{name} is required")
+        return ""
+    if not isinstance(value, str):
+        raise Invalid(f"{name} must be text")
+    if CONTROL.search(value):
+        raise Invalid(f"{name} contains control characters")
+    if not lines and LINE_BREAK.search(value):
+        raise Invalid(f"{name} must be a single line")
+    if len(value) > limit:
+        raise Invalid(f"{name} is longer than {limit:,} characters ({len(value):,})")
+    if required and not value.strip():
+        raise Invalid(f"{name} is required")
+    return value
+
+
+def _enum(raw: Mapping[str, Any], name: str, allowed: tuple[str, ...], default: str | None) -> str:
+    value = raw.get(name)
+    if value is None and default is not None:
+        return default
+    if value not in allowed:
+        shown = "missing" if value is None else repr(value)[:40]
+        raise Invalid(f"{name} must be one of {', '.join(allowed)} (got {shown})")
+    return str(value)
+
+
+def _rating(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        shown = "missing" if value is None else repr(value)[:20]
+        raise Invalid(f"rating must be a whole number from 1 to 5 (got {shown})")
+    return value
+
+
+def _field(parse: Any, raw: Mapping[str, Any], name: str) -> Any:
+    try:
+        return parse(raw[name])
+    except ValueError as error:
+        raise Invalid(f"{name} {error}") from None
+
+
+def parse_shop_id(value: object) -> str:
+    if not isinstance(value, str) or not SHOP_ID.fullmatch(value):
+        raise Invalid("shop must be a shop id: lower-case letters, digits and inner hyphens")
+    return value
+
+
+def parse_language(value: object, name: str = "language") -> str:
+    if not isinstance(value, str) or not LANGUAGE_TAG.fullmatch(value):
+        raise Invalid(f"{name} must be a language tag such as nl or en-GB")
+    primary, _, rest = value.partition("-")
+    return primary.lower() + ("-" + rest if rest else "")
+
+
+def is_eligible(experienced_at: date, given_on: date) -> bool:
+    """Given on or after the experience, and at most six calendar months after it."""
+    return experienced_at <= given_on <= add_months(experienced_at, EXPERIENCE_MONTHS)
+
+
+def parse_review(raw: object) -> Review:
+    """A Review from an import object, or Invalid with the first broken rule."""
+    obj = _object(raw, "a review")
+    _unknown(obj, REVIEW_FIELDS, "review")
+    review_id = obj.get("id")
+    if not isinstance(review_id, str) or not review_id.strip():
+        raise Invalid("id is required and must be text")
+    if len(review_id) > MAX_ID or CONTROL.search(review_id) or LINE_BREAK.search(review_id):
+        raise Invalid(f"id must be one line of at most {MAX_ID} characters")
+    shop = parse_shop_id(obj.get("shop"))
+    rating = _rating(obj.get("rating"))
+    verification = _enum(obj, "verification", VERIFICATIONS, None)
+    status = _enum(obj, "status", STATUSES, "published")
+    email = obj.get("email")
+    if email in (None, ""):
+        if verification == "verified":
+            raise Invalid("email is required for a verified review (it is the purchase reference)")
+        email = None
+    elif not isinstance(email, str) or len(email) > 254 or not EMAIL.fullmatch(email):
+        raise Invalid("email is not an email address")
+    if "created_at" not in obj:
+        raise Invalid("created_at is required")
+    created_at = _field(parse_timestamp, obj, "created_at")
+    if obj.get("experienced_at") in (None, ""):
+        experienced_at = created_at.date()
+    else:
+        experienced_at = _field(parse_date, obj, "experienced_at")
+    if not is_eligible(experienced_at, created_at.date()):
+        if created_at.date() < experienced_at:
+            raise Invalid("created_at is before experienced_at: a review is given after the experience")
+        raise Invalid(
+            f"given more than {EXPERIENCE_MONTHS} months after the experience "
+            f"(experienced {experienced_at.isoformat()}, given {created_at.date().isoformat()})"
+        )
+    return Review(
+        id=review_id,
+        shop=shop,
+        rating=rating,
+        title=_text(obj, "title", limit=MAX_TITLE, required=False, lines=False),
+        text=_text(obj, "text", limit=MAX_TEXT, required=False, lines=True),
+        author=_text(obj, "author", limit=MAX_AUTHOR, required=True, lines=False),
+        email=email,
+        language=parse_language(obj.get("language")),
+        experienced_at=experienced_at,
+        created_at=created_at,
+        verification=verification,
+        status=status,
+        reply=parse_reply(obj.get("reply"), created_at),
+    )
+
+
+def parse_reply(raw: object, review_created_at: datetime) -> Reply | None:
+    if raw is None:
+        return None
+    obj = _object(raw, "reply")
+    _unknown(obj, REPLY_FIELDS, "reply")
+    text = _text(obj, "text", limit=MAX_TEXT, required=True, lines=True)
+    if "created_at" not in obj:
+        raise Invalid("reply created_at is required")
+    try:
+        created_at = parse_timestamp(obj["created_at"])
+    except ValueError as error:
+        raise Invalid(f"reply created_at {error}") from None
+    if created_at < review_created_at:
+        raise Invalid("reply created_at is before the review was given")
+    return Reply(text=text, created_at=created_at)
+
+
+def _string_list(raw: Mapping[str, Any], name: str) -> list[object]:
+    value = raw.get(name, [])
+    if not isinstance(value, list):
+        raise Invalid(f"{name} must be a list")
+    return value
+
+
+def _policy_url(value: object) -> str:
+    if not isinstance(value, str) or len(value) > 2000:
+        raise Invalid("policy_url must be an http(s) URL")
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.netloc or CONTROL.search(value) or " " in value:
+        raise Invalid("policy_url must be an http(s) URL")
+    return value
+
+
+def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
+    """A Shop from an import object, or Invalid with the first broken rule."""
+    from .options import parse_options  # options validate variants with the same rules
+
+    obj = _object(raw, "a shop")
+    _unknown(obj, SHOP_FIELDS, "shop")
+    shop_id = parse_shop_id(obj.get("id"))
+    locales = _string_list(obj, "locales")
+    if not locales or any(loc not in available_locales for loc in locales):
+        raise Invalid(f"locales must be a non-empty list from: {', '.join(available_locales)}")
+    default_locale = obj.get("default_locale", locales[0])
+    if default_locale not in locales:
+        raise Invalid("default_locale must be one of the shop's locales")
+    domains = _string_list(obj, "allowed_domains")
+    for domain in domains:
+        if not isinstance(domain, str) or not HOSTNAME.fullmatch(domain):
+            raise Invalid(f"allowed_domains has an entry that is not a host name: {str(domain)[:60]!r}")
+    accent = obj.get("accent", DEFAULT_ACCENT)
+    if not isinstance(accent, str) or not HEX_COLOUR.fullmatch(accent):
+        raise Invalid("accent must be a hex colour such as #f5a400")
+    stars = _string_list(obj, "star_filter")
+    if any(isinstance(s, bool) or s not in (1, 2, 3, 4, 5) for s in stars):
+        raise Invalid("star_filter must list ratings from 1 to 5")
+    languages = tuple(
+        parse_language(tag, "language_filter") for tag in _string_list(obj, "language_filter")
+    )
+    count = obj.get("carousel_count", DEFAULT_CAROUSEL_COUNT)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 50:
+        raise Invalid("carousel_count must be a whole number from 1 to 50")
+    jsonld = obj.get("jsonld", False)
+    if not isinstance(jsonld, bool):
+        raise Invalid("jsonld must be true or false")
+    variants = []
+    for entry in _string_list(obj, "variants"):
+        variant = _object(entry, "a variant")
+        _unknown(variant, VARIANT_FIELDS, "variant")
+        name = variant.get("name")
+        if not isinstance(name, str) or not SHOP_ID.fullmatch(name):
+            raise Invalid("variant name must be lower-case letters, digits and inner hyphens")
+        options = {k: _option_text(v) for k, v in variant.items() if k != "name"}
+        try:
+            parse_options(options)
+        except ValueError as error:
+            raise Invalid(f"variant {name!r}: {error}") from None
+        variants.append(Variant(name=name, options=options))
+    if len({v.name for v in variants}) != len(variants):
+        raise Invalid("variant names must be unique")
+    return Shop(
+        id=shop_id,
+        name=_text(obj, "name", limit=200, required=True, lines=False),
+        locales=tuple(str(loc) for loc in locales),
+        default_locale=str(default_locale),
+        source=_text(obj, "source", limit=100, required=True, lines=False),
+        policy_url=_policy_url(obj.get("policy_url")),
+        allowed_domains=tuple(str(d) for d in domains),
+        theme=_enum(obj, "theme", THEMES, "auto"),
+        accent=accent.lower(),
+        star_filter=tuple(sorted({int(s) for s in stars})),  # type: ignore[call-overload]
+        language_filter=languages,
+        carousel_count=count,
+        jsonld=jsonld,
+        variants=tuple(variants),
+    )
+
+
+def _option_text(value: object) -> str:
+    """Variant options are written like query parameters: lists become comma lists."""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,75 @@
+"""The Trusted Shops scoring rules: window, counted reviews, score, grade (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .dates import add_months
+
+WINDOW_MONTHS = 12
+
+# (lowest rounded score, key), best first: RULES.md's grade table.
+GRADES: tuple[tuple[Decimal, str], ...] = (
+    (Decimal("4.50"), "excellent"),
+    (Decimal("3.50"), "good"),
+    (Decimal("2.50"), "fair"),
+    (Decimal("1.50"), "poor"),
+    (Decimal("1.00"), "very_poor"),
+)
+
+# Sources whose guidelines forbid marking their reviews up for search engines.
+NO_INDEXING_SOURCES = frozenset({"trustpilot"})
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    start: date
+    end: date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+def score_window(as_of: date) -> Window:
+    """The 12 calendar months before `as_of`, both ends inclusive."""
+    return Window(add_months(as_of, -WINDOW_MONTHS), as_of)
+
+
+def is_counted(verification: str, status: str, given_on: date, window: Window) -> bool:
+    """Verified, not removed, and given inside the window."""
+    return verification == "verified" and status in ("published", "flagged") and given_on in window
+
+
+def is_shown(status: str, given_on: date, as_of: date) -> bool:
+    """Published and flagged reviews are shown once given; removed ones never are."""
+    return status in ("published", "flagged") and given_on <= as_of
+
+
+def mean_score(distribution: Mapping[int, int]) -> Decimal | None:
+    """The mean rating to two decimals, half away from zero, in exact integer arithmetic."""
+    count = sum(distribution.values())
+    if count == 0:
+        return None
+    total = sum(rating * n for rating, n in distribution.items())
+    hundredths, remainder = divmod(total * 100, count)
+    if 2 * remainder >= count:
+        hundredths += 1
+    return Decimal(hundredths).scaleb(-2)
+
+
+def grade(score: Decimal | None) -> str | None:
+    """The grade key for a rounded score; None when there is no score."""
+    if score is None:
+        return None
+    for lowest, key in GRADES:
+        if score >= lowest:
+            return key
+    raise ValueError(f"score {score} is below the lowest grade")
+
+
+def allows_indexing(source: str) -> bool:
+    """Whether the review source lets a shop mark its rating up as JSON-LD."""
+    return source.strip().lower() not in NO_INDEXING_SOURCES

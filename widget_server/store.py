@@ -1,0 +1,356 @@
+"""The SQLite review store: schema, migrations, idempotent upserts and the reads widgets need."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .dates import format_timestamp, parse_timestamp
+from .records import Reply, Review, Shop, Variant
+from .rules import Window
+
+# Each migration moves the schema one version up; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE shops (
+        id TEXT PRIMARY KEY,
+        record TEXT NOT NULL,
+        reviews_xor TEXT NOT NULL,
+        version TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE reviews (
+        shop TEXT NOT NULL REFERENCES shops(id),
+        id TEXT NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        language TEXT NOT NULL,
+        experienced_on TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_on TEXT NOT NULL,
+        verification TEXT NOT NULL CHECK (verification IN ('verified', 'imported')),
+        status TEXT NOT NULL CHECK (status IN ('published', 'flagged', 'removed')),
+        reply_text TEXT,
+        reply_created_at TEXT,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (shop, id)
+    ) WITHOUT ROWID;
+    -- The summary reads only this index (covering): one range scan per shop and window.
+    CREATE INDEX reviews_window ON reviews (shop, created_on, verification, status, rating);
+    -- The shown reviews, newest first.
+    CREATE INDEX reviews_newest ON reviews (shop, created_at DESC, id);
+    -- Emails are the audit reference of a purchase: kept apart so no widget query can read them.
+    CREATE TABLE review_audit (
+        shop TEXT NOT NULL,
+        id TEXT NOT NULL,
+        email TEXT,
+        PRIMARY KEY (shop, id)
+    ) WITHOUT ROWID;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+EMPTY_XOR = "0" * 32
+SHOWN = "status IN ('published', 'flagged')"
+
+
+class StoreError(Exception):
+    """The store cannot be used (newer schema, unreadable file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReview:
+    """A review as widgets see it: everything but the email."""
+
+    id: str
+    rating: int
+    title: str
+    text: str
+    author: str
+    language: str
+    experienced_on: date
+    created_at: str
+    created_on: date
+    verification: str
+    status: str
+    reply: Reply | None
+
+
+def review_digest(review: Review) -> str:
+    """A content hash of what widgets show of a review (not the email)."""
+    reply = None if review.reply is None else [review.reply.text, format_timestamp(review.reply.created_at)]
+    row = [
+        review.id, review.rating, review.title, review.text, review.author, review.language,
+        review.experienced_at.isoformat(), format_timestamp(review.created_at),
+        review.verification, review.status, reply,
+    ]
+    return hashlib.blake2b(json.dumps(row).encode(), digest_size=16).hexdigest()
+
+
+def _xor(a: str, b: str) -> str:
+    return format(int(a, 16) ^ int(b, 16), "032x")
+
+
+def shop_version(record: str, reviews_xor: str) -> str:
+    """The data version of a shop: changes exactly when its record or any review changes."""
+    return hashlib.blake2b(f"{record}\n{reviews_xor}".encode(), digest_size=8).hexdigest()
+
+
+def shop_from_record(record: str) -> Shop:
+    data = json.loads(record)
+    variants = tuple(
+        Variant(name=v.pop("name"), options=v) for v in data.pop("variants", [])
+    )
+    return Shop(
+        **{
+            **data,
+            "locales": tuple(data["locales"]),
+            "allowed_domains": tuple(data["allowed_domains"]),
+            "star_filter": tuple(data["star_filter"]),
+            "language_filter": tuple(data["language_filter"]),
+            "variants": variants,
+        }
+    )
+
+
+class Store:
+    """One SQLite file in WAL mode; a connection per thread; one transaction per import batch."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+
+    @classmethod
+    def open(cls, data_dir: Path | str) -> Store:
+        directory = Path(data_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        store = cls(directory / "store.sqlite3")
+        try:
+            store.migrate()
+        except sqlite3.DatabaseError as error:
+            store.close()
+            raise StoreError(f"the store at {store.path} cannot be used: {error}") from None
+        return store
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store at {self.path} has schema version {version}; "
+                f"this trustwidgets knows up to {SCHEMA_VERSION}: upgrade trustwidgets"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                # executescript would commit on its own; run the statements one by one instead.
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: a cheap "did anything change?"."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # -- writes (inside a transaction) ------------------------------------------------
+
+    def upsert_shop(self, shop: Shop) -> bool:
+        """Insert or update a shop record; True when anything changed."""
+        record = json.dumps(shop.to_record(), sort_keys=True, ensure_ascii=False)
+        row = self.db.execute("SELECT record, reviews_xor FROM shops WHERE id = ?", (shop.id,)).fetchone()
+        if row is None:
+            self.db.execute(
+                "INSERT INTO shops (id, record, reviews_xor, version) VALUES (?, ?, ?, ?)",
+                (shop.id, record, EMPTY_XOR, shop_version(record, EMPTY_XOR)),
+            )
+            return True
+        if row[0] == record:
+            return False
+        self.db.execute(
+            "UPDATE shops SET record = ?, version = ? WHERE id = ?",
+            (record, shop_version(record, row[1]), shop.id),
+        )
+        return True
+
+    def upsert_review(self, review: Review, xor_changes: dict[str, str]) -> bool:
+        """Insert or update a review; records the digest change of its shop in `xor_changes`."""
+        digest = review_digest(review)
+        self.db.execute(
+            "INSERT INTO review_audit (shop, id, email) VALUES (?, ?, ?) "
+            "ON CONFLICT (shop, id) DO UPDATE SET email = excluded.email",
+            (review.shop, review.id, review.email),
+        )
+        row = self.db.execute(
+            "SELECT digest FROM reviews WHERE shop = ? AND id = ?", (review.shop, review.id)
+        ).fetchone()
+        if row is not None and row[0] == digest:
+            return False
+        reply = review.reply
+        self.db.execute(
+            "INSERT OR REPLACE INTO reviews (shop, id, rating, title, text, author, language, "
+            "experienced_on, created_at, created_on, verification, status, reply_text, "
+            "reply_created_at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                review.shop, review.id, review.rating, review.title, review.text, review.author,
+                review.language, review.experienced_at.isoformat(),
+                format_timestamp(review.created_at), review.created_at.date().isoformat(),
+                review.verification, review.status,
+                None if reply is None else reply.text,
+                None if reply is None else format_timestamp(reply.created_at),
+                digest,
+            ),
+        )
+        change = digest if row is None else _xor(row[0], digest)
+        xor_changes[review.shop] = _xor(xor_changes.get(review.shop, EMPTY_XOR), change)
+        return True
+
+    def apply_xor_changes(self, xor_changes: dict[str, str]) -> None:
+        """Fold the batch's review digest changes into each shop's data version."""
+        for shop_id, change in sorted(xor_changes.items()):
+            record, old = self.db.execute(
+                "SELECT record, reviews_xor FROM shops WHERE id = ?", (shop_id,)
+            ).fetchone()
+            new = _xor(old, change)
+            self.db.execute(
+                "UPDATE shops SET reviews_xor = ?, version = ? WHERE id = ?",
+                (new, shop_version(record, new), shop_id),
+            )
+
+    # -- reads -----------------------------------------------------------------------
+
+    def shop(self, shop_id: str) -> Shop | None:
+        row = self.db.execute("SELECT record FROM shops WHERE id = ?", (shop_id,)).fetchone()
+        return None if row is None else shop_from_record(row[0])
+
+    def shops(self) -> list[tuple[Shop, str]]:
+        """Every shop with its data version, by id."""
+        rows = self.db.execute("SELECT record, version FROM shops ORDER BY id").fetchall()
+        return [(shop_from_record(record), version) for record, version in rows]
+
+    def shop_versions(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT id, version FROM shops").fetchall())
+
+    def window_counts(self, shop_id: str, window: Window) -> dict[tuple[str, int], int]:
+        """Shown reviews given inside the window, counted by (verification, rating)."""
+        rows = self.db.execute(
+            f"SELECT verification, rating, count(*) FROM reviews WHERE shop = ? "
+            f"AND created_on BETWEEN ? AND ? AND {SHOWN} GROUP BY verification, rating",
+            (shop_id, window.start.isoformat(), window.end.isoformat()),
+        ).fetchall()
+        return {(verification, rating): n for verification, rating, n in rows}
+
+    def shown_reviews(
+        self,
+        shop_id: str,
+        as_of: date,
+        *,
+        stars: tuple[int, ...] = (),
+        languages: tuple[str, ...] = (),
+        verification: str | None = None,
+        since: date | None = None,
+        limit: int = -1,
+        offset: int = 0,
+    ) -> list[StoredReview]:
+        """Published and flagged reviews given by `as_of`, newest first."""
+        sql, params = self._shown_filter(shop_id, as_of, stars, languages, verification, since)
+        rows = self.db.execute(
+            f"SELECT id, rating, title, text, author, language, experienced_on, created_at, "
+            f"created_on, verification, status, reply_text, reply_created_at FROM reviews {sql} "
+            f"ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [_stored(row) for row in rows]
+
+    def count_shown(
+        self,
+        shop_id: str,
+        as_of: date,
+        *,
+        stars: tuple[int, ...] = (),
+        languages: tuple[str, ...] = (),
+    ) -> int:
+        sql, params = self._shown_filter(shop_id, as_of, stars, languages, None, None)
+        return int(self.db.execute(f"SELECT count(*) FROM reviews {sql}", params).fetchone()[0])
+
+    @staticmethod
+    def _shown_filter(
+        shop_id: str,
+        as_of: date,
+        stars: tuple[int, ...],
+        languages: tuple[str, ...],
+        verification: str | None,
+        since: date | None,
+    ) -> tuple[str, list[Any]]:
+        where = [f"shop = ?", SHOWN, "created_on <= ?"]
+        params: list[Any] = [shop_id, as_of.isoformat()]
+        if stars:
+            where.append(f"rating IN ({','.join('?' * len(stars))})")
+            params.extend(stars)
+        if languages:
+            where.append(
+                "(" + " OR ".join("lower(language) = ? OR lower(language) LIKE ?" for _ in languages) + ")"
+            )
+            for tag in languages:
+                params.extend([tag, tag + "-%"])
+        if verification:
+            where.append("verification = ?")
+            params.append(verification)
+        if since:
+            where.append("created_on >= ?")
+            params.append(since.isoformat())
+        return "WHERE " + " AND ".join(where), params
+
+    def counts(self) -> tuple[int, int]:
+        """(shops, reviews) in the store."""
+        shops = self.db.execute("SELECT count(*) FROM shops").fetchone()[0]
+        reviews = self.db.execute("SELECT count(*) FROM reviews").fetchone()[0]
+        return int(shops), int(reviews)
+
+
+def _stored(row: tuple[Any, ...]) -> StoredReview:
+    (rid, rating, title, text, author, language, experienced_on, created_at, created_on,
+     verification, status, reply_text, reply_created_at) = row
+    reply = None
+    if reply_text is not None:
+        reply = Reply(text=reply_text, created_at=parse_timestamp(reply_created_at))
+    return StoredReview(
+        id=rid, rating=rating, title=title, text=text, author=author, language=language,
+        experienced_on=date.fromisoformat(experienced_on), created_at=created_at,
+        created_on=date.fromisoformat(created_on), verification=verification, status=status,
+        reply=reply,
+    )
