@@ -33,7 +33,7 @@ SHOPS: list[dict[str, Any]] = [
 ]
 
 FIRST = "Jan Sanne Pieter Fleur Kees Anouk Bram Lotte Daan Noor Henk Ilse Ruud Marloes Wim Femke Joost Eva Tom Karin".split()
-LAST = "V. B. de J. K. van D. M. S. de G. H. P. W. T. van L.".split(" ")
+LAST = ["V.", "B.", "de J.", "K.", "van D.", "M.", "S.", "de G.", "H.", "P.", "W.", "T.", "van L."]
 FIRST_EN = "Oliver Amelia Harry Isla George Ava Noah Mia Jack Grace Leo Emily Arthur Lily Oscar Sophie".split()
 LAST_EN = "S. J. W. B. T. R. H. C. M. E.".split()
 

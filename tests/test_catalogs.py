@@ -1,0 +1,72 @@
+"""Every template string is translated in every catalog; a new locale needs only a .po file."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from tests.widgets import AS_OF, DATA, fixture_store
+from widget_server.data import load_widget_data
+from widget_server.i18n import available_locales, locales_dir
+from widget_server.options import Options
+from widget_server.render import render_widget
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = locales_dir()
+
+
+def extracted(tmp_path):
+    out = tmp_path / "extracted.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "--no-location",
+         "--sort-output", "--omit-header", "-o", str(out), "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    with out.open() as handle:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+
+
+def test_pot_is_up_to_date(tmp_path):
+    with (LOCALES / "messages.pot").open() as handle:
+        committed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    assert committed == extracted(tmp_path), "run `make extract` and translate the new strings"
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+def test_catalog_translates_every_string_and_has_no_fuzzy_or_empty_entry(tmp_path, locale):
+    with (LOCALES / locale / "LC_MESSAGES" / "messages.po").open() as handle:
+        catalog = read_po(handle)
+    messages = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
+    missing = extracted(tmp_path) - set(messages)
+    assert not missing, f"{locale}: not in the catalog: {sorted(missing)}"
+    for key, message in messages.items():
+        assert not message.fuzzy, f"{locale}: fuzzy entry {key!r}"
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{locale}: empty entry {key!r}"
+
+
+def test_a_new_locale_takes_only_a_po_file(tmp_path, monkeypatch):
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES, locales)
+    target = locales / "de" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    shutil.copy(DATA / "de.po", target / "messages.po")
+    with (target / "messages.po").open("rb") as source, (target / "messages.mo").open("wb") as compiled:
+        write_mo(compiled, read_po(source))
+    monkeypatch.setenv("TRUSTWIDGETS_LOCALES", str(locales))
+    assert available_locales() == ("de", "en", "nl")
+
+    document = json.loads((DATA / "widgets.json").read_text())
+    document["shops"][0]["locales"] = ["nl", "en", "de"]
+    store = fixture_store(tmp_path / "store", document)
+    shop = store.shop("wtw-winkel")
+    resolved = Options().resolve(shop)
+    data = load_widget_data(store, shop, "carousel", resolved, AS_OF)
+    html = render_widget(data, "carousel", "de", resolved, AS_OF).decode()
+    for phrase in ('lang="de"', "sehr gut", "4,50", "2 Bewertungen", "über Trustpilot", "vor 3 Tagen", "verifiziert"):
+        assert phrase in html, phrase

@@ -1,0 +1,105 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from widget_server.formatting import (
+    excerpt_needed,
+    format_count,
+    format_score,
+    json_for_script,
+    language_names,
+    long_date,
+    relative_date,
+    star_fill,
+    star_list,
+)
+
+AS_OF = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("score", "locale", "text"),
+    [(4.5, "nl", "4,50"), (4.5, "en", "4.50"), (Decimal("4.49"), "nl", "4,49"), (5, "en", "5.00"), (1.01, "de", "1,01")],
+)
+def test_format_score(score, locale, text):
+    assert format_score(score, locale) == text
+
+
+@pytest.mark.parametrize(
+    ("count", "locale", "text"),
+    [(1234, "nl", "1.234"), (1234, "en", "1,234"), (7, "nl", "7"), (1234567, "en", "1,234,567")],
+)
+def test_format_count(count, locale, text):
+    assert format_count(count, locale) == text
+
+
+@pytest.mark.parametrize(
+    ("rating", "width"),
+    [(5, "108.00"), (4.3, "94.00"), (4.5, "98.00"), (1, "22.00"), (0, "0.00"), (Decimal("3.99"), "85.80"), (7, "108.00")],
+)
+def test_star_fill_covers_exactly_the_rating(rating, width):
+    # star i (0-based) spans [22*i, 22*i + 20]: 4.3 fills four stars and 0.3 of the fifth
+    assert str(star_fill(rating)) == width
+
+
+@pytest.mark.parametrize(
+    ("day", "locale", "text"),
+    [
+        (date(2026, 11, 20), "nl", "3 dagen geleden"),
+        (date(2026, 11, 20), "en", "3 days ago"),
+        (date(2026, 11, 22), "nl", "1 dag geleden"),
+        (date(2026, 10, 1), "en", "2 months ago"),
+        (date(2026, 11, 23), "nl", None),  # today: the template says "vandaag"
+        (date(2026, 11, 24), "en", None),
+    ],
+)
+def test_relative_date(day, locale, text):
+    assert relative_date(day, AS_OF, locale) == text
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((date(2026, 10, 1), "nl"), "1 oktober 2026"),
+        ((date(2026, 10, 1), "en"), "October 1, 2026"),
+    ],
+)
+def test_long_date(args, text):
+    assert long_date(*args) == text
+
+
+@pytest.mark.parametrize(
+    ("stars", "locale", "text"),
+    [((4, 5), "nl", "4 en 5"), ((4, 5), "en", "4 and 5"), ((5,), "nl", "5"), ((3, 4, 5), "nl", "3, 4 en 5")],
+)
+def test_star_list(stars, locale, text):
+    assert star_list(stars, locale) == text
+
+
+@pytest.mark.parametrize(
+    ("tags", "locale", "text"),
+    [(("nl",), "en", "Dutch"), (("nl", "en"), "nl", "Nederlands en Engels"), (("en-GB",), "en", "English")],
+)
+def test_language_names(tags, locale, text):
+    assert language_names(tags, locale) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "needed"),
+    [("kort", False), ("x" * 90, False), ("x" * 91, True), ("a\nb\nc\nd", True)],
+)
+def test_excerpt_needed(text, needed):
+    assert excerpt_needed(text) is needed
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ({"a": "</script><script>x()</script>"}, '{"a":"\\u003c/script\\u003e\\u003cscript\\u003ex()\\u003c/script\\u003e"}'),
+        ({"b": "<!-- & \u2028"}, '{"b":"\\u003c!-- \\u0026 \\u2028"}'),
+        ({"n": 4.5, "a": 1}, '{"a":1,"n":4.5}'),
+    ],
+)
+def test_json_for_script_cannot_close_the_script(value, text):
+    assert json_for_script(value) == text

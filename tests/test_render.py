@@ -1,0 +1,187 @@
+import gzip
+import json
+import os
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.widgets import AS_OF, DATA, fixture_store, render
+from widget_server.options import Options
+from widget_server.render import WIDGETS
+
+GOLDEN = os.path.join(os.path.dirname(__file__), "golden")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    opened = fixture_store(tmp_path_factory.mktemp("widgets"))
+    yield opened
+    opened.close()
+
+
+class Text(HTMLParser):
+    """The visible text of a document (not style or script), whitespace folded."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self.skip = [], 0
+        self.tags, self.attrs = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+        self.skip += tag in ("style", "script", "title")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("style", "script", "title")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+    @property
+    def text(self):
+        return re.sub(r"\s+", " ", "".join(self.parts)).strip()
+
+
+def parse(html):
+    parser = Text()
+    parser.feed(html)
+    return parser
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+@pytest.mark.parametrize("widget", WIDGETS)
+def test_golden(store, widget, locale):
+    html = render(store, "wtw-winkel", widget, locale)
+    path = os.path.join(GOLDEN, f"{widget}-{locale}.html")
+    if os.environ.get("UPDATE_GOLDEN"):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(html)
+    with open(path, encoding="utf-8") as handle:
+        assert html == handle.read(), f"{path} differs; look at the change, then UPDATE_GOLDEN=1"
+
+
+# The fixture counts r-1 (5) and r-2 (4, flagged): 4.50, "zeer goed", 2 reviews.
+@pytest.mark.parametrize(
+    ("widget", "locale", "expected"),
+    [
+        ("badge", "nl", ["zeer goed", "4,50", "2 beoordelingen", "afgelopen 12 maanden", "via Trustpilot", "Hoe reviews worden gecontroleerd"]),
+        ("badge", "en", ["Excellent", "4.50", "2 reviews", "last 12 months", "via Trustpilot", "How reviews are checked"]),
+        ("stars", "nl", ["4,50", "2 beoordelingen via Trustpilot"]),
+        ("carousel", "nl", ["geverifieerd", "geïmporteerde beoordeling", "Reactie van WTW Winkel", "Dank u wel!", "3 dagen geleden", "vandaag", "lees meer"]),
+        ("carousel", "en", ["verified", "imported review", "Reply from WTW Winkel", "3 days ago", "today", "read more"]),
+        ("footer", "nl", ["zeer goed", "4,50", "Snel geleverd en goed advies", "Goede filters", "Overgenomen review"]),
+    ],
+)
+def test_widget_text(store, widget, locale, expected):
+    text = parse(render(store, "wtw-winkel", widget, locale)).text
+    for phrase in expected:
+        assert phrase in text, (phrase, text)
+
+
+def test_carousel_shows_shown_reviews_newest_first_and_nothing_else(store):
+    text = parse(render(store, "wtw-winkel", "carousel", "en")).text
+    order = [text.index(t) for t in ("Goede filters", "Snel geleverd", "Overgenomen review", "Old but shown")]
+    assert order == sorted(order)
+    assert "Verwijderd" not in text and "Not yet" not in text  # removed; given after as_of
+
+
+def test_footer_shows_three_reviews(store):
+    html = render(store, "wtw-winkel", "footer", "nl")
+    assert html.count('<article class="card') == 3
+
+
+def test_star_filter_is_said_in_visible_text(store):
+    nl = parse(render(store, "wtw-winkel", "carousel", "nl", Options(stars=(4, 5)))).text
+    assert "Alleen beoordelingen met 4 en 5 sterren" in nl
+    assert "Overgenomen review" not in nl  # a 2-star review
+    en = parse(render(store, "wtw-winkel", "footer", "en", Options(lang=("en",)))).text
+    assert "Showing only reviews in English" in en
+
+
+def test_stars_are_one_image_with_one_name(store):
+    html = render(store, "wtw-winkel", "badge", "nl")
+    images = re.findall(r'<svg class="stars"[^>]*role="img" aria-label="([^"]*)"', html)
+    assert images == ["4,50 van 5 sterren"]
+    assert re.search(r'<svg width="98\.00" height="20">', html)  # 4.50 fills 4.5 stars
+
+
+@pytest.mark.parametrize("widget", WIDGETS)
+@pytest.mark.parametrize("locale", ["nl", "en"])
+def test_no_reviews_is_a_calm_state(store, widget, locale):
+    text = parse(render(store, "empty-shop", widget, locale)).text
+    assert {"nl": "Nog geen beoordelingen", "en": "No reviews yet"}[locale] in text
+    for bad in ("None", "NaN", "null", "0,00", "0.00"):
+        assert bad not in text
+    assert "via Trusted Shops" in text
+
+
+@pytest.mark.parametrize("widget", WIDGETS)
+def test_every_widget_names_its_source_and_links_the_policy(store, widget):
+    parser = parse(render(store, "wtw-winkel", widget, "nl"))
+    assert ("href", "https://www.example.nl/reviews") in parser.attrs
+    assert "Trustpilot" in parser.text
+
+
+HOSTILE = {
+    "title": '</script><script>window.pwned=1</script>"><img src=x onerror=alert(1)>',
+    "text": "{{ 7*7 }} {% raw %} ${7*7} <b>bold</b> & \u202eevil\u202c 'quote' \"dq\"",
+    "author": '"><svg onload=alert(1)>',
+    "reply": {"text": "<a href=javascript:alert(1)>x</a>", "created_at": "2026-11-21T00:00:00Z"},
+}
+
+
+def hostile_document(shop_name='Shop <b>"&amp;'):
+    document = json.loads((DATA / "widgets.json").read_text())
+    document["shops"][0]["name"] = shop_name
+    document["reviews"][0].update(HOSTILE)
+    return document
+
+
+@pytest.mark.parametrize("widget", WIDGETS)
+@pytest.mark.parametrize("locale", ["nl", "en"])
+def test_hostile_text_is_escaped(tmp_path, widget, locale):
+    store = fixture_store(tmp_path / "hostile", hostile_document())
+    html = render(store, "wtw-winkel", widget, locale)
+    parser = parse(html)
+    assert parser.tags.count("script") == 1  # only the widget's own resize script
+    assert not [name for name, _ in parser.attrs if name.startswith("on")]
+    assert "<b>" not in html and "<img" not in html and "<svg onload" not in html
+    assert "49" not in parser.text  # template syntax is not evaluated
+    if widget in ("carousel", "footer"):
+        for value in (HOSTILE["title"], HOSTILE["author"], HOSTILE["reply"]["text"]):
+            assert value in parser.text
+        assert "{{ 7*7 }}" in parser.text and "\u202eevil\u202c" in parser.text
+    store.close()
+
+
+def test_jsonld_only_when_enabled_and_the_source_allows_it(tmp_path):
+    document = json.loads((DATA / "widgets.json").read_text())
+    document["shops"][0]["jsonld"] = True
+    trustpilot = fixture_store(tmp_path / "tp", document)
+    assert "ld+json" not in render(trustpilot, "wtw-winkel", "stars", "nl")
+    document["shops"][0]["source"] = "Trusted Shops"
+    document["shops"][0]["name"] = "</script><script>x()</script>"
+    allowed = fixture_store(tmp_path / "ts", document)
+    html = render(allowed, "wtw-winkel", "stars", "nl")
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
+    data = json.loads(block)
+    assert data["aggregateRating"] == {
+        "@type": "AggregateRating", "ratingValue": "4.50", "bestRating": 5, "worstRating": 1, "ratingCount": 2,
+    }
+    assert data["name"] == "</script><script>x()</script>"
+    assert "ld+json" not in render(allowed, "wtw-winkel", "badge", "nl")  # only the star snippet
+    assert "ld+json" not in render(fixture_store(tmp_path / "off"), "wtw-winkel", "stars", "nl")
+
+
+@pytest.mark.parametrize(("widget", "limit"), [("badge", 6 * 1024), ("carousel", 16 * 1024)])
+def test_weight(tmp_path, widget, limit):
+    from widget_server.demo import demo_document
+
+    store = fixture_store(tmp_path / "demo", demo_document(AS_OF))
+    html = render(store, "wtw-winkel", widget, "nl", Options(count=10))
+    if widget == "carousel":
+        assert html.count('<article class="card') == 10
+    assert len(gzip.compress(html.encode(), 9)) <= limit

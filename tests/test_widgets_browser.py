@@ -1,0 +1,148 @@
+"""Every widget, locale, theme and width in real Chromium: screenshots, element boxes, axe-core."""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.test_render import hostile_document
+from tests.widgets import AS_OF, fixture_store, render
+from widget_server.demo import demo_document
+from widget_server.options import Options
+from widget_server.render import WIDGETS
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+WIDTHS = {"phone": 360, "desktop": 1024}
+
+# Finds layout faults: content overflowing the document, its widget or its card; text clamped
+# with no "read more"; siblings drawn over each other. Returns a list of plain descriptions.
+LAYOUT_FAULTS = """() => {
+  const faults = [];
+  const name = (el) => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '');
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth + 1) faults.push(`document is ${doc.scrollWidth}px wide in a ${doc.clientWidth}px viewport`);
+  const main = document.querySelector('main');
+  if (main.scrollHeight > main.clientHeight + 1) faults.push(`main content is ${main.scrollHeight}px high in ${main.clientHeight}px`);
+  if (main.getBoundingClientRect().bottom > doc.clientHeight + 1 && doc.scrollHeight > window.innerHeight) faults.push('main overflows the document');
+  for (const card of document.querySelectorAll('.card')) {
+    if (card.scrollHeight > card.clientHeight + 1) faults.push(`card ${card.querySelector('.title')?.textContent} overflows (${card.scrollHeight} > ${card.clientHeight})`);
+    const clamped = [...card.querySelectorAll('.title,.text,.rt')].filter(e => e.scrollHeight > e.clientHeight + 1);
+    if (clamped.length && !card.querySelector('details.more')) faults.push(`clamped text without "read more": ${clamped.map(name)}`);
+  }
+  for (const el of document.querySelectorAll('main *')) {
+    if (el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue;
+    const style = getComputedStyle(el);
+    if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) faults.push(`${name(el)} is cut off: ${el.textContent.trim()}`);
+  }
+  const containers = document.querySelectorAll('main, .badge, .head, .side, .card, .top, .snippet, .score, .footer');
+  for (const box of containers) {
+    const kids = [...box.children].filter(k => getComputedStyle(k).display !== 'none' && !k.classList.contains('sr'));
+    for (let i = 0; i < kids.length; i++) for (let j = i + 1; j < kids.length; j++) {
+      const a = kids[i].getBoundingClientRect(), b = kids[j].getBoundingClientRect();
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 1 && h > 1) faults.push(`${name(kids[i])} overlaps ${name(kids[j])} in ${name(box)}`);
+    }
+  }
+  return faults;
+}"""
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """Rendered widget documents of the demo data (realistic lengths), written to files."""
+    folder = tmp_path_factory.mktemp("pages")
+    store = fixture_store(folder / "store", demo_document(AS_OF))
+    hostile = fixture_store(folder / "hostile", hostile_document())
+    files = {}
+    for widget in WIDGETS:
+        for locale in ("nl", "en"):
+            for theme in ("light", "dark"):
+                path = folder / f"{widget}-{locale}-{theme}.html"
+                path.write_text(render(store, "wtw-winkel", widget, locale, Options(theme=theme)))
+                files[widget, locale, theme] = path.as_uri()
+            path = folder / f"hostile-{widget}-{locale}.html"
+            path.write_text(render(hostile, "wtw-winkel", widget, locale))
+            files["hostile", widget, locale] = path.as_uri()
+    store.close()
+    hostile.close()
+    return files
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("locale", ["nl", "en"])
+@pytest.mark.parametrize("widget", WIDGETS)
+def test_layout_and_screenshot(browser, pages, widget, locale, theme, width):
+    page = browser.new_page(viewport={"width": WIDTHS[width], "height": 800}, color_scheme=theme)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(pages[widget, locale, theme])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{widget}-{locale}-{theme}-{width}.png"), full_page=True)
+    assert page.evaluate(LAYOUT_FAULTS) == []
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("widget", WIDGETS)
+def test_accessibility_has_no_serious_violation(browser, pages, widget, theme):
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    page.goto(pages[widget, "nl", theme])
+    results = Axe().run(page)
+    serious = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    context.close()
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+@pytest.mark.parametrize("widget", ["carousel", "footer"])
+def test_hostile_text_shows_as_text_and_never_runs(browser, pages, widget, locale):
+    from tests.test_render import HOSTILE
+
+    page = browser.new_page()
+    page.add_init_script("window.pwned = undefined; window.alert = () => { window.pwned = 'alert'; };")
+    page.goto(pages["hostile", widget, locale])
+    text = page.inner_text("main")
+    assert HOSTILE["title"] in text
+    assert HOSTILE["author"] in text
+    assert "{{ 7*7 }}" in text and "<b>bold</b>" in text
+    assert page.evaluate("window.pwned") is None
+    page.close()
+
+
+def test_read_more_works_without_script(browser, pages):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(pages["carousel", "nl", "light"])
+    index = page.evaluate(
+        "[...document.querySelectorAll('article.card')].findIndex("
+        "c => c.querySelector('.text').scrollHeight > c.querySelector('.text').clientHeight + 1)"
+    )
+    assert index >= 0, "the demo carousel should have a clamped text"
+    card = page.locator("article.card").nth(index)
+    text = card.locator(".text")
+    clamped = text.evaluate("e => e.clientHeight")
+    card.locator("summary").click()
+    assert text.evaluate("e => e.clientHeight") > clamped
+    assert text.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # nothing hidden any more
+    assert card.locator("summary").inner_text() == "lees minder"
+    context.close()
+
+
+def test_carousel_scrolls_with_the_keyboard(browser, pages):
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(pages["carousel", "en", "light"])
+    track = page.locator(".track")
+    track.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.track').scrollLeft > 0")
+    assert page.evaluate("getComputedStyle(document.querySelector('.track')).scrollBehavior") == "auto"
+    page.close()

@@ -1,0 +1,38 @@
+"""Shared helpers for widget tests: a store filled with the fixed widget data set."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from widget_server.data import load_widget_data
+from widget_server.i18n import available_locales
+from widget_server.importer import import_document
+from widget_server.options import Options
+from widget_server.render import render_widget
+from widget_server.store import Store
+
+DATA = Path(__file__).parent / "data"
+AS_OF = date(2026, 11, 23)
+
+
+def fixture_store(path: Path, document: dict | None = None) -> Store:
+    store = Store.open(path)
+    rejected: list = []
+    import_document(
+        store,
+        document or json.loads((DATA / "widgets.json").read_text()),
+        available_locales=available_locales(),
+        on_reject=rejected.append,
+    )
+    assert rejected == [], rejected
+    return store
+
+
+def render(store: Store, shop_id: str, widget: str, locale: str, options: Options = Options()) -> str:
+    shop = store.shop(shop_id)
+    assert shop is not None
+    resolved = options.resolve(shop)
+    data = load_widget_data(store, shop, widget, resolved, AS_OF)
+    return render_widget(data, widget, locale, resolved, AS_OF).decode()
