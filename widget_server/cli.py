@@ -177,7 +177,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if getattr(args, "as_of", "unset") is None:
+    if getattr(args, "as_of", "unset") is None and args.command != "serve":
         args.as_of = _default_as_of()
     try:
         store = Store.open(args.data)

@@ -43,8 +43,7 @@ REPLY_EXCERPT_CHARS = 45
 TITLE_EXCERPT_CHARS = 44  # two lines
 # Each widget document has a fixed height, so the embed loader can reserve it: no layout shift.
 HEIGHTS = {"badge": 132, "stars": 24, "carousel": 316, "footer": 290}
-FOOTER_NARROW_BELOW = 720  # the footer stacks below this width (the iframe's, i.e. the slot's)
-FOOTER_NARROW_HEIGHT = 440
+FOOTER_WIDE_FROM = 720  # narrower: the badge and the reviews share one swipeable row
 BODY_PADDING = {"stars": 0}
 
 
@@ -181,8 +180,8 @@ def render_widget(
         "theme": options.theme,
         "accent": options.accent,
         "height": HEIGHTS[widget] - 2 * BODY_PADDING.get(widget, 8),
-        "narrow_below": FOOTER_NARROW_BELOW,
-        "narrow_height": FOOTER_NARROW_HEIGHT - 16,
+        "wide_from": FOOTER_WIDE_FROM,
+        "footer_reviews": FOOTER_REVIEWS,
         "csp": DOCUMENT_CSP,
         "resize_script": RESIZE_SCRIPT,
         "shop_name": data.shop.name,

@@ -1,0 +1,120 @@
+"""The render cache: a small in-process LRU in front of diskcache, holding bytes only.
+
+diskcache pickles values and keys by default, and unpickling a file that someone else wrote
+runs their code (CVE-2025-69872). `BytesDisk` stores str keys and bytes values raw and
+refuses to read anything pickled. Any cache failure (corrupt, missing, locked, read-only)
+is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from diskcache import Disk, FanoutCache
+from diskcache.core import MODE_PICKLE, UNKNOWN
+
+log = logging.getLogger("trustwidgets.cache")
+
+
+class BytesDisk(Disk):  # type: ignore[misc]
+    """A diskcache Disk for str keys and bytes values that never unpickles."""
+
+    def put(self, key: Any) -> Any:
+        if not isinstance(key, str):
+            raise TypeError("cache keys are str")
+        return super().put(key)
+
+    def get(self, key: Any, raw: bool) -> Any:
+        if not raw:
+            raise ValueError("refusing a pickled cache key")
+        return super().get(key, raw)
+
+    def store(self, value: Any, read: bool, key: Any = UNKNOWN) -> Any:
+        if not isinstance(value, bytes):
+            raise TypeError("cache values are bytes")
+        return super().store(value, read, key=key)
+
+    def fetch(self, mode: int, filename: Any, value: Any, read: bool) -> Any:
+        if mode == MODE_PICKLE:
+            raise ValueError("refusing a pickled cache value")
+        return super().fetch(mode, filename, value, read)
+
+
+class RenderCache:
+    """get/set of rendered bytes by key; an LRU of `memory_items` before the disk."""
+
+    def __init__(self, directory: Path | str | None, *, shards: int = 1, memory_items: int = 1024) -> None:
+        self.directory = None if directory is None else Path(directory)
+        self.shards = shards
+        self.memory: OrderedDict[str, bytes] = OrderedDict()
+        self.memory_items = memory_items
+        self._disk: FanoutCache | None = None
+
+    def _open(self) -> FanoutCache | None:
+        if self.directory is None:
+            return None
+        if self._disk is None:
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            os.chmod(self.directory, 0o700)
+            self._disk = FanoutCache(
+                str(self.directory),
+                shards=self.shards,
+                timeout=0.05,
+                disk=BytesDisk,
+                eviction_policy="least-recently-stored",
+                size_limit=1 << 30,
+            )
+        return self._disk
+
+    def _drop_disk(self, error: Exception) -> None:
+        log.warning("render cache unavailable, treated as a miss: %s", error)
+        disk, self._disk = self._disk, None
+        if disk is not None:
+            try:
+                disk.close()
+            except Exception:  # noqa: BLE001 - a broken cache must not break a request
+                pass
+
+    def get(self, key: str) -> bytes | None:
+        hit = self.memory.get(key)
+        if hit is not None:
+            self.memory.move_to_end(key)
+            return hit
+        try:
+            disk = self._open()
+            value = None if disk is None else disk.get(key, default=None, retry=False)
+        except Exception as error:  # noqa: BLE001
+            self._drop_disk(error)
+            return None
+        if isinstance(value, bytes):
+            self.remember(key, value)
+            return value
+        return None
+
+    def set(self, key: str, value: bytes) -> None:
+        self.remember(key, value)
+        try:
+            disk = self._open()
+            if disk is not None:
+                disk.set(key, value, retry=False)
+        except Exception as error:  # noqa: BLE001
+            self._drop_disk(error)
+
+    def recall(self, key: str) -> bytes | None:
+        """From memory only: for derived bytes (compressed bodies) not worth a disk write."""
+        return self.memory.get(key)
+
+    def remember(self, key: str, value: bytes) -> None:
+        self.memory[key] = value
+        self.memory.move_to_end(key)
+        while len(self.memory) > self.memory_items:
+            self.memory.popitem(last=False)
+
+    def close(self) -> None:
+        if self._disk is not None:
+            self._disk.close()
+            self._disk = None

@@ -1,0 +1,133 @@
+"""The staff preview: try a widget's options, see it at phone and desktop width, copy the snippet."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import escape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from widget_templates import TEMPLATES_DIR
+
+from .app import NotFound, _service
+from .formatting import format_score
+from .headers import response_headers
+from .i18n import locales_dir, translations
+from .loader import loader
+from .options import OPTION_NAMES, OptionError, Resolved, parse_options
+from .records import Shop
+from .render import HEIGHTS, WIDGETS
+from .rules import score_window
+from .summary import shop_summary
+
+ASSETS = {"preview.js": "text/javascript; charset=utf-8", "preview.css": "text/css; charset=utf-8"}
+COUNTED_SHOWN = 500
+
+
+@cache
+def _env() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined)
+
+
+def widget_query(shop: Shop, query: dict[str, str]) -> dict[str, str]:
+    """The options that differ from the shop's defaults, as they go in a URL or data- attributes."""
+    defaults = {"theme": shop.theme, "accent": shop.accent, "stars": ",".join(map(str, shop.star_filter)),
+                "lang": ",".join(shop.language_filter), "count": str(shop.carousel_count)}
+    return {k: v for k, v in query.items() if k in OPTION_NAMES and v != defaults[k]}
+
+
+def fallback_label(shop: Shop, locale: str) -> str:
+    """The no-script link text, also the iframe's title: "Beoordelingen van WTW Winkel via Trustpilot"."""
+    gettext = translations(locale, locales_dir()).gettext
+    return f"{gettext('Reviews of %(name)s') % {'name': shop.name}} {gettext('via %(source)s') % {'source': shop.source}}"
+
+
+def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str]) -> str:
+    """One element and one async script; the element reserves the widget's height."""
+    attributes = {"data-shop": shop.id, "data-widget": widget, "data-locale": locale}
+    attributes.update({f"data-{k}": v for k, v in query.items()})
+    rendered = " ".join(f'{name}="{escape(value)}"' for name, value in attributes.items())
+    return (
+        f'<div class="trustwidget" {rendered} style="min-height:{HEIGHTS[widget]}px">'
+        f'<a href="{escape(shop.policy_url)}">{escape(fallback_label(shop, locale))}</a></div>\n'
+        f'<script async src="{escape(base_url)}/v1/embed.js"></script>'
+    )
+
+
+def iframe_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str]) -> str:
+    src = f"{base_url}/v1/{shop.id}/{locale}/{widget}.html" + (f"?{urlencode(query)}" if query else "")
+    return (
+        f'<iframe src="{escape(src)}" title="{escape(fallback_label(shop, locale))}" loading="lazy" '
+        f'style="border:0;display:block;width:100%;height:{HEIGHTS[widget]}px"></iframe>'
+    )
+
+
+def _choices(request: Request, shop: Shop) -> tuple[dict[str, str], str, str]:
+    params = request.query_params
+    widget = params.get("widget", "badge")
+    widget = widget if widget in WIDGETS else "badge"
+    locale = params.get("locale", shop.default_locale)
+    locale = locale if locale in shop.locales else shop.default_locale
+    query = {name: params.get(name, "") for name in OPTION_NAMES}
+    query["stars"] = ",".join(v for v in params.getlist("stars") if v) if "stars" in params else ""
+    return {k: v for k, v in query.items() if v}, widget, locale
+
+
+async def preview_index(request: Request) -> Response:
+    service = _service(request)
+    rows = [(shop, shop_summary(service.store, shop, service.as_of())) for shop, _ in service.shops().values()]
+    rows.sort(key=lambda row: row[0].id)
+    html = _env().get_template("preview_index.html").render(rows=rows, format_score=format_score)
+    return HTMLResponse(html, headers=response_headers("preview"))
+
+
+async def preview_shop(request: Request) -> Response:
+    service = _service(request)
+    shop, _ = service.shop(request.path_params["shop"])
+    query, widget, locale = _choices(request, shop)
+    error = None
+    try:
+        resolved: Resolved = parse_options(query).resolve(shop)
+    except OptionError as problem:
+        error, query, resolved = str(problem), {}, parse_options({}).resolve(shop)
+    as_of = service.as_of()
+    summary = shop_summary(service.store, shop, as_of)
+    window = score_window(as_of)
+    counted = service.store.shown_reviews(shop.id, as_of, verification="verified", since=window.start,
+                                          limit=COUNTED_SHOWN)
+    extra = widget_query(shop, query)
+    base_url = str(request.base_url).rstrip("/")
+    context: dict[str, Any] = {
+        "shop": shop,
+        "widgets": WIDGETS,
+        "widget": widget,
+        "locale": locale,
+        "options": resolved,
+        "query": query,
+        "error": error,
+        "summary": summary,
+        "score_text": None if summary["score"] is None else format_score(summary["score"], "en"),
+        "counted": counted,
+        "counted_limit": COUNTED_SHOWN,
+        "src": f"/v1/{shop.id}/{locale}/{widget}.html" + (f"?{urlencode(extra)}" if extra else ""),
+        "height": HEIGHTS[widget],
+        "snippet": embed_snippet(base_url, shop, widget, locale, extra),
+        "iframe_snippet": iframe_snippet(base_url, shop, widget, locale, extra),
+        "integrity": loader().integrity,
+        "hashed_loader": f"{base_url}/v1/{loader().hashed_name}",
+    }
+    html = _env().get_template("preview.html").render(context)
+    return HTMLResponse(html, status_code=400 if error else 200, headers=response_headers("preview"))
+
+
+async def preview_asset(request: Request) -> Response:
+    name = f"{request.path_params['name']}.{request.path_params['ext']}"
+    if name not in ASSETS:
+        raise NotFound()
+    body = (TEMPLATES_DIR / name).read_bytes()
+    return Response(body, media_type=ASSETS[name], headers=response_headers("preview"))
+

@@ -1,0 +1,43 @@
+/* The staff preview: refresh the result when an option changes; copy a snippet. */
+(function () {
+  "use strict";
+  var form = document.getElementById("options");
+  if (!form) return;
+
+  function bind() {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var text = document.getElementById(button.getAttribute("data-copy")).textContent;
+        var status = document.querySelector(".copied");
+        var done = function () { if (status) status.textContent = "Copied."; };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(text).then(done, function () { if (status) status.textContent = "Select the text and copy it."; });
+        } else {
+          var range = document.createRange();
+          range.selectNodeContents(document.getElementById(button.getAttribute("data-copy")));
+          var selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          if (document.execCommand("copy")) done();
+        }
+      });
+    });
+  }
+
+  function refresh() {
+    var url = form.getAttribute("action") + "?" + new URLSearchParams(new FormData(form)).toString();
+    fetch(url, { headers: { Accept: "text/html" } })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("result");
+        if (!fresh) return;
+        document.getElementById("result").replaceWith(fresh);
+        history.replaceState(null, "", url);
+        bind();
+      });
+  }
+
+  form.addEventListener("change", refresh);
+  form.addEventListener("submit", function (event) { event.preventDefault(); refresh(); });
+  bind();
+})();
