@@ -1,0 +1,72 @@
+import os
+import pickle
+import stat
+
+import pytest
+from diskcache import Cache
+
+from widget_server.cache import RenderCache
+
+
+PWNED = []
+
+
+def pwn():
+    PWNED.append(True)
+    return "pwned"
+
+
+class Canary:
+    """Unpickling this calls pwn(): proof that a pickle was loaded."""
+
+    def __reduce__(self):
+        return (pwn, ())
+
+
+def test_bytes_round_trip_and_directory_is_private(tmp_path):
+    cache = RenderCache(tmp_path / "cache")
+    cache.set("k", b"<p>hi</p>")
+    assert RenderCache(tmp_path / "cache").get("k") == b"<p>hi</p>"  # from disk, not memory
+    assert stat.S_IMODE(os.stat(tmp_path / "cache").st_mode) == 0o700
+
+
+def test_only_bytes_are_stored(tmp_path):
+    cache = RenderCache(tmp_path / "cache")
+    cache.set("k", {"not": "bytes"})  # refused by the disk: a miss afterwards, not an error
+    cache.memory.clear()
+    assert cache.get("k") is None
+
+
+def test_a_pickled_entry_written_by_someone_else_is_never_loaded(tmp_path):
+    RenderCache(tmp_path / "cache").set("warm", b"x")  # create the shard layout
+    for shard in sorted((tmp_path / "cache").iterdir()):
+        if shard.is_dir():
+            with Cache(str(shard)) as plain:  # the default Disk pickles
+                plain.set("evil", Canary())
+    assert RenderCache(tmp_path / "cache").get("evil") is None
+    assert PWNED == []
+    pickle.loads(pickle.dumps(Canary()))  # the payload is live: loading it does run pwn()
+    assert PWNED == [True]
+
+
+@pytest.mark.parametrize("damage", ["delete", "garbage", "read-only"])
+def test_a_damaged_cache_is_a_miss_never_an_error(tmp_path, damage):
+    directory = tmp_path / "cache"
+    cache = RenderCache(directory, memory_items=0)
+    cache.set("k", b"value")
+    if damage == "delete":
+        import shutil
+
+        shutil.rmtree(directory)
+    elif damage == "garbage":
+        for path in directory.rglob("*.db"):
+            path.write_bytes(b"\x00garbage" * 512)
+    else:
+        for path in [directory, *directory.rglob("*")]:
+            path.chmod(0o500 if path.is_dir() else 0o400)
+    fresh = RenderCache(directory, memory_items=0)
+    value = fresh.get("k")
+    assert value in (None, b"value")
+    fresh.set("k2", b"other")  # no exception either way
+    if damage != "read-only":
+        assert value is None

@@ -1,0 +1,224 @@
+"""Embedding in real Chromium: the snippet on a page of another origin, layout shift, safety."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.server import free_port, running_service
+from tests.test_render import HOSTILE
+from tests.widgets import AS_OF, DATA, fixture_store
+from widget_server.demo import demo_document
+from widget_server.preview import embed_snippet, iframe_snippet
+
+pytestmark = pytest.mark.browser
+WIDGETS = ("badge", "stars", "carousel", "footer")
+
+CLS_OBSERVER = """
+window.__cls = 0; window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) { window.__cls += entry.value; window.__shifts.push(entry.value); }
+  }
+}).observe({type: 'layout-shift', buffered: true});
+"""
+CANARY = "window.pwned = undefined; window.alert = () => { window.pwned = 'alert'; };"
+
+
+class Pages:
+    """A second origin: serves host pages that paste the snippet."""
+
+    def __init__(self):
+        self.pages = {}
+        pages = self.pages
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = pages.get(self.path.split("?")[0])
+                self.send_response(200 if body else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write((body or "not found").encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def add(self, path, snippet):
+        self.pages[path] = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Shop page</title>"
+            "<link rel='icon' href='data:,'></head><body style='font:16px sans-serif;margin:20px;max-width:900px'>"
+            "<h1>Zehnder ComfoAir Q350</h1><p>Prijs: € 2.499</p>"
+            f"{snippet}<p id='below'>Text below the widget that must not move.</p></body></html>"
+        )
+        return self.base + path
+
+
+def hostile_shop():
+    document = json.loads((DATA / "widgets.json").read_text())
+    shop = {**document["shops"][0], "id": "hostile", "name": 'Evil <script>window.pwned=1</script> "shop"'}
+    reviews = []
+    for n, payload in enumerate([HOSTILE["title"], HOSTILE["author"], "<img src=x onerror=alert(1)>",
+                                 "javascript:alert(1)", "</script><script>alert(1)</script>"]):
+        reviews.append({**document["reviews"][0], "id": f"h{n}", "shop": "hostile", "title": payload[:300],
+                        "text": payload, "author": payload[:100], "reply": {"text": payload, "created_at": "2026-11-21T00:00:00Z"}})
+    return {"shops": [shop], "reviews": reviews}
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    data = tmp_path_factory.mktemp("embed")
+    fixture_store(data, demo_document(AS_OF)).close()
+    fixture_store(data, hostile_shop()).close()
+    with running_service(data) as base:
+        yield base, data
+
+
+@pytest.fixture(scope="module")
+def host():
+    pages = Pages()
+    yield pages
+    pages.server.shutdown()
+    pages.server.server_close()
+
+
+def shop_record(data, shop_id):
+    from widget_server.store import Store
+
+    store = Store.open(data)
+    shop = store.shop(shop_id)
+    store.close()
+    return shop
+
+
+def open_page(browser, url, **context_options):
+    context = browser.new_context(viewport={"width": 1024, "height": 900}, **context_options)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(CLS_OBSERVER + CANARY)
+    page.goto(url)
+    return context, page, errors
+
+
+@pytest.mark.parametrize("widget", WIDGETS)
+def test_snippet_embeds_from_another_origin_without_layout_shift(browser, service, host, widget):
+    base, data = service
+    shop = shop_record(data, "wtw-winkel")
+    url = host.add(f"/{widget}.html", embed_snippet(base, shop, widget, "nl", {}))
+    context, page, errors = open_page(browser, url)
+    frame = page.frame_locator("iframe")
+    frame.locator("main").wait_for()
+    assert "Trustpilot" in frame.locator("main").inner_text()
+    assert page.locator("iframe").get_attribute("title") == "Beoordelingen van WTW Winkel via Trustpilot"
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__cls") == 0, page.evaluate("window.__shifts")
+    assert errors == []
+    assert context.cookies() == []
+    context.close()
+
+
+def test_iframe_only_snippet(browser, service, host):
+    base, data = service
+    url = host.add("/iframe.html", iframe_snippet(base, shop_record(data, "wtw-winkel"), "badge", "en", {}))
+    context, page, errors = open_page(browser, url)
+    page.frame_locator("iframe").get_by_text("How reviews are checked").wait_for()
+    assert page.evaluate("window.__cls") == 0 and errors == []
+    context.close()
+
+
+def test_without_javascript_a_plain_policy_link_remains(browser, service, host):
+    base, data = service
+    url = host.add("/nojs.html", embed_snippet(base, shop_record(data, "wtw-winkel"), "badge", "nl", {}))
+    context, page, _ = open_page(browser, url, java_script_enabled=False)
+    link = page.get_by_role("link", name="Beoordelingen van WTW Winkel via Trustpilot")
+    assert link.get_attribute("href") == "https://www.example.nl/reviews-en-klantbeoordelingen"
+    context.close()
+
+
+def test_elements_added_later_and_load_for_single_page_apps(browser, service, host):
+    base, data = service
+    url = host.add("/spa.html", embed_snippet(base, shop_record(data, "wtw-winkel"), "stars", "en", {}))
+    context, page, errors = open_page(browser, url)
+    page.frame_locator("iframe").locator("main").wait_for()
+    page.evaluate("""() => {
+      const late = document.createElement('div');
+      late.className = 'trustwidget'; late.dataset.shop = 'greenvent'; late.dataset.widget = 'badge'; late.dataset.locale = 'en';
+      document.body.append(late);
+      const manual = document.createElement('section');
+      manual.dataset.shop = 'wtw-winkel'; manual.dataset.widget = 'carousel'; manual.dataset.locale = 'nl'; manual.dataset.theme = 'dark';
+      document.body.append(manual);
+      window.trustwidgets.load(manual);
+    }""")
+    page.wait_for_function("document.querySelectorAll('iframe').length === 3")
+    page.frame_locator("iframe >> nth=1").get_by_text("via Trusted Shops").wait_for()
+    assert "theme=dark" in page.locator("iframe").nth(2).get_attribute("src")
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("widget", WIDGETS)
+def test_hostile_reviews_never_run(browser, service, host, widget):
+    base, data = service
+    url = host.add(f"/hostile-{widget}.html", embed_snippet(base, shop_record(data, "hostile"), widget, "en", {}))
+    context, page, errors = open_page(browser, url)
+    frame = page.frame_locator("iframe")
+    frame.locator("main").wait_for()
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.pwned") is None
+    inner = page.frames[1]
+    assert inner.evaluate("window.pwned") is None
+    if widget in ("carousel", "footer"):
+        assert "<img src=x onerror=alert(1)>" in frame.locator("main").inner_text()
+    assert errors == []
+    context.close()
+
+
+def test_preview_copies_a_snippet_that_works(browser, service, host):
+    base, _ = service
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(base + "/preview/wtw-winkel")
+    page.get_by_label("Widget", exact=True).select_option("carousel")
+    expect(page.locator("#snippet")).to_contain_text('data-widget="carousel"')
+    page.get_by_label("Theme").select_option("dark")
+    expect(page.locator("#snippet")).to_contain_text('data-theme="dark"')
+    page.frame_locator("iframe.desktop").locator("main.carousel").wait_for()
+    page.get_by_role("button", name="Copy snippet").click()
+    page.get_by_text("Copied.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#snippet").inner_text()
+    assert "theme=dark" in page.url
+    assert errors == []
+    context.close()
+
+    url = host.add("/copied.html", copied)
+    context, shop_page, shop_errors = open_page(browser, url)
+    shop_page.frame_locator("iframe").locator("main.carousel").wait_for()
+    assert "dark" in shop_page.frame_locator("iframe").locator("html").get_attribute("class")
+    assert shop_page.evaluate("window.__cls") == 0 and shop_errors == []
+    context.close()
+
+
+def test_preview_lists_shops_and_shows_the_counted_reviews(browser, service):
+    base, _ = service
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(base + "/preview/")
+    page.get_by_role("link", name="WTW Winkel").click()
+    page.get_by_role("heading", name="The score behind the widget").wait_for()
+    rows = page.locator("table.reviews tbody tr").count()
+    shown = int(page.locator("dt:has-text('Counted reviews') + dd").inner_text().split()[0])
+    assert rows == shown > 0
+    assert errors == []
+    page.close()
