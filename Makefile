@@ -41,10 +41,11 @@ extract: $(VENV)/.installed
 		-o locales/messages.pot widget_templates widget_server
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --omit-header
 
-# Debian's Chromium for the browser tests (Playwright drives it via executable_path).
+# Debian's Chromium for the browser tests (Playwright drives it via executable_path) and
+# nginx-light, which serves the static build in the tests.
 system-packages:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; }
+	@command -v chromium >/dev/null && command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core nginx-light; }
 
 clean:
 	rm -rf $(VENV) $(MO_FILES) .pytest_cache .hypothesis

@@ -28,7 +28,7 @@ from .responses import document_response
 from .store import Store
 
 REVIEWS_PAGE = re.compile(r"reviews(?:-([1-9][0-9]{0,5}))?\.json")
-WIDGET_FILE = re.compile(r"([a-z]+)\.html")
+WIDGET_FILE = re.compile(r"([a-z]+)(?:--([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?))?\.html")
 JSON_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
 JS_TYPE = "text/javascript; charset=utf-8"
@@ -146,8 +146,15 @@ async def localized(request: Request) -> Response:
     widget_match = WIDGET_FILE.fullmatch(name)
     if not page_match and not (widget_match and widget_match.group(1) in WIDGETS):
         raise NotFound("no such document")
+    variant = widget_match.group(2) if widget_match else None
     try:
-        options = parse_options(request.query_params).resolve(shop)
+        if variant is None:
+            options = parse_options(request.query_params).resolve(shop)
+        else:  # a variant's options are the shop's, as the static build writes them
+            found = [v for v in shop.variants if v.name == variant]
+            if not found:
+                raise NotFound(f"shop {shop.id!r} has no variant {variant!r}")
+            options = parse_options(found[0].options).resolve(shop)
     except OptionError as error:
         return error_response(request.url.path, 400, str(error))
     as_of = service.as_of()

@@ -7,6 +7,9 @@ import gzip
 import brotli
 
 MIN_SIZE = 256  # smaller bodies gain nothing from compression
+# Measured on a 11 KB carousel: quality 5 gives 3,086 bytes in 0.5 ms, quality 11 gives 2,842
+# bytes in 24 ms. 8% is not worth 50 times the time of a build that compresses thousands of files.
+BROTLI_QUALITY = 5
 
 
 def choose_encoding(accept_encoding: str) -> str | None:
@@ -32,7 +35,7 @@ def choose_encoding(accept_encoding: str) -> str | None:
 def compress(body: bytes, coding: str) -> bytes:
     """Deterministic output for the same input (no file name or time in the gzip header)."""
     if coding == "br":
-        return bytes(brotli.compress(body, quality=11))
+        return bytes(brotli.compress(body, quality=BROTLI_QUALITY))
     if coding == "gzip":
         return gzip.compress(body, compresslevel=9, mtime=0)
     raise ValueError(coding)

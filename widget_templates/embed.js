@@ -15,9 +15,10 @@
     var shop = el.getAttribute("data-shop") || "", widget = el.getAttribute("data-widget") || "badge";
     var locale = el.getAttribute("data-locale") || "nl", height = HEIGHTS[widget];
     if (!ID.test(shop) || !LOCALE.test(locale) || !HEIGHTS.hasOwnProperty(widget)) return;
-    var id = "tw" + (++count), query = [];
+    var id = "tw" + (++count), query = [], variant = el.getAttribute("data-variant") || "";
+    if (variant && !ID.test(variant)) return;
     el.setAttribute("data-tw-id", id);
-    OPTIONS.forEach(function (name) {
+    if (!variant) OPTIONS.forEach(function (name) {
       var value = el.getAttribute("data-" + name);
       if (value) query.push(name + "=" + encodeURIComponent(value));
     });
@@ -27,7 +28,7 @@
     frame.loading = "lazy";
     frame.referrerPolicy = "strict-origin-when-cross-origin";
     frame.style.cssText = "border:0;display:block;width:100%;height:" + height + "px";
-    frame.src = base + "/v1/" + shop + "/" + locale + "/" + widget + ".html" +
+    frame.src = base + "/v1/" + shop + "/" + locale + "/" + widget + (variant ? "--" + variant : "") + ".html" +
       (query.length ? "?" + query.join("&") : "") + "#" + id;
     frames[id] = frame;
     el.replaceChildren(frame);

@@ -1,0 +1,213 @@
+"""The build pipeline: plan (digest each shop) → render what changed → assemble → swap."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from widget_server.loader import loader
+from widget_server.records import Shop
+from widget_server.store import Store
+
+from .cdn import headers_file, nginx_conf
+from .layout import Layout
+from .shop_files import read_shop_manifest, render_shop, shop_digest
+from .writer import Writer
+
+
+class BuildError(Exception):
+    """The build cannot go on; the previous output stays as it was."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    shops_built: int
+    shops_skipped: int
+    files: int
+    bytes: int
+    seconds: float
+    swapped: bool
+
+
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build of this folder is running (lock {path})") from None
+        yield
+
+
+_worker_store: Store | None = None
+
+
+def _start_worker(data_dir: str) -> None:
+    global _worker_store
+    _worker_store = Store(Path(data_dir) / "store.sqlite3")
+
+
+def _render_in_worker(shop_id: str, as_of: date, target: str) -> tuple[str, dict[str, Any]]:
+    assert _worker_store is not None
+    shop = _worker_store.shop(shop_id)
+    assert shop is not None
+    return shop_id, render_shop(_worker_store, shop, as_of, Path(target))
+
+
+def _render_all(
+    data_dir: Path,
+    store: Store,
+    todo: list[tuple[Shop, Path]],
+    as_of: date,
+    jobs: int,
+    tick: Callable[[], None],
+) -> dict[str, dict[str, Any]]:
+    manifests: dict[str, dict[str, Any]] = {}
+    if jobs <= 1 or len(todo) <= 1:
+        for shop, target in todo:
+            manifests[shop.id] = render_shop(store, shop, as_of, target)
+            tick()
+        return manifests
+    # spawn, not fork: a forked worker would inherit the build lock and the parent's SQLite
+    # handle, and outlive a killed build holding the lock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(str(data_dir),)) as pool:
+        futures = [pool.submit(_render_in_worker, shop.id, as_of, str(target)) for shop, target in todo]
+        for future in futures:
+            shop_id, manifest = future.result()
+            manifests[shop_id] = manifest
+            tick()
+    return manifests
+
+
+def _current_links(layout: Layout) -> dict[str, Path]:
+    current = layout.current()
+    if current is None or not (current / "v1").is_dir():
+        return {}
+    return {entry.name: entry.resolve() for entry in (current / "v1").iterdir() if entry.is_symlink()}
+
+
+def _assemble(
+    layout: Layout,
+    inputs: str,
+    links: dict[str, Path],
+    manifests: dict[str, dict[str, Any]],
+    shops: list[Shop],
+    as_of: date,
+    base_url: str,
+) -> tuple[Path, dict[str, Any]]:
+    final = layout.builds / inputs
+    staging = layout.builds / f"{inputs}.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    writer = Writer(staging)
+    script = loader()
+    writer.write("v1/embed.js", script.body)
+    writer.write(f"v1/{script.hashed_name}", script.body)
+    writer.write("_headers", headers_file(shops, script.hashed_name).encode(), twins=False)
+    writer.write("nginx.conf", nginx_conf(shops, script.hashed_name).encode(), twins=False)
+    files = dict(writer.files)
+    for shop_id, target in sorted(links.items()):
+        (staging / "v1" / shop_id).symlink_to(os.path.relpath(target, staging / "v1"))
+        for relative, entry in manifests[shop_id].items():
+            files[f"v1/{shop_id}/{relative}"] = entry
+    manifest = {
+        "as_of": as_of.isoformat(),
+        "base_url": base_url,
+        "inputs": inputs,
+        "loader": {"file": f"v1/{script.hashed_name}", "integrity": script.integrity},
+        "files": dict(sorted(files.items())),
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, sort_keys=True, indent=1) + "\n")
+    staging.rename(final)
+    return final, manifest
+
+
+def build(
+    data_dir: Path,
+    out: Path,
+    as_of: date,
+    *,
+    shop_ids: list[str] | None = None,
+    jobs: int = 1,
+    base_url: str = "",
+    on_progress: Callable[[int, int], None] = lambda done, total: None,
+) -> BuildResult:
+    """Build the tree for `as_of` into `out`; the swap is the last, atomic step."""
+    started = time.perf_counter()
+    out = out.absolute()
+    layout = Layout(out)
+    layout.prepare()
+    with exclusive(layout.home / "lock"):
+        store = Store.open(data_dir)
+        try:
+            every = store.shops()
+            known = {shop.id for shop, _ in every}
+            unknown = sorted(set(shop_ids or ()) - known)
+            if unknown:
+                raise BuildError(f"no shop {unknown[0]!r} in the store")
+            previous = _current_links(layout)
+            links: dict[str, Path] = {}
+            todo: list[tuple[Shop, Path]] = []
+            for shop, version in every:
+                if shop_ids and shop.id not in shop_ids:
+                    if shop.id in previous:
+                        links[shop.id] = previous[shop.id]
+                    continue
+                target = layout.shop_dir(shop.id, shop_digest(version, as_of))
+                links[shop.id] = target
+                if not target.is_dir():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    todo.append((shop, target))
+            done = 0
+
+            def tick() -> None:
+                nonlocal done
+                done += 1
+                on_progress(done, len(todo))
+
+            on_progress(0, len(todo))
+            manifests = _render_all(Path(data_dir), store, todo, as_of, jobs, tick)
+            for shop_id, target in links.items():
+                if shop_id not in manifests:
+                    manifests[shop_id] = read_shop_manifest(target)
+            digest = hashlib.blake2b(digest_size=12)
+            for shop_id, target in sorted(links.items()):
+                digest.update(f"{shop_id}={target.name};".encode())
+            digest.update(f"{loader().hashed_name};{as_of};{base_url}".encode())
+            inputs = digest.hexdigest()
+            built_shops = [shop for shop, _ in every if shop.id in links]
+            current = layout.current()
+            swapped = current is None or current.name != inputs
+            if swapped:
+                final = layout.builds / inputs
+                if final.is_dir():
+                    manifest = json.loads((final / "manifest.json").read_text())
+                else:
+                    final, manifest = _assemble(layout, inputs, links, manifests, built_shops, as_of, base_url)
+                layout.swap(final)
+                layout.collect_garbage({final.resolve(), *([current] if current else [])})
+            else:
+                manifest = json.loads((current / "manifest.json").read_text())  # type: ignore[operator]
+        finally:
+            store.close()
+    files = manifest["files"]
+    return BuildResult(
+        shops_built=len(todo),
+        shops_skipped=len(links) - len(todo),
+        files=len(files) + 1,
+        bytes=sum(entry["size"] for entry in files.values()),
+        seconds=time.perf_counter() - started,
+        swapped=swapped,
+    )

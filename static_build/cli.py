@@ -1,0 +1,41 @@
+"""`trustwidgets build`: the command-line face of the static build."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from widget_server.store import Store
+
+from .build import BuildError, build
+from .layout import LayoutError
+from .progress import Progress
+
+
+def build_command(args: argparse.Namespace, store: Store) -> int:
+    store.close()  # the build opens its own connections
+    try:
+        result = build(
+            Path(args.data),
+            Path(args.out),
+            args.as_of,
+            shop_ids=args.shop,
+            jobs=max(1, args.jobs),
+            base_url=args.base_url.rstrip("/"),
+            on_progress=Progress(),
+        )
+    except (BuildError, LayoutError) as error:
+        print(f"trustwidgets build: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"trustwidgets build failed: {error.strerror or error}{where}; the previous output is unchanged",
+              file=sys.stderr)
+        return 1
+    state = "swapped in" if result.swapped else "unchanged"
+    print(
+        f"built {result.shops_built} shops, skipped {result.shops_skipped} unchanged, "
+        f"{result.files} files, {result.bytes:,} bytes, {result.seconds:.2f} s; {args.out} {state}"
+    )
+    return 0

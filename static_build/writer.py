@@ -1,0 +1,35 @@
+"""Writes one folder of a build: each path once, with .gz and .br twins for text of 1 KB or more."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from widget_server.compression import compress
+
+TWIN_MIN_SIZE = 1024
+TWINS = (("gz", "gzip"), ("br", "br"))
+
+
+class DuplicatePath(Exception):
+    """Two documents of one build claim the same path."""
+
+
+class Writer:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[str, dict[str, object]] = {}
+
+    def write(self, relative: str, body: bytes, *, twins: bool = True) -> None:
+        if relative in self.files:
+            raise DuplicatePath(f"{relative} would be written twice")
+        self._put(relative, body)
+        if twins and len(body) >= TWIN_MIN_SIZE:
+            for suffix, coding in TWINS:
+                self._put(f"{relative}.{suffix}", compress(body, coding))
+
+    def _put(self, relative: str, body: bytes) -> None:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+        self.files[relative] = {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}

@@ -1,0 +1,114 @@
+import json
+from datetime import date
+
+import pytest
+
+from static_build.build import BuildError, build
+from static_build.layout import LayoutError
+from tests.builds import tree, verify
+from tests.conftest import SHOP, review, write_json
+from tests.server import running_service
+from tests.test_app import request
+from tests.widgets import AS_OF, fixture_store
+from widget_server.demo import demo_document
+from widget_server.importer import import_files
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("build-data")
+    document = demo_document(AS_OF)
+    document["shops"][0]["variants"] = [{"name": "dark-positive", "theme": "dark", "stars": "4,5"}]
+    fixture_store(folder, document).close()
+    return folder
+
+
+def test_the_tree_follows_the_url_tree_and_its_manifest(data, tmp_path):
+    out = tmp_path / "out"
+    result = build(data, out, AS_OF)
+    assert result.swapped and result.shops_built == 2
+    files = tree(out)
+    for path in ("v1/embed.js", "v1/wtw-winkel/summary.json", "v1/wtw-winkel/nl/reviews.json",
+                 "v1/wtw-winkel/nl/reviews-2.json", "v1/greenvent/en/footer.html", "v1/wtw-winkel/en/stars.html",
+                 "v1/wtw-winkel/nl/badge--dark-positive.html", "v1/wtw-winkel/nl/carousel.html.gz",
+                 "v1/wtw-winkel/nl/carousel.html.br", "_headers", "nginx.conf", "manifest.json"):
+        assert path in files, path
+    assert verify(out) == len(files) - 1  # everything but the manifest itself
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["as_of"] == "2026-11-23" and manifest["loader"]["integrity"].startswith("sha384-")
+    assert not any("@example" in name or b"@example." in body for name, body in files.items())
+
+
+def test_same_inputs_give_identical_trees_whatever_the_jobs(data, tmp_path):
+    build(data, tmp_path / "one", AS_OF, jobs=1)
+    build(data, tmp_path / "two", AS_OF, jobs=2)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_incremental_rebuilds(tmp_path):
+    folder = tmp_path / "data"
+    fixture_store(folder, demo_document(AS_OF)).close()
+    out = tmp_path / "out"
+    first = build(folder, out, AS_OF)
+    again = build(folder, out, AS_OF)
+    assert (again.shops_built, again.shops_skipped, again.swapped) == (0, 2, False)
+    before = tree(out)
+    from widget_server.store import Store
+
+    store = Store.open(folder)
+    path = write_json(tmp_path / "one.json", {"shops": [SHOP], "reviews": [review(id="fresh", created_at="2026-11-22T09:00:00Z", experienced_at=None)]})
+    import_files(store, [path], available_locales=("en", "nl"))
+    store.close()
+    changed = build(folder, out, AS_OF)
+    assert (changed.shops_built, changed.shops_skipped, changed.swapped) == (1, 1, True)
+    after = tree(out)
+    assert {k for k in after if before.get(k) != after[k]} - {"manifest.json"}
+    assert all(before[k] == after[k] for k in before if k.startswith("v1/greenvent/"))
+    assert first.files == again.files
+
+
+def test_only_named_shops_are_rebuilt(data, tmp_path):
+    out = tmp_path / "out"
+    build(data, out, AS_OF)
+    later = build(data, out, date(2026, 11, 24), shop_ids=["greenvent"])
+    assert later.shops_built == 1
+    assert json.loads(tree(out)["v1/wtw-winkel/summary.json"])["as_of"] == "2026-11-23"  # kept as it was
+    assert json.loads(tree(out)["v1/greenvent/summary.json"])["as_of"] == "2026-11-24"
+    with pytest.raises(BuildError, match="no shop 'nope'"):
+        build(data, out, AS_OF, shop_ids=["nope"])
+
+
+def test_a_failed_build_leaves_the_previous_output(data, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(data, out, AS_OF)
+    before = tree(out)
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("static_build.build.render_shop", broken)
+    with pytest.raises(OSError):
+        build(data, out, date(2026, 11, 25))
+    assert tree(out) == before
+    verify(out)
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(data, tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("mine")
+    with pytest.raises(LayoutError, match="not a trustwidgets build"):
+        build(data, out, AS_OF)
+    assert (out / "index.html").read_text() == "mine"
+
+
+def test_the_service_answers_the_same_bytes_as_the_build(data, tmp_path):
+    out = tmp_path / "out"
+    build(data, out, AS_OF)
+    files = tree(out)
+    public = [p for p in files if p.startswith("v1/") and not p.endswith((".gz", ".br"))]
+    assert len(public) > 40
+    with running_service(data) as base:
+        for path in public:
+            status, _, body = request(base, "/" + path)
+            assert (status, body) == (200, files[path]), path

@@ -1,0 +1,57 @@
+"""kill -9 the build at random moments while a reader keeps checking the output folder."""
+
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+
+from tests.builds import verify
+from tests.widgets import AS_OF, fixture_store
+from widget_server.demo import demo_document
+
+KILLS = 20
+
+
+def build_command(data, out, day):
+    return [sys.executable, "-m", "widget_server.cli", "--data", str(data), "build", "--out", str(out),
+            "--as-of", day.isoformat(), "--jobs", "2"]
+
+
+def test_kill_nine_never_shows_a_half_written_tree(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    fixture_store(data, demo_document(AS_OF)).close()
+    subprocess.run(build_command(data, out, AS_OF), check=True, capture_output=True)
+    problems, checks, stop = [], [0], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                verify(out)
+                checks[0] += 1
+            except Exception as error:  # noqa: BLE001 - any failure to read a complete tree counts
+                problems.append(repr(error))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    rng = random.Random(6193)
+    try:
+        for n in range(1, KILLS + 1):
+            process = subprocess.Popen(build_command(data, out, AS_OF + timedelta(days=n)),
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.0, 1.2))
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            verify(out)
+    finally:
+        stop.set()
+        thread.join()
+    assert problems == []
+    assert checks[0] > KILLS
+    finished = subprocess.run(build_command(data, out, AS_OF + timedelta(days=99)), capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    verify(out)
+    home = out.with_name(".out.trustwidgets")
+    assert not [p for p in home.rglob("*") if ".tmp-" in p.name]
