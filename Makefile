@@ -47,5 +47,11 @@ system-packages:
 	@command -v chromium >/dev/null && command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core nginx-light; }
 
+# Benchmarks (bench/run.py) write docs/benchmarks.md; they need wrk and nginx.
+bench: install
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk nginx-light; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) $(MO_FILES) .pytest_cache .hypothesis

@@ -16,6 +16,7 @@ from widget_server.options import Options, parse_options
 from widget_server.records import Shop
 from widget_server.render import WIDGETS, render_version
 from widget_server.store import Store
+from widget_server.summary import shop_summary
 
 from .writer import Writer
 
@@ -40,7 +41,8 @@ def render_shop(store: Store, shop: Shop, as_of: date, target: Path) -> dict[str
     staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     writer = Writer(staging)
-    writer.write("summary.json", summary_bytes(store, shop, as_of))
+    summary = shop_summary(store, shop, as_of)  # once per shop, not once per widget
+    writer.write("summary.json", summary_bytes(store, shop, as_of, summary))
     defaults = Options().resolve(shop)
     for locale in shop.locales:
         total = store.count_shown(shop.id, as_of, stars=defaults.stars, languages=defaults.lang)
@@ -49,10 +51,10 @@ def render_shop(store: Store, shop: Shop, as_of: date, target: Path) -> dict[str
             assert body is not None
             writer.write(f"{locale}/{page_name(page)}", body)
         for widget in WIDGETS:
-            writer.write(f"{locale}/{variant_file(widget, None)}", widget_bytes(store, shop, widget, locale, defaults, as_of))
+            writer.write(f"{locale}/{variant_file(widget, None)}", widget_bytes(store, shop, widget, locale, defaults, as_of, summary))
             for variant in shop.variants:
                 options = parse_options(variant.options).resolve(shop)
-                body = widget_bytes(store, shop, widget, locale, options, as_of)
+                body = widget_bytes(store, shop, widget, locale, options, as_of, summary)
                 writer.write(f"{locale}/{variant_file(widget, variant.name)}", body)
     manifest = manifest_path(target)
     temporary = manifest.with_name(f"{manifest.name}.tmp-{os.getpid()}")

@@ -13,6 +13,7 @@ from widget_server.formatting import (
     relative_date,
     star_fill,
     star_list,
+    star_svg,
 )
 
 AS_OF = date(2026, 11, 23)
@@ -103,3 +104,17 @@ def test_excerpt_needed(text, needed):
 )
 def test_json_for_script_cannot_close_the_script(value, text):
     assert json_for_script(value) == text
+
+
+@pytest.mark.parametrize(
+    ("rating", "label", "svg"),
+    [
+        (4.5, "4,50 van 5 sterren",
+         '<svg class="stars" viewBox="0 0 108 20" role="img" aria-label="4,50 van 5 sterren"><use href="#tw-r" class="e"/>'
+         '<svg width="98.00" height="20"><use href="#tw-r" class="f"/></svg></svg>'),
+        (1, '1 "<b>"', '<svg class="stars" viewBox="0 0 108 20" role="img" aria-label="1 &#34;&lt;b&gt;&#34;">'
+         '<use href="#tw-r" class="e"/><svg width="22.00" height="20"><use href="#tw-r" class="f"/></svg></svg>'),
+    ],
+)
+def test_star_svg(rating, label, svg):
+    assert str(star_svg(rating, label)) == svg

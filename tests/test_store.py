@@ -10,12 +10,10 @@ from widget_server.store import SCHEMA_VERSION, Store, StoreError
 
 
 def fill(store, *reviews):
-    changes: dict[str, str] = {}
     with store.transaction():
         store.upsert_shop(parse_shop(SHOP, ("en", "nl")))
-        for raw in reviews:
-            store.upsert_review(parse_review(raw), changes)
-        store.apply_xor_changes(changes)
+        store.upsert_reviews([parse_review(raw) for raw in reviews])
+        store.refresh_versions({"wtw-winkel"})
 
 
 def test_new_store_is_migrated_to_the_latest_schema(store):

@@ -24,6 +24,7 @@ from .loader import HASHED_NAME, loader
 from .options import OptionError, parse_options
 from .records import Shop
 from .render import WIDGETS
+from .response_memo import ResponseMemo
 from .responses import document_response
 from .store import Store
 
@@ -67,9 +68,10 @@ class Service:
     """The state behind the routes: the store, the shops by id, the render cache, the date."""
 
     def __init__(self, data_dir: Path, *, as_of: date | None = None, cache_dir: Path | None = None,
-                 shards: int = 1) -> None:
+                 shards: int = 1, memory_items: int = 1024) -> None:
         self.store = Store.open(data_dir)
-        self.cache = RenderCache(cache_dir if cache_dir is not None else data_dir / "cache", shards=shards)
+        self.cache = RenderCache(cache_dir if cache_dir is not None else data_dir / "cache", shards=shards,
+                                 memory_items=memory_items)
         self.pinned = as_of
         self._seen_version: int | None = None
         self._shops: dict[str, tuple[Shop, str]] = {}
@@ -190,11 +192,11 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(data_dir: Path | str, *, as_of: date | None = None, cache_dir: Path | str | None = None,
-               shards: int = 1) -> ASGIApp:
+               shards: int = 1, memory_items: int = 1024) -> ASGIApp:
     from .preview import preview_asset, preview_index, preview_shop
 
     service = Service(Path(data_dir), as_of=as_of, cache_dir=None if cache_dir is None else Path(cache_dir),
-                      shards=shards)
+                      shards=shards, memory_items=memory_items)
     read = ["GET", "HEAD"]
     routes = [
         Route("/", home, methods=read),
@@ -213,7 +215,8 @@ def create_app(data_dir: Path | str, *, as_of: date | None = None, cache_dir: Pa
     app = Starlette(routes=routes, exception_handlers=handlers)
     app.router.redirect_slashes = False
     app.state.service = service
-    return StrictPaths(app)
+    memo = ResponseMemo(app, version=lambda: (service.store.data_version(), service.as_of()))
+    return StrictPaths(memo)
 
 
 def app_from_env() -> ASGIApp:
@@ -223,4 +226,5 @@ def app_from_env() -> ASGIApp:
         os.environ.get("TRUSTWIDGETS_DATA", "var"),
         as_of=date.fromisoformat(pinned) if pinned else None,
         shards=int(os.environ.get("TRUSTWIDGETS_WORKERS", "1")),
+        memory_items=int(os.environ.get("TRUSTWIDGETS_MEMORY_ITEMS", "1024")),
     )

@@ -19,14 +19,24 @@ from .summary import shop_summary
 PAGE_SIZE = 50
 
 
-def load_widget_data(store: Store, shop: Shop, widget: str, options: Resolved, as_of: date) -> WidgetData:
+def load_widget_data(
+    store: Store,
+    shop: Shop,
+    widget: str,
+    options: Resolved,
+    as_of: date,
+    summary: dict[str, Any] | None = None,
+) -> WidgetData:
+    """The shop's summary (read unless given) and the reviews the widget shows."""
     limit = review_limit(widget, options)
     reviews = (
         store.shown_reviews(shop.id, as_of, stars=options.stars, languages=options.lang, limit=limit)
         if limit
         else []
     )
-    return WidgetData(shop=shop, summary=shop_summary(store, shop, as_of), reviews=reviews)
+    if summary is None:
+        summary = shop_summary(store, shop, as_of)
+    return WidgetData(shop=shop, summary=summary, reviews=reviews)
 
 
 def page_name(page: int) -> str:

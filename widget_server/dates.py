@@ -44,7 +44,7 @@ def parse_timestamp(value: object) -> datetime:
 
 def format_timestamp(moment: datetime) -> str:
     """The canonical stored and published form: `2026-10-01T12:00:00Z` (UTC, whole seconds)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def today_utc() -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from .data import load_reviews_page, load_widget_data
 from .options import Resolved
@@ -12,8 +13,8 @@ from .store import Store
 from .summary import shop_summary
 
 
-def summary_bytes(store: Store, shop: Shop, as_of: date) -> bytes:
-    return render_json(shop_summary(store, shop, as_of))
+def summary_bytes(store: Store, shop: Shop, as_of: date, summary: dict[str, Any] | None = None) -> bytes:
+    return render_json(summary if summary is not None else shop_summary(store, shop, as_of))
 
 
 def reviews_bytes(
@@ -24,9 +25,15 @@ def reviews_bytes(
 
 
 def widget_bytes(
-    store: Store, shop: Shop, widget: str, locale: str, options: Resolved, as_of: date
+    store: Store,
+    shop: Shop,
+    widget: str,
+    locale: str,
+    options: Resolved,
+    as_of: date,
+    summary: dict[str, Any] | None = None,
 ) -> bytes:
-    data = load_widget_data(store, shop, widget, options, as_of)
+    data = load_widget_data(store, shop, widget, options, as_of, summary)
     return render_widget(data, widget, locale, options, as_of)
 
 

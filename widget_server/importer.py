@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .records import REVIEW_FIELDS, Invalid, Shop, parse_review, parse_shop
+from .records import REVIEW_FIELDS, Invalid, Review, Shop, parse_review, parse_shop
 from .store import Store
 
+FLUSH_ROWS = 500
 MAX_LINE = 1 << 20  # a review is at most a few tens of KB; a longer line is rejected unread
 CSV_REQUIRED = ("id", "shop", "rating", "author", "created_at", "verification")
 CSV_COLUMNS = frozenset(REVIEW_FIELDS - {"reply"}) | {"reply_text", "reply_created_at"}
@@ -236,7 +237,16 @@ def import_batch(
 ) -> Report:
     """Store the rows of every source in one transaction; an Unusable source rolls all back."""
     report = Report()
-    xor_changes: dict[str, str] = {}
+    pending: list[Review] = []
+
+    def flush() -> None:
+        if pending:
+            changed = store.upsert_reviews(pending)
+            report.reviews_changed += changed
+            report.reviews_unchanged += len(pending) - changed
+            report.shops_touched.update(r.shop for r in pending)
+            pending.clear()
+
     with store.transaction() as db:
         db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_seen (shop TEXT, id TEXT, place TEXT, PRIMARY KEY (shop, id))")
         db.execute("DELETE FROM batch_seen")
@@ -286,14 +296,13 @@ def import_batch(
                 ).fetchone()[0]
                 reject(name, row, f"duplicate id in this import (first at {earlier})", shown_id)
                 return
-            changed = store.upsert_review(review, xor_changes)
-            report.reviews_changed += changed
-            report.reviews_unchanged += not changed
-            if changed:
-                report.shops_touched.add(review.shop)
+            pending.append(review)
+            if len(pending) >= FLUSH_ROWS:
+                flush()
 
         for name, rows in sources:
             for row in rows:
                 take(name, row)
-        store.apply_xor_changes(xor_changes)
+        flush()
+        store.refresh_versions(report.shops_touched)
     return report

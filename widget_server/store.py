@@ -86,17 +86,33 @@ class StoredReview:
 
 def review_digest(review: Review) -> str:
     """A content hash of what widgets show of a review (not the email)."""
-    reply = None if review.reply is None else [review.reply.text, format_timestamp(review.reply.created_at)]
-    row = [
-        review.id, review.rating, review.title, review.text, review.author, review.language,
+    reply = review.reply
+    parts = [
+        review.id, str(review.rating), review.title, review.text, review.author, review.language,
         review.experienced_at.isoformat(), format_timestamp(review.created_at),
-        review.verification, review.status, reply,
+        review.verification, review.status,
+        "" if reply is None else "1", "" if reply is None else reply.text,
+        "" if reply is None else format_timestamp(reply.created_at),
     ]
-    return hashlib.blake2b(json.dumps(row).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def _xor(a: str, b: str) -> str:
-    return format(int(a, 16) ^ int(b, 16), "032x")
+REVIEW_COLUMNS = (
+    "rating", "title", "text", "author", "language", "experienced_on", "created_at", "created_on",
+    "verification", "status", "reply_text", "reply_created_at", "digest",
+)
+
+
+def _review_row(review: Review) -> tuple[Any, ...]:
+    reply = review.reply
+    return (
+        review.shop, review.id, review.rating, review.title, review.text, review.author,
+        review.language, review.experienced_at.isoformat(), format_timestamp(review.created_at),
+        review.created_at.date().isoformat(), review.verification, review.status,
+        None if reply is None else reply.text,
+        None if reply is None else format_timestamp(reply.created_at),
+        review_digest(review),
+    )
 
 
 def shop_version(record: str, reviews_xor: str) -> str:
@@ -207,49 +223,37 @@ class Store:
         )
         return True
 
-    def upsert_review(self, review: Review, xor_changes: dict[str, str]) -> bool:
-        """Insert or update a review; records the digest change of its shop in `xor_changes`."""
-        digest = review_digest(review)
-        self.db.execute(
+    def upsert_reviews(self, reviews: list[Review]) -> int:
+        """Insert or update reviews; returns how many rows changed (unchanged ones are not written)."""
+        self.db.executemany(
             "INSERT INTO review_audit (shop, id, email) VALUES (?, ?, ?) "
-            "ON CONFLICT (shop, id) DO UPDATE SET email = excluded.email",
-            (review.shop, review.id, review.email),
+            "ON CONFLICT (shop, id) DO UPDATE SET email = excluded.email WHERE email IS NOT excluded.email",
+            [(r.shop, r.id, r.email) for r in reviews],
         )
-        row = self.db.execute(
-            "SELECT digest FROM reviews WHERE shop = ? AND id = ?", (review.shop, review.id)
-        ).fetchone()
-        if row is not None and row[0] == digest:
-            return False
-        reply = review.reply
-        self.db.execute(
-            "INSERT OR REPLACE INTO reviews (shop, id, rating, title, text, author, language, "
-            "experienced_on, created_at, created_on, verification, status, reply_text, "
-            "reply_created_at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                review.shop, review.id, review.rating, review.title, review.text, review.author,
-                review.language, review.experienced_at.isoformat(),
-                format_timestamp(review.created_at), review.created_at.date().isoformat(),
-                review.verification, review.status,
-                None if reply is None else reply.text,
-                None if reply is None else format_timestamp(reply.created_at),
-                digest,
-            ),
+        before = self.db.total_changes
+        self.db.executemany(
+            "INSERT INTO reviews (shop, id, rating, title, text, author, language, experienced_on, "
+            "created_at, created_on, verification, status, reply_text, reply_created_at, digest) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shop, id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in REVIEW_COLUMNS)
+            + " WHERE digest IS NOT excluded.digest",
+            [_review_row(r) for r in reviews],
         )
-        change = digest if row is None else _xor(row[0], digest)
-        xor_changes[review.shop] = _xor(xor_changes.get(review.shop, EMPTY_XOR), change)
-        return True
+        return self.db.total_changes - before
 
-    def apply_xor_changes(self, xor_changes: dict[str, str]) -> None:
-        """Fold the batch's review digest changes into each shop's data version."""
-        for shop_id, change in sorted(xor_changes.items()):
-            record, old = self.db.execute(
-                "SELECT record, reviews_xor FROM shops WHERE id = ?", (shop_id,)
-            ).fetchone()
-            new = _xor(old, change)
-            self.db.execute(
-                "UPDATE shops SET reviews_xor = ?, version = ? WHERE id = ?",
-                (new, shop_version(record, new), shop_id),
-            )
+    def refresh_versions(self, shop_ids: set[str]) -> None:
+        """Recompute the data version of shops whose reviews may have changed."""
+        for shop_id in sorted(shop_ids):
+            combined = 0
+            for (digest,) in self.db.execute("SELECT digest FROM reviews WHERE shop = ?", (shop_id,)):
+                combined ^= int(digest, 16)
+            reviews_xor = format(combined, "032x")
+            row = self.db.execute("SELECT record, reviews_xor FROM shops WHERE id = ?", (shop_id,)).fetchone()
+            if row is not None and row[1] != reviews_xor:
+                self.db.execute(
+                    "UPDATE shops SET reviews_xor = ?, version = ? WHERE id = ?",
+                    (reviews_xor, shop_version(row[0], reviews_xor), shop_id),
+                )
 
     # -- reads -----------------------------------------------------------------------
 

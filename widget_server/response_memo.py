@@ -1,0 +1,80 @@
+"""A memo of finished public responses, in front of the router: the hot path of the service.
+
+A hit skips routing, option parsing, the shop lookup, hashing and header building. Entries are
+keyed by (path, query, content coding) and dropped whenever the store's data version or the
+date changes, so an import still shows at the very next request.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .compression import choose_encoding
+
+Entry = tuple[list[tuple[bytes, bytes]], bytes, bytes]  # headers, body, etag
+
+
+class ResponseMemo:
+    def __init__(self, app: ASGIApp, version: Callable[[], Hashable], *, items: int = 4096,
+                 prefix: str = "/v1/") -> None:
+        self.app = app
+        self.version = version
+        self.items = items
+        self.prefix = prefix
+        self.entries: OrderedDict[tuple[str, bytes, str | None], Entry] = OrderedDict()
+        self.codings: dict[bytes, str | None] = {}
+        self.seen: Hashable = None
+
+    def _coding(self, header: bytes) -> str | None:
+        coding = self.codings.get(header, "?")
+        if coding == "?":
+            coding = choose_encoding(header.decode("latin-1"))
+            if len(self.codings) < 256:
+                self.codings[header] = coding
+        return coding
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        accept, if_none_match = b"", None
+        for name, value in scope["headers"]:
+            if name == b"accept-encoding":
+                accept = value
+            elif name == b"if-none-match":
+                if_none_match = value
+        version = self.version()
+        if version != self.seen:
+            self.entries.clear()
+            self.seen = version
+        key = (scope["path"], scope["query_string"], self._coding(accept))
+        entry = self.entries.get(key)
+        if entry is None or if_none_match is not None:
+            await self.app(scope, receive, self._recorder(key, send) if if_none_match is None else send)
+            return
+        headers, body, _ = entry
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+    def _recorder(self, key: tuple[str, bytes, str | None], send: Send) -> Send:
+        start: dict[str, Any] = {}
+
+        async def record(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif (message["type"] == "http.response.body" and start.get("status") == 200
+                  and not message.get("more_body")):
+                headers = list(start.get("headers", []))
+                etag = next((v for n, v in headers if n == b"etag"), None)
+                body = message.get("body", b"")
+                if etag is not None and any(n == b"content-length" and int(v) == len(body) for n, v in headers):
+                    self.entries[key] = (headers, body, etag)
+                    while len(self.entries) > self.items:
+                        self.entries.popitem(last=False)
+            await send(message)
+
+        return record
