@@ -13,7 +13,7 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install catalogs extract system-packages bench soak lint clean
+.PHONY: run test install catalogs extract system-packages bench soak clean
 
 run: install
 	@if [ ! -f "$(TRUSTWIDGETS_DATA)/store.sqlite3" ]; then $(BIN)/trustwidgets demo; fi
@@ -52,6 +52,12 @@ bench: install
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk nginx-light; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Load while changing (10 minutes; SOAK_SECONDS=60 for a short run); writes docs/benchmarks.md.
+soak: install
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) $(MO_FILES) .pytest_cache .hypothesis

@@ -24,9 +24,8 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.server import free_port
-
 from bench.synth import write as write_synth
+from tests.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
@@ -46,15 +45,16 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
             return
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(f"server exited: {process.args}")
+                raise RuntimeError(f"server exited: {process.args}") from None
             time.sleep(0.05)
     raise RuntimeError(f"no answer from {url}")
 
 
 class Server:
     def __init__(self, command: list[str], url: str, env: dict[str, str] | None = None) -> None:
-        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         wait_for(url, self.process)
 
     def stop(self) -> None:
@@ -97,8 +97,11 @@ def bench_service(work: Path, seconds: int) -> tuple[list[str], dict]:
     data, out = work / "demo", work / "demo-out"
     run(CLI + ["--data", str(data), "demo", "--as-of", AS_OF.isoformat()])
     run(CLI + ["--data", str(data), "build", "--out", str(out), "--as-of", AS_OF.isoformat(), "--jobs", "2"])
-    paths = {"cached badge": "/v1/wtw-winkel/nl/badge.html", "cached carousel": "/v1/wtw-winkel/nl/carousel.html",
-             "summary.json": "/v1/wtw-winkel/summary.json"}
+    paths = {
+        "cached badge": "/v1/wtw-winkel/nl/badge.html",
+        "cached carousel": "/v1/wtw-winkel/nl/carousel.html",
+        "summary.json": "/v1/wtw-winkel/summary.json",
+    }
     files = work / "baseline-files"
     for path in paths.values():
         target = files / path.lstrip("/")
@@ -117,19 +120,49 @@ def bench_service(work: Path, seconds: int) -> tuple[list[str], dict]:
     for workers in (1, 2):
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = Server(CLI + ["--data", str(data), "serve", "--port", str(port), "--workers", str(workers),
-                               "--as-of", AS_OF.isoformat()], base + "/healthz")
+        server = Server(
+            CLI
+            + [
+                "--data",
+                str(data),
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--as-of",
+                AS_OF.isoformat(),
+            ],
+            base + "/healthz",
+        )
         measure(f"trustwidgets, {workers} worker{'s' if workers > 1 else ''}", server, base)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = Server(CLI + ["--data", str(data), "serve", "--port", str(port), "--as-of", AS_OF.isoformat()],
-                    base + "/healthz", env={"TRUSTWIDGETS_MEMORY_ITEMS": "0"})
+    server = Server(
+        CLI + ["--data", str(data), "serve", "--port", str(port), "--as-of", AS_OF.isoformat()],
+        base + "/healthz",
+        env={"TRUSTWIDGETS_MEMORY_ITEMS": "0"},
+    )
     measure("trustwidgets, 1 worker, diskcache only (no LRU)", server, base)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = Server([PY, "-m", "uvicorn", "--factory", "bench.baseline_app:app", "--port", str(port),
-                     "--log-level", "warning", "--no-access-log", "--no-server-header"],
-                    base + paths["summary.json"], env={"BENCH_FILES": str(files)})
+    server = Server(
+        [
+            PY,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "bench.baseline_app:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--no-server-header",
+        ],
+        base + paths["summary.json"],
+        env={"BENCH_FILES": str(files)},
+    )
     measure("Starlette ceiling (same bytes from memory, 1 worker)", server, base)
     server, base = nginx(out, work / "nginx")
     measure("nginx, static build (1 worker)", server, base)
@@ -137,16 +170,24 @@ def bench_service(work: Path, seconds: int) -> tuple[list[str], dict]:
     for label, by_server in results.items():
         ceiling = by_server["Starlette ceiling (same bytes from memory, 1 worker)"]["rps"]
         machine = by_server["nginx, static build (1 worker)"]["rps"]
-        lines += [f"**{label}**", "", "| server | requests/s | p50 ms | p99 ms | vs Starlette ceiling | vs nginx | non-2xx |",
-                  "|---|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            f"**{label}**",
+            "",
+            "| server | requests/s | p50 ms | p99 ms | vs Starlette ceiling | vs nginx | non-2xx |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
         for name, figures in by_server.items():
-            lines.append(f"| {name} | {figures['rps']:,.0f} | {figures['p50']:.2f} | {figures['p99']:.2f} | "
-                         f"{figures['rps'] / ceiling:.2f}× | {figures['rps'] / machine:.2f}× | {figures['non2xx']} |")
+            lines.append(
+                f"| {name} | {figures['rps']:,.0f} | {figures['p50']:.2f} | {figures['p99']:.2f} | "
+                f"{figures['rps'] / ceiling:.2f}× | {figures['rps'] / machine:.2f}× | {figures['non2xx']} |"
+            )
         lines.append("")
     return lines, results
 
 
 def bench_render(work: Path, runs: int) -> list[str]:
+    from jinja2 import Template
+
     from widget_server.data import load_widget_data
     from widget_server.options import Options
     from widget_server.render import WIDGETS, render_widget
@@ -154,18 +195,32 @@ def bench_render(work: Path, runs: int) -> list[str]:
 
     store = Store.open(work / "demo")
     shop = store.shop("wtw-winkel")
+    assert shop is not None
     options = Options().resolve(shop)
-    lines = ["| widget | median ms | p99 ms | runs |", "|---|---:|---:|---:|"]
-    for widget in WIDGETS:
-        data = load_widget_data(store, shop, widget, options, AS_OF)
-        render_widget(data, widget, "nl", options, AS_OF)
+    lines = [
+        "| widget | median ms | p99 ms | floor: Jinja2 constant template, median ms | ratio | runs |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+
+    def timings(call) -> list[float]:
+        call()
         times = []
         for _ in range(runs):
             started = time.perf_counter()
-            render_widget(data, widget, "nl", options, AS_OF)
+            call()
             times.append((time.perf_counter() - started) * 1000)
-        times.sort()
-        lines.append(f"| {widget} | {statistics.median(times):.3f} | {times[int(len(times) * 0.99) - 1]:.3f} | {runs} |")
+        return sorted(times)
+
+    for widget in WIDGETS:
+        data = load_widget_data(store, shop, widget, options, AS_OF)
+        ours = timings(lambda data=data, widget=widget: render_widget(data, widget, "nl", options, AS_OF))
+        html = render_widget(data, widget, "nl", options, AS_OF).decode()
+        constant = Template("{% raw %}" + html + "{% endraw %}")
+        floor = timings(lambda constant=constant: constant.render().encode())
+        lines.append(
+            f"| {widget} | {statistics.median(ours):.3f} | {ours[int(len(ours) * 0.99) - 1]:.3f} | "
+            f"{statistics.median(floor):.3f} | {statistics.median(ours) / statistics.median(floor):.0f}× | {runs} |"
+        )
     store.close()
     return lines
 
@@ -188,41 +243,83 @@ def bench_build(work: Path, shops: int, per_shop: int) -> list[str]:
             for jobs in (2, 1) if root != work else (2,):
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(out.with_name(f".{out.name}.trustwidgets"), ignore_errors=True)
-                seconds, line = timed(CLI + ["--data", str(data), "build", "--out", str(out), "--as-of",
-                                             AS_OF.isoformat(), "--jobs", str(jobs)])
+                seconds, line = timed(
+                    CLI
+                    + [
+                        "--data",
+                        str(data),
+                        "build",
+                        "--out",
+                        str(out),
+                        "--as-of",
+                        AS_OF.isoformat(),
+                        "--jobs",
+                        str(jobs),
+                    ]
+                )
                 files = int(re.search(r"([\d,]+) files", line).group(1).replace(",", ""))
-                rows.append(f"| full build, --jobs {jobs}, {label} | {seconds:.1f} s | {files / seconds:,.0f} files/s |")
-            seconds, _ = timed(CLI + ["--data", str(data), "build", "--out", str(out), "--as-of", AS_OF.isoformat(), "--jobs", "2"])
+                rows.append(
+                    f"| full build, --jobs {jobs}, {label} | {seconds:.1f} s | {files / seconds:,.0f} files/s |"
+                )
+            seconds, _ = timed(
+                CLI + ["--data", str(data), "build", "--out", str(out), "--as-of", AS_OF.isoformat(), "--jobs", "2"]
+            )
             rows.append(f"| rebuild, no change, {label} | {seconds:.2f} s | |")
             one = synth / "one.jsonl"
-            one.write_text(json.dumps({"id": "bench-new", "shop": "shop-00007", "rating": 1, "author": "Nieuw",
-                                       "email": "n@example.nl", "language": "nl", "title": "Nieuw",
-                                       "created_at": (AS_OF - timedelta(days=1)).isoformat() + "T10:00:00Z",
-                                       "verification": "verified", "text": f"run {root}"}) + "\n")
+            one.write_text(
+                json.dumps(
+                    {
+                        "id": "bench-new",
+                        "shop": "shop-00007",
+                        "rating": 1,
+                        "author": "Nieuw",
+                        "email": "n@example.nl",
+                        "language": "nl",
+                        "title": "Nieuw",
+                        "created_at": (AS_OF - timedelta(days=1)).isoformat() + "T10:00:00Z",
+                        "verification": "verified",
+                        "text": f"run {root}",
+                    }
+                )
+                + "\n"
+            )
             run(CLI + ["--data", str(data), "import", str(one)])
-            seconds, line = timed(CLI + ["--data", str(data), "build", "--out", str(out), "--as-of", AS_OF.isoformat(), "--jobs", "2"])
+            seconds, line = timed(
+                CLI + ["--data", str(data), "build", "--out", str(out), "--as-of", AS_OF.isoformat(), "--jobs", "2"]
+            )
             rows.append(f"| rebuild after one shop changed, {label} | {seconds:.2f} s | {line.split(',')[0]} |")
         finally:
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(out.with_name(f".{out.name}.trustwidgets"), ignore_errors=True)
-    lines = [f"{shops:,} synthetic shops × {per_shop} reviews (seeded, `bench/synth.py`); wall-clock seconds of the "
-             "whole `trustwidgets build` command, start-up included.", "",
-             "| what | time | rate |", "|---|---:|---:|"] + rows
-    lines += ["", f"Importing those {shops * per_shop:,} reviews as one `.jsonl`: {import_seconds:.1f} s "
-              f"({shops * per_shop / import_seconds:,.0f} reviews/s)."]
+    lines = [
+        f"{shops:,} synthetic shops × {per_shop} reviews (seeded, `bench/synth.py`); wall-clock seconds of the "
+        "whole `trustwidgets build` command, start-up included.",
+        "",
+        "| what | time | rate |",
+        "|---|---:|---:|",
+    ] + rows
+    lines += [
+        "",
+        f"Importing those {shops * per_shop:,} reviews as one `.jsonl`: {import_seconds:.1f} s "
+        f"({shops * per_shop / import_seconds:,.0f} reviews/s).",
+    ]
     return lines
 
 
 def bench_weight(work: Path) -> list[str]:
     out = work / "demo-out"
     loader = gzip.compress((out / "v1/embed.js").read_bytes(), 9)
-    lines = ["| embed | requests | gzipped bytes | vs TrustBox (120 KB) | vs Trustbadge (143 KB) |",
-             "|---|---:|---:|---:|---:|"]
+    lines = [
+        "| embed | requests | gzipped bytes | vs TrustBox (120 KB) | vs Trustbadge (143 KB) |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for widget in ("badge", "stars", "carousel", "footer"):
         document = gzip.compress((out / f"v1/wtw-winkel/nl/{widget}.html").read_bytes(), 9)
         total = len(loader) + len(document)
-        lines.append(f"| {widget} (loader + widget) | 2 | {total:,} | {TRUSTBOX_KB * 1024 / total:.0f}× lighter | "
-                     f"{TRUSTBADGE_KB * 1024 / total:.0f}× lighter |")
+        lines.append(
+            f"| {widget} (loader + widget) | 2 | {total:,} | {TRUSTBOX_KB * 1024 / total:.0f}× lighter | "
+            f"{TRUSTBADGE_KB * 1024 / total:.0f}× lighter |"
+        )
     return lines
 
 
@@ -234,16 +331,23 @@ def bench_import(work: Path, shops: int, per_shop: int) -> list[str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     seconds, _ = timed(CLI + ["--data", str(data), "import", "--shop-file", str(shop_file), str(reviews)])
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    code = ("import time,statistics;from datetime import date;from widget_server.store import Store;"
-            "from widget_server.summary import shop_summary;s=Store.open(%r);shops=[x for x,_ in s.shops()];t=[]\n"
-            "for shop in shops:\n a=time.perf_counter();shop_summary(s,shop,date(2026,11,23));t.append(time.perf_counter()-a)\n"
-            "t.sort();print(statistics.median(t)*1000, t[int(len(t)*.99)-1]*1000)") % str(data)
-    median, p99 = map(float, run([PY, "-c", code]).stdout.split())
+    median, p99 = map(float, run([PY, "-m", "bench.summary_latency", str(data)]).stdout.split())
+    started = time.perf_counter()
+    with reviews.open("rb") as handle:
+        for line in handle:
+            json.loads(line)
+    parse_floor = time.perf_counter() - started
     rows = shops * per_shop
     return [
-        f"| reviews | file | time | reviews/s | peak memory (max RSS) |", "|---:|---:|---:|---:|---:|",
+        "| reviews | file | time | reviews/s | peak memory (max RSS) |",
+        "|---:|---:|---:|---:|---:|",
         f"| {rows:,} | {size / 1e6:,.0f} MB `.jsonl` | {seconds:.1f} s | {rows / seconds:,.0f} | "
-        f"{max(peak, before) / 1024:,.0f} MB |", "",
+        f"{max(peak, before) / 1024:,.0f} MB |",
+        "",
+        f"Floor in the same run: `json.loads` of every line alone takes {parse_floor:.1f} s "
+        f"({rows / parse_floor:,.0f} lines/s); the import does {seconds / parse_floor:.1f}× that work "
+        "(validation, the 6-month rule, hashing, SQLite writes).",
+        "",
         f"Summary of one shop in that store ({shops:,} shops, {rows:,} reviews): median {median:.2f} ms, "
         f"p99 {p99:.2f} ms over every shop.",
     ]
@@ -261,26 +365,50 @@ def main() -> None:
     try:
         service_lines, _ = bench_service(work, seconds)
         sections = [
-            ("Live service throughput and latency",
-             f"`wrk -t1 -c32 -d{seconds}s --latency` on loopback, wrk and the server sharing the machine's "
-             "2 cores. Every server answers the same bytes; no compression asked.", service_lines),
-            ("Cold render", "The shared render function in-process (`render_widget`, data already loaded), "
-             "wtw-winkel demo data, nl.", bench_render(work, render_runs)),
+            (
+                "Live service throughput and latency",
+                f"`wrk -t1 -c32 -d{seconds}s --latency` on loopback, wrk and the server sharing the machine's "
+                "2 cores. Every server answers the same bytes; no compression asked.",
+                service_lines,
+            ),
+            (
+                "Cold render",
+                "The shared render function in-process (`render_widget`, data already loaded), "
+                "wtw-winkel demo data, nl.",
+                bench_render(work, render_runs),
+            ),
             ("Static build", "", bench_build(work, *build_size)),
-            ("Weight", "Gzipped bytes of the loader plus the widget document, against the hosted widgets' "
-             "published figures.", bench_weight(work)),
-            ("Import", "One `trustwidgets import` of a synthetic `.jsonl` (one transaction); peak memory is the "
-             "largest resident set of any child process of the benchmark.", bench_import(work, *import_size)),
+            (
+                "Weight",
+                "Gzipped bytes of the loader plus the widget document, against the hosted widgets' published figures.",
+                bench_weight(work),
+            ),
+            (
+                "Import",
+                "One `trustwidgets import` of a synthetic `.jsonl` (one transaction); peak memory is the "
+                "largest resident set of any child process of the benchmark.",
+                bench_import(work, *import_size),
+            ),
         ]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
-    text = ["# Benchmarks", "",
-            f"Measured by `make bench` (`python -m bench.run{' --quick' if args.quick else ''}`) on {date.today()}: "
-            f"{os.cpu_count()} cores ({cpu}), {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}. "
-            "Every ratio compares figures taken in the same run.", ""]
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    text = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` (`python -m bench.run{' --quick' if args.quick else ''}`) on {date.today()}: "
+        f"{os.cpu_count()} cores ({cpu}), {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}. "
+        "Every ratio compares figures taken in the same run.",
+        "",
+    ]
     for title, intro, lines in sections:
         text += [f"## {title}", ""] + ([intro, ""] if intro else []) + lines + [""]
     args.out.write_text("\n".join(text))

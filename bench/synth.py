@@ -24,8 +24,14 @@ TEXTS = [
 
 
 def shop_record(n: int) -> dict:
-    return {"id": f"shop-{n:05d}", "name": f"Winkel {n}", "locales": ["nl", "en"], "default_locale": "nl",
-            "source": "Trustpilot" if n % 2 else "Trusted Shops", "policy_url": f"https://shop{n}.example.nl/reviews"}
+    return {
+        "id": f"shop-{n:05d}",
+        "name": f"Winkel {n}",
+        "locales": ["nl", "en"],
+        "default_locale": "nl",
+        "source": "Trustpilot" if n % 2 else "Trusted Shops",
+        "policy_url": f"https://shop{n}.example.nl/reviews",
+    }
 
 
 def reviews(rng: random.Random, shop: str, count: int, anchor: date):
@@ -34,9 +40,14 @@ def reviews(rng: random.Random, shop: str, count: int, anchor: date):
         given += timedelta(seconds=rng.randrange(86400))
         roll = rng.random()
         yield {
-            "id": f"{shop}-{n}", "shop": shop, "rating": rng.choices((5, 4, 3, 2, 1), (60, 22, 8, 4, 6))[0],
-            "title": rng.choice(TITLES), "text": rng.choice(TEXTS), "author": f"Klant {n % 97}",
-            "email": f"k{n}@example.nl", "language": "nl",
+            "id": f"{shop}-{n}",
+            "shop": shop,
+            "rating": rng.choices((5, 4, 3, 2, 1), (60, 22, 8, 4, 6))[0],
+            "title": rng.choice(TITLES),
+            "text": rng.choice(TEXTS),
+            "author": f"Klant {n % 97}",
+            "email": f"k{n}@example.nl",
+            "language": "nl",
             "experienced_at": (given.date() - timedelta(days=rng.randrange(0, 30))).isoformat(),
             "created_at": format_timestamp(given),
             "verification": "imported" if roll < 0.08 else "verified",

@@ -200,6 +200,11 @@ def build(
                 layout.collect_garbage({final.resolve(), *([current] if current else [])})
             else:
                 manifest = json.loads((current / "manifest.json").read_text())  # type: ignore[operator]
+        except BaseException:
+            # Leave the disk as the last good build had it: a full disk must not stay full.
+            live = layout.current()
+            layout.collect_garbage({live} if live else set())
+            raise
         finally:
             store.close()
     files = manifest["files"]

@@ -20,9 +20,15 @@ def headers_file(shops: list[Shop], hashed_loader: str) -> str:
         _block(f"/v1/{hashed_loader}", response_headers("loader-hashed")),
     ]
     for shop in shops:
-        blocks.append(_block(f"/v1/{shop.id}/summary.json", {**response_headers("json"), "Content-Type": "application/json"}))
+        blocks.append(
+            _block(f"/v1/{shop.id}/summary.json", {**response_headers("json"), "Content-Type": "application/json"})
+        )
         for locale in shop.locales:
-            blocks.append(_block(f"/v1/{shop.id}/{locale}/*.json", {**response_headers("json"), "Content-Type": "application/json"}))
+            blocks.append(
+                _block(
+                    f"/v1/{shop.id}/{locale}/*.json", {**response_headers("json"), "Content-Type": "application/json"}
+                )
+            )
             blocks.append(_block(f"/v1/{shop.id}/{locale}/*.html", response_headers("widget", shop.allowed_domains)))
     return "".join(block + "\n" for block in blocks)
 
@@ -39,13 +45,22 @@ def nginx_conf(shops: list[Shop], hashed_loader: str) -> str:
         "location /v1/ {\n",
         "    gzip_static on;\n",
         "    types { text/html html; application/json json; text/javascript js; }\n",
-        "    location = /v1/embed.js {\n", _add_headers(response_headers("loader"), "        "), "    }\n",
-        f"    location = /v1/{hashed_loader} {{\n", _add_headers(response_headers("loader-hashed"), "        "), "    }\n",
-        "    location ~ \\.json$ {\n", _add_headers(response_headers("json"), "        "), "    }\n",
+        "    location = /v1/embed.js {\n",
+        _add_headers(response_headers("loader"), "        "),
+        "    }\n",
+        f"    location = /v1/{hashed_loader} {{\n",
+        _add_headers(response_headers("loader-hashed"), "        "),
+        "    }\n",
+        "    location ~ \\.json$ {\n",
+        _add_headers(response_headers("json"), "        "),
+        "    }\n",
     ]
     for shop in shops:
         if shop.allowed_domains:
-            lines += [f"    location ~ ^/v1/{shop.id}/[a-z]+/[a-z0-9-]+\\.html$ {{\n",
-                      _add_headers(response_headers("widget", shop.allowed_domains), "        "), "    }\n"]
+            lines += [
+                f"    location ~ ^/v1/{shop.id}/[a-z]+/[a-z0-9-]+\\.html$ {{\n",
+                _add_headers(response_headers("widget", shop.allowed_domains), "        "),
+                "    }\n",
+            ]
     lines += ["    location ~ \\.html$ {\n", _add_headers(response_headers("widget"), "        "), "    }\n", "}\n"]
     return "".join(lines)

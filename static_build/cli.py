@@ -30,8 +30,10 @@ def build_command(args: argparse.Namespace, store: Store) -> int:
         return 1
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
-        print(f"trustwidgets build failed: {error.strerror or error}{where}; the previous output is unchanged",
-              file=sys.stderr)
+        print(
+            f"trustwidgets build failed: {error.strerror or error}{where}; the previous output is unchanged",
+            file=sys.stderr,
+        )
         return 1
     state = "swapped in" if result.swapped else "unchanged"
     print(

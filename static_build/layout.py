@@ -44,7 +44,9 @@ class Layout:
             if self.out.is_dir() and not any(self.out.iterdir()):
                 self.out.rmdir()
             else:
-                raise LayoutError(f"{self.out} exists and is not a trustwidgets build: remove it or choose another --out")
+                raise LayoutError(
+                    f"{self.out} exists and is not a trustwidgets build: remove it or choose another --out"
+                )
         self.builds.mkdir(parents=True, exist_ok=True)
         self.shops.mkdir(parents=True, exist_ok=True)
 
@@ -75,7 +77,11 @@ class Layout:
                     linked.add(entry.resolve())
         for shop in self.shops.iterdir():
             for entry in shop.iterdir():
-                folder = entry.with_name(entry.name.removesuffix(".files.json")) if entry.name.endswith(".files.json") else entry
+                folder = (
+                    entry.with_name(entry.name.removesuffix(".files.json"))
+                    if entry.name.endswith(".files.json")
+                    else entry
+                )
                 if ".tmp-" in entry.name or folder.resolve() not in linked:
                     if entry.is_dir():
                         shutil.rmtree(entry, ignore_errors=True)

@@ -51,7 +51,10 @@ def render_shop(store: Store, shop: Shop, as_of: date, target: Path) -> dict[str
             assert body is not None
             writer.write(f"{locale}/{page_name(page)}", body)
         for widget in WIDGETS:
-            writer.write(f"{locale}/{variant_file(widget, None)}", widget_bytes(store, shop, widget, locale, defaults, as_of, summary))
+            writer.write(
+                f"{locale}/{variant_file(widget, None)}",
+                widget_bytes(store, shop, widget, locale, defaults, as_of, summary),
+            )
             for variant in shop.variants:
                 options = parse_options(variant.options).resolve(shop)
                 body = widget_bytes(store, shop, widget, locale, options, as_of, summary)

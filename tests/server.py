@@ -25,9 +25,22 @@ def running_service(data: Path, *extra: str, as_of: str = "2026-11-23") -> Itera
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("TRUSTWIDGETS_AS_OF", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "widget_server.cli", "--data", str(data), "serve",
-         "--port", str(port), "--as-of", as_of, *extra],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "widget_server.cli",
+            "--data",
+            str(data),
+            "serve",
+            "--port",
+            str(port),
+            "--as-of",
+            as_of,
+            *extra,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,9 +1,9 @@
 """The service over real HTTP: uvicorn on a loopback port, driven with raw requests."""
 
 import gzip
-import re
 import http.client
 import json
+import re
 from urllib.parse import urlsplit
 
 import brotli
@@ -157,16 +157,24 @@ def test_preview_is_private(service):
 def test_unkeyed_headers_and_unknown_parameters_do_not_change_bytes(service):
     base = service[0]
     plain = request(base, "/v1/wtw-winkel/nl/badge.html")
-    for headers in ({"Host": "evil.example"}, {"X-Forwarded-Host": "evil.example"}, {"Cookie": "a=b"},
-                    {"Accept-Language": "de"}):
+    for headers in (
+        {"Host": "evil.example"},
+        {"X-Forwarded-Host": "evil.example"},
+        {"Cookie": "a=b"},
+        {"Accept-Language": "de"},
+    ):
         assert request(base, "/v1/wtw-winkel/nl/badge.html", headers=headers)[2] == plain[2]
     assert request(base, "/v1/wtw-winkel/nl/badge.html?utm_source=x&evil=<script>")[2] == plain[2]
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [("accent=red", b"accent must be a hex colour"), ("theme=neon", b"theme must be light, dark or auto"),
-     ("count=0", b"count must be a whole number"), ("stars=9", b"stars must list ratings")],
+    [
+        ("accent=red", b"accent must be a hex colour"),
+        ("theme=neon", b"theme must be light, dark or auto"),
+        ("count=0", b"count must be a whole number"),
+        ("stars=9", b"stars must list ratings"),
+    ],
 )
 def test_invalid_options_are_a_clear_400(service, query, message):
     status, headers, body = request(service[0], f"/v1/wtw-winkel/nl/carousel.html?{query}")
@@ -178,7 +186,7 @@ def test_valid_options_change_the_widget(service):
     base = service[0]
     _, _, dark = request(base, "/v1/wtw-winkel/nl/carousel.html?theme=dark&stars=4,5&count=3")
     assert b'class="dark w-carousel"' in dark
-    assert "Alleen beoordelingen met 4 en 5 sterren".encode() in dark
+    assert b"Alleen beoordelingen met 4 en 5 sterren" in dark
     assert dark.count(b'<article class="card') == 3
 
 
@@ -189,8 +197,16 @@ def test_an_import_shows_at_the_next_request_without_restart(tmp_path):
         before = json.loads(request(base, "/v1/wtw-winkel/summary.json")[2])
         from widget_server.cli import main
 
-        path = write_json(tmp_path / "more.json", {"shops": [SHOP], "reviews": [
-            review(id=f"new-{n}", rating=1, created_at="2026-11-22T10:00:00Z", experienced_at=None) for n in range(3)]})
+        path = write_json(
+            tmp_path / "more.json",
+            {
+                "shops": [SHOP],
+                "reviews": [
+                    review(id=f"new-{n}", rating=1, created_at="2026-11-22T10:00:00Z", experienced_at=None)
+                    for n in range(3)
+                ],
+            },
+        )
         assert main(["--data", str(data), "import", str(path)]) == 0
         after = json.loads(request(base, "/v1/wtw-winkel/summary.json")[2])
         assert after["review_count"] == before["review_count"] + 3

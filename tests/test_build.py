@@ -28,10 +28,20 @@ def test_the_tree_follows_the_url_tree_and_its_manifest(data, tmp_path):
     result = build(data, out, AS_OF)
     assert result.swapped and result.shops_built == 2
     files = tree(out)
-    for path in ("v1/embed.js", "v1/wtw-winkel/summary.json", "v1/wtw-winkel/nl/reviews.json",
-                 "v1/wtw-winkel/nl/reviews-2.json", "v1/greenvent/en/footer.html", "v1/wtw-winkel/en/stars.html",
-                 "v1/wtw-winkel/nl/badge--dark-positive.html", "v1/wtw-winkel/nl/carousel.html.gz",
-                 "v1/wtw-winkel/nl/carousel.html.br", "_headers", "nginx.conf", "manifest.json"):
+    for path in (
+        "v1/embed.js",
+        "v1/wtw-winkel/summary.json",
+        "v1/wtw-winkel/nl/reviews.json",
+        "v1/wtw-winkel/nl/reviews-2.json",
+        "v1/greenvent/en/footer.html",
+        "v1/wtw-winkel/en/stars.html",
+        "v1/wtw-winkel/nl/badge--dark-positive.html",
+        "v1/wtw-winkel/nl/carousel.html.gz",
+        "v1/wtw-winkel/nl/carousel.html.br",
+        "_headers",
+        "nginx.conf",
+        "manifest.json",
+    ):
         assert path in files, path
     assert verify(out) == len(files) - 1  # everything but the manifest itself
     manifest = json.loads(files["manifest.json"])
@@ -56,7 +66,10 @@ def test_incremental_rebuilds(tmp_path):
     from widget_server.store import Store
 
     store = Store.open(folder)
-    path = write_json(tmp_path / "one.json", {"shops": [SHOP], "reviews": [review(id="fresh", created_at="2026-11-22T09:00:00Z", experienced_at=None)]})
+    path = write_json(
+        tmp_path / "one.json",
+        {"shops": [SHOP], "reviews": [review(id="fresh", created_at="2026-11-22T09:00:00Z", experienced_at=None)]},
+    )
     import_files(store, [path], available_locales=("en", "nl"))
     store.close()
     changed = build(folder, out, AS_OF)

@@ -16,8 +16,20 @@ KILLS = 20
 
 
 def build_command(data, out, day):
-    return [sys.executable, "-m", "widget_server.cli", "--data", str(data), "build", "--out", str(out),
-            "--as-of", day.isoformat(), "--jobs", "2"]
+    return [
+        sys.executable,
+        "-m",
+        "widget_server.cli",
+        "--data",
+        str(data),
+        "build",
+        "--out",
+        str(out),
+        "--as-of",
+        day.isoformat(),
+        "--jobs",
+        "2",
+    ]
 
 
 def test_kill_nine_never_shows_a_half_written_tree(tmp_path):
@@ -39,8 +51,11 @@ def test_kill_nine_never_shows_a_half_written_tree(tmp_path):
     rng = random.Random(6193)
     try:
         for n in range(1, KILLS + 1):
-            process = subprocess.Popen(build_command(data, out, AS_OF + timedelta(days=n)),
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                build_command(data, out, AS_OF + timedelta(days=n)),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             time.sleep(rng.uniform(0.0, 1.2))
             process.send_signal(signal.SIGKILL)
             process.wait()

@@ -7,7 +7,6 @@ from diskcache import Cache
 
 from widget_server.cache import RenderCache
 
-
 PWNED = []
 
 

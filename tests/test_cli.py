@@ -8,14 +8,18 @@ from tests.conftest import SHOP, review, write_json
 def cli(data, *args):
     return subprocess.run(
         [sys.executable, "-m", "widget_server.cli", "--data", str(data), *args],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 def test_import_exit_codes_and_messages(tmp_path):
     data = tmp_path / "data"
     good = write_json(tmp_path / "good.json", {"shops": [SHOP], "reviews": [review(id="a")]})
-    mixed = write_json(tmp_path / "mixed.json", {"reviews": [review(id="b"), review(id="c", rating=9, email="secret@example.nl")]})
+    mixed = write_json(
+        tmp_path / "mixed.json", {"reviews": [review(id="b"), review(id="c", rating=9, email="secret@example.nl")]}
+    )
     broken = tmp_path / "broken.json"
     broken.write_text('{"reviews": [')
 
@@ -44,8 +48,8 @@ def test_demo_then_summary_prints_a_plausible_summary(tmp_path):
     assert sum(summary["distribution"].values()) == summary["review_count"]
     shops = cli(data, "shops")
     assert "wtw-winkel" in shops.stdout and "greenvent" in shops.stdout
-    for result in (demo, result, shops):
-        assert "@" not in result.stdout + result.stderr
+    for output in (demo, result, shops):
+        assert "@" not in output.stdout + output.stderr
 
 
 def test_unknown_shop_and_bad_date_are_plain_errors(tmp_path):

@@ -12,7 +12,12 @@ def test_demo_is_reproducible_and_varied():
     reviews = document["reviews"]
     wtw = [r for r in reviews if r["shop"] == "wtw-winkel"]
     assert len(wtw) >= 200
-    for field, value in [("verification", "imported"), ("status", "flagged"), ("status", "removed"), ("language", "en")]:
+    for field, value in [
+        ("verification", "imported"),
+        ("status", "flagged"),
+        ("status", "removed"),
+        ("language", "en"),
+    ]:
         assert any(r[field] == value for r in wtw), (field, value)
     assert any("reply" in r for r in wtw)
     days = sorted(r["created_at"][:10] for r in wtw)

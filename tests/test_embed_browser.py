@@ -63,10 +63,26 @@ def hostile_shop():
     document = json.loads((DATA / "widgets.json").read_text())
     shop = {**document["shops"][0], "id": "hostile", "name": 'Evil <script>window.pwned=1</script> "shop"'}
     reviews = []
-    for n, payload in enumerate([HOSTILE["title"], HOSTILE["author"], "<img src=x onerror=alert(1)>",
-                                 "javascript:alert(1)", "</script><script>alert(1)</script>"]):
-        reviews.append({**document["reviews"][0], "id": f"h{n}", "shop": "hostile", "title": payload[:300],
-                        "text": payload, "author": payload[:100], "reply": {"text": payload, "created_at": "2026-11-21T00:00:00Z"}})
+    for n, payload in enumerate(
+        [
+            HOSTILE["title"],
+            HOSTILE["author"],
+            "<img src=x onerror=alert(1)>",
+            "javascript:alert(1)",
+            "</script><script>alert(1)</script>",
+        ]
+    ):
+        reviews.append(
+            {
+                **document["reviews"][0],
+                "id": f"h{n}",
+                "shop": "hostile",
+                "title": payload[:300],
+                "text": payload,
+                "author": payload[:100],
+                "reply": {"text": payload, "created_at": "2026-11-21T00:00:00Z"},
+            }
+        )
     return {"shops": [shop], "reviews": reviews}
 
 

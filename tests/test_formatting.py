@@ -21,7 +21,13 @@ AS_OF = date(2026, 11, 23)
 
 @pytest.mark.parametrize(
     ("score", "locale", "text"),
-    [(4.5, "nl", "4,50"), (4.5, "en", "4.50"), (Decimal("4.49"), "nl", "4,49"), (5, "en", "5.00"), (1.01, "de", "1,01")],
+    [
+        (4.5, "nl", "4,50"),
+        (4.5, "en", "4.50"),
+        (Decimal("4.49"), "nl", "4,49"),
+        (5, "en", "5.00"),
+        (1.01, "de", "1,01"),
+    ],
 )
 def test_format_score(score, locale, text):
     assert format_score(score, locale) == text
@@ -37,7 +43,15 @@ def test_format_count(count, locale, text):
 
 @pytest.mark.parametrize(
     ("rating", "width"),
-    [(5, "108.00"), (4.3, "94.00"), (4.5, "98.00"), (1, "22.00"), (0, "0.00"), (Decimal("3.99"), "85.80"), (7, "108.00")],
+    [
+        (5, "108.00"),
+        (4.3, "94.00"),
+        (4.5, "98.00"),
+        (1, "22.00"),
+        (0, "0.00"),
+        (Decimal("3.99"), "85.80"),
+        (7, "108.00"),
+    ],
 )
 def test_star_fill_covers_exactly_the_rating(rating, width):
     # star i (0-based) spans [22*i, 22*i + 20]: 4.3 fills four stars and 0.3 of the fifth
@@ -97,7 +111,10 @@ def test_excerpt_needed(text, needed):
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        ({"a": "</script><script>x()</script>"}, '{"a":"\\u003c/script\\u003e\\u003cscript\\u003ex()\\u003c/script\\u003e"}'),
+        (
+            {"a": "</script><script>x()</script>"},
+            '{"a":"\\u003c/script\\u003e\\u003cscript\\u003ex()\\u003c/script\\u003e"}',
+        ),
         ({"b": "<!-- & \u2028"}, '{"b":"\\u003c!-- \\u0026 \\u2028"}'),
         ({"n": 4.5, "a": 1}, '{"a":1,"n":4.5}'),
     ],
@@ -109,11 +126,18 @@ def test_json_for_script_cannot_close_the_script(value, text):
 @pytest.mark.parametrize(
     ("rating", "label", "svg"),
     [
-        (4.5, "4,50 van 5 sterren",
-         '<svg class="stars" viewBox="0 0 108 20" role="img" aria-label="4,50 van 5 sterren"><use href="#tw-r" class="e"/>'
-         '<svg width="98.00" height="20"><use href="#tw-r" class="f"/></svg></svg>'),
-        (1, '1 "<b>"', '<svg class="stars" viewBox="0 0 108 20" role="img" aria-label="1 &#34;&lt;b&gt;&#34;">'
-         '<use href="#tw-r" class="e"/><svg width="22.00" height="20"><use href="#tw-r" class="f"/></svg></svg>'),
+        (
+            4.5,
+            "4,50 van 5 sterren",
+            '<svg class="stars" viewBox="0 0 108 20" role="img" aria-label="4,50 van 5 sterren"><use href="#tw-r" class="e"/>'
+            '<svg width="98.00" height="20"><use href="#tw-r" class="f"/></svg></svg>',
+        ),
+        (
+            1,
+            '1 "<b>"',
+            '<svg class="stars" viewBox="0 0 108 20" role="img" aria-label="1 &#34;&lt;b&gt;&#34;">'
+            '<use href="#tw-r" class="e"/><svg width="22.00" height="20"><use href="#tw-r" class="f"/></svg></svg>',
+        ),
     ],
 )
 def test_star_svg(rating, label, svg):

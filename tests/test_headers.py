@@ -21,7 +21,11 @@ def test_cache_control(kind, expected):
 
 @pytest.mark.parametrize(
     ("domains", "expected"),
-    [((), "*"), (("www.example.nl",), "www.example.nl"), (("www.example.nl", "*.example.nl"), "www.example.nl *.example.nl")],
+    [
+        ((), "*"),
+        (("www.example.nl",), "www.example.nl"),
+        (("www.example.nl", "*.example.nl"), "www.example.nl *.example.nl"),
+    ],
 )
 def test_frame_ancestors(domains, expected):
     assert frame_ancestors(domains) == expected

@@ -22,8 +22,18 @@ def stored(store):
 
 
 def test_native_json_stores_good_rows_and_names_each_bad_one(store, tmp_path):
-    path = write_json(tmp_path / "in.json", {"shops": [SHOP], "reviews": [
-        review(id="ok-1"), review(id="bad-1", rating=6), review(id="ok-2"), review(id="bad-2", shop="nope")]})
+    path = write_json(
+        tmp_path / "in.json",
+        {
+            "shops": [SHOP],
+            "reviews": [
+                review(id="ok-1"),
+                review(id="bad-1", rating=6),
+                review(id="ok-2"),
+                review(id="bad-2", shop="nope"),
+            ],
+        },
+    )
     report, rejected = run(store, path)
     assert [r[1] for r in stored(store)] == ["ok-1", "ok-2"]
     assert [(r.id, r.line) for r in rejected] == [("bad-1", None), ("bad-2", None)]
@@ -61,7 +71,13 @@ def test_data_version_depends_on_content_not_on_history(tmp_path):
 
 def test_jsonl_names_line_numbers_and_uses_shop_file(store, tmp_path):
     shops = write_json(tmp_path / "shops.json", {"shops": [SHOP]})
-    lines = [json.dumps(review(id="a")), "", "{not json", json.dumps(review(id="b", rating=0)), json.dumps(review(id="c"))]
+    lines = [
+        json.dumps(review(id="a")),
+        "",
+        "{not json",
+        json.dumps(review(id="b", rating=0)),
+        json.dumps(review(id="c")),
+    ]
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join(lines) + "\n")
     report, rejected = run(store, path, shop_file=shops)
@@ -81,14 +97,28 @@ def test_duplicate_ids_in_one_import_keep_the_first(store, tmp_path):
 
 def test_csv_with_reply_columns_and_bom(store, tmp_path):
     path = tmp_path / "in.csv"
-    fields = ["id", "shop", "rating", "title", "text", "author", "email", "language", "experienced_at",
-              "created_at", "verification", "status", "reply_text", "reply_created_at"]
+    fields = [
+        "id",
+        "shop",
+        "rating",
+        "title",
+        "text",
+        "author",
+        "email",
+        "language",
+        "experienced_at",
+        "created_at",
+        "verification",
+        "status",
+        "reply_text",
+        "reply_created_at",
+    ]
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fields)
         writer.writeheader()
         writer.writerow({**review(id="c1"), "reply_text": "Dank", "reply_created_at": "2026-10-02T00:00:00Z"})
         writer.writerow({**review(id="c2"), "rating": "4.5"})
-        writer.writerow({**review(id="c3", text="regel 1\nregel 2, met \"quotes\"")})
+        writer.writerow({**review(id="c3", text='regel 1\nregel 2, met "quotes"')})
     _, rejected = run(store, path, shop_file=write_json(tmp_path / "s.json", {"shops": [SHOP]}))
     assert [r[1] for r in stored(store)] == ["c1", "c3"]
     assert store.db.execute("SELECT reply_text FROM reviews WHERE id='c1'").fetchone()[0] == "Dank"

@@ -7,7 +7,9 @@ SHOP_RECORD = parse_shop({**SHOP, "name": 'A "quoted" <shop>'}, ("en", "nl"))
 
 def test_widget_query_keeps_only_changed_options():
     assert widget_query(SHOP_RECORD, {"theme": "auto", "accent": "#ff0000", "count": "10", "stars": "4,5"}) == {
-        "accent": "#ff0000", "stars": "4,5"}
+        "accent": "#ff0000",
+        "stars": "4,5",
+    }
 
 
 def test_embed_snippet_is_one_element_and_one_async_script_with_escaped_values():

@@ -63,7 +63,10 @@ def test_offsets_are_converted_to_utc_before_the_date_is_taken():
         ({"language": "dutch!"}, "language must be a language tag"),
         ({"created_at": "gisteren"}, "created_at is not an ISO 8601 date-time"),
         ({"created_at": None}, "created_at is required"),
-        ({"experienced_at": "2026-03-31", "created_at": "2026-10-01T00:00:00Z"}, "given more than 6 months after the experience"),
+        (
+            {"experienced_at": "2026-03-31", "created_at": "2026-10-01T00:00:00Z"},
+            "given more than 6 months after the experience",
+        ),
         ({"experienced_at": "2026-10-02"}, "created_at is before experienced_at"),
         ({"reply": {"text": "ok"}}, "reply created_at is required"),
         ({"reply": {"text": "ok", "created_at": "2026-09-01T00:00:00Z"}}, "reply created_at is before the review"),
@@ -120,8 +123,12 @@ def test_parse_shop_rejects_with_reason(fields, reason):
 
 
 def test_shop_record_round_trips():
-    raw = {**SHOP, "allowed_domains": ["www.example.nl", "*.example.nl"], "star_filter": [5, 4],
-           "variants": [{"name": "dark-45", "theme": "dark", "stars": "4,5"}]}
+    raw = {
+        **SHOP,
+        "allowed_domains": ["www.example.nl", "*.example.nl"],
+        "star_filter": [5, 4],
+        "variants": [{"name": "dark-45", "theme": "dark", "stars": "4,5"}],
+    }
     shop = parse_shop(raw, LOCALES)
     assert parse_shop(shop.to_record(), LOCALES) == shop
     assert shop.star_filter == (4, 5)

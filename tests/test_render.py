@@ -67,11 +67,42 @@ def test_golden(store, widget, locale):
 @pytest.mark.parametrize(
     ("widget", "locale", "expected"),
     [
-        ("badge", "nl", ["zeer goed", "4,50", "2 beoordelingen", "afgelopen 12 maanden", "via Trustpilot", "Hoe reviews worden gecontroleerd"]),
-        ("badge", "en", ["Excellent", "4.50", "2 reviews", "last 12 months", "via Trustpilot", "How reviews are checked"]),
+        (
+            "badge",
+            "nl",
+            [
+                "zeer goed",
+                "4,50",
+                "2 beoordelingen",
+                "afgelopen 12 maanden",
+                "via Trustpilot",
+                "Hoe reviews worden gecontroleerd",
+            ],
+        ),
+        (
+            "badge",
+            "en",
+            ["Excellent", "4.50", "2 reviews", "last 12 months", "via Trustpilot", "How reviews are checked"],
+        ),
         ("stars", "nl", ["4,50", "2 beoordelingen via Trustpilot"]),
-        ("carousel", "nl", ["geverifieerd", "geïmporteerde beoordeling", "Reactie van WTW Winkel", "Dank u wel!", "3 dagen geleden", "vandaag", "lees meer"]),
-        ("carousel", "en", ["verified", "imported review", "Reply from WTW Winkel", "3 days ago", "today", "read more"]),
+        (
+            "carousel",
+            "nl",
+            [
+                "geverifieerd",
+                "geïmporteerde beoordeling",
+                "Reactie van WTW Winkel",
+                "Dank u wel!",
+                "3 dagen geleden",
+                "vandaag",
+                "lees meer",
+            ],
+        ),
+        (
+            "carousel",
+            "en",
+            ["verified", "imported review", "Reply from WTW Winkel", "3 days ago", "today", "read more"],
+        ),
         ("footer", "nl", ["zeer goed", "4,50", "Snel geleverd en goed advies", "Goede filters", "Overgenomen review"]),
     ],
 )
@@ -169,7 +200,11 @@ def test_jsonld_only_when_enabled_and_the_source_allows_it(tmp_path):
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
     data = json.loads(block)
     assert data["aggregateRating"] == {
-        "@type": "AggregateRating", "ratingValue": "4.50", "bestRating": 5, "worstRating": 1, "ratingCount": 2,
+        "@type": "AggregateRating",
+        "ratingValue": "4.50",
+        "bestRating": 5,
+        "worstRating": 1,
+        "ratingCount": 2,
     }
     assert data["name"] == "</script><script>x()</script>"
     assert "ld+json" not in render(allowed, "wtw-winkel", "badge", "nl")  # only the star snippet

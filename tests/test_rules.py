@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from widget_server.rules import allows_indexing, grade, is_counted, is_shown, mean_score, score_window
+from widget_server.rules import (
+    allows_indexing,
+    grade,
+    is_counted,
+    is_shown,
+    mean_score,
+    score_window,
+)
 
 AS_OF = date(2026, 11, 23)
 
@@ -89,9 +96,16 @@ def test_mean_score_matches_exact_fractions(distribution):
 @pytest.mark.parametrize(
     ("score", "key"),
     [
-        ("5.00", "excellent"), ("4.50", "excellent"), ("4.49", "good"), ("3.50", "good"),
-        ("3.49", "fair"), ("2.50", "fair"), ("2.49", "poor"), ("1.50", "poor"),
-        ("1.49", "very_poor"), ("1.00", "very_poor"),
+        ("5.00", "excellent"),
+        ("4.50", "excellent"),
+        ("4.49", "good"),
+        ("3.50", "good"),
+        ("3.49", "fair"),
+        ("2.50", "fair"),
+        ("2.49", "poor"),
+        ("1.50", "poor"),
+        ("1.49", "very_poor"),
+        ("1.00", "very_poor"),
     ],
 )
 def test_grade_boundaries(score, key):
@@ -102,6 +116,8 @@ def test_no_score_no_grade():
     assert grade(None) is None
 
 
-@pytest.mark.parametrize(("source", "allowed"), [("Trustpilot", False), (" trustpilot ", False), ("Trusted Shops", True)])
+@pytest.mark.parametrize(
+    ("source", "allowed"), [("Trustpilot", False), (" trustpilot ", False), ("Trusted Shops", True)]
+)
 def test_allows_indexing(source, allowed):
     assert allows_indexing(source) is allowed

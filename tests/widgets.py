@@ -30,7 +30,10 @@ def fixture_store(path: Path, document: dict | None = None) -> Store:
     return store
 
 
-def render(store: Store, shop_id: str, widget: str, locale: str, options: Options = Options()) -> str:
+DEFAULTS = Options()
+
+
+def render(store: Store, shop_id: str, widget: str, locale: str, options: Options = DEFAULTS) -> str:
     shop = store.shop(shop_id)
     assert shop is not None
     resolved = options.resolve(shop)

@@ -67,11 +67,19 @@ def error_response(path: str, status: int, detail: str, headers: dict[str, str] 
 class Service:
     """The state behind the routes: the store, the shops by id, the render cache, the date."""
 
-    def __init__(self, data_dir: Path, *, as_of: date | None = None, cache_dir: Path | None = None,
-                 shards: int = 1, memory_items: int = 1024) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        as_of: date | None = None,
+        cache_dir: Path | None = None,
+        shards: int = 1,
+        memory_items: int = 1024,
+    ) -> None:
         self.store = Store.open(data_dir)
-        self.cache = RenderCache(cache_dir if cache_dir is not None else data_dir / "cache", shards=shards,
-                                 memory_items=memory_items)
+        self.cache = RenderCache(
+            cache_dir if cache_dir is not None else data_dir / "cache", shards=shards, memory_items=memory_items
+        )
         self.pinned = as_of
         self._seen_version: int | None = None
         self._shops: dict[str, tuple[Shop, str]] = {}
@@ -109,7 +117,9 @@ def _service(request: Request) -> Service:
 
 def _locale(shop: Shop, locale: str) -> str:
     if locale not in shop.locales:
-        raise NotFound(f"shop {shop.id!r} has no locale {locale!r}" if re.fullmatch(r"[a-z]{2,3}", locale) else "no such locale")
+        raise NotFound(
+            f"shop {shop.id!r} has no locale {locale!r}" if re.fullmatch(r"[a-z]{2,3}", locale) else "no such locale"
+        )
     return locale
 
 
@@ -176,6 +186,13 @@ async def localized(request: Request) -> Response:
     return document_response(request, body, HTML_TYPE, "widget", cache=service.cache, domains=shop.allowed_domains)
 
 
+async def openapi_document(request: Request) -> Response:
+    from .openapi import openapi
+    from .render import render_json
+
+    return document_response(request, render_json(openapi()), JSON_TYPE, "json", cache=_service(request).cache)
+
+
 async def home(request: Request) -> Response:
     return RedirectResponse("/preview/", status_code=302)
 
@@ -191,16 +208,28 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return error_response(request.url.path, 500, "internal error")
 
 
-def create_app(data_dir: Path | str, *, as_of: date | None = None, cache_dir: Path | str | None = None,
-               shards: int = 1, memory_items: int = 1024) -> ASGIApp:
+def create_app(
+    data_dir: Path | str,
+    *,
+    as_of: date | None = None,
+    cache_dir: Path | str | None = None,
+    shards: int = 1,
+    memory_items: int = 1024,
+) -> ASGIApp:
     from .preview import preview_asset, preview_index, preview_shop
 
-    service = Service(Path(data_dir), as_of=as_of, cache_dir=None if cache_dir is None else Path(cache_dir),
-                      shards=shards, memory_items=memory_items)
+    service = Service(
+        Path(data_dir),
+        as_of=as_of,
+        cache_dir=None if cache_dir is None else Path(cache_dir),
+        shards=shards,
+        memory_items=memory_items,
+    )
     read = ["GET", "HEAD"]
     routes = [
         Route("/", home, methods=read),
         Route("/healthz", healthz, methods=read),
+        Route("/v1/openapi.json", openapi_document, methods=read),
         Route("/v1/{name}", embed, methods=read),
         Route("/v1/{shop}/summary.json", summary, methods=read),
         Route("/v1/{shop}/{locale}/{name}", localized, methods=read),

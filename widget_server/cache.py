@@ -8,8 +8,10 @@ is a miss, never an error.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from diskcache import Disk, FanoutCache
 from diskcache.core import MODE_PICKLE, UNKNOWN
 
 log = logging.getLogger("trustwidgets.cache")
+RETRY_SECONDS = 5.0  # after a failure the disk is left alone this long: a broken cache costs nothing
 
 
 class BytesDisk(Disk):  # type: ignore[misc]
@@ -53,9 +56,10 @@ class RenderCache:
         self.memory: OrderedDict[str, bytes] = OrderedDict()
         self.memory_items = memory_items
         self._disk: FanoutCache | None = None
+        self._retry_at = 0.0
 
     def _open(self) -> FanoutCache | None:
-        if self.directory is None:
+        if self.directory is None or time.monotonic() < self._retry_at:
             return None
         if self._disk is None:
             os.makedirs(self.directory, mode=0o700, exist_ok=True)
@@ -71,13 +75,12 @@ class RenderCache:
         return self._disk
 
     def _drop_disk(self, error: Exception) -> None:
-        log.warning("render cache unavailable, treated as a miss: %s", error)
+        log.warning("render cache unavailable for %s s, treated as a miss: %s", RETRY_SECONDS, error)
+        self._retry_at = time.monotonic() + RETRY_SECONDS
         disk, self._disk = self._disk, None
         if disk is not None:
-            try:
+            with contextlib.suppress(Exception):  # a broken cache must not break a request
                 disk.close()
-            except Exception:  # noqa: BLE001 - a broken cache must not break a request
-                pass
 
     def get(self, key: str) -> bytes | None:
         hit = self.memory.get(key)

@@ -65,7 +65,10 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
         on_reject=_show_rejection,
     )
     shops, reviews = store.counts()
-    print(f"demo data loaded: {report.reviews_changed} reviews new or updated; store holds {shops} shops, {reviews} reviews")
+    print(
+        f"demo data loaded: {report.reviews_changed} reviews new or updated; "
+        f"store holds {shops} shops, {reviews} reviews"
+    )
     return EXIT_REJECTED if report.rejected else EXIT_OK
 
 
@@ -143,7 +146,9 @@ def parser() -> argparse.ArgumentParser:
         description="Print the score, grade, counts and distribution a widget shows for a shop.",
     )
     summary.add_argument("shop", help="the shop id, such as wtw-winkel")
-    summary.add_argument("--as-of", type=_as_of, default=None, help="the day the 12-month window ends (default today, UTC)")
+    summary.add_argument(
+        "--as-of", type=_as_of, default=None, help="the day the 12-month window ends (default today, UTC)"
+    )
     summary.set_defaults(run=cmd_summary)
 
     shops = commands.add_parser("shops", help="list the shops in the store", description="List the stored shops.")
@@ -158,7 +163,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to listen on (env HOST)")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port (env PORT)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
-    serve.add_argument("--as-of", type=_as_of, default=None, help="pin the date (env TRUSTWIDGETS_AS_OF; default today, UTC)")
+    serve.add_argument(
+        "--as-of", type=_as_of, default=None, help="pin the date (env TRUSTWIDGETS_AS_OF; default today, UTC)"
+    )
     serve.set_defaults(run=cmd_serve)
 
     build = commands.add_parser(

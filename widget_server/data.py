@@ -30,9 +30,7 @@ def load_widget_data(
     """The shop's summary (read unless given) and the reviews the widget shows."""
     limit = review_limit(widget, options)
     reviews = (
-        store.shown_reviews(shop.id, as_of, stars=options.stars, languages=options.lang, limit=limit)
-        if limit
-        else []
+        store.shown_reviews(shop.id, as_of, stars=options.stars, languages=options.lang, limit=limit) if limit else []
     )
     if summary is None:
         summary = shop_summary(store, shop, as_of)
@@ -109,7 +107,11 @@ def load_reviews_page(
     if page < 1 or page > page_count(total):
         return None
     reviews = store.shown_reviews(
-        shop.id, as_of, stars=options.stars, languages=options.lang,
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+        shop.id,
+        as_of,
+        stars=options.stars,
+        languages=options.lang,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
     )
     return reviews_document(shop, reviews, locale=locale, options=options, as_of=as_of, page=page, total=total)

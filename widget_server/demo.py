@@ -32,21 +32,74 @@ SHOPS: list[dict[str, Any]] = [
     },
 ]
 
-FIRST = "Jan Sanne Pieter Fleur Kees Anouk Bram Lotte Daan Noor Henk Ilse Ruud Marloes Wim Femke Joost Eva Tom Karin".split()
+FIRST = [
+    "Jan",
+    "Sanne",
+    "Pieter",
+    "Fleur",
+    "Kees",
+    "Anouk",
+    "Bram",
+    "Lotte",
+    "Daan",
+    "Noor",
+    "Henk",
+    "Ilse",
+    "Ruud",
+    "Marloes",
+    "Wim",
+    "Femke",
+    "Joost",
+    "Eva",
+    "Tom",
+    "Karin",
+]
 LAST = ["V.", "B.", "de J.", "K.", "van D.", "M.", "S.", "de G.", "H.", "P.", "W.", "T.", "van L."]
-FIRST_EN = "Oliver Amelia Harry Isla George Ava Noah Mia Jack Grace Leo Emily Arthur Lily Oscar Sophie".split()
-LAST_EN = "S. J. W. B. T. R. H. C. M. E.".split()
+FIRST_EN = [
+    "Oliver",
+    "Amelia",
+    "Harry",
+    "Isla",
+    "George",
+    "Ava",
+    "Noah",
+    "Mia",
+    "Jack",
+    "Grace",
+    "Leo",
+    "Emily",
+    "Arthur",
+    "Lily",
+    "Oscar",
+    "Sophie",
+]
+LAST_EN = ["S.", "J.", "W.", "B.", "T.", "R.", "H.", "C.", "M.", "E."]
 
 NL: dict[int, list[tuple[str, str]]] = {
     5: [
-        ("Snel geleverd en goed advies", "De Zehnder ComfoAir Q350 was binnen twee dagen in huis. Vooraf telefonisch goed geadviseerd over de juiste maat voor ons huis."),
-        ("Top service!", "Bestelling & levering verliepen vlot. De filters passen precies en de prijs/kwaliteit is > verwachting."),
-        ("Aanrader", "Vragen over de aansluiting van de Brink Flair 325 werden dezelfde dag beantwoord. Installatie ging daardoor zonder problemen."),
+        (
+            "Snel geleverd en goed advies",
+            "De Zehnder ComfoAir Q350 was binnen twee dagen in huis. Vooraf telefonisch goed geadviseerd over de juiste maat voor ons huis.",
+        ),
+        (
+            "Top service!",
+            "Bestelling & levering verliepen vlot. De filters passen precies en de prijs/kwaliteit is > verwachting.",
+        ),
+        (
+            "Aanrader",
+            "Vragen over de aansluiting van de Brink Flair 325 werden dezelfde dag beantwoord. Installatie ging daardoor zonder problemen.",
+        ),
         ("Prima webshop", "Duidelijke site, alle onderdelen op voorraad en netjes verpakt."),
-        ("Heel tevreden", "Na 12 jaar onze oude WTW-unit vervangen. De monteur die ze aanraadden was vakkundig en het huis is merkbaar frisser. We slapen beter en de filters kunnen we nu zelf bestellen met een abonnement, wat ons een hoop gedoe scheelt. Ook de uitleg over de bypass in de zomer was erg nuttig. Kortom: een bedrijf dat weet waar het over praat en dat ook na de verkoop bereikbaar blijft."),
+        (
+            "Heel tevreden",
+            "Na 12 jaar onze oude WTW-unit vervangen. De monteur die ze aanraadden was vakkundig en het huis is merkbaar frisser. We slapen beter en de filters kunnen we nu zelf bestellen met een abonnement, wat ons een hoop gedoe scheelt. Ook de uitleg over de bypass in de zomer was erg nuttig. Kortom: een bedrijf dat weet waar het over praat en dat ook na de verkoop bereikbaar blijft.",
+        ),
     ],
     4: [
-        ("Goed product, levering kon sneller", "De Itho HRU ECO 350 werkt prima, maar de levering duurde een week langer dan aangegeven."),
+        (
+            "Goed product, levering kon sneller",
+            "De Itho HRU ECO 350 werkt prima, maar de levering duurde een week langer dan aangegeven.",
+        ),
         ("Fijne afhandeling", "Kleine vraag over de garantie werd netjes opgelost. Verpakking was wel wat beschadigd."),
         ("Goede filters", "Passen goed, iets duurder dan elders maar wel snel geleverd."),
     ],
@@ -63,9 +116,15 @@ NL: dict[int, list[tuple[str, str]]] = {
 }
 EN: dict[int, list[tuple[str, str]]] = {
     5: [
-        ("Great advice, fast delivery", "Ordered a heat-recovery unit for our new build. Clear advice on sizing and it arrived in two days."),
+        (
+            "Great advice, fast delivery",
+            "Ordered a heat-recovery unit for our new build. Clear advice on sizing and it arrived in two days.",
+        ),
         ("Excellent", "Replacement filters arrived the next day and fit perfectly. Will order again."),
-        ("Very helpful team", "They answered all my questions about ducting before I bought. Installation was straightforward thanks to their \"quick start\" sheet."),
+        (
+            "Very helpful team",
+            'They answered all my questions about ducting before I bought. Installation was straightforward thanks to their "quick start" sheet.',
+        ),
     ],
     4: [
         ("Good value", "Good unit at a fair price. Delivery took a few days longer than expected."),

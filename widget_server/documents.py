@@ -17,9 +17,7 @@ def summary_bytes(store: Store, shop: Shop, as_of: date, summary: dict[str, Any]
     return render_json(summary if summary is not None else shop_summary(store, shop, as_of))
 
 
-def reviews_bytes(
-    store: Store, shop: Shop, locale: str, options: Resolved, as_of: date, page: int
-) -> bytes | None:
+def reviews_bytes(store: Store, shop: Shop, locale: str, options: Resolved, as_of: date, page: int) -> bytes | None:
     document = load_reviews_page(store, shop, locale, options, as_of, page)
     return None if document is None else render_json(document)
 

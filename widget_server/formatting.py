@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -62,9 +62,7 @@ def relative_date(day: date, as_of: date, locale: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _days_ago_text(days: int, locale: str) -> str:
-    return format_timedelta(
-        timedelta(days=-days), granularity="day", threshold=0.9, add_direction=True, locale=locale
-    )
+    return format_timedelta(timedelta(days=-days), granularity="day", threshold=0.9, add_direction=True, locale=locale)
 
 
 @lru_cache(maxsize=4096)
@@ -94,7 +92,12 @@ def language_names(tags: tuple[str, ...], locale: str) -> str:
 def json_for_script(value: Any) -> str:
     """JSON that is safe inside a <script> element: no `</script>`, `<!--` or line separators."""
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
+    for char, replacement in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, replacement)
     return text

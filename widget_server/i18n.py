@@ -41,6 +41,5 @@ def translations(locale: str, directory: Path) -> GNUTranslations:
             return GNUTranslations(handle)
     except FileNotFoundError:
         raise CatalogError(
-            f"the catalog {path} is not compiled: run `make catalogs` "
-            f"(pybabel compile -d {directory} -D {DOMAIN})"
+            f"the catalog {path} is not compiled: run `make catalogs` (pybabel compile -d {directory} -D {DOMAIN})"
         ) from None

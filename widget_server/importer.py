@@ -149,6 +149,17 @@ def _csv_review(record: dict[str, str]) -> dict[str, Any]:
     return obj
 
 
+def _first_bad_line(path: Path) -> int:
+    """The first line that is not UTF-8 (only read when decoding already failed)."""
+    with path.open("rb") as handle:
+        for number, raw in _lines(handle):
+            try:
+                (raw or b"").decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 0
+
+
 def _rows_csv(path: Path) -> Iterator[Row]:
     csv.field_size_limit(MAX_LINE)
     try:
@@ -159,8 +170,10 @@ def _rows_csv(path: Path) -> Iterator[Row]:
         reader = csv.DictReader(handle, strict=True)
         try:
             header = reader.fieldnames or []
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise Unusable(f"{path}: not a UTF-8 CSV file ({error})") from None
+        except UnicodeDecodeError:
+            raise Unusable(f"{path}: not UTF-8 text near line {_first_bad_line(path)}; save it as UTF-8") from None
+        except csv.Error as error:
+            raise Unusable(f"{path}: not a CSV file ({error})") from None
         missing = [c for c in CSV_REQUIRED if c not in header]
         if missing:
             raise Unusable(f"{path}: missing column(s) {', '.join(missing)} in the header line")
@@ -174,7 +187,7 @@ def _rows_csv(path: Path) -> Iterator[Row]:
             except StopIteration:
                 return
             except UnicodeDecodeError:
-                raise Unusable(f"{path}: not UTF-8 text near line {line}") from None
+                raise Unusable(f"{path}: not UTF-8 text near line {_first_bad_line(path)}; save it as UTF-8") from None
             except csv.Error as error:
                 yield Row(line, None, f"not valid CSV ({error})")
                 continue
@@ -248,7 +261,9 @@ def import_batch(
             pending.clear()
 
     with store.transaction() as db:
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_seen (shop TEXT, id TEXT, place TEXT, PRIMARY KEY (shop, id))")
+        db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS batch_seen (shop TEXT, id TEXT, place TEXT, PRIMARY KEY (shop, id))"
+        )
         db.execute("DELETE FROM batch_seen")
         known = {shop.id for shop, _ in store.shops()}
 

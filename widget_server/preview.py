@@ -35,15 +35,22 @@ def _env() -> Environment:
 
 def widget_query(shop: Shop, query: dict[str, str]) -> dict[str, str]:
     """The options that differ from the shop's defaults, as they go in a URL or data- attributes."""
-    defaults = {"theme": shop.theme, "accent": shop.accent, "stars": ",".join(map(str, shop.star_filter)),
-                "lang": ",".join(shop.language_filter), "count": str(shop.carousel_count)}
+    defaults = {
+        "theme": shop.theme,
+        "accent": shop.accent,
+        "stars": ",".join(map(str, shop.star_filter)),
+        "lang": ",".join(shop.language_filter),
+        "count": str(shop.carousel_count),
+    }
     return {k: v for k, v in query.items() if k in OPTION_NAMES and v != defaults[k]}
 
 
 def fallback_label(shop: Shop, locale: str) -> str:
     """The no-script link text, also the iframe's title: "Beoordelingen van WTW Winkel via Trustpilot"."""
     gettext = translations(locale, locales_dir()).gettext
-    return f"{gettext('Reviews of %(name)s') % {'name': shop.name}} {gettext('via %(source)s') % {'source': shop.source}}"
+    return (
+        f"{gettext('Reviews of %(name)s') % {'name': shop.name}} {gettext('via %(source)s') % {'source': shop.source}}"
+    )
 
 
 def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str]) -> str:
@@ -97,8 +104,9 @@ async def preview_shop(request: Request) -> Response:
     as_of = service.as_of()
     summary = shop_summary(service.store, shop, as_of)
     window = score_window(as_of)
-    counted = service.store.shown_reviews(shop.id, as_of, verification="verified", since=window.start,
-                                          limit=COUNTED_SHOWN)
+    counted = service.store.shown_reviews(
+        shop.id, as_of, verification="verified", since=window.start, limit=COUNTED_SHOWN
+    )
     extra = widget_query(shop, query)
     base_url = str(request.base_url).rstrip("/")
     context: dict[str, Any] = {
@@ -130,4 +138,3 @@ async def preview_asset(request: Request) -> Response:
         raise NotFound()
     body = (TEMPLATES_DIR / name).read_bytes()
     return Response(body, media_type=ASSETS[name], headers=response_headers("preview"))
-

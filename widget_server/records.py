@@ -31,13 +31,40 @@ DEFAULT_ACCENT = "#f5a400"
 DEFAULT_CAROUSEL_COUNT = 10
 
 REVIEW_FIELDS = frozenset(
-    "id shop rating title text author email language experienced_at created_at "
-    "verification status reply".split()
+    [
+        "id",
+        "shop",
+        "rating",
+        "title",
+        "text",
+        "author",
+        "email",
+        "language",
+        "experienced_at",
+        "created_at",
+        "verification",
+        "status",
+        "reply",
+    ]
 )
 REPLY_FIELDS = frozenset({"text", "created_at"})
 SHOP_FIELDS = frozenset(
-    "id name locales default_locale source policy_url allowed_domains theme accent "
-    "star_filter language_filter carousel_count jsonld variants".split()
+    [
+        "id",
+        "name",
+        "locales",
+        "default_locale",
+        "source",
+        "policy_url",
+        "allowed_domains",
+        "theme",
+        "accent",
+        "star_filter",
+        "language_filter",
+        "carousel_count",
+        "jsonld",
+        "variants",
+    ]
 )
 VARIANT_FIELDS = frozenset({"name", "theme", "accent", "stars", "lang", "count"})
 
@@ -294,9 +321,7 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
     stars = _string_list(obj, "star_filter")
     if any(isinstance(s, bool) or s not in (1, 2, 3, 4, 5) for s in stars):
         raise Invalid("star_filter must list ratings from 1 to 5")
-    languages = tuple(
-        parse_language(tag, "language_filter") for tag in _string_list(obj, "language_filter")
-    )
+    languages = tuple(parse_language(tag, "language_filter") for tag in _string_list(obj, "language_filter"))
     count = obj.get("carousel_count", DEFAULT_CAROUSEL_COUNT)
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 50:
         raise Invalid("carousel_count must be a whole number from 1 to 50")

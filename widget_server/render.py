@@ -28,8 +28,8 @@ from .formatting import (
     language_names,
     long_date,
     relative_date,
-    star_svg,
     star_list,
+    star_svg,
 )
 from .i18n import available_locales, locales_dir, translations
 from .options import Resolved
@@ -132,8 +132,7 @@ def review_view(review: StoredReview, locale: str, as_of: date, directory: Path)
         "stars_svg": star_svg(review.rating, gettext("%(score)s out of 5 stars") % {"score": review.rating}),
         "title": review.title,
         "text": review.text,
-        "long": excerpt_needed(review.text) or long_reply
-        or excerpt_needed(review.title, TITLE_EXCERPT_CHARS),
+        "long": excerpt_needed(review.text) or long_reply or excerpt_needed(review.title, TITLE_EXCERPT_CHARS),
         "author": review.author,
         "date": review.created_on.isoformat(),
         "date_long": long_date(review.created_on, locale),

@@ -19,8 +19,9 @@ Entry = tuple[list[tuple[bytes, bytes]], bytes, bytes]  # headers, body, etag
 
 
 class ResponseMemo:
-    def __init__(self, app: ASGIApp, version: Callable[[], Hashable], *, items: int = 4096,
-                 prefix: str = "/v1/") -> None:
+    def __init__(
+        self, app: ASGIApp, version: Callable[[], Hashable], *, items: int = 4096, prefix: str = "/v1/"
+    ) -> None:
         self.app = app
         self.version = version
         self.items = items
@@ -38,7 +39,11 @@ class ResponseMemo:
         return coding
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith(self.prefix):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not scope["path"].startswith(self.prefix)
+        ):
             await self.app(scope, receive, send)
             return
         accept, if_none_match = b"", None
@@ -66,8 +71,9 @@ class ResponseMemo:
         async def record(message: Message) -> None:
             if message["type"] == "http.response.start":
                 start.update(message)
-            elif (message["type"] == "http.response.body" and start.get("status") == 200
-                  and not message.get("more_body")):
+            elif (
+                message["type"] == "http.response.body" and start.get("status") == 200 and not message.get("more_body")
+            ):
                 headers = list(start.get("headers", []))
                 etag = next((v for n, v in headers if n == b"etag"), None)
                 body = message.get("body", b"")

@@ -88,27 +88,55 @@ def review_digest(review: Review) -> str:
     """A content hash of what widgets show of a review (not the email)."""
     reply = review.reply
     parts = [
-        review.id, str(review.rating), review.title, review.text, review.author, review.language,
-        review.experienced_at.isoformat(), format_timestamp(review.created_at),
-        review.verification, review.status,
-        "" if reply is None else "1", "" if reply is None else reply.text,
+        review.id,
+        str(review.rating),
+        review.title,
+        review.text,
+        review.author,
+        review.language,
+        review.experienced_at.isoformat(),
+        format_timestamp(review.created_at),
+        review.verification,
+        review.status,
+        "" if reply is None else "1",
+        "" if reply is None else reply.text,
         "" if reply is None else format_timestamp(reply.created_at),
     ]
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
 REVIEW_COLUMNS = (
-    "rating", "title", "text", "author", "language", "experienced_on", "created_at", "created_on",
-    "verification", "status", "reply_text", "reply_created_at", "digest",
+    "rating",
+    "title",
+    "text",
+    "author",
+    "language",
+    "experienced_on",
+    "created_at",
+    "created_on",
+    "verification",
+    "status",
+    "reply_text",
+    "reply_created_at",
+    "digest",
 )
 
 
 def _review_row(review: Review) -> tuple[Any, ...]:
     reply = review.reply
     return (
-        review.shop, review.id, review.rating, review.title, review.text, review.author,
-        review.language, review.experienced_at.isoformat(), format_timestamp(review.created_at),
-        review.created_at.date().isoformat(), review.verification, review.status,
+        review.shop,
+        review.id,
+        review.rating,
+        review.title,
+        review.text,
+        review.author,
+        review.language,
+        review.experienced_at.isoformat(),
+        format_timestamp(review.created_at),
+        review.created_at.date().isoformat(),
+        review.verification,
+        review.status,
         None if reply is None else reply.text,
         None if reply is None else format_timestamp(reply.created_at),
         review_digest(review),
@@ -122,9 +150,7 @@ def shop_version(record: str, reviews_xor: str) -> str:
 
 def shop_from_record(record: str) -> Shop:
     data = json.loads(record)
-    variants = tuple(
-        Variant(name=v.pop("name"), options=v) for v in data.pop("variants", [])
-    )
+    variants = tuple(Variant(name=v.pop("name"), options=v) for v in data.pop("variants", []))
     return Shop(
         **{
             **data,
@@ -320,15 +346,13 @@ class Store:
         verification: str | None,
         since: date | None,
     ) -> tuple[str, list[Any]]:
-        where = [f"shop = ?", SHOWN, "created_on <= ?"]
+        where = ["shop = ?", SHOWN, "created_on <= ?"]
         params: list[Any] = [shop_id, as_of.isoformat()]
         if stars:
             where.append(f"rating IN ({','.join('?' * len(stars))})")
             params.extend(stars)
         if languages:
-            where.append(
-                "(" + " OR ".join("lower(language) = ? OR lower(language) LIKE ?" for _ in languages) + ")"
-            )
+            where.append("(" + " OR ".join("lower(language) = ? OR lower(language) LIKE ?" for _ in languages) + ")")
             for tag in languages:
                 params.extend([tag, tag + "-%"])
         if verification:
@@ -347,14 +371,35 @@ class Store:
 
 
 def _stored(row: tuple[Any, ...]) -> StoredReview:
-    (rid, rating, title, text, author, language, experienced_on, created_at, created_on,
-     verification, status, reply_text, reply_created_at) = row
+    (
+        rid,
+        rating,
+        title,
+        text,
+        author,
+        language,
+        experienced_on,
+        created_at,
+        created_on,
+        verification,
+        status,
+        reply_text,
+        reply_created_at,
+    ) = row
     reply = None
     if reply_text is not None:
         reply = Reply(text=reply_text, created_at=parse_timestamp(reply_created_at))
     return StoredReview(
-        id=rid, rating=rating, title=title, text=text, author=author, language=language,
-        experienced_on=date.fromisoformat(experienced_on), created_at=created_at,
-        created_on=date.fromisoformat(created_on), verification=verification, status=status,
+        id=rid,
+        rating=rating,
+        title=title,
+        text=text,
+        author=author,
+        language=language,
+        experienced_on=date.fromisoformat(experienced_on),
+        created_at=created_at,
+        created_on=date.fromisoformat(created_on),
+        verification=verification,
+        status=status,
         reply=reply,
     )

@@ -11,9 +11,7 @@ from .rules import grade, mean_score, score_window
 from .store import Store
 
 
-def build_summary(
-    shop: Shop, window_counts: Mapping[tuple[str, int], int], as_of: date
-) -> dict[str, Any]:
+def build_summary(shop: Shop, window_counts: Mapping[tuple[str, int], int], as_of: date) -> dict[str, Any]:
     """The summary from shown reviews inside the window, counted by (verification, rating)."""
     window = score_window(as_of)
     distribution = {rating: window_counts.get(("verified", rating), 0) for rating in range(1, 6)}

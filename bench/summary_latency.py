@@ -1,0 +1,29 @@
+"""Median and p99 time of one shop summary, over every shop of a store.
+
+python -m bench.summary_latency DATA_DIR      prints: MEDIAN_MS P99_MS
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from datetime import date
+
+from widget_server.store import Store
+from widget_server.summary import shop_summary
+
+
+def main() -> None:
+    store = Store.open(sys.argv[1])
+    times = []
+    for shop, _ in store.shops():
+        started = time.perf_counter()
+        shop_summary(store, shop, date(2026, 11, 23))
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    print(statistics.median(times), times[int(len(times) * 0.99) - 1])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Broken imports through the real command: a clear message, the right exit code, nothing lost."""
+
+import codecs
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SHOP, review, write_json
+
+GOOD = json.dumps(review(id="new-good"))
+
+
+def jsonl(*lines):
+    return ("\n".join(lines) + "\n").encode()
+
+
+CSV_HEADER = "id,shop,rating,author,email,created_at,verification,language\n"
+CASES = [
+    # name, file name, content, exit code, message, ids stored afterwards (besides "kept")
+    ("truncated json", "in.json", b'{"reviews": [{"id": "x"', 2, "not valid JSON (line 1", set()),
+    ("json not an object", "in.json", b'"reviews"', 2, 'expected an object with "shops" and "reviews"', set()),
+    (
+        "wrong type of rating",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="t", rating="5")), GOOD),
+        1,
+        ":1: review 't': rating must be a whole number from 1 to 5 (got '5')",
+        {"new-good"},
+    ),
+    (
+        "wrong type of text",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="t", text=["a"])), GOOD),
+        1,
+        "review 't': text must be text",
+        {"new-good"},
+    ),
+    (
+        "null rating",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="t", rating=None)), GOOD),
+        1,
+        "rating must be a whole number from 1 to 5 (got missing)",
+        {"new-good"},
+    ),
+    ("utf-8 bom", "in.jsonl", codecs.BOM_UTF8 + jsonl(GOOD), 0, "1 reviews new or updated", {"new-good"}),
+    (
+        "csv with bom",
+        "in.csv",
+        codecs.BOM_UTF8 + (CSV_HEADER + "c1,wtw-winkel,5,Jan,j@example.nl,2026-10-01T00:00:00Z,verified,nl\n").encode(),
+        0,
+        "1 reviews new or updated",
+        {"c1"},
+    ),
+    (
+        "utf-16 file",
+        "in.jsonl",
+        codecs.BOM_UTF16_LE + GOOD.encode("utf-16-le"),
+        2,
+        "UTF-16 or UTF-32; save it as UTF-8",
+        set(),
+    ),
+    (
+        "latin-1 line",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="l", author="Jos")).replace("Jos", "Jos\\u00e9"), GOOD).replace(
+            b"Jos\\u00e9", "José".encode("latin-1")
+        ),
+        1,
+        ":1: not UTF-8 text",
+        {"new-good"},
+    ),
+    (
+        "latin-1 csv",
+        "in.csv",
+        (CSV_HEADER + "c1,wtw-winkel,5,José,j@example.nl,2026-10-01T00:00:00Z,verified,nl\n").encode("latin-1"),
+        2,
+        "not UTF-8 text near line 2",
+        set(),
+    ),
+    (
+        "duplicate ids",
+        "in.jsonl",
+        jsonl(GOOD, json.dumps(review(id="new-good", title="again"))),
+        1,
+        ":2: review 'new-good': duplicate id in this import (first at",
+        {"new-good"},
+    ),
+    (
+        "csv missing columns",
+        "in.csv",
+        b"id,shop,rating\nx,wtw-winkel,5\n",
+        2,
+        "missing column(s) author, created_at, verification",
+        set(),
+    ),
+    ("csv short row", "in.csv", (CSV_HEADER + "c1,wtw-winkel,5\n").encode(), 1, ":2: expected 8 columns", set()),
+    (
+        "unknown field",
+        "in.jsonl",
+        jsonl(json.dumps({**review(id="u"), "ratng": 5}), GOOD),
+        1,
+        "review 'u': unknown review field 'ratng'",
+        {"new-good"},
+    ),
+    ("unknown csv column", "in.csv", (CSV_HEADER.strip() + ",stars\n").encode(), 2, "unknown column(s) stars", set()),
+    ("missing file", "absent.json", None, 2, "no such file", set()),
+    ("not json or csv", "in.xml", b"<reviews/>", 2, "not a .json, .jsonl or .csv file", set()),
+    ("empty jsonl", "in.jsonl", b"", 0, "0 reviews new or updated", set()),
+]
+
+
+@pytest.fixture
+def data(tmp_path):
+    folder = tmp_path / "data"
+    start = write_json(tmp_path / "start.json", {"shops": [SHOP], "reviews": [review(id="kept")]})
+    subprocess.run(
+        [sys.executable, "-m", "widget_server.cli", "--data", str(folder), "import", str(start)],
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+def snapshot(folder):
+    conn = sqlite3.connect(folder / "store.sqlite3")
+    rows = conn.execute("SELECT * FROM reviews ORDER BY shop, id").fetchall()
+    shops = conn.execute("SELECT * FROM shops ORDER BY id").fetchall()
+    conn.close()
+    return rows, shops
+
+
+@pytest.mark.parametrize(("name", "filename", "content", "code", "message", "ids"), CASES, ids=[c[0] for c in CASES])
+def test_bad_input(data, tmp_path, name, filename, content, code, message, ids):
+    path = tmp_path / filename
+    if content is not None:
+        path.write_bytes(content)
+    before = snapshot(data)
+    result = subprocess.run(
+        [sys.executable, "-m", "widget_server.cli", "--data", str(data), "import", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == code, result.stderr
+    assert message in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "@example" not in result.stdout + result.stderr
+    rows, shops = snapshot(data)
+    assert {row[1] for row in rows} == {"kept"} | ids
+    kept = [row for row in rows if row[1] == "kept"]
+    assert kept == [row for row in before[0] if row[1] == "kept"]
+    if code == 2:
+        assert (rows, shops) == before
+
+
+def test_a_100_mb_line_is_rejected_and_the_rest_stored(data, tmp_path):
+    path = tmp_path / "huge.jsonl"
+    with path.open("wb") as handle:
+        handle.write(GOOD.encode() + b"\n")
+        handle.write(b'{"id": "huge", "text": "' + b"x" * (100 * 1024 * 1024) + b'"}\n')
+        handle.write(json.dumps(review(id="after")).encode() + b"\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "widget_server.cli", "--data", str(data), "import", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert ":2: line is longer than 1,048,576 bytes" in result.stderr
+    assert {row[1] for row in snapshot(data)[0]} == {"kept", "new-good", "after"}
