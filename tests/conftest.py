@@ -70,3 +70,14 @@ def browser():
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def host():
+    """A second origin (another port) serving shop pages that paste a snippet."""
+    from tests.browser import Pages
+
+    pages = Pages()
+    yield pages
+    pages.server.shutdown()
+    pages.server.server_close()

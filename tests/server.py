@@ -13,6 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def cli_args(data: Path, *args: str) -> list[str]:
+    """The `trustwidgets` command line (as the module, so it is this checkout's code)."""
+    return [sys.executable, "-m", "widget_server.cli", "--data", str(data), *args]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -25,19 +30,15 @@ def running_service(data: Path, *extra: str, as_of: str = "2026-11-23") -> Itera
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("TRUSTWIDGETS_AS_OF", None)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "widget_server.cli",
-            "--data",
-            str(data),
+        cli_args(
+            data,
             "serve",
             "--port",
             str(port),
             "--as-of",
             as_of,
             *extra,
-        ],
+        ),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

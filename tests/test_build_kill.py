@@ -3,12 +3,12 @@
 import random
 import signal
 import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
 
 from tests.builds import verify
+from tests.server import cli_args
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
 
@@ -16,12 +16,8 @@ KILLS = 20
 
 
 def build_command(data, out, day):
-    return [
-        sys.executable,
-        "-m",
-        "widget_server.cli",
-        "--data",
-        str(data),
+    return cli_args(
+        data,
         "build",
         "--out",
         str(out),
@@ -29,7 +25,7 @@ def build_command(data, out, day):
         day.isoformat(),
         "--jobs",
         "2",
-    ]
+    )
 
 
 def test_kill_nine_never_shows_a_half_written_tree(tmp_path):

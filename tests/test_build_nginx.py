@@ -8,9 +8,9 @@ import urllib.request
 import pytest
 
 from static_build.build import build
+from tests.browser import CLS_OBSERVER, Pages, shop_record
 from tests.server import free_port
 from tests.test_app import request
-from tests.test_embed_browser import CLS_OBSERVER, Pages, shop_record
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
 from widget_server.headers import cache_control

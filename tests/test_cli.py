@@ -1,13 +1,13 @@
 import json
 import subprocess
-import sys
 
 from tests.conftest import SHOP, review, write_json
+from tests.server import cli_args
 
 
 def cli(data, *args):
     return subprocess.run(
-        [sys.executable, "-m", "widget_server.cli", "--data", str(data), *args],
+        cli_args(data, *args),
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,13 +1,12 @@
 """Embedding in real Chromium: the snippet on a page of another origin, layout shift, safety."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.server import free_port, running_service
+from tests.browser import CANARY, CLS_OBSERVER, shop_record
+from tests.server import running_service
 from tests.test_render import HOSTILE
 from tests.widgets import AS_OF, DATA, fixture_store
 from widget_server.demo import demo_document
@@ -15,48 +14,6 @@ from widget_server.preview import embed_snippet, iframe_snippet
 
 pytestmark = pytest.mark.browser
 WIDGETS = ("badge", "stars", "carousel", "footer")
-
-CLS_OBSERVER = """
-window.__cls = 0; window.__shifts = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    if (!entry.hadRecentInput) { window.__cls += entry.value; window.__shifts.push(entry.value); }
-  }
-}).observe({type: 'layout-shift', buffered: true});
-"""
-CANARY = "window.pwned = undefined; window.alert = () => { window.pwned = 'alert'; };"
-
-
-class Pages:
-    """A second origin: serves host pages that paste the snippet."""
-
-    def __init__(self):
-        self.pages = {}
-        pages = self.pages
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = pages.get(self.path.split("?")[0])
-                self.send_response(200 if body else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write((body or "not found").encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def add(self, path, snippet):
-        self.pages[path] = (
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Shop page</title>"
-            "<link rel='icon' href='data:,'></head><body style='font:16px sans-serif;margin:20px;max-width:900px'>"
-            "<h1>Zehnder ComfoAir Q350</h1><p>Prijs: € 2.499</p>"
-            f"{snippet}<p id='below'>Text below the widget that must not move.</p></body></html>"
-        )
-        return self.base + path
 
 
 def hostile_shop():
@@ -93,23 +50,6 @@ def service(tmp_path_factory):
     fixture_store(data, hostile_shop()).close()
     with running_service(data) as base:
         yield base, data
-
-
-@pytest.fixture(scope="module")
-def host():
-    pages = Pages()
-    yield pages
-    pages.server.shutdown()
-    pages.server.server_close()
-
-
-def shop_record(data, shop_id):
-    from widget_server.store import Store
-
-    store = Store.open(data)
-    shop = store.shop(shop_id)
-    store.close()
-    return shop
 
 
 def open_page(browser, url, **context_options):

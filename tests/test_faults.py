@@ -6,7 +6,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from static_build.build import build
 from tests.builds import verify
 from tests.conftest import SHOP, review, write_json
-from tests.server import running_service
+from tests.server import cli_args, running_service
 from tests.test_app import request
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
@@ -37,15 +36,11 @@ def test_kill_nine_during_import_keeps_the_store_consistent(tmp_path):
     data = tmp_path / "data"
     shops = write_json(tmp_path / "shops.json", {"shops": [SHOP]})
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "widget_server.cli",
-            "--data",
-            str(data),
+        cli_args(
+            data,
             "import",
             str(write_json(tmp_path / "start.json", {"shops": [SHOP], "reviews": [review(id="start")]})),
-        ],
+        ),
         check=True,
         capture_output=True,
     )
@@ -57,17 +52,13 @@ def test_kill_nine_during_import_keeps_the_store_consistent(tmp_path):
                 f'"email": "k{n}@example.nl", "language": "nl", "created_at": "2026-10-01T10:00:00Z", '
                 f'"verification": "verified", "text": "tekst {n}"}}\n'
             )
-    command = [
-        sys.executable,
-        "-m",
-        "widget_server.cli",
-        "--data",
-        str(data),
+    command = cli_args(
+        data,
         "import",
         "--shop-file",
         str(shops),
         str(path),
-    ]
+    )
     rng = random.Random(2161)
     for _ in range(20):
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -136,12 +127,8 @@ def test_a_full_disk_fails_the_build_clearly_and_keeps_the_old_tree(tmp_path):
         import_document(store, demo_document(AS_OF), available_locales=("en", "nl"))
         store.close()
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "widget_server.cli",
-                "--data",
-                str(data),
+            cli_args(
+                data,
                 "build",
                 "--out",
                 str(out),
@@ -149,7 +136,7 @@ def test_a_full_disk_fails_the_build_clearly_and_keeps_the_old_tree(tmp_path):
                 AS_OF.isoformat(),
                 "--jobs",
                 "1",
-            ],
+            ),
             capture_output=True,
             text=True,
         )

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.browser import CANARY, shop_record
 from tests.server import running_service
-from tests.test_embed_browser import CANARY, Pages, shop_record
 from tests.widgets import AS_OF, DATA, fixture_store
 from widget_server.options import Options
 from widget_server.preview import embed_snippet, iframe_snippet
@@ -68,14 +68,6 @@ def service(tmp_path_factory):
     fixture_store(data, DOCUMENT).close()
     with running_service(data) as base:
         yield base, data
-
-
-@pytest.fixture(scope="module")
-def host():
-    pages = Pages()
-    yield pages
-    pages.server.shutdown()
-    pages.server.server_close()
 
 
 def test_the_corpus_is_large_enough():

@@ -4,11 +4,11 @@ import codecs
 import json
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 
 from tests.conftest import SHOP, review, write_json
+from tests.server import cli_args
 
 GOOD = json.dumps(review(id="new-good"))
 
@@ -118,7 +118,7 @@ def data(tmp_path):
     folder = tmp_path / "data"
     start = write_json(tmp_path / "start.json", {"shops": [SHOP], "reviews": [review(id="kept")]})
     subprocess.run(
-        [sys.executable, "-m", "widget_server.cli", "--data", str(folder), "import", str(start)],
+        cli_args(folder, "import", str(start)),
         check=True,
         capture_output=True,
     )
@@ -140,7 +140,7 @@ def test_bad_input(data, tmp_path, name, filename, content, code, message, ids):
         path.write_bytes(content)
     before = snapshot(data)
     result = subprocess.run(
-        [sys.executable, "-m", "widget_server.cli", "--data", str(data), "import", str(path)],
+        cli_args(data, "import", str(path)),
         capture_output=True,
         text=True,
         timeout=120,
@@ -163,7 +163,7 @@ def test_a_100_mb_line_is_rejected_and_the_rest_stored(data, tmp_path):
         handle.write(b'{"id": "huge", "text": "' + b"x" * (100 * 1024 * 1024) + b'"}\n')
         handle.write(json.dumps(review(id="after")).encode() + b"\n")
     result = subprocess.run(
-        [sys.executable, "-m", "widget_server.cli", "--data", str(data), "import", str(path)],
+        cli_args(data, "import", str(path)),
         capture_output=True,
         text=True,
         timeout=300,

@@ -1,0 +1,57 @@
+"""Helpers for browser tests: a second origin serving shop pages, and page-side observers."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.server import free_port
+
+CLS_OBSERVER = """
+window.__cls = 0; window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) { window.__cls += entry.value; window.__shifts.push(entry.value); }
+  }
+}).observe({type: 'layout-shift', buffered: true});
+"""
+CANARY = "window.pwned = undefined; window.alert = () => { window.pwned = 'alert'; };"
+
+
+class Pages:
+    """A second origin: serves host pages that paste the snippet."""
+
+    def __init__(self):
+        self.pages = {}
+        pages = self.pages
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = pages.get(self.path.split("?")[0])
+                self.send_response(200 if body else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write((body or "not found").encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def add(self, path, snippet):
+        self.pages[path] = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Shop page</title>"
+            "<link rel='icon' href='data:,'></head><body style='font:16px sans-serif;margin:20px;max-width:900px'>"
+            "<h1>Zehnder ComfoAir Q350</h1><p>Prijs: € 2.499</p>"
+            f"{snippet}<p id='below'>Text below the widget that must not move.</p></body></html>"
+        )
+        return self.base + path
+
+
+def shop_record(data, shop_id):
+    from widget_server.store import Store
+
+    store = Store.open(data)
+    shop = store.shop(shop_id)
+    store.close()
+    return shop
