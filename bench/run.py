@@ -411,7 +411,8 @@ def main() -> None:
     ]
     for title, intro, lines in sections:
         text += [f"## {title}", ""] + ([intro, ""] if intro else []) + lines + [""]
-    args.out.write_text("\n".join(text))
+    soak = re.search(r"\n## Soak\n.*", args.out.read_text(), flags=re.S) if args.out.exists() else None
+    args.out.write_text("\n".join(text).rstrip() + "\n" + (soak.group(0) if soak else ""))  # keep make soak's figures
     print(f"wrote {args.out}")
 
 

@@ -92,11 +92,28 @@ def _render_all(
     return manifests
 
 
-def _current_links(layout: Layout) -> dict[str, Path]:
-    current = layout.current()
-    if current is None or not (current / "v1").is_dir():
-        return {}
-    return {entry.name: entry.resolve() for entry in (current / "v1").iterdir() if entry.is_symlink()}
+def _unchanged_manifests(
+    current: Path | None,
+    previous: dict[str, Path],
+    links: dict[str, Path],
+    rendered: dict[str, dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    """File lists of shops not rendered now: from the live manifest when it links the same folder."""
+    by_shop: dict[str, dict[str, Any]] = {}
+    if current is not None and (current / "manifest.json").is_file():
+        for path, entry in json.loads((current / "manifest.json").read_text())["files"].items():
+            top, shop_id, rest = (path.split("/", 2) + ["", ""])[:3]
+            if top == "v1" and rest:
+                by_shop.setdefault(shop_id, {})[rest] = entry
+    found: dict[str, dict[str, Any]] = {}
+    for shop_id, target in links.items():
+        if shop_id in rendered:
+            continue
+        if previous.get(shop_id) == target and shop_id in by_shop:
+            found[shop_id] = by_shop[shop_id]
+        else:
+            found[shop_id] = read_shop_manifest(target)
+    return found
 
 
 def _assemble(
@@ -129,7 +146,7 @@ def _assemble(
         "loader": {"file": f"v1/{script.hashed_name}", "integrity": script.integrity},
         "files": dict(sorted(files.items())),
     }
-    (staging / "manifest.json").write_text(json.dumps(manifest, sort_keys=True, indent=1) + "\n")
+    (staging / "manifest.json").write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n")
     staging.rename(final)
     return final, manifest
 
@@ -157,7 +174,8 @@ def build(
             unknown = sorted(set(shop_ids or ()) - known)
             if unknown:
                 raise BuildError(f"no shop {unknown[0]!r} in the store")
-            previous = _current_links(layout)
+            current = layout.current()
+            previous = layout.links(current) if current else {}
             links: dict[str, Path] = {}
             todo: list[tuple[Shop, Path]] = []
             for shop, version in every:
@@ -179,16 +197,13 @@ def build(
 
             on_progress(0, len(todo))
             manifests = _render_all(Path(data_dir), store, todo, as_of, jobs, tick)
-            for shop_id, target in links.items():
-                if shop_id not in manifests:
-                    manifests[shop_id] = read_shop_manifest(target)
+            manifests.update(_unchanged_manifests(current, previous, links, manifests))
             digest = hashlib.blake2b(digest_size=12)
             for shop_id, target in sorted(links.items()):
                 digest.update(f"{shop_id}={target.name};".encode())
             digest.update(f"{loader().hashed_name};{as_of};{base_url}".encode())
             inputs = digest.hexdigest()
             built_shops = [shop for shop, _ in every if shop.id in links]
-            current = layout.current()
             swapped = current is None or current.name != inputs
             if swapped:
                 final = layout.builds / inputs
@@ -197,7 +212,7 @@ def build(
                 else:
                     final, manifest = _assemble(layout, inputs, links, manifests, built_shops, as_of, base_url)
                 layout.swap(final)
-                layout.collect_garbage({final.resolve(), *([current] if current else [])})
+                layout.collect_garbage({final, *([current] if current else [])}, wait=False)
             else:
                 manifest = json.loads((current / "manifest.json").read_text())  # type: ignore[operator]
         except BaseException:

@@ -12,12 +12,26 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 
 class LayoutError(Exception):
     """The output folder is something other than a trustwidgets build."""
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def follow(link: Path) -> Path:
+    """Where a relative symlink points, as a normalised path (no realpath: no lstat per part)."""
+    return Path(os.path.normpath(link.parent / os.readlink(link)))
 
 
 @dataclass(frozen=True)
@@ -54,8 +68,15 @@ class Layout:
         """The build folder DIR points at now, if any."""
         if not self.out.is_symlink():
             return None
-        target = (self.out.parent / os.readlink(self.out)).resolve()
+        target = follow(self.out)
         return target if target.is_dir() else None
+
+    def links(self, build: Path) -> dict[str, Path]:
+        """The shop folders a build links to, by shop id."""
+        folder = build / "v1"
+        if not folder.is_dir():
+            return {}
+        return {entry.name: follow(folder / entry.name) for entry in os.scandir(folder) if entry.is_symlink()}
 
     def swap(self, build: Path) -> None:
         link = self.out.with_name(f".{self.out.name}.swap-{os.getpid()}")
@@ -64,28 +85,44 @@ class Layout:
         link.symlink_to(os.path.relpath(build, self.out.parent))
         os.replace(link, self.out)
 
-    def collect_garbage(self, keep: set[Path]) -> None:
-        """Remove builds other than `keep` and shop folders none of them links to; stale temp files."""
+    @property
+    def trash(self) -> Path:
+        return self.home / "trash"
+
+    def collect_garbage(self, keep: set[Path], *, wait: bool = True) -> None:
+        """Remove builds other than `keep`, shop folders none of them links to, and temporaries.
+
+        With wait=False the doomed folders are only renamed into trash/ (cheap) and deleted by
+        a detached process, so a build after a full rebuild does not pay for 50,000 unlinks.
+        """
+        doomed: list[Path] = []
         linked: set[Path] = set()
         for build in self.builds.iterdir():
-            if build.resolve() not in keep:
-                shutil.rmtree(build, ignore_errors=True)
-                continue
-            shops = build / "v1"
-            for entry in shops.iterdir() if shops.is_dir() else ():
-                if entry.is_symlink():
-                    linked.add(entry.resolve())
+            if build in keep:
+                linked.update(self.links(build).values())
+            else:
+                doomed.append(build)
         for shop in self.shops.iterdir():
             for entry in shop.iterdir():
-                folder = (
-                    entry.with_name(entry.name.removesuffix(".files.json"))
-                    if entry.name.endswith(".files.json")
-                    else entry
-                )
-                if ".tmp-" in entry.name or folder.resolve() not in linked:
-                    if entry.is_dir():
-                        shutil.rmtree(entry, ignore_errors=True)
-                    else:
-                        entry.unlink(missing_ok=True)
+                folder = entry.with_name(entry.name.removesuffix(".files.json"))
+                if ".tmp-" in entry.name or folder not in linked:
+                    doomed.append(entry)
+        if self.trash.is_dir():
+            doomed.extend(self.trash.iterdir())  # left by an earlier build that was cut short
+        if wait:
+            for path in doomed:
+                _remove(path)
+            return
+        if not doomed:
+            return
+        bin_ = self.trash / f"{os.getpid()}-{time.monotonic_ns()}"
+        bin_.mkdir(parents=True)
+        for n, path in enumerate(doomed):
+            if path.parent != self.trash:
+                path.rename(bin_ / str(n))
+        # A detached process of its own session deletes the trash; nothing waits for it.
+        code = "import shutil, sys; [shutil.rmtree(p, True) for p in sys.argv[1:]]"
+        paths = [str(p) for p in self.trash.iterdir()]
+        os.posix_spawn(sys.executable, [sys.executable, "-c", code, *paths], os.environ, setsid=True)
         for stale in self.out.parent.glob(f".{self.out.name}.swap-*"):
             stale.unlink(missing_ok=True)

@@ -88,6 +88,11 @@ def test_other_methods_are_405(service, method):
     assert status == 405 and "GET" in headers["allow"]
 
 
+@pytest.mark.parametrize("path", ["/", "/healthz", "/preview/", "/v1/openapi.json", "/v1/nope/summary.json", "/nope"])
+def test_nosniff_everywhere(service, path):
+    assert request(service[0], path)[1]["x-content-type-options"] == "nosniff"
+
+
 def test_head_has_headers_and_no_body(service):
     status, headers, body = request(service[0], "/v1/wtw-winkel/nl/badge.html", "HEAD")
     assert status == 200 and body == b"" and headers["etag"]

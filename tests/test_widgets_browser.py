@@ -143,6 +143,11 @@ def test_carousel_scrolls_with_the_keyboard(browser, pages):
     track = page.locator(".track")
     track.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelector('.track').scrollLeft > 0")
+    # wait_for_function compiles its predicate, which the widget's CSP forbids: poll instead
+    for _ in range(50):
+        if page.evaluate("() => document.querySelector('.track').scrollLeft") > 0:
+            break
+        page.wait_for_timeout(20)
+    assert page.evaluate("() => document.querySelector('.track').scrollLeft") > 0
     assert page.evaluate("getComputedStyle(document.querySelector('.track')).scrollBehavior") == "auto"
     page.close()

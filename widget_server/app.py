@@ -194,7 +194,7 @@ async def openapi_document(request: Request) -> Response:
 
 
 async def home(request: Request) -> Response:
-    return RedirectResponse("/preview/", status_code=302)
+    return RedirectResponse("/preview/", status_code=302, headers=response_headers("preview"))
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -19,8 +19,11 @@ class CatalogError(Exception):
 def locales_dir() -> Path:
     """`TRUSTWIDGETS_LOCALES`, else the source tree's `locales/`, else the packaged copy."""
     configured = os.environ.get("TRUSTWIDGETS_LOCALES")
-    if configured:
-        return Path(configured)
+    return Path(configured) if configured else _default_locales()
+
+
+@cache
+def _default_locales() -> Path:
     return _SOURCE_LOCALES if _SOURCE_LOCALES.is_dir() else _PACKAGED_LOCALES
 
 
