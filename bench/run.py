@@ -188,15 +188,15 @@ def bench_service(work: Path, seconds: int) -> tuple[list[str], dict]:
 def bench_render(work: Path, runs: int) -> list[str]:
     from jinja2 import Template
 
-    from widget_server.data import load_widget_data
-    from widget_server.options import Options
-    from widget_server.render import WIDGETS, render_widget
+    from widget_server.core.options import Options
+    from widget_server.core.render import render_widget
+    from widget_server.core.widgets import WIDGETS
     from widget_server.store import Store
 
     store = Store.open(work / "demo")
-    shop = store.shop("wtw-winkel")
-    assert shop is not None
-    options = Options().resolve(shop)
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    assert snapshot is not None
+    options = Options().resolve(snapshot.shop)
     lines = [
         "| widget | median ms | p99 ms | floor: Jinja2 constant template, median ms | ratio | runs |",
         "|---|---:|---:|---:|---:|---:|",
@@ -212,9 +212,8 @@ def bench_render(work: Path, runs: int) -> list[str]:
         return sorted(times)
 
     for widget in WIDGETS:
-        data = load_widget_data(store, shop, widget, options, AS_OF)
-        ours = timings(lambda data=data, widget=widget: render_widget(data, widget, "nl", options, AS_OF))
-        html = render_widget(data, widget, "nl", options, AS_OF).decode()
+        ours = timings(lambda widget=widget: render_widget(snapshot, widget, "nl", options))
+        html = render_widget(snapshot, widget, "nl", options).decode()
         constant = Template("{% raw %}" + html + "{% endraw %}")
         floor = timings(lambda constant=constant: constant.render().encode())
         lines.append(

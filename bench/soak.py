@@ -44,12 +44,14 @@ def rss_mb(pid: int) -> float:
 
 
 def expected_summary(data: Path, shop: str) -> bytes:
-    from widget_server.documents import summary_bytes
+    from widget_server.core.render import render_json
     from widget_server.store import Store
 
     store = Store.open(data)
     try:
-        return summary_bytes(store, store.shop(shop), AS_OF)
+        snapshot = store.snapshot(shop, AS_OF)
+        assert snapshot is not None
+        return render_json(dict(snapshot.summary))
     finally:
         store.close()
 

@@ -12,7 +12,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from widget_server.dates import format_timestamp
+from widget_server.core.dates import format_timestamp
 
 TITLES = ["Snel geleverd", "Goed advies", "Prima unit", "Top service", "Redelijk", "Teleurgesteld"]
 TEXTS = [

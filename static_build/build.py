@@ -17,8 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from widget_server.loader import loader
-from widget_server.records import Shop
+from widget_server.core.catalogue import site_documents
+from widget_server.core.documents import site_document
+from widget_server.core.loader import loader
+from widget_server.core.models import Shop
 from widget_server.store import Store
 
 from .cdn import headers_file, nginx_conf
@@ -61,9 +63,7 @@ def _start_worker(data_dir: str) -> None:
 
 def _render_in_worker(shop_id: str, as_of: date, target: str) -> tuple[str, dict[str, Any]]:
     assert _worker_store is not None
-    shop = _worker_store.shop(shop_id)
-    assert shop is not None
-    return shop_id, render_shop(_worker_store, shop, as_of, Path(target))
+    return shop_id, render_shop(_worker_store, shop_id, as_of, Path(target))
 
 
 def _render_all(
@@ -77,7 +77,7 @@ def _render_all(
     manifests: dict[str, dict[str, Any]] = {}
     if jobs <= 1 or len(todo) <= 1:
         for shop, target in todo:
-            manifests[shop.id] = render_shop(store, shop, as_of, target)
+            manifests[shop.id] = render_shop(store, shop.id, as_of, target)
             tick()
         return manifests
     # spawn, not fork: a forked worker would inherit the build lock and the parent's SQLite
@@ -130,10 +130,12 @@ def _assemble(
     shutil.rmtree(staging, ignore_errors=True)
     writer = Writer(staging)
     script = loader()
-    writer.write("v1/embed.js", script.body)
-    writer.write(f"v1/{script.hashed_name}", script.body)
-    writer.write("_headers", headers_file(shops, script.hashed_name).encode(), twins=False)
-    writer.write("nginx.conf", nginx_conf(shops, script.hashed_name).encode(), twins=False)
+    for ref in site_documents(script.digest):
+        body = site_document(ref)
+        assert body is not None, ref.path
+        writer.write(ref.path.lstrip("/"), body)
+    writer.write("_headers", headers_file(shops, script.digest).encode(), twins=False)
+    writer.write("nginx.conf", nginx_conf(shops, script.digest).encode(), twins=False)
     files = dict(writer.files)
     for shop_id, target in sorted(links.items()):
         (staging / "v1" / shop_id).symlink_to(os.path.relpath(target, staging / "v1"))

@@ -5,31 +5,32 @@ Both carry the same Cache-Control and security headers as the live service.
 
 from __future__ import annotations
 
-from widget_server.headers import response_headers
-from widget_server.records import Shop
+from widget_server.core.catalogue import SHOP_GLOBS, WIDGET_REGEX, DocumentRef, site_documents
+from widget_server.core.headers import response_headers
+from widget_server.core.models import Shop
+
+JSON_TYPE = {"Content-Type": "application/json"}
 
 
 def _block(pattern: str, headers: dict[str, str]) -> str:
     return pattern + "\n" + "".join(f"  {name}: {value}\n" for name, value in headers.items())
 
 
-def headers_file(shops: list[Shop], hashed_loader: str) -> str:
+def _headers_of(kind: str, domains: tuple[str, ...] = ()) -> dict[str, str]:
+    return {**response_headers(kind, domains), **(JSON_TYPE if kind == "json" else {})}
+
+
+def headers_file(shops: list[Shop], loader_digest: str) -> str:
     """The `_headers` format read by Netlify and Cloudflare Pages."""
-    blocks = [
-        _block("/v1/embed.js", response_headers("loader")),
-        _block(f"/v1/{hashed_loader}", response_headers("loader-hashed")),
-    ]
+    blocks = [_block(ref.path, _headers_of(ref.header_kind)) for ref in site_documents(loader_digest)]
     for shop in shops:
-        blocks.append(
-            _block(f"/v1/{shop.id}/summary.json", {**response_headers("json"), "Content-Type": "application/json"})
-        )
+        seen: set[str] = set()
         for locale in shop.locales:
-            blocks.append(
-                _block(
-                    f"/v1/{shop.id}/{locale}/*.json", {**response_headers("json"), "Content-Type": "application/json"}
-                )
-            )
-            blocks.append(_block(f"/v1/{shop.id}/{locale}/*.html", response_headers("widget", shop.allowed_domains)))
+            for pattern, kind in SHOP_GLOBS:
+                glob = pattern.format(shop=shop.id, locale=locale)
+                if glob not in seen:
+                    seen.add(glob)
+                    blocks.append(_block(glob, _headers_of(kind, shop.allowed_domains)))
     return "".join(block + "\n" for block in blocks)
 
 
@@ -37,7 +38,7 @@ def _add_headers(headers: dict[str, str], indent: str) -> str:
     return "".join(f'{indent}add_header {name} "{value}" always;\n' for name, value in headers.items())
 
 
-def nginx_conf(shops: list[Shop], hashed_loader: str) -> str:
+def nginx_conf(shops: list[Shop], loader_digest: str) -> str:
     """Locations to include in a `server {}` whose `root` is the build's output folder."""
     lines = [
         "# trustwidgets static tree: include in a server {} block whose root is the --out folder.\n",
@@ -45,10 +46,10 @@ def nginx_conf(shops: list[Shop], hashed_loader: str) -> str:
         "location /v1/ {\n",
         "    gzip_static on;\n",
         "    types { text/html html; application/json json; text/javascript js; }\n",
-        "    location = /v1/embed.js {\n",
+        f"    location = {DocumentRef('loader').path} {{\n",
         _add_headers(response_headers("loader"), "        "),
         "    }\n",
-        f"    location = /v1/{hashed_loader} {{\n",
+        f"    location = {DocumentRef('loader-hashed', digest=loader_digest).path} {{\n",
         _add_headers(response_headers("loader-hashed"), "        "),
         "    }\n",
         "    location ~ \\.json$ {\n",
@@ -58,7 +59,7 @@ def nginx_conf(shops: list[Shop], hashed_loader: str) -> str:
     for shop in shops:
         if shop.allowed_domains:
             lines += [
-                f"    location ~ ^/v1/{shop.id}/[a-z]+/[a-z0-9-]+\\.html$ {{\n",
+                f"    location ~ {WIDGET_REGEX.format(shop=shop.id)} {{\n",
                 _add_headers(response_headers("widget", shop.allowed_domains), "        "),
                 "    }\n",
             ]

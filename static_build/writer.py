@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from widget_server.compression import compress
+from widget_server.core.compression import compress
 
 TWIN_MIN_SIZE = 1024
 TWINS = (("gz", "gzip"), ("br", "br"))

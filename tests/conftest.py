@@ -1,40 +1,10 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from widget_server.store import Store
-
-SHOP = {
-    "id": "wtw-winkel",
-    "name": "WTW Winkel",
-    "locales": ["nl", "en"],
-    "default_locale": "nl",
-    "source": "Trustpilot",
-    "policy_url": "https://www.example.nl/reviews",
-}
-
-
-def review(**fields):
-    """A valid review object; keyword arguments override or (with None) drop fields."""
-    base = {
-        "id": "r-1",
-        "shop": "wtw-winkel",
-        "rating": 5,
-        "title": "Snel geleverd",
-        "text": "Prima unit.",
-        "author": "Jan de Vries",
-        "email": "jan@example.nl",
-        "language": "nl",
-        "experienced_at": "2026-09-20",
-        "created_at": "2026-10-01T12:00:00Z",
-        "verification": "verified",
-        "status": "published",
-    }
-    base.update(fields)
-    return {k: v for k, v in base.items() if v is not None}
 
 
 @pytest.fixture
@@ -42,11 +12,6 @@ def store(tmp_path: Path) -> Store:
     opened = Store.open(tmp_path / "data")
     yield opened
     opened.close()
-
-
-def write_json(path: Path, document: object) -> Path:
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
 
 
 CHROMIUM = "/usr/bin/chromium"

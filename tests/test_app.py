@@ -1,20 +1,20 @@
 """The service over real HTTP: uvicorn on a loopback port, driven with raw requests."""
 
 import gzip
-import http.client
 import json
 import re
-from urllib.parse import urlsplit
 
 import brotli
 import pytest
 
-from tests.conftest import SHOP, review, write_json
+from tests.client import request
+from tests.factories import SHOP, review, write_json
 from tests.server import running_service
 from tests.widgets import AS_OF, fixture_store
+from widget_server.core.catalogue import DocumentRef
+from widget_server.core.documents import render_document
+from widget_server.core.options import Options
 from widget_server.demo import demo_document
-from widget_server.documents import summary_bytes, widget_bytes
-from widget_server.options import Options
 
 
 @pytest.fixture(scope="module")
@@ -25,27 +25,19 @@ def service(tmp_path_factory):
         yield base, data
 
 
-def request(base, path, method="GET", headers=None):
-    """A raw request: the path goes on the wire exactly as written."""
-    parts = urlsplit(base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    conn.request(method, path, headers=headers or {})
-    response = conn.getresponse()
-    body = response.read()
-    conn.close()
-    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
-
-
 def test_widget_bytes_are_the_render_functions_bytes(service):
     base, data = service
     store = fixture_store(data / "copy", demo_document(AS_OF))  # same data, separate store
-    shop = store.shop("wtw-winkel")
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    defaults = Options().resolve(snapshot.shop)
     for widget in ("badge", "stars", "carousel", "footer"):
         for locale in ("nl", "en"):
             status, _, body = request(base, f"/v1/wtw-winkel/{locale}/{widget}.html")
             assert status == 200
-            assert body == widget_bytes(store, shop, widget, locale, Options().resolve(shop), AS_OF)
-    assert request(base, "/v1/wtw-winkel/summary.json")[2] == summary_bytes(store, shop, AS_OF)
+            ref = DocumentRef("widget", shop="wtw-winkel", locale=locale, widget=widget)
+            assert body == render_document(snapshot, ref, defaults)
+    summary = render_document(snapshot, DocumentRef("summary", shop="wtw-winkel"), defaults)
+    assert request(base, "/v1/wtw-winkel/summary.json")[2] == summary
     store.close()
 
 

@@ -6,9 +6,9 @@ import pytest
 from static_build.build import BuildError, build
 from static_build.layout import LayoutError
 from tests.builds import tree, verify
-from tests.conftest import SHOP, review, write_json
+from tests.client import request
+from tests.factories import SHOP, review, write_json
 from tests.server import running_service
-from tests.test_app import request
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
 from widget_server.importer import import_files

@@ -9,11 +9,11 @@ import pytest
 
 from static_build.build import build
 from tests.browser import CLS_OBSERVER, Pages, shop_record
+from tests.client import request
 from tests.server import free_port
-from tests.test_app import request
 from tests.widgets import AS_OF, fixture_store
+from widget_server.core.headers import cache_control
 from widget_server.demo import demo_document
-from widget_server.headers import cache_control
 from widget_server.preview import embed_snippet
 
 pytestmark = pytest.mark.browser

@@ -11,10 +11,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from tests.widgets import AS_OF, DATA, fixture_store
-from widget_server.data import load_widget_data
-from widget_server.i18n import available_locales, locales_dir
-from widget_server.options import Options
-from widget_server.render import render_widget
+from widget_server.core.i18n import available_locales, locales_dir
+from widget_server.core.options import Options
+from widget_server.core.render import render_widget
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = locales_dir()
@@ -78,9 +77,7 @@ def test_a_new_locale_takes_only_a_po_file(tmp_path, monkeypatch):
     document = json.loads((DATA / "widgets.json").read_text())
     document["shops"][0]["locales"] = ["nl", "en", "de"]
     store = fixture_store(tmp_path / "store", document)
-    shop = store.shop("wtw-winkel")
-    resolved = Options().resolve(shop)
-    data = load_widget_data(store, shop, "carousel", resolved, AS_OF)
-    html = render_widget(data, "carousel", "de", resolved, AS_OF).decode()
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    html = render_widget(snapshot, "carousel", "de", Options().resolve(snapshot.shop)).decode()
     for phrase in ('lang="de"', "sehr gut", "4,50", "2 Bewertungen", "über Trustpilot", "vor 3 Tagen", "verifiziert"):
         assert phrase in html, phrase

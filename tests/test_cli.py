@@ -1,7 +1,7 @@
 import json
 import subprocess
 
-from tests.conftest import SHOP, review, write_json
+from tests.factories import SHOP, review, write_json
 from tests.server import cli_args
 
 

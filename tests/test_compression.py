@@ -3,7 +3,7 @@ import gzip
 import brotli
 import pytest
 
-from widget_server.compression import choose_encoding, compress
+from widget_server.core.compression import choose_encoding, compress
 
 
 @pytest.mark.parametrize(

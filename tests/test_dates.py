@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from widget_server.dates import add_months, format_timestamp, parse_date, parse_timestamp
+from widget_server.core.dates import add_months, format_timestamp, parse_date, parse_timestamp, public_timestamp
 
 
 @pytest.mark.parametrize(
@@ -46,6 +46,22 @@ def test_parse_date_rejects(text):
         parse_date(text)
 
 
-def test_format_timestamp_is_utc_whole_seconds():
-    moment = parse_timestamp("2026-10-01T14:00:00.123456+02:00")
-    assert format_timestamp(moment) == "2026-10-01T12:00:00Z"
+@pytest.mark.parametrize(
+    ("given", "stored", "published"),
+    [
+        ("2026-10-01T14:00:00.123456+02:00", "2026-10-01T12:00:00.123456Z", "2026-10-01T12:00:00.123456Z"),
+        ("2026-10-01T12:00:00Z", "2026-10-01T12:00:00.000000Z", "2026-10-01T12:00:00Z"),
+        ("2026-10-01T12:00:00.5Z", "2026-10-01T12:00:00.500000Z", "2026-10-01T12:00:00.500000Z"),
+        ("2026-10-01", "2026-10-01T00:00:00.000000Z", "2026-10-01T00:00:00Z"),
+    ],
+)
+def test_timestamps_keep_their_precision_in_utc(given, stored, published):
+    moment = parse_timestamp(given)
+    assert format_timestamp(moment) == stored
+    assert public_timestamp(moment) == public_timestamp(stored) == published
+
+
+def test_stored_timestamps_sort_as_the_moments_do():
+    moments = ["2026-10-01T12:00:00Z", "2026-10-01T12:00:00.5Z", "2026-10-01T12:00:01Z", "2026-10-01T12:00:00.05Z"]
+    stored = sorted(format_timestamp(parse_timestamp(m)) for m in moments)
+    assert stored == [format_timestamp(m) for m in sorted(parse_timestamp(m) for m in moments)]

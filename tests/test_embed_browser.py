@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import CANARY, CLS_OBSERVER, shop_record
+from tests.hostile import HOSTILE
 from tests.server import running_service
-from tests.test_render import HOSTILE
 from tests.widgets import AS_OF, DATA, fixture_store
 from widget_server.demo import demo_document
 from widget_server.preview import embed_snippet, iframe_snippet

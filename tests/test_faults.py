@@ -12,13 +12,13 @@ import pytest
 
 from static_build.build import build
 from tests.builds import verify
-from tests.conftest import SHOP, review, write_json
+from tests.client import request
+from tests.factories import SHOP, review, write_json
 from tests.server import cli_args, running_service
-from tests.test_app import request
 from tests.widgets import AS_OF, fixture_store
+from widget_server.core.options import Options
+from widget_server.core.render import render_widget
 from widget_server.demo import demo_document
-from widget_server.documents import widget_bytes
-from widget_server.options import Options
 from widget_server.store import Store
 
 ROWS = 30000
@@ -76,7 +76,8 @@ def test_a_damaged_cache_while_serving_still_answers_the_right_bytes(tmp_path, d
     data = tmp_path / "data"
     fixture_store(data, demo_document(AS_OF)).close()
     reference = fixture_store(tmp_path / "reference", demo_document(AS_OF))
-    shop = reference.shop("wtw-winkel")
+    snapshot = reference.snapshot("wtw-winkel", AS_OF)
+    shop = snapshot.shop
     cache = data / "cache"
     mounted = False
     os.environ["TRUSTWIDGETS_MEMORY_ITEMS"] = "0"
@@ -97,9 +98,7 @@ def test_a_damaged_cache_while_serving_still_answers_the_right_bytes(tmp_path, d
                         path.write_bytes(os.urandom(4096))
             for count in range(1, 13):
                 status, _, body = request(base, f"/v1/wtw-winkel/nl/carousel.html?count={count}&theme=dark")
-                expected = widget_bytes(
-                    reference, shop, "carousel", "nl", Options(count=count, theme="dark").resolve(shop), AS_OF
-                )
+                expected = render_widget(snapshot, "carousel", "nl", Options(count=count, theme="dark").resolve(shop))
                 assert (status, body) == (200, expected), count
             assert request(base, "/healthz")[0] == 200
     finally:

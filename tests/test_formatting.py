@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from widget_server.formatting import (
+from widget_server.core.formatting import (
     excerpt_needed,
     format_count,
     format_score,

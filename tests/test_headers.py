@@ -1,6 +1,6 @@
 import pytest
 
-from widget_server.headers import cache_control, frame_ancestors, response_headers, security_headers
+from widget_server.core.headers import cache_control, frame_ancestors, response_headers, security_headers
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 
 from tests.browser import CANARY, shop_record
 from tests.server import running_service
+from tests.snapshots import memory_snapshot
 from tests.widgets import AS_OF, DATA, fixture_store
-from widget_server.options import Options
+from widget_server.core.models import PublicReview, Reply
+from widget_server.core.options import Options
+from widget_server.core.records import parse_shop
+from widget_server.core.render import render_widget
 from widget_server.preview import embed_snippet, iframe_snippet
-from widget_server.records import Reply, parse_shop
-from widget_server.render import WidgetData, render_widget
-from widget_server.store import StoredReview
 
 pytestmark = pytest.mark.browser
 PAYLOADS = json.loads((DATA / "hostile.json").read_text())
@@ -111,7 +112,7 @@ def test_no_payload_runs_and_every_payload_reads_back(browser, service, host, em
 
 
 def stored(title, text, author, reply):
-    return StoredReview(
+    return PublicReview(
         id="h",
         rating=4,
         title=title,
@@ -119,7 +120,7 @@ def stored(title, text, author, reply):
         author=author,
         language="nl",
         experienced_on=date(2026, 11, 1),
-        created_at="2026-11-20T10:00:00Z",
+        created_at="2026-11-20T10:00:00.000000Z",
         created_on=date(2026, 11, 20),
         verification="verified",
         status="published",
@@ -136,22 +137,23 @@ BLOCK = st.text(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=LINE, text=BLOCK, author=LINE, reply=BLOCK)
 def test_generated_text_round_trips_as_visible_text(browser, title, text, author, reply):
-    from tests.conftest import SHOP
+    from tests.factories import SHOP
 
     shop = parse_shop(SHOP, ("en", "nl"))
     options = Options().resolve(shop)
-    data = WidgetData(
-        shop=shop,
-        summary={
+    data = memory_snapshot(
+        shop,
+        [stored(title, text, author, reply)],
+        AS_OF,
+        {
             "score": 4.0,
             "grade": "good",
             "review_count": 1,
             "source": "Trustpilot",
             "policy_url": shop.policy_url,
         },
-        reviews=[stored(title, text, author, reply)],
     )
-    html = render_widget(data, "carousel", "nl", options, AS_OF).decode()
+    html = render_widget(data, "carousel", "nl", options).decode()
     page = browser.new_page()
     page.add_init_script(CANARY)
     page.set_content(html)

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import SHOP, review, write_json
+from tests.factories import SHOP, review, write_json
 from tests.server import cli_args
 
 GOOD = json.dumps(review(id="new-good"))

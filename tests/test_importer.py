@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from tests.conftest import SHOP, review, write_json
+from tests.factories import SHOP, review, write_json
 from widget_server.importer import Unusable, import_files
 
 LOCALES = ("en", "nl")

@@ -1,8 +1,8 @@
 import pytest
 
-from tests.conftest import SHOP
-from widget_server.options import OptionError, Options, parse_options
-from widget_server.records import parse_shop
+from tests.factories import SHOP
+from widget_server.core.options import OptionError, Options, parse_options
+from widget_server.core.records import parse_shop
 
 
 @pytest.mark.parametrize(

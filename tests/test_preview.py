@@ -1,6 +1,6 @@
-from tests.conftest import SHOP
+from tests.factories import SHOP
+from widget_server.core.records import parse_shop
 from widget_server.preview import embed_snippet, iframe_snippet, widget_query
-from widget_server.records import parse_shop
 
 SHOP_RECORD = parse_shop({**SHOP, "name": 'A "quoted" <shop>'}, ("en", "nl"))
 

@@ -2,8 +2,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.conftest import SHOP, review
-from widget_server.records import Invalid, is_eligible, parse_review, parse_shop
+from tests.factories import SHOP, review
+from widget_server.core.records import Invalid, parse_review, parse_shop
+from widget_server.core.rules import is_eligible
 
 LOCALES = ("en", "nl")
 

@@ -6,9 +6,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tests.hostile import HOSTILE, hostile_document
 from tests.widgets import AS_OF, DATA, fixture_store, render
-from widget_server.options import Options
-from widget_server.render import WIDGETS
+from widget_server.core.options import Options
+from widget_server.core.widgets import WIDGETS
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden")
 
@@ -154,21 +155,6 @@ def test_every_widget_names_its_source_and_links_the_policy(store, widget):
     parser = parse(render(store, "wtw-winkel", widget, "nl"))
     assert ("href", "https://www.example.nl/reviews") in parser.attrs
     assert "Trustpilot" in parser.text
-
-
-HOSTILE = {
-    "title": '</script><script>window.pwned=1</script>"><img src=x onerror=alert(1)>',
-    "text": "{{ 7*7 }} {% raw %} ${7*7} <b>bold</b> & \u202eevil\u202c 'quote' \"dq\"",
-    "author": '"><svg onload=alert(1)>',
-    "reply": {"text": "<a href=javascript:alert(1)>x</a>", "created_at": "2026-11-21T00:00:00Z"},
-}
-
-
-def hostile_document(shop_name='Shop <b>"&amp;'):
-    document = json.loads((DATA / "widgets.json").read_text())
-    document["shops"][0]["name"] = shop_name
-    document["reviews"][0].update(HOSTILE)
-    return document
 
 
 @pytest.mark.parametrize("widget", WIDGETS)

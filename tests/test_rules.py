@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from widget_server.rules import (
+from widget_server.core.rules import (
     allows_indexing,
     grade,
     is_counted,

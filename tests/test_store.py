@@ -3,9 +3,10 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import SHOP, review
-from widget_server.records import parse_review, parse_shop
-from widget_server.rules import score_window
+from tests.factories import SHOP, review
+from widget_server.core.options import ReviewFilter
+from widget_server.core.records import parse_review, parse_shop
+from widget_server.core.rules import score_window
 from widget_server.store import SCHEMA_VERSION, Store, StoreError
 
 
@@ -42,7 +43,9 @@ def test_emails_are_kept_only_in_the_audit_table(store):
     tables = [r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     holding = [t for t in tables if "jan@example.nl" in repr(store.db.execute(f"SELECT * FROM {t}").fetchall())]
     assert holding == ["review_audit"]
-    assert "jan@example.nl" not in repr(store.shown_reviews("wtw-winkel", date(2026, 11, 23)))
+    snapshot = store.snapshot("wtw-winkel", date(2026, 11, 23))
+    assert "jan@example.nl" not in repr(snapshot.heads)
+    assert "jan@example.nl" not in repr(snapshot.source.page(ReviewFilter(), 1, 50))
 
 
 def test_window_counts_group_by_verification_and_rating(store):
@@ -76,9 +79,16 @@ def test_shown_reviews_newest_first_with_filters(store):
         review(id="gone", status="removed"),
         review(id="future", created_at="2026-11-24T00:00:00Z", experienced_at=None),
     )
-    as_of = date(2026, 11, 23)
-    assert [r.id for r in store.shown_reviews("wtw-winkel", as_of)] == ["new", "mid", "old"]
-    assert [r.id for r in store.shown_reviews("wtw-winkel", as_of, stars=(4, 5))] == ["new", "mid"]
-    assert [r.id for r in store.shown_reviews("wtw-winkel", as_of, languages=("en",))] == ["new"]
-    assert [r.id for r in store.shown_reviews("wtw-winkel", as_of, limit=1, offset=1)] == ["mid"]
-    assert store.count_shown("wtw-winkel", as_of, stars=(3,)) == 1
+    snapshot = store.snapshot("wtw-winkel", date(2026, 11, 23))
+    for wanted, ids in [
+        (ReviewFilter(), ["new", "mid", "old"]),
+        (ReviewFilter(stars=(4, 5)), ["new", "mid"]),
+        (ReviewFilter(lang=("en",)), ["new"]),
+        (ReviewFilter(lang=("en-gb",)), ["new"]),
+        (ReviewFilter(lang=("de",)), []),
+    ]:
+        assert [r.id for r in snapshot.newest(wanted, 50)] == ids, wanted
+        assert [r.id for r in snapshot.source.page(wanted, 1, 50)] == ids, wanted
+        assert snapshot.total(wanted) == len(ids)
+    assert [r.id for r in snapshot.source.page(ReviewFilter(), 2, 1)] == ["mid"]  # a jump to an unseen page
+    assert snapshot.total(ReviewFilter(stars=(3,))) == 1

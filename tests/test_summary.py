@@ -1,8 +1,8 @@
 from datetime import date
 
-from tests.conftest import SHOP
-from widget_server.records import parse_shop
-from widget_server.summary import build_summary
+from tests.factories import SHOP
+from widget_server.core.records import parse_shop
+from widget_server.core.summary import build_summary
 
 SHOP_RECORD = parse_shop(SHOP, ("en", "nl"))
 AS_OF = date(2026, 11, 23)

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.test_render import hostile_document
+from tests.hostile import hostile_document
 from tests.widgets import AS_OF, fixture_store, render
+from widget_server.core.options import Options
+from widget_server.core.render import WIDGETS
 from widget_server.demo import demo_document
-from widget_server.options import Options
-from widget_server.render import WIDGETS
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -104,7 +104,7 @@ def test_accessibility_has_no_serious_violation(browser, pages, widget, theme):
 @pytest.mark.parametrize("locale", ["nl", "en"])
 @pytest.mark.parametrize("widget", ["carousel", "footer"])
 def test_hostile_text_shows_as_text_and_never_runs(browser, pages, widget, locale):
-    from tests.test_render import HOSTILE
+    from tests.hostile import HOSTILE
 
     page = browser.new_page()
     page.add_init_script("window.pwned = undefined; window.alert = () => { window.pwned = 'alert'; };")

@@ -6,11 +6,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from widget_server.data import load_widget_data
-from widget_server.i18n import available_locales
+from widget_server.core.i18n import available_locales
+from widget_server.core.options import Options
+from widget_server.core.render import render_widget
 from widget_server.importer import import_document
-from widget_server.options import Options
-from widget_server.render import render_widget
 from widget_server.store import Store
 
 DATA = Path(__file__).parent / "data"
@@ -34,8 +33,6 @@ DEFAULTS = Options()
 
 
 def render(store: Store, shop_id: str, widget: str, locale: str, options: Options = DEFAULTS) -> str:
-    shop = store.shop(shop_id)
-    assert shop is not None
-    resolved = options.resolve(shop)
-    data = load_widget_data(store, shop, widget, resolved, AS_OF)
-    return render_widget(data, widget, locale, resolved, AS_OF).decode()
+    snapshot = store.snapshot(shop_id, AS_OF)
+    assert snapshot is not None
+    return render_widget(snapshot, widget, locale, options.resolve(snapshot.shop)).decode()

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .dates import today_utc
-from .i18n import available_locales
+from .core.dates import today_utc
+from .core.i18n import available_locales
 from .importer import Rejection, Unusable, import_document, import_files
 from .store import Store, StoreError
 
@@ -73,13 +73,11 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_summary(args: argparse.Namespace, store: Store) -> int:
-    from .summary import shop_summary
-
-    shop = store.shop(args.shop)
-    if shop is None:
+    snapshot = store.snapshot(args.shop, args.as_of)
+    if snapshot is None:
         print(f"trustwidgets summary: no shop {args.shop!r} in the store", file=sys.stderr)
         return EXIT_REJECTED
-    print(json.dumps(shop_summary(store, shop, args.as_of), indent=2, ensure_ascii=False))
+    print(json.dumps(snapshot.summary, indent=2, ensure_ascii=False))
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from .dates import format_timestamp
+from .core.dates import format_timestamp
 
 SHOPS: list[dict[str, Any]] = [
     {

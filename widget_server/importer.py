@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .records import REVIEW_FIELDS, Invalid, Review, Shop, parse_review, parse_shop
+from .core.models import Review, Shop
+from .core.records import REVIEW_FIELDS, Invalid, parse_review, parse_shop
 from .store import Store
 
 FLUSH_ROWS = 500

@@ -13,16 +13,16 @@ from starlette.responses import HTMLResponse, Response
 
 from widget_templates import TEMPLATES_DIR
 
-from .app import NotFound, _service
-from .formatting import format_score
-from .headers import response_headers
-from .i18n import locales_dir, translations
-from .loader import loader
-from .options import OPTION_NAMES, OptionError, Resolved, parse_options
-from .records import Shop
-from .render import HEIGHTS, WIDGETS
-from .rules import score_window
-from .summary import shop_summary
+from .core.catalogue import WIDGET_PATH
+from .core.formatting import format_score
+from .core.headers import response_headers
+from .core.i18n import locales_dir, translations
+from .core.loader import loader
+from .core.models import Shop
+from .core.options import OPTION_NAMES, OptionError, Resolved, parse_options
+from .core.rules import score_window
+from .core.widgets import HEIGHTS, WIDGETS
+from .service import NotFound, service_of
 
 ASSETS = {"preview.js": "text/javascript; charset=utf-8", "preview.css": "text/css; charset=utf-8"}
 COUNTED_SHOWN = 500
@@ -65,8 +65,14 @@ def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: di
     )
 
 
+def widget_src(shop: Shop, widget: str, locale: str, query: dict[str, str]) -> str:
+    """The widget document's path with the options that differ from the shop's defaults."""
+    path = WIDGET_PATH.format(shop=shop.id, locale=locale, widget=widget)
+    return path + (f"?{urlencode(query)}" if query else "")
+
+
 def iframe_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str]) -> str:
-    src = f"{base_url}/v1/{shop.id}/{locale}/{widget}.html" + (f"?{urlencode(query)}" if query else "")
+    src = base_url + widget_src(shop, widget, locale, query)
     return (
         f'<iframe src="{escape(src)}" title="{escape(fallback_label(shop, locale))}" loading="lazy" '
         f'style="border:0;display:block;width:100%;height:{HEIGHTS[widget]}px"></iframe>'
@@ -85,16 +91,17 @@ def _choices(request: Request, shop: Shop) -> tuple[dict[str, str], str, str]:
 
 
 async def preview_index(request: Request) -> Response:
-    service = _service(request)
-    rows = [(shop, shop_summary(service.store, shop, service.as_of())) for shop, _ in service.shops().values()]
+    service = service_of(request)
+    as_of = service.as_of()
+    rows = [(shop, service.snapshot(shop.id, version, as_of).summary) for shop, version in service.shops().values()]
     rows.sort(key=lambda row: row[0].id)
     html = _env().get_template("preview_index.html").render(rows=rows, format_score=format_score)
     return HTMLResponse(html, headers=response_headers("preview"))
 
 
 async def preview_shop(request: Request) -> Response:
-    service = _service(request)
-    shop, _ = service.shop(request.path_params["shop"])
+    service = service_of(request)
+    shop, version = service.shop(request.path_params["shop"])
     query, widget, locale = _choices(request, shop)
     error = None
     try:
@@ -102,11 +109,8 @@ async def preview_shop(request: Request) -> Response:
     except OptionError as problem:
         error, query, resolved = str(problem), {}, parse_options({}).resolve(shop)
     as_of = service.as_of()
-    summary = shop_summary(service.store, shop, as_of)
-    window = score_window(as_of)
-    counted = service.store.shown_reviews(
-        shop.id, as_of, verification="verified", since=window.start, limit=COUNTED_SHOWN
-    )
+    summary = service.snapshot(shop.id, version, as_of).summary
+    counted = service.store.counted_reviews(shop.id, score_window(as_of), COUNTED_SHOWN)
     extra = widget_query(shop, query)
     base_url = str(request.base_url).rstrip("/")
     context: dict[str, Any] = {
@@ -121,7 +125,7 @@ async def preview_shop(request: Request) -> Response:
         "score_text": None if summary["score"] is None else format_score(summary["score"], "en"),
         "counted": counted,
         "counted_limit": COUNTED_SHOWN,
-        "src": f"/v1/{shop.id}/{locale}/{widget}.html" + (f"?{urlencode(extra)}" if extra else ""),
+        "src": widget_src(shop, widget, locale, extra),
         "height": HEIGHTS[widget],
         "snippet": embed_snippet(base_url, shop, widget, locale, extra),
         "iframe_snippet": iframe_snippet(base_url, shop, widget, locale, extra),

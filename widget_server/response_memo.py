@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .compression import choose_encoding
+from .core.compression import choose_encoding
 
 Entry = tuple[list[tuple[bytes, bytes]], bytes, bytes]  # headers, body, etag
 

@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .cache import RenderCache
-from .compression import MIN_SIZE, choose_encoding, compress
-from .headers import response_headers
+from .core.compression import MIN_SIZE, choose_encoding, compress
+from .core.headers import response_headers
 
 
 def etag_of(body: bytes) -> str:

@@ -1,4 +1,8 @@
-"""The SQLite review store: schema, migrations, idempotent upserts and the reads widgets need."""
+"""The SQLite review store: schema, migrations, idempotent upserts, and snapshots for the core.
+
+The only I/O edge the core reads through: `Store.snapshot(shop_id, as_of)` returns a
+core.snapshot.Snapshot in four queries whatever the shop's size.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,16 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .dates import format_timestamp, parse_timestamp
-from .records import Reply, Review, Shop, Variant
-from .rules import Window
+from .core.dates import format_timestamp, parse_timestamp, public_timestamp
+from .core.models import PublicReview, Reply, Review, Shop
+from .core.options import ReviewFilter
+from .core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, Window, score_window
+from .core.snapshot import HEAD_SIZE, Snapshot
+from .core.summary import build_summary
 
 # Each migration moves the schema one version up; never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -56,32 +62,37 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (shop, id)
     ) WITHOUT ROWID;
     """,
+    # 2: created_at keeps microseconds in a fixed-width text that sorts as the moments do, and
+    # an index serves the newest reviews of each (rating, language) group for snapshots.
+    """
+    UPDATE reviews SET created_at = substr(created_at, 1, 19) || '.000000Z' WHERE length(created_at) = 20;
+    UPDATE reviews SET reply_created_at = substr(reply_created_at, 1, 19) || '.000000Z'
+        WHERE length(reply_created_at) = 20;
+    CREATE INDEX reviews_groups ON reviews (shop, rating, language, created_at DESC, id)
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+GROUPS_PER_QUERY = 200
+MAX_REMEMBERED_PAGES = 4096
 EMPTY_XOR = "0" * 32
-SHOWN = "status IN ('published', 'flagged')"
+REVIEW_SELECT = (
+    "SELECT id, rating, title, text, author, language, experienced_on, created_at, created_on, "
+    "verification, status, reply_text, reply_created_at FROM reviews"
+)
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    """A SQL list of literal constants from core.rules (never user input)."""
+    return "(" + ", ".join("'" + value.replace("'", "''") + "'" for value in values) + ")"
+
+
+# The rules' definitions as SQL: what tests/test_rules.py exercises is what production counts.
+SHOWN = f"status IN {_sql_list(SHOWN_STATUSES)}"
+COUNTED = f"verification IN {_sql_list(COUNTED_VERIFICATIONS)}"
 
 
 class StoreError(Exception):
     """The store cannot be used (newer schema, unreadable file)."""
-
-
-@dataclass(frozen=True, slots=True)
-class StoredReview:
-    """A review as widgets see it: everything but the email."""
-
-    id: str
-    rating: int
-    title: str
-    text: str
-    author: str
-    language: str
-    experienced_on: date
-    created_at: str
-    created_on: date
-    verification: str
-    status: str
-    reply: Reply | None
 
 
 def review_digest(review: Review) -> str:
@@ -95,12 +106,12 @@ def review_digest(review: Review) -> str:
         review.author,
         review.language,
         review.experienced_at.isoformat(),
-        format_timestamp(review.created_at),
+        public_timestamp(review.created_at),
         review.verification,
         review.status,
         "" if reply is None else "1",
         "" if reply is None else reply.text,
-        "" if reply is None else format_timestamp(reply.created_at),
+        "" if reply is None else public_timestamp(reply.created_at),
     ]
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
@@ -149,18 +160,7 @@ def shop_version(record: str, reviews_xor: str) -> str:
 
 
 def shop_from_record(record: str) -> Shop:
-    data = json.loads(record)
-    variants = tuple(Variant(name=v.pop("name"), options=v) for v in data.pop("variants", []))
-    return Shop(
-        **{
-            **data,
-            "locales": tuple(data["locales"]),
-            "allowed_domains": tuple(data["allowed_domains"]),
-            "star_filter": tuple(data["star_filter"]),
-            "language_filter": tuple(data["language_filter"]),
-            "variants": variants,
-        }
-    )
+    return Shop.from_record(json.loads(record))
 
 
 class Store:
@@ -304,64 +304,53 @@ class Store:
         ).fetchall()
         return {(verification, rating): n for verification, rating, n in rows}
 
-    def shown_reviews(
-        self,
-        shop_id: str,
-        as_of: date,
-        *,
-        stars: tuple[int, ...] = (),
-        languages: tuple[str, ...] = (),
-        verification: str | None = None,
-        since: date | None = None,
-        limit: int = -1,
-        offset: int = 0,
-    ) -> list[StoredReview]:
-        """Published and flagged reviews given by `as_of`, newest first."""
-        sql, params = self._shown_filter(shop_id, as_of, stars, languages, verification, since)
+    def snapshot(self, shop_id: str, as_of: date) -> Snapshot | None:
+        """The shop read once for `as_of`: record, summary, group counts and each group's newest."""
+        row = self.db.execute("SELECT record, version FROM shops WHERE id = ?", (shop_id,)).fetchone()
+        if row is None:
+            return None
+        shop = shop_from_record(row[0])
+        summary = build_summary(shop, self.window_counts(shop_id, score_window(as_of)), as_of)
+        shown = {
+            (rating, language): n
+            for rating, language, n in self.db.execute(
+                f"SELECT rating, language, count(*) FROM reviews WHERE shop = ? AND {SHOWN} "
+                "AND created_on <= ? GROUP BY rating, language",
+                (shop_id, as_of.isoformat()),
+            )
+        }
+        heads: dict[tuple[int, str], list[PublicReview]] = {group: [] for group in shown}
+        groups = sorted(shown)
+        for start in range(0, len(groups), GROUPS_PER_QUERY):  # SQLite allows 500 terms in a UNION
+            chunk = groups[start : start + GROUPS_PER_QUERY]
+            one = (
+                f"SELECT * FROM ({REVIEW_SELECT} WHERE shop = ? AND rating = ? AND language = ? AND {SHOWN} "
+                f"AND created_on <= ? ORDER BY created_at DESC, id LIMIT {HEAD_SIZE})"
+            )
+            params: list[Any] = []
+            for rating, language in chunk:
+                params += [shop_id, rating, language, as_of.isoformat()]
+            for found in self.db.execute(" UNION ALL ".join([one] * len(chunk)), params):
+                review = _public(found)
+                heads[(review.rating, review.language)].append(review)
+        return Snapshot(
+            shop=shop,
+            version=row[1],
+            as_of=as_of,
+            summary=summary,
+            shown=shown,
+            heads={group: tuple(found) for group, found in heads.items()},
+            source=ShownReviews(self, shop_id, as_of),
+        )
+
+    def counted_reviews(self, shop_id: str, window: Window, limit: int) -> list[PublicReview]:
+        """The newest reviews that count toward the score (for the staff preview)."""
         rows = self.db.execute(
-            f"SELECT id, rating, title, text, author, language, experienced_on, created_at, "
-            f"created_on, verification, status, reply_text, reply_created_at FROM reviews {sql} "
-            f"ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
-            (*params, limit, offset),
+            f"{REVIEW_SELECT} WHERE shop = ? AND {SHOWN} AND {COUNTED} AND created_on BETWEEN ? AND ? "
+            "ORDER BY created_at DESC, id LIMIT ?",
+            (shop_id, window.start.isoformat(), window.end.isoformat(), limit),
         ).fetchall()
-        return [_stored(row) for row in rows]
-
-    def count_shown(
-        self,
-        shop_id: str,
-        as_of: date,
-        *,
-        stars: tuple[int, ...] = (),
-        languages: tuple[str, ...] = (),
-    ) -> int:
-        sql, params = self._shown_filter(shop_id, as_of, stars, languages, None, None)
-        return int(self.db.execute(f"SELECT count(*) FROM reviews {sql}", params).fetchone()[0])
-
-    @staticmethod
-    def _shown_filter(
-        shop_id: str,
-        as_of: date,
-        stars: tuple[int, ...],
-        languages: tuple[str, ...],
-        verification: str | None,
-        since: date | None,
-    ) -> tuple[str, list[Any]]:
-        where = ["shop = ?", SHOWN, "created_on <= ?"]
-        params: list[Any] = [shop_id, as_of.isoformat()]
-        if stars:
-            where.append(f"rating IN ({','.join('?' * len(stars))})")
-            params.extend(stars)
-        if languages:
-            where.append("(" + " OR ".join("lower(language) = ? OR lower(language) LIKE ?" for _ in languages) + ")")
-            for tag in languages:
-                params.extend([tag, tag + "-%"])
-        if verification:
-            where.append("verification = ?")
-            params.append(verification)
-        if since:
-            where.append("created_on >= ?")
-            params.append(since.isoformat())
-        return "WHERE " + " AND ".join(where), params
+        return [_public(row) for row in rows]
 
     def counts(self) -> tuple[int, int]:
         """(shops, reviews) in the store."""
@@ -370,7 +359,7 @@ class Store:
         return int(shops), int(reviews)
 
 
-def _stored(row: tuple[Any, ...]) -> StoredReview:
+def _public(row: tuple[Any, ...]) -> PublicReview:
     (
         rid,
         rating,
@@ -389,7 +378,7 @@ def _stored(row: tuple[Any, ...]) -> StoredReview:
     reply = None
     if reply_text is not None:
         reply = Reply(text=reply_text, created_at=parse_timestamp(reply_created_at))
-    return StoredReview(
+    return PublicReview(
         id=rid,
         rating=rating,
         title=title,
@@ -403,3 +392,49 @@ def _stored(row: tuple[Any, ...]) -> StoredReview:
         status=status,
         reply=reply,
     )
+
+
+class ShownReviews:
+    """A shop's shown reviews page by page for one as_of (the snapshot's ReviewSource).
+
+    Pages read in order cost one keyset query each: the last row of a page is remembered and
+    the next page starts after it. Only a jump to an unseen page counts rows to find its start.
+    """
+
+    def __init__(self, store: Store, shop_id: str, as_of: date) -> None:
+        self.store = store
+        self.shop_id = shop_id
+        self.as_of = as_of
+        self.ends: dict[tuple[ReviewFilter, int, int], tuple[str, str]] = {}
+
+    def _where(self, wanted: ReviewFilter) -> tuple[str, list[Any]]:
+        where = ["shop = ?", SHOWN, "created_on <= ?"]
+        params: list[Any] = [self.shop_id, self.as_of.isoformat()]
+        if wanted.stars:
+            where.append(f"rating IN ({','.join('?' * len(wanted.stars))})")
+            params.extend(wanted.stars)
+        if wanted.lang:
+            where.append("(" + " OR ".join("lower(language) = ? OR lower(language) LIKE ?" for _ in wanted.lang) + ")")
+            for tag in wanted.lang:
+                params.extend([tag, tag + "-%"])
+        return " AND ".join(where), params
+
+    def page(self, wanted: ReviewFilter, number: int, size: int) -> list[PublicReview]:
+        where, params = self._where(wanted)
+        after = self.ends.get((wanted, size, number - 1))
+        if after is None:
+            sql = f"{REVIEW_SELECT} WHERE {where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
+            params += [size, (number - 1) * size]
+        else:
+            created_at, review_id = after
+            sql = (
+                f"{REVIEW_SELECT} WHERE {where} AND (created_at < ? OR (created_at = ? AND id > ?)) "
+                "ORDER BY created_at DESC, id LIMIT ?"
+            )
+            params += [created_at, created_at, review_id, size]
+        found = [_public(row) for row in self.store.db.execute(sql, params)]
+        if found:
+            if len(self.ends) >= MAX_REMEMBERED_PAGES:
+                self.ends.clear()
+            self.ends[(wanted, size, number)] = (found[-1].created_at, found[-1].id)
+        return found

@@ -7,7 +7,7 @@
   var origin = new URL(base || "/", location.href).origin;
   var HEIGHTS = {{ heights|tojson }};
   var ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, LOCALE = /^[a-z]{2,3}$/;
-  var OPTIONS = ["theme", "accent", "stars", "lang", "count"];
+  var OPTIONS = {{ options|list|tojson }}, PATH = {{ widget_path|tojson }}, SEP = {{ variant_separator|tojson }};
   var frames = {}, count = 0;
 
   function load(el) {
@@ -28,8 +28,8 @@
     frame.loading = "lazy";
     frame.referrerPolicy = "strict-origin-when-cross-origin";
     frame.style.cssText = "border:0;display:block;width:100%;height:" + height + "px";
-    frame.src = base + "/v1/" + shop + "/" + locale + "/" + widget + (variant ? "--" + variant : "") + ".html" +
-      (query.length ? "?" + query.join("&") : "") + "#" + id;
+    frame.src = base + PATH.replace("{shop}", shop).replace("{locale}", locale)
+      .replace("{widget}", widget + (variant ? SEP + variant : "")) + (query.length ? "?" + query.join("&") : "") + "#" + id;
     frames[id] = frame;
     el.replaceChildren(frame);
   }

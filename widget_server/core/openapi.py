@@ -1,10 +1,14 @@
-"""The OpenAPI 3.1 description of the public JSON endpoints (served at /v1/openapi.json)."""
+"""The OpenAPI 3.1 description of every public path, built from the catalogue (/v1/openapi.json)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from . import __version__
+from widget_server import __version__
+
+from .catalogue import PARAMETERS, ROUTES, Route
+from .options import OPTION_PATTERNS
 
 ERROR = {
     "type": "object",
@@ -99,56 +103,79 @@ def _json(schema: str, description: str) -> dict[str, Any]:
     }
 
 
-def _path(name: str, pattern: str, example: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "pattern": pattern},
-        "example": example,
-    }
-
-
-SHOP = _path("shop", "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", "wtw-winkel")
-LOCALE = _path("locale", "^[a-z]{2,3}$", "nl")
-FILTERS = [
-    {"name": "stars", "in": "query", "schema": {"type": "string"}, "description": "only these ratings, e.g. 4,5"},
-    {
-        "name": "lang",
-        "in": "query",
-        "schema": {"type": "string"},
-        "description": "only reviews in these languages, e.g. nl,en",
-    },
-]
-ERRORS = {
-    "404": _json("Error", "no such shop, locale or page"),
+QUERY = {
+    "stars": "only these ratings, e.g. 4,5",
+    "lang": "only reviews in these languages, e.g. nl,en",
+    "theme": "light, dark or auto",
+    "accent": "a hex colour such as #f5a400",
+    "count": "how many reviews the carousel shows, 1 to 50",
+}
+EXAMPLES = {"shop": "wtw-winkel", "locale": "nl", "page": "2", "widget": "badge", "variant": "dark-positive"}
+ERRORS: dict[str, dict[str, Any]] = {
+    "404": _json("Error", "no such shop, locale, page or document"),
     "400": _json("Error", "an option value is not allowed"),
+}
+RESPONSES: dict[str, dict[str, Any]] = {
+    "summary": _json("Summary", "the summary"),
+    "reviews": _json("ReviewsPage", "a page of reviews"),
+    "widget": {"description": "the widget document", "content": {"text/html": {"schema": {"type": "string"}}}},
+    "loader": {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}},
+    "loader-hashed": {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}},
+    "openapi": {"description": "this document", "content": {"application/json": {"schema": {"type": "object"}}}},
 }
 
 
+def _parameters(route: Route) -> list[dict[str, Any]]:
+    names = re.findall(r"\{([a-z]+)\}", route.template)
+    found: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": f"^(?:{PARAMETERS[name]})$"},
+            **({"example": EXAMPLES[name]} if name in EXAMPLES else {}),
+        }
+        for name in names
+    ]
+    for name in route.options:
+        schema = {"type": "string", "pattern": f"^(?:{OPTION_PATTERNS[name]})$"}
+        found.append({"name": name, "in": "query", "schema": schema, "description": QUERY[name]})
+    return found
+
+
+def _plain(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/plain": {"schema": {"type": "string"}}}}
+
+
+def _responses(route: Route) -> dict[str, Any]:
+    """The document, and errors as JSON for .json paths and as plain text for the others."""
+    responses: dict[str, Any] = {"200": RESPONSES[route.kind]}
+    if route.template.endswith(".json"):
+        responses.update(ERRORS)
+    else:
+        responses.update({status: _plain(error["description"]) for status, error in ERRORS.items()})
+    return responses
+
+
 def openapi() -> dict[str, Any]:
+    """Every public path of the catalogue, with the JSON schemas of the data documents."""
+    paths = {
+        route.template: {
+            "get": {
+                "summary": route.summary,
+                "parameters": _parameters(route),
+                "responses": _responses(route),
+            }
+        }
+        for route in ROUTES
+    }
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "trustwidgets public data",
+            "title": "trustwidgets public documents",
             "version": __version__,
-            "description": "Scores and reviews behind the widgets. Public GET data; never an email.",
+            "description": "Widgets, scores and reviews. Public GET documents; never an email.",
         },
-        "paths": {
-            "/v1/{shop}/summary.json": {
-                "get": {
-                    "summary": "Score, grade, counts and distribution of the last 12 months",
-                    "parameters": [SHOP],
-                    "responses": {"200": _json("Summary", "the summary"), **ERRORS},
-                }
-            },
-            "/v1/{shop}/{locale}/reviews.json": {
-                "get": {
-                    "summary": "The shown reviews, newest first (first page; next pages: reviews-N.json)",
-                    "parameters": [SHOP, LOCALE, *FILTERS],
-                    "responses": {"200": _json("ReviewsPage", "a page of reviews"), **ERRORS},
-                }
-            },
-        },
+        "paths": paths,
         "components": {"schemas": {"Summary": SUMMARY, "Review": REVIEW, "ReviewsPage": PAGE, "Error": ERROR}},
     }

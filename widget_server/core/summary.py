@@ -1,4 +1,4 @@
-"""The summary of a shop's reviews: the dict behind summary.json and every widget's score."""
+"""The summary of a shop's reviews: the dict behind summary.json and every widget's score (pure)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,18 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from .records import Shop
-from .rules import grade, mean_score, score_window
-from .store import Store
+from .models import Shop
+from .rules import COUNTED_VERIFICATIONS, grade, mean_score, score_window
+
+IMPORTED = "imported"
 
 
 def build_summary(shop: Shop, window_counts: Mapping[tuple[str, int], int], as_of: date) -> dict[str, Any]:
-    """The summary from shown reviews inside the window, counted by (verification, rating)."""
+    """The summary from shown reviews given inside the window, counted by (verification, rating)."""
     window = score_window(as_of)
-    distribution = {rating: window_counts.get(("verified", rating), 0) for rating in range(1, 6)}
+    distribution = {
+        rating: sum(window_counts.get((kind, rating), 0) for kind in COUNTED_VERIFICATIONS) for rating in range(1, 6)
+    }
     score = mean_score(distribution)
     return {
         "shop": shop.id,
@@ -25,12 +28,7 @@ def build_summary(shop: Shop, window_counts: Mapping[tuple[str, int], int], as_o
         "grade": grade(score),
         "review_count": sum(distribution.values()),
         "distribution": {str(rating): n for rating, n in distribution.items()},
-        "imported_count": sum(n for (kind, _), n in window_counts.items() if kind == "imported"),
+        "imported_count": sum(n for (kind, _), n in window_counts.items() if kind == IMPORTED),
         "source": shop.source,
         "policy_url": shop.policy_url,
     }
-
-
-def shop_summary(store: Store, shop: Shop, as_of: date) -> dict[str, Any]:
-    """Read the shop's counts from the store and build its summary."""
-    return build_summary(shop, store.window_counts(shop.id, score_window(as_of)), as_of)

@@ -8,8 +8,8 @@ from gettext import GNUTranslations
 from pathlib import Path
 
 DOMAIN = "messages"
-_SOURCE_LOCALES = Path(__file__).resolve().parent.parent / "locales"
-_PACKAGED_LOCALES = Path(__file__).resolve().parent.parent / "widget_templates" / "locales"
+_SOURCE_LOCALES = Path(__file__).resolve().parents[2] / "locales"
+_PACKAGED_LOCALES = Path(__file__).resolve().parents[2] / "widget_templates" / "locales"
 
 
 class CatalogError(Exception):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -12,16 +11,20 @@ from jinja2 import Environment, FileSystemLoader
 
 from widget_templates import TEMPLATES_DIR
 
-from .render import HEIGHTS
-
-HASHED_NAME = re.compile(r"embed\.([0-9a-f]{12})\.js")
+from .catalogue import VARIANT_SEPARATOR, WIDGET_PATH, DocumentRef
+from .options import OPTION_NAMES
+from .widgets import HEIGHTS
 
 
 @dataclass(frozen=True, slots=True)
 class Loader:
     body: bytes
-    hashed_name: str
+    digest: str  # the first 12 hex digits of its SHA-256: the hashed file's name
     integrity: str
+
+    @property
+    def hashed_name(self) -> str:
+        return DocumentRef("loader-hashed", digest=self.digest).path.rsplit("/", 1)[1]
 
 
 def _minify(source: str) -> str:
@@ -37,9 +40,12 @@ def _minify(source: str) -> str:
 @cache
 def loader() -> Loader:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=False)
-    body = _minify(env.get_template("embed.js").render(heights=HEIGHTS)).encode()
+    source = env.get_template("embed.js").render(
+        heights=HEIGHTS, widget_path=WIDGET_PATH, variant_separator=VARIANT_SEPARATOR, options=OPTION_NAMES
+    )
+    body = _minify(source).encode()
     return Loader(
         body=body,
-        hashed_name=f"embed.{hashlib.sha256(body).hexdigest()[:12]}.js",
+        digest=hashlib.sha256(body).hexdigest()[:12],
         integrity="sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode(),
     )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from .dates import add_months, parse_date, parse_timestamp
+from .dates import parse_date, parse_timestamp
+from .models import DEFAULT_ACCENT, DEFAULT_CAROUSEL_COUNT, SHOP_ID, Reply, Review, Shop, Variant
+from .options import THEMES, parse_options
+from .rules import EXPERIENCE_MONTHS, is_eligible
 
-SHOP_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 HOSTNAME = re.compile(r"(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}|localhost")
@@ -21,14 +22,10 @@ LINE_BREAK = re.compile(r"[\r\n\t]")
 
 VERIFICATIONS = ("verified", "imported")
 STATUSES = ("published", "flagged", "removed")
-THEMES = ("light", "dark", "auto")
-EXPERIENCE_MONTHS = 6
 MAX_TEXT = 5000
 MAX_TITLE = 300
 MAX_AUTHOR = 100
 MAX_ID = 200
-DEFAULT_ACCENT = "#f5a400"
-DEFAULT_CAROUSEL_COUNT = 10
 
 REVIEW_FIELDS = frozenset(
     [
@@ -71,74 +68,6 @@ VARIANT_FIELDS = frozenset({"name", "theme", "accent", "stars", "lang", "count"}
 
 class Invalid(ValueError):
     """An imported object breaks a rule; the message is the reason, safe to show."""
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    text: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    id: str
-    shop: str
-    rating: int
-    title: str
-    text: str
-    author: str
-    email: str | None = field(repr=False)
-    language: str
-    experienced_at: date
-    created_at: datetime
-    verification: str
-    status: str
-    reply: Reply | None
-
-
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """A widget variant a shop wants prebuilt; its fields are render options."""
-
-    name: str
-    options: Mapping[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Shop:
-    id: str
-    name: str
-    locales: tuple[str, ...]
-    default_locale: str
-    source: str
-    policy_url: str
-    allowed_domains: tuple[str, ...] = ()
-    theme: str = "auto"
-    accent: str = DEFAULT_ACCENT
-    star_filter: tuple[int, ...] = ()
-    language_filter: tuple[str, ...] = ()
-    carousel_count: int = DEFAULT_CAROUSEL_COUNT
-    jsonld: bool = False
-    variants: tuple[Variant, ...] = ()
-
-    def to_record(self) -> dict[str, Any]:
-        """The shop as an import-format object (what is stored and listed)."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "locales": list(self.locales),
-            "default_locale": self.default_locale,
-            "source": self.source,
-            "policy_url": self.policy_url,
-            "allowed_domains": list(self.allowed_domains),
-            "theme": self.theme,
-            "accent": self.accent,
-            "star_filter": list(self.star_filter),
-            "language_filter": list(self.language_filter),
-            "carousel_count": self.carousel_count,
-            "jsonld": self.jsonld,
-            "variants": [{"name": v.name, **v.options} for v in self.variants],
-        }
 
 
 def _object(raw: object, what: str) -> Mapping[str, Any]:
@@ -207,11 +136,6 @@ def parse_language(value: object, name: str = "language") -> str:
         raise Invalid(f"{name} must be a language tag such as nl or en-GB")
     primary, _, rest = value.partition("-")
     return primary.lower() + ("-" + rest if rest else "")
-
-
-def is_eligible(experienced_at: date, given_on: date) -> bool:
-    """Given on or after the experience, and at most six calendar months after it."""
-    return experienced_at <= given_on <= add_months(experienced_at, EXPERIENCE_MONTHS)
 
 
 def parse_review(raw: object) -> Review:
@@ -300,8 +224,6 @@ def _policy_url(value: object) -> str:
 
 def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
     """A Shop from an import object, or Invalid with the first broken rule."""
-    from .options import parse_options  # options validate variants with the same rules
-
     obj = _object(raw, "a shop")
     _unknown(obj, SHOP_FIELDS, "shop")
     shop_id = parse_shop_id(obj.get("id"))

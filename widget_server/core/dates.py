@@ -43,8 +43,18 @@ def parse_timestamp(value: object) -> datetime:
 
 
 def format_timestamp(moment: datetime) -> str:
-    """The canonical stored and published form: `2026-10-01T12:00:00Z` (UTC, whole seconds)."""
-    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    """The stored form, UTC with microseconds: `2026-10-01T12:00:00.000000Z`.
+
+    Fixed width, so the text sorts as the moments do, and two reviews given within one second
+    keep their order.
+    """
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def public_timestamp(moment: datetime | str) -> str:
+    """The published form: `2026-10-01T12:00:00Z`, with the fraction only when there is one."""
+    text = format_timestamp(moment) if isinstance(moment, datetime) else moment
+    return text.replace(".000000Z", "Z")
 
 
 def today_utc() -> date:

@@ -10,6 +10,12 @@ from decimal import Decimal
 from .dates import add_months
 
 WINDOW_MONTHS = 12
+EXPERIENCE_MONTHS = 6  # a review is given at most this many calendar months after the experience
+
+# The rule definitions the store's SQL is built from (store.py), so what the tests exercise
+# here is what production counts.
+SHOWN_STATUSES = ("published", "flagged")  # removed reviews are never shown
+COUNTED_VERIFICATIONS = ("verified",)  # only reviews tied to a purchase count
 
 # (lowest rounded score, key), best first: RULES.md's grade table.
 GRADES: tuple[tuple[Decimal, str], ...] = (
@@ -40,12 +46,17 @@ def score_window(as_of: date) -> Window:
 
 def is_counted(verification: str, status: str, given_on: date, window: Window) -> bool:
     """Verified, not removed, and given inside the window."""
-    return verification == "verified" and status in ("published", "flagged") and given_on in window
+    return verification in COUNTED_VERIFICATIONS and status in SHOWN_STATUSES and given_on in window
 
 
 def is_shown(status: str, given_on: date, as_of: date) -> bool:
     """Published and flagged reviews are shown once given; removed ones never are."""
-    return status in ("published", "flagged") and given_on <= as_of
+    return status in SHOWN_STATUSES and given_on <= as_of
+
+
+def is_eligible(experienced_at: date, given_on: date) -> bool:
+    """Given on or after the experience, and at most six calendar months after it."""
+    return experienced_at <= given_on <= add_months(experienced_at, EXPERIENCE_MONTHS)
 
 
 def mean_score(distribution: Mapping[int, int]) -> Decimal | None:

@@ -5,16 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .records import Shop
+from .models import Shop
 
 OPTION_NAMES = ("theme", "accent", "stars", "lang", "count")
 THEMES = ("light", "dark", "auto")
 _HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 MAX_COUNT = 50
+# What each option accepts, as a regular expression (for the OpenAPI document; tested against the parsers).
+OPTION_PATTERNS = {
+    "theme": "|".join(THEMES),
+    "accent": _HEX.pattern,
+    "stars": "(?:[1-5](?:,[1-5])*)?",
+    "lang": f"(?:{_TAG.pattern}(?:,{_TAG.pattern})*)?",
+    "count": "[1-9]|[1-4][0-9]|50",
+}
 
 
 class OptionError(ValueError):
@@ -42,6 +48,23 @@ class Options:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewFilter:
+    """Which shown reviews a document lists: ratings and language tags (empty: all)."""
+
+    stars: tuple[int, ...] = ()
+    lang: tuple[str, ...] = ()
+
+    def matches(self, rating: int, language: str) -> bool:
+        """A language tag matches itself and its subtags: `en` matches `en-GB`, case aside."""
+        if self.stars and rating not in self.stars:
+            return False
+        if not self.lang:
+            return True
+        tag = language.lower()
+        return any(tag == wanted or tag.startswith(wanted + "-") for wanted in self.lang)
+
+
+@dataclass(frozen=True, slots=True)
 class Resolved:
     """Options with every default filled in: what a render depends on."""
 
@@ -50,6 +73,10 @@ class Resolved:
     stars: tuple[int, ...]
     lang: tuple[str, ...]
     count: int
+
+    @property
+    def filter(self) -> ReviewFilter:
+        return ReviewFilter(self.stars, self.lang)
 
     def key(self) -> str:
         """A canonical text of the options, for cache keys and digests."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .render import DOCUMENT_CSP
+from .csp import DOCUMENT_CSP
 
 KINDS = ("widget", "json", "loader", "loader-hashed", "preview", "error", "health")
 SHORT = "public, max-age=300, s-maxage=600, stale-while-revalidate=86400, stale-if-error=604800"

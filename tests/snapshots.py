@@ -1,0 +1,38 @@
+"""Snapshots made in memory from a list of reviews, for tests that need no store."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from widget_server.core.models import PublicReview, Shop
+from widget_server.core.options import ReviewFilter
+from widget_server.core.snapshot import HEAD_SIZE, Snapshot
+
+
+class ListSource:
+    """Pages sliced from a list already in order (what the store's source does with SQL)."""
+
+    def __init__(self, reviews: list[PublicReview]) -> None:
+        self.reviews = reviews
+
+    def page(self, wanted: ReviewFilter, number: int, size: int) -> list[PublicReview]:
+        matching = [r for r in self.reviews if wanted.matches(r.rating, r.language)]
+        return matching[(number - 1) * size : number * size]
+
+
+def memory_snapshot(shop: Shop, reviews: list[PublicReview], as_of: date, summary: Mapping[str, Any]) -> Snapshot:
+    """A snapshot of `reviews`, all taken as shown, newest first as given."""
+    groups = Counter((r.rating, r.language) for r in reviews)
+    heads = {group: tuple(r for r in reviews if (r.rating, r.language) == group)[:HEAD_SIZE] for group in groups}
+    return Snapshot(
+        shop=shop,
+        version="test",
+        as_of=as_of,
+        summary=summary,
+        shown=dict(groups),
+        heads=heads,
+        source=ListSource(reviews),
+    )

@@ -1,0 +1,70 @@
+"""reviews.json pages: fields, order, paging, and no email, rendered from a store's snapshot."""
+
+import json
+from datetime import date
+
+import pytest
+
+from tests.widgets import AS_OF, fixture_store
+from widget_server.core.catalogue import DocumentRef
+from widget_server.core.documents import render_document
+from widget_server.core.options import Options
+from widget_server.core.render import render_json
+from widget_server.core.snapshot import PAGE_SIZE
+from widget_server.demo import demo_document
+
+
+def page(snapshot, locale, number, options=None):
+    ref = DocumentRef("reviews", shop=snapshot.shop.id, locale=locale, page=number)
+    body = render_document(snapshot, ref, options or Options().resolve(snapshot.shop))
+    return None if body is None else json.loads(body)
+
+
+def test_reviews_json_fields_order_and_no_email(tmp_path):
+    store = fixture_store(tmp_path / "s")
+    document = page(store.snapshot("wtw-winkel", AS_OF), "nl", 1)
+    assert [r["id"] for r in document["reviews"]] == ["r-2", "r-1", "r-3", "r-5"]
+    first = document["reviews"][1]
+    assert first["reply"] == {"text": "Dank u wel!", "created_at": "2026-11-21T09:00:00Z"}
+    assert (first["date"], first["date_text"], first["marker"]) == ("2026-11-20", "3 dagen geleden", "geverifieerd")
+    assert document["reviews"][2]["marker"] == "geïmporteerde beoordeling"
+    assert {"id", "rating", "title", "text", "author", "date", "verification", "status", "reply"} <= set(first)
+    assert (document["total"], document["pages"], document["next"]) == (4, 1, None)
+    assert b"@example" not in render_json(document)
+
+
+def test_pages_follow_each_other_and_past_the_end_is_none(tmp_path):
+    store = fixture_store(tmp_path / "s", demo_document(date(2026, 11, 23)))
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    first = page(snapshot, "en", 1)
+    assert first["pages"] > 2 and first["next"] == "reviews-2.json"
+    second = page(snapshot, "en", 2)
+    assert len(first["reviews"]) == PAGE_SIZE
+    assert first["reviews"][-1]["created_at"] >= second["reviews"][0]["created_at"]
+    assert not {r["id"] for r in first["reviews"]} & {r["id"] for r in second["reviews"]}
+    assert page(snapshot, "en", first["pages"] + 1) is None
+    assert page(snapshot, "en", 0) is None
+
+
+def test_every_page_in_order_lists_each_shown_review_once(tmp_path):
+    store = fixture_store(tmp_path / "s", demo_document(date(2026, 11, 23)))
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    first = page(snapshot, "nl", 1)
+    ids = [r["id"] for n in range(1, first["pages"] + 1) for r in page(snapshot, "nl", n)["reviews"]]
+    assert len(ids) == len(set(ids)) == first["total"]
+    stamps = [r["created_at"] for n in range(1, first["pages"] + 1) for r in page(snapshot, "nl", n)["reviews"]]
+    assert stamps == sorted(stamps, reverse=True)
+
+
+@pytest.mark.parametrize("stars", [(5,), (1, 2)])
+def test_a_filtered_page_lists_only_matching_reviews(tmp_path, stars):
+    store = fixture_store(tmp_path / "s", demo_document(date(2026, 11, 23)))
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    options = Options(stars=stars).resolve(snapshot.shop)
+    document = page(snapshot, "en", 1, options)
+    assert document["reviews"] and {r["rating"] for r in document["reviews"]} <= set(stars)
+    assert document["filter"] == {"stars": list(stars), "lang": []}
+
+
+def test_render_json_is_sorted_with_dot_decimals():
+    assert render_json({"b": 4.5, "a": "é"}) == '{"a":"é","b":4.5}\n'.encode()

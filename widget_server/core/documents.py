@@ -1,0 +1,82 @@
+"""Every public document as bytes: what the service answers and the build writes (pure).
+
+`render_document(snapshot, ref, options)` is the one entry point; the loader and the OpenAPI
+document, which belong to no shop, come from `site_document(ref)`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .catalogue import DocumentRef
+from .i18n import locales_dir
+from .loader import loader
+from .models import Shop
+from .openapi import openapi
+from .options import Options, Resolved, parse_options
+from .render import render_json, render_version, render_widget
+from .snapshot import Snapshot
+from .views import reviews_page
+
+
+class UnknownVariant(LookupError):
+    """The shop has no variant of that name."""
+
+
+def resolve(shop: Shop, ref: DocumentRef, asked: Options) -> Resolved:
+    """The options a document renders with: a variant's own (the query aside), else the asked ones.
+
+    Raises UnknownVariant, or OptionError for a variant the shop stored before a rule changed.
+    """
+    if ref.variant is None:
+        return asked.resolve(shop)
+    variant = shop.variant(ref.variant)
+    if variant is None:
+        raise UnknownVariant(ref.variant)
+    return parse_options(variant.options).resolve(shop)
+
+
+def render_document(
+    snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path | None = None
+) -> bytes | None:
+    """The bytes of a shop document, or None when it does not exist (a page past the last)."""
+    directory = directory or locales_dir()
+    if ref.kind == "summary":
+        return render_json(dict(snapshot.summary))
+    if ref.kind == "reviews":
+        reviews = snapshot.page(options.filter, ref.page)
+        if reviews is None:
+            return None
+        return render_json(
+            reviews_page(snapshot, reviews, locale=ref.locale, options=options, page=ref.page, directory=directory)
+        )
+    if ref.kind == "widget":
+        return render_widget(snapshot, ref.widget, ref.locale, options, directory)
+    raise ValueError(f"{ref.kind} is not a shop document")
+
+
+def site_document(ref: DocumentRef) -> bytes | None:
+    """The bytes of a document outside the shops: the loader (both names) and the OpenAPI document."""
+    if ref.kind == "loader":
+        return loader().body
+    if ref.kind == "loader-hashed":
+        script = loader()
+        return script.body if ref.digest == script.digest else None
+    if ref.kind == "openapi":
+        return render_json(openapi())
+    raise ValueError(f"{ref.kind} is a shop document")
+
+
+def content_key(ref: DocumentRef, options: Resolved) -> str:
+    """The part of the options a document's bytes depend on."""
+    if ref.kind == "summary":
+        return ""
+    if ref.kind == "reviews":
+        return f"stars={','.join(map(str, options.stars))};lang={','.join(options.lang)}"
+    return options.key()
+
+
+def cache_key(ref: DocumentRef, shop_version: str, as_of: date, options: Resolved) -> str:
+    """Everything a document's bytes depend on: change any part and the key changes."""
+    return "|".join((render_version(), ref.path, shop_version, as_of.isoformat(), content_key(ref, options)))

@@ -1,0 +1,124 @@
+"""The data the core works on: shops, reviews and replies as plain frozen values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+# A shop id (also a variant name): lower-case letters, digits and inner hyphens, as in URLs.
+SHOP_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+DEFAULT_ACCENT = "#f5a400"
+DEFAULT_CAROUSEL_COUNT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A review as imported: with the email, which only the audit table keeps."""
+
+    id: str
+    shop: str
+    rating: int
+    title: str
+    text: str
+    author: str
+    email: str | None = field(repr=False)
+    language: str
+    experienced_at: date
+    created_at: datetime
+    verification: str
+    status: str
+    reply: Reply | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicReview:
+    """A review as widgets see it: everything but the email."""
+
+    id: str
+    rating: int
+    title: str
+    text: str
+    author: str
+    language: str
+    experienced_on: date
+    created_at: str  # the stored, sortable UTC form (see dates.format_timestamp)
+    created_on: date
+    verification: str
+    status: str
+    reply: Reply | None
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A widget variant a shop wants prebuilt; its fields are render options."""
+
+    name: str
+    options: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Shop:
+    id: str
+    name: str
+    locales: tuple[str, ...]
+    default_locale: str
+    source: str
+    policy_url: str
+    allowed_domains: tuple[str, ...] = ()
+    theme: str = "auto"
+    accent: str = DEFAULT_ACCENT
+    star_filter: tuple[int, ...] = ()
+    language_filter: tuple[str, ...] = ()
+    carousel_count: int = DEFAULT_CAROUSEL_COUNT
+    jsonld: bool = False
+    variants: tuple[Variant, ...] = ()
+
+    def to_record(self) -> dict[str, Any]:
+        """The shop as an import-format object (what is stored and listed)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "locales": list(self.locales),
+            "default_locale": self.default_locale,
+            "source": self.source,
+            "policy_url": self.policy_url,
+            "allowed_domains": list(self.allowed_domains),
+            "theme": self.theme,
+            "accent": self.accent,
+            "star_filter": list(self.star_filter),
+            "language_filter": list(self.language_filter),
+            "carousel_count": self.carousel_count,
+            "jsonld": self.jsonld,
+            "variants": [{"name": v.name, **v.options} for v in self.variants],
+        }
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any]) -> Shop:
+        """The inverse of to_record, for records that were validated when they were stored."""
+        fields = dict(data)
+        variants = tuple(
+            Variant(name=v["name"], options={k: x for k, x in v.items() if k != "name"})
+            for v in fields.pop("variants", [])
+        )
+        return cls(
+            **{
+                **fields,
+                "locales": tuple(fields["locales"]),
+                "allowed_domains": tuple(fields["allowed_domains"]),
+                "star_filter": tuple(fields["star_filter"]),
+                "language_filter": tuple(fields["language_filter"]),
+                "variants": variants,
+            }
+        )
+
+    def variant(self, name: str) -> Variant | None:
+        return next((v for v in self.variants if v.name == name), None)

@@ -1,0 +1,121 @@
+"""Rendering: the Jinja environment, widgets as HTML documents, JSON, and the render version.
+
+The service and the static build both call these functions (through documents.py), so a file
+on a CDN and a live response are the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from widget_server import __version__
+from widget_templates import TEMPLATES_DIR
+
+from .csp import DOCUMENT_CSP, RESIZE_SCRIPT
+from .formatting import json_for_script, language_names, star_list
+from .i18n import available_locales, locales_dir, translations
+from .options import Resolved
+from .rules import allows_indexing
+from .snapshot import Snapshot
+from .views import review_view, summary_view
+from .widgets import FOOTER_WIDE_FROM, WIDGETS
+
+
+@cache
+def environment(locale: str, directory: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # templates are package data; render_version() covers them
+    )
+    # Old-style gettext: the translation is marked safe and Markup % escapes the variables;
+    # measured 0.36 ms → 0.27 ms for a badge against newstyle.
+    env.install_gettext_translations(translations(locale, directory), newstyle=False)  # type: ignore[attr-defined]
+    return env
+
+
+def jsonld(snapshot: Snapshot) -> str | None:
+    """schema.org AggregateRating, only where the shop opted in and the source allows it."""
+    shop, summary = snapshot.shop, snapshot.summary
+    if not shop.jsonld or summary["score"] is None or not allows_indexing(shop.source):
+        return None
+    return json_for_script(
+        {
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": shop.name,
+            "aggregateRating": {
+                "@type": "AggregateRating",
+                "ratingValue": f"{summary['score']:.2f}",
+                "bestRating": 5,
+                "worstRating": 1,
+                "ratingCount": summary["review_count"],
+            },
+        }
+    )
+
+
+def render_widget(
+    snapshot: Snapshot,
+    widget: str,
+    locale: str,
+    options: Resolved,
+    directory: Path | None = None,
+) -> bytes:
+    """A widget as a complete, standalone HTML document."""
+    directory = directory or locales_dir()
+    spec = WIDGETS[widget]
+    count = spec.review_count(options)
+    reviews = snapshot.newest(options.filter, count) if count else []
+    context = {
+        "locale": locale,
+        "widget": widget,
+        "theme": options.theme,
+        "accent": options.accent,
+        "height": spec.inner_height,
+        "wide_from": FOOTER_WIDE_FROM,
+        "footer_reviews": WIDGETS["footer"].reviews,
+        "csp": DOCUMENT_CSP,
+        "resize_script": RESIZE_SCRIPT,
+        "shop_name": snapshot.shop.name,
+        "summary": summary_view(snapshot.summary, locale, directory),
+        "reviews": [review_view(r, locale, snapshot.as_of, directory) for r in reviews],
+        "view": {
+            "filter_stars": star_list(options.stars, locale) if options.stars else None,
+            "filter_languages": language_names(options.lang, locale) if options.lang else None,
+        },
+        "jsonld": jsonld(snapshot) if spec.jsonld else None,
+    }
+    return environment(locale, directory).get_template(spec.template).render(context).encode()
+
+
+def render_json(value: Any) -> bytes:
+    """Machine-readable JSON: sorted keys, dot decimals, UTF-8, one trailing newline."""
+    return (json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+@cache
+def render_version(directory: Path | None = None) -> str:
+    """A digest of all that changes rendered bytes besides data: core code, templates, catalogs.
+
+    Only the core package counts: editing the CLI, the store or the service changes no bytes.
+    """
+    digest = hashlib.blake2b(__version__.encode(), digest_size=8)
+    root = directory or locales_dir()
+    files = sorted(TEMPLATES_DIR.glob("*.*")) + sorted(root.glob("*/LC_MESSAGES/*.mo"))
+    files += sorted(Path(__file__).parent.glob("*.py"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(",".join(available_locales(root)).encode())
+    return digest.hexdigest()

@@ -1,0 +1,66 @@
+"""A shop read once: its record, summary and shown reviews, as plain data (pure).
+
+The store builds a Snapshot in a fixed number of queries (store.Store.snapshot); every
+document of the shop is then a function of (snapshot, locale, options). Memory stays bounded
+for shops with hundreds of thousands of reviews: the snapshot holds counts and, for each
+(rating, language) group, only its newest HEAD_SIZE reviews, which is enough for every widget
+and for the first page of any filter. Later pages come from `source`, which the store
+implements with keyset queries (never a growing OFFSET when read in order).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from .models import PublicReview, Shop
+from .options import MAX_COUNT, ReviewFilter
+
+PAGE_SIZE = 50  # reviews per reviews.json page
+HEAD_SIZE = max(PAGE_SIZE, MAX_COUNT)  # newest reviews held per (rating, language) group
+
+Group = tuple[int, str]  # (rating, language as stored)
+
+
+class ReviewSource(Protocol):
+    """Pages of a shop's shown reviews, newest first, for one filter."""
+
+    def page(self, wanted: ReviewFilter, number: int, size: int) -> list[PublicReview]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    shop: Shop
+    version: str  # the shop's data version: changes exactly when its record or reviews change
+    as_of: date
+    summary: Mapping[str, Any]
+    shown: Mapping[Group, int]  # shown reviews given by as_of, by group
+    heads: Mapping[Group, tuple[PublicReview, ...]]  # the newest HEAD_SIZE of each group
+    source: ReviewSource
+
+    def total(self, wanted: ReviewFilter) -> int:
+        """How many shown reviews the filter matches."""
+        return sum(n for (rating, language), n in self.shown.items() if wanted.matches(rating, language))
+
+    def newest(self, wanted: ReviewFilter, limit: int) -> list[PublicReview]:
+        """The newest `limit` (at most HEAD_SIZE) shown reviews the filter matches."""
+        if limit > HEAD_SIZE:
+            raise ValueError(f"at most {HEAD_SIZE} reviews come from a snapshot's heads")
+        found = [r for (rating, language), head in self.heads.items() if wanted.matches(rating, language) for r in head]
+        found.sort(key=lambda r: r.id)
+        found.sort(key=lambda r: r.created_at, reverse=True)  # stable: ties stay in id order
+        return found[:limit]
+
+    def pages(self, wanted: ReviewFilter) -> int:
+        return max(1, math.ceil(self.total(wanted) / PAGE_SIZE))
+
+    def page(self, wanted: ReviewFilter, number: int) -> list[PublicReview] | None:
+        """Page `number` (from 1) of the filter's reviews, or None past the last page."""
+        if not 1 <= number <= self.pages(wanted):
+            return None
+        if number == 1:
+            return self.newest(wanted, PAGE_SIZE)
+        return self.source.page(wanted, number, PAGE_SIZE)

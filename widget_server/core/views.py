@@ -1,0 +1,121 @@
+"""View models: a snapshot's summary and reviews formatted for one locale (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .catalogue import reviews_file
+from .dates import public_timestamp
+from .formatting import excerpt_needed, format_count, format_score, long_date, relative_date, star_svg
+from .i18n import translations
+from .models import PublicReview
+from .options import Resolved
+from .snapshot import PAGE_SIZE, Snapshot
+
+REPLY_EXCERPT_CHARS = 45
+TITLE_EXCERPT_CHARS = 44  # two lines
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message
+
+
+GRADE_LABELS = {
+    "excellent": N_("Excellent"),
+    "good": N_("Good"),
+    "fair": N_("Fair"),
+    "poor": N_("Poor"),
+    "very_poor": N_("Very poor"),
+}
+
+
+def summary_view(summary: Mapping[str, Any], locale: str, directory: Path) -> dict[str, Any]:
+    """The summary with its numbers formatted for the locale."""
+    gettext = translations(locale, directory).gettext
+    score = summary["score"]
+    view = dict(summary)
+    view["has_score"] = score is not None
+    view["count_text"] = format_count(summary["review_count"], locale)
+    if score is not None:
+        view["score_text"] = format_score(score, locale)
+        view["stars_svg"] = star_svg(score, gettext("%(score)s out of 5 stars") % {"score": view["score_text"]})
+        label = GRADE_LABELS[summary["grade"]]  # a variable: extraction must not see "grade"
+        view["grade_label"] = gettext(label)
+    return view
+
+
+def review_view(review: PublicReview, locale: str, as_of: date, directory: Path) -> dict[str, Any]:
+    """A review card's fields, formatted for the locale."""
+    gettext = translations(locale, directory).gettext
+    reply = None if review.reply is None else {"text": review.reply.text}
+    long_reply = reply is not None and excerpt_needed(reply["text"], REPLY_EXCERPT_CHARS)
+    return {
+        "id": review.id,
+        "rating": review.rating,
+        "stars_svg": star_svg(review.rating, gettext("%(score)s out of 5 stars") % {"score": review.rating}),
+        "title": review.title,
+        "text": review.text,
+        "long": excerpt_needed(review.text) or long_reply or excerpt_needed(review.title, TITLE_EXCERPT_CHARS),
+        "author": review.author,
+        "date": review.created_on.isoformat(),
+        "date_long": long_date(review.created_on, locale),
+        "date_relative": relative_date(review.created_on, as_of, locale),
+        "verified": review.verification == "verified",
+        "reply": reply,
+    }
+
+
+def review_document(review: PublicReview, locale: str, as_of: date, directory: Path) -> dict[str, Any]:
+    """A review as reviews.json publishes it (never an email: PublicReview has none)."""
+    gettext = translations(locale, directory).gettext
+    reply = None
+    if review.reply is not None:
+        reply = {"text": review.reply.text, "created_at": public_timestamp(review.reply.created_at)}
+    return {
+        "id": review.id,
+        "rating": review.rating,
+        "title": review.title,
+        "text": review.text,
+        "author": review.author,
+        "language": review.language,
+        "date": review.created_on.isoformat(),
+        "date_text": relative_date(review.created_on, as_of, locale) or gettext("today"),
+        "created_at": public_timestamp(review.created_at),
+        "experienced_at": review.experienced_on.isoformat(),
+        "verification": review.verification,
+        "marker": gettext("verified") if review.verification == "verified" else gettext("imported review"),
+        "status": review.status,
+        "reply": reply,
+    }
+
+
+def reviews_page(
+    snapshot: Snapshot,
+    reviews: list[PublicReview],
+    *,
+    locale: str,
+    options: Resolved,
+    page: int,
+    directory: Path,
+) -> dict[str, Any]:
+    """One page of the shown reviews, newest first."""
+    shop, wanted = snapshot.shop, options.filter
+    pages = snapshot.pages(wanted)
+    return {
+        "shop": shop.id,
+        "locale": locale,
+        "as_of": snapshot.as_of.isoformat(),
+        "source": shop.source,
+        "policy_url": shop.policy_url,
+        "filter": {"stars": list(options.stars), "lang": list(options.lang)},
+        "total": snapshot.total(wanted),
+        "page": page,
+        "pages": pages,
+        "page_size": PAGE_SIZE,
+        "next": reviews_file(page + 1) if page < pages else None,
+        "reviews": [review_document(r, locale, snapshot.as_of, directory) for r in reviews],
+    }

@@ -1,0 +1,46 @@
+"""The widget registry: every widget's name, template, reserved height and reviews (pure).
+
+The renderer, the embed loader, the preview and the catalogue read it; a new widget is a new
+entry here plus its template in widget_templates/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .options import Resolved
+
+CAROUSEL_COUNT = -1  # `reviews` value: as many as the `count` option asks
+FOOTER_WIDE_FROM = 720  # narrower: the footer's badge and reviews share one swipeable row
+
+
+@dataclass(frozen=True, slots=True)
+class WidgetSpec:
+    name: str
+    height: int  # the document's fixed height in px, which the embed snippet reserves
+    padding: int = 8  # the body's padding in px, top and bottom
+    reviews: int = 0  # how many reviews it shows, or CAROUSEL_COUNT
+    jsonld: bool = False  # may carry the shop's JSON-LD (where the shop and source allow)
+
+    @property
+    def template(self) -> str:
+        return f"{self.name}.html"
+
+    @property
+    def inner_height(self) -> int:
+        return self.height - 2 * self.padding
+
+    def review_count(self, options: Resolved) -> int:
+        return options.count if self.reviews == CAROUSEL_COUNT else self.reviews
+
+
+WIDGETS: dict[str, WidgetSpec] = {
+    spec.name: spec
+    for spec in (
+        WidgetSpec("badge", height=132),
+        WidgetSpec("stars", height=24, padding=0, jsonld=True),
+        WidgetSpec("carousel", height=316, reviews=CAROUSEL_COUNT),
+        WidgetSpec("footer", height=290, reviews=3),
+    )
+}
+HEIGHTS = {name: spec.height for name, spec in WIDGETS.items()}

@@ -1,0 +1,107 @@
+"""The service's state and its errors: the store, shops by id, snapshots, the render cache, the date."""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from .cache import RenderCache
+from .core.dates import today_utc
+from .core.headers import response_headers
+from .core.models import SHOP_ID, Shop
+from .core.snapshot import Snapshot
+from .store import Store
+
+SNAPSHOTS = 64  # shops held read in memory; each is its counts plus a few hundred reviews
+
+
+class NotFound(HTTPException):
+    def __init__(self, detail: str = "not found") -> None:
+        super().__init__(404, detail)
+
+
+def error_response(path: str, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    """A short plain error (JSON for .json paths), never a stack trace."""
+    fixed = {**response_headers("error"), **(headers or {})}
+    if path.endswith(".json"):
+        return JSONResponse({"error": detail, "status": status}, status_code=status, headers=fixed)
+    return PlainTextResponse(f"{status} {detail}\n", status_code=status, headers=fixed)
+
+
+class Service:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        as_of: date | None = None,
+        cache_dir: Path | None = None,
+        shards: int = 1,
+        memory_items: int = 1024,
+    ) -> None:
+        self.store = Store.open(data_dir)
+        self.cache = RenderCache(
+            cache_dir if cache_dir is not None else data_dir / "cache", shards=shards, memory_items=memory_items
+        )
+        self.pinned = as_of
+        self._seen_version: int | None = None
+        self._shops: dict[str, tuple[Shop, str]] = {}
+        self._snapshots: OrderedDict[tuple[str, str, date], Snapshot] = OrderedDict()
+
+    def as_of(self) -> date:
+        return self.pinned or today_utc()
+
+    def shops(self) -> dict[str, tuple[Shop, str]]:
+        """Shops with their data versions, reloaded only when another connection committed."""
+        version = self.store.data_version()
+        if version != self._seen_version:
+            self._shops = {shop.id: (shop, data) for shop, data in self.store.shops()}
+            self._seen_version = version
+        return self._shops
+
+    def shop(self, shop_id: str) -> tuple[Shop, str]:
+        found = self.shops().get(shop_id)
+        if found is None:
+            raise NotFound(f"no shop {shop_id!r}" if SHOP_ID.fullmatch(shop_id) else "no such shop")
+        return found
+
+    def snapshot(self, shop_id: str, version: str, as_of: date) -> Snapshot:
+        """The shop read once per (data version, date): a new option combination renders from memory."""
+        key = (shop_id, version, as_of)
+        found = self._snapshots.get(key)
+        if found is None:
+            found = self.store.snapshot(shop_id, as_of)
+            if found is None:
+                raise NotFound(f"no shop {shop_id!r}")
+            self._snapshots[key] = found
+            while len(self._snapshots) > SNAPSHOTS:
+                self._snapshots.popitem(last=False)
+        else:
+            self._snapshots.move_to_end(key)
+        return found
+
+    def cached(self, key: str, make: Callable[[], bytes | None]) -> bytes | None:
+        body = self.cache.get(key)
+        if body is None:
+            body = make()
+            if body is not None:
+                self.cache.set(key, body)
+        return body
+
+
+def service_of(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+def require_locale(shop: Shop, locale: str) -> str:
+    if locale not in shop.locales:
+        known = re.fullmatch(r"[a-z]{2,3}", locale)
+        raise NotFound(f"shop {shop.id!r} has no locale {locale!r}" if known else "no such locale")
+    return locale
