@@ -19,6 +19,7 @@ class Writer:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files: dict[str, dict[str, object]] = {}
+        self.folders: set[Path] = set()
 
     def write(self, relative: str, body: bytes, *, twins: bool = True) -> None:
         if relative in self.files:
@@ -30,6 +31,8 @@ class Writer:
 
     def _put(self, relative: str, body: bytes) -> None:
         path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         path.write_bytes(body)
         self.files[relative] = {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}

@@ -324,7 +324,8 @@ class Store:
         for start in range(0, len(groups), GROUPS_PER_QUERY):  # SQLite allows 500 terms in a UNION
             chunk = groups[start : start + GROUPS_PER_QUERY]
             one = (
-                f"SELECT * FROM ({REVIEW_SELECT} WHERE shop = ? AND rating = ? AND language = ? AND {SHOWN} "
+                f"SELECT * FROM ({REVIEW_SELECT} INDEXED BY reviews_groups "
+                f"WHERE shop = ? AND rating = ? AND language = ? AND {SHOWN} "
                 f"AND created_on <= ? ORDER BY created_at DESC, id LIMIT {HEAD_SIZE})"
             )
             params: list[Any] = []
@@ -399,6 +400,8 @@ class ShownReviews:
 
     Pages read in order cost one keyset query each: the last row of a page is remembered and
     the next page starts after it. Only a jump to an unseen page counts rows to find its start.
+    INDEXED BY pins the plan: the planner otherwise picks reviews_window and sorts the whole
+    shop for every page (measured: a 20,000-review shop built in 22 s instead of 1 s).
     """
 
     def __init__(self, store: Store, shop_id: str, as_of: date) -> None:
@@ -406,6 +409,7 @@ class ShownReviews:
         self.shop_id = shop_id
         self.as_of = as_of
         self.ends: dict[tuple[ReviewFilter, int, int], tuple[str, str]] = {}
+        self.last: tuple[tuple[ReviewFilter, int, int], list[PublicReview]] | None = None
 
     def _where(self, wanted: ReviewFilter) -> tuple[str, list[Any]]:
         where = ["shop = ?", SHOWN, "created_on <= ?"]
@@ -420,21 +424,27 @@ class ShownReviews:
         return " AND ".join(where), params
 
     def page(self, wanted: ReviewFilter, number: int, size: int) -> list[PublicReview]:
+        key = (wanted, size, number)
+        if self.last is not None and self.last[0] == key:  # the same page in the next locale
+            return self.last[1]
         where, params = self._where(wanted)
         after = self.ends.get((wanted, size, number - 1))
         if after is None:
-            sql = f"{REVIEW_SELECT} WHERE {where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
+            sql = (
+                f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE {where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
+            )
             params += [size, (number - 1) * size]
         else:
             created_at, review_id = after
             sql = (
-                f"{REVIEW_SELECT} WHERE {where} AND (created_at < ? OR (created_at = ? AND id > ?)) "
-                "ORDER BY created_at DESC, id LIMIT ?"
+                f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE {where} "
+                "AND created_at <= ? AND (created_at < ? OR id > ?) ORDER BY created_at DESC, id LIMIT ?"
             )
             params += [created_at, created_at, review_id, size]
         found = [_public(row) for row in self.store.db.execute(sql, params)]
         if found:
             if len(self.ends) >= MAX_REMEMBERED_PAGES:
                 self.ends.clear()
-            self.ends[(wanted, size, number)] = (found[-1].created_at, found[-1].id)
+            self.ends[key] = (found[-1].created_at, found[-1].id)
+        self.last = (key, found)
         return found

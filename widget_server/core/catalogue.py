@@ -125,13 +125,16 @@ def parse(path: str) -> DocumentRef | None:
 
 
 def shop_documents(snapshot: Snapshot) -> Iterator[DocumentRef]:
-    """Every document of one shop the static build writes (default options and variants)."""
+    """Every document of one shop the static build writes (default options and variants).
+
+    Pages come page by page across locales, so a build reads each page of reviews once.
+    """
     shop = snapshot.shop
     yield DocumentRef("summary", shop=shop.id)
-    pages = snapshot.pages(Options().resolve(shop).filter)
-    for locale in shop.locales:
-        for page in range(1, pages + 1):
+    for page in range(1, snapshot.pages(Options().resolve(shop).filter) + 1):
+        for locale in shop.locales:
             yield DocumentRef("reviews", shop=shop.id, locale=locale, page=page)
+    for locale in shop.locales:
         for widget in WIDGETS:
             yield DocumentRef("widget", shop=shop.id, locale=locale, widget=widget)
             for variant in shop.variants:

@@ -69,28 +69,35 @@ def review_view(review: PublicReview, locale: str, as_of: date, directory: Path)
     }
 
 
-def review_document(review: PublicReview, locale: str, as_of: date, directory: Path) -> dict[str, Any]:
-    """A review as reviews.json publishes it (never an email: PublicReview has none)."""
+def review_documents(reviews: list[PublicReview], locale: str, as_of: date, directory: Path) -> list[dict[str, Any]]:
+    """Reviews as reviews.json publishes them (never an email: PublicReview has none)."""
     gettext = translations(locale, directory).gettext
-    reply = None
-    if review.reply is not None:
-        reply = {"text": review.reply.text, "created_at": public_timestamp(review.reply.created_at)}
-    return {
-        "id": review.id,
-        "rating": review.rating,
-        "title": review.title,
-        "text": review.text,
-        "author": review.author,
-        "language": review.language,
-        "date": review.created_on.isoformat(),
-        "date_text": relative_date(review.created_on, as_of, locale) or gettext("today"),
-        "created_at": public_timestamp(review.created_at),
-        "experienced_at": review.experienced_on.isoformat(),
-        "verification": review.verification,
-        "marker": gettext("verified") if review.verification == "verified" else gettext("imported review"),
-        "status": review.status,
-        "reply": reply,
-    }
+    today, markers = gettext("today"), {"verified": gettext("verified")}
+    imported = gettext("imported review")
+    documents = []
+    for review in reviews:
+        reply = None
+        if review.reply is not None:
+            reply = {"text": review.reply.text, "created_at": public_timestamp(review.reply.created_at)}
+        documents.append(
+            {
+                "id": review.id,
+                "rating": review.rating,
+                "title": review.title,
+                "text": review.text,
+                "author": review.author,
+                "language": review.language,
+                "date": review.created_on.isoformat(),
+                "date_text": relative_date(review.created_on, as_of, locale) or today,
+                "created_at": public_timestamp(review.created_at),
+                "experienced_at": review.experienced_on.isoformat(),
+                "verification": review.verification,
+                "marker": markers.get(review.verification, imported),
+                "status": review.status,
+                "reply": reply,
+            }
+        )
+    return documents
 
 
 def reviews_page(
@@ -117,5 +124,5 @@ def reviews_page(
         "pages": pages,
         "page_size": PAGE_SIZE,
         "next": reviews_file(page + 1) if page < pages else None,
-        "reviews": [review_document(r, locale, snapshot.as_of, directory) for r in reviews],
+        "reviews": review_documents(reviews, locale, snapshot.as_of, directory),
     }
