@@ -1,0 +1,117 @@
+"""The catalogue: one spelling per document, and the build, the service and it agree on the tree."""
+
+import os
+
+import pytest
+from starlette.testclient import TestClient
+
+from static_build.build import build
+from tests.widgets import AS_OF, fixture_store
+from widget_server.app import create_app
+from widget_server.core.catalogue import ROUTES, DocumentRef, parse, reviews_file, shop_documents, site_documents
+from widget_server.core.loader import loader
+from widget_server.demo import demo_document
+
+REFS = [
+    (DocumentRef("loader"), "/v1/embed.js"),
+    (DocumentRef("loader-hashed", digest="0123456789ab"), "/v1/embed.0123456789ab.js"),
+    (DocumentRef("openapi"), "/v1/openapi.json"),
+    (DocumentRef("summary", shop="wtw-winkel"), "/v1/wtw-winkel/summary.json"),
+    (DocumentRef("reviews", shop="a", locale="nl", page=1), "/v1/a/nl/reviews.json"),
+    (DocumentRef("reviews", shop="a", locale="nl", page=2), "/v1/a/nl/reviews-2.json"),
+    (DocumentRef("reviews", shop="a", locale="nl", page=999999), "/v1/a/nl/reviews-999999.json"),
+    (DocumentRef("widget", shop="a", locale="en", widget="badge"), "/v1/a/en/badge.html"),
+    (DocumentRef("widget", shop="a", locale="deu", widget="footer"), "/v1/a/deu/footer.html"),
+    (DocumentRef("widget", shop="a-b", locale="nl", widget="stars", variant="dark-1"), "/v1/a-b/nl/stars--dark-1.html"),
+]
+
+
+@pytest.mark.parametrize(("ref", "path"), REFS)
+def test_a_ref_writes_its_path_and_parses_back(ref, path):
+    assert ref.path == path
+    assert parse(path) == ref
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/",
+        "/v1/embed.0123456789a.js",  # a hash of 11 digits
+        "/v1/embed.0123456789AB.js",
+        "/v2/a/summary.json",
+        "/v1/A/summary.json",
+        "/v1/-a/summary.json",
+        "/v1/a/summary.json/",
+        "/v1/a/nl/reviews-1.json",  # the first page has one name: reviews.json
+        "/v1/a/nl/reviews-0.json",
+        "/v1/a/nl/reviews-02.json",
+        "/v1/a/nl/reviews-1000000.json",
+        "/v1/a/NL/badge.html",
+        "/v1/a/nlnl/badge.html",
+        "/v1/a/n/badge.html",
+        "/v1/a/nl/banner.html",
+        "/v1/a/nl/badge--.html",
+        "/v1/a/nl/badge--Dark.html",
+        "/v1/a/nl/badge--dark-.html",
+        "/v1/a/nl/badge.htm",
+        "/v1/a/nl/x/badge.html",
+        "/v1/../v1/a/summary.json",
+    ],
+)
+def test_other_paths_are_no_document(path):
+    assert parse(path) is None
+
+
+@pytest.mark.parametrize(("page", "name"), [(1, "reviews.json"), (2, "reviews-2.json"), (12, "reviews-12.json")])
+def test_reviews_file(page, name):
+    assert reviews_file(page) == name
+
+
+def test_every_route_template_matches_its_kind():
+    examples = {"shop": "s", "locale": "nl", "page": "3", "widget": "badge", "variant": "v", "digest": "a" * 12}
+    for route in ROUTES:
+        ref = parse(route.template.format(**examples))
+        assert ref is not None and ref.kind == route.kind, route.template
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory):
+    data = tmp_path_factory.mktemp("catalogue")
+    fixture_store(data, demo_document(AS_OF)).close()
+    return data
+
+
+def catalogue_paths(store):
+    paths = {ref.path for ref in site_documents(loader().digest)}
+    for shop, _ in store.shops():
+        paths |= {ref.path for ref in shop_documents(store.snapshot(shop.id, AS_OF))}
+    return paths
+
+
+def test_the_build_writes_exactly_the_catalogues_documents(demo_data, tmp_path):
+    out = tmp_path / "out"
+    build(demo_data, out, AS_OF)
+    written = set()
+    for folder, _, names in os.walk(out, followlinks=True):
+        for name in names:
+            relative = os.path.relpath(os.path.join(folder, name), out)
+            if not relative.endswith((".gz", ".br")) and relative.startswith("v1/"):
+                written.add("/" + relative)
+    store = fixture_store(tmp_path / "copy", demo_document(AS_OF))
+    try:
+        expected = catalogue_paths(store)
+    finally:
+        store.close()
+    assert any("reviews-2.json" in p for p in expected) and any("--dark-positive" in p for p in expected)
+    assert written == expected
+
+
+def test_the_service_answers_every_catalogue_document(demo_data, tmp_path):
+    store = fixture_store(tmp_path / "copy", demo_document(AS_OF))
+    try:
+        expected = catalogue_paths(store)
+    finally:
+        store.close()
+    with TestClient(create_app(demo_data, as_of=AS_OF, cache_dir=tmp_path / "cache")) as client:
+        answers = {path: client.get(path).status_code for path in sorted(expected)}
+    assert answers == dict.fromkeys(sorted(expected), 200)

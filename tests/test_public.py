@@ -1,0 +1,117 @@
+"""The public handler in-process (TestClient): snapshots, cache keys, the memo and errors."""
+
+import json
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.factories import review
+from tests.widgets import AS_OF, fixture_store
+from widget_server.app import create_app
+from widget_server.core.i18n import available_locales
+from widget_server.demo import demo_document
+from widget_server.importer import import_document
+from widget_server.store import Store
+
+
+@pytest.fixture
+def client(tmp_path):
+    data = tmp_path / "data"
+    fixture_store(data, demo_document(AS_OF)).close()
+    app = create_app(data, as_of=AS_OF, cache_dir=tmp_path / "cache")
+    with TestClient(app) as client:
+        client.data = data
+        yield client
+
+
+def service_of(client):
+    return client.app.app.app.state.service  # StrictPaths -> ResponseMemo -> Starlette
+
+
+def count_snapshots(client, monkeypatch):
+    store = service_of(client).store
+    reads = []
+    real = store.snapshot
+
+    def counting(shop_id, as_of):
+        reads.append(shop_id)
+        return real(shop_id, as_of)
+
+    monkeypatch.setattr(store, "snapshot", counting)
+    return reads
+
+
+def test_new_option_combinations_render_from_the_cached_snapshot(client, monkeypatch):
+    reads = count_snapshots(client, monkeypatch)
+    for n in range(12):
+        assert client.get(f"/v1/wtw-winkel/nl/carousel.html?accent=%23{n:06x}&count={n + 1}").status_code == 200
+    for stars in ("1", "2", "1,2", "5"):
+        assert client.get(f"/v1/wtw-winkel/en/reviews.json?stars={stars}").status_code == 200
+    assert reads == ["wtw-winkel"]
+
+
+def test_a_cached_render_needs_no_snapshot_at_all(client, monkeypatch):
+    assert client.get("/v1/wtw-winkel/nl/badge.html?theme=dark").status_code == 200
+    service_of(client)._snapshots.clear()
+    client.app.app.entries.clear()  # the response memo: the render cache must answer
+    reads = count_snapshots(client, monkeypatch)
+    assert client.get("/v1/wtw-winkel/nl/badge.html?theme=dark").status_code == 200
+    assert client.get("/v1/wtw-winkel/nl/badge.html?accent=%23000000&theme=dark").status_code == 200
+    assert reads == ["wtw-winkel"]  # only the new accent rendered
+
+
+def test_reviews_json_does_not_depend_on_presentation_options(client):
+    plain = client.get("/v1/wtw-winkel/nl/reviews.json")
+    styled = client.get("/v1/wtw-winkel/nl/reviews.json?theme=dark&accent=%23123456&count=3")
+    assert plain.content == styled.content and plain.headers["etag"] == styled.headers["etag"]
+
+
+def test_an_import_shows_at_the_next_request(client):
+    before = client.get("/v1/wtw-winkel/summary.json").json()
+    store = Store.open(client.data)
+    fresh = review(id="fresh", shop="wtw-winkel", rating=1, created_at="2026-11-22T10:00:00Z", experienced_at=None)
+    import_document(store, {"reviews": [fresh]}, available_locales=available_locales())
+    store.close()
+    after = client.get("/v1/wtw-winkel/summary.json").json()
+    assert after["review_count"] == before["review_count"] + 1
+    assert after["distribution"]["1"] == before["distribution"]["1"] + 1
+
+
+def test_a_variant_renders_its_own_options_and_ignores_the_query(client):
+    variant = client.get("/v1/wtw-winkel/nl/carousel--dark-positive.html")
+    with_query = client.get("/v1/wtw-winkel/nl/carousel--dark-positive.html?theme=light&stars=1")
+    asked = client.get("/v1/wtw-winkel/nl/carousel.html?theme=dark&stars=4,5")
+    assert variant.status_code == 200
+    assert variant.content == with_query.content == asked.content
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "error"),
+    [
+        ("/v1/wtw-winkel/nl/carousel--nope.html", 404, "shop 'wtw-winkel' has no variant 'nope'"),
+        ("/v1/wtw-winkel/de/badge.html", 404, "shop 'wtw-winkel' has no locale 'de'"),
+        ("/v1/nope/summary.json", 404, "no shop 'nope'"),
+        ("/v1/wtw-winkel/nl/reviews-999.json", 404, "no such page"),
+        ("/v1/wtw-winkel/nl/reviews-1.json", 404, "no such document"),
+        ("/v1/wtw-winkel/nl/badge.html?count=0", 400, "count must be a whole number from 1 to 50"),
+        ("/v1/wtw-winkel/nl/reviews.json?stars=6", 400, "stars must list ratings from 1 to 5, such as 4,5"),
+    ],
+)
+def test_errors_say_what_is_wrong(client, path, status, error):
+    response = client.get(path)
+    assert response.status_code == status
+    if path.split("?")[0].endswith(".json"):
+        assert response.json() == {"error": error, "status": status}
+    else:
+        assert response.text == f"{status} {error}\n"
+    assert response.headers["cache-control"] == "public, max-age=60"
+
+
+def test_the_summary_ignores_a_query(client):
+    assert client.get("/v1/wtw-winkel/summary.json?stars=9").status_code == 200
+
+
+def test_openapi_lists_every_route(client):
+    paths = set(json.loads(client.get("/v1/openapi.json").content)["paths"])
+    assert {"/v1/{shop}/{locale}/{widget}.html", "/v1/{shop}/summary.json", "/v1/embed.js"} <= paths
+    assert len(paths) == 8

@@ -1,0 +1,74 @@
+"""Snapshot: counts by group, the newest reviews of any filter from the heads, and pages."""
+
+from datetime import date
+
+import pytest
+
+from tests.snapshots import memory_snapshot
+from widget_server.core.models import PublicReview, Shop
+from widget_server.core.options import ReviewFilter
+from widget_server.core.snapshot import HEAD_SIZE, PAGE_SIZE
+
+SHOP = Shop("s", "S", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
+AS_OF = date(2026, 11, 23)
+
+
+def made(review_id, rating, language, created_at):
+    return PublicReview(
+        review_id, rating, "", "", "A", language, AS_OF, created_at, AS_OF, "verified", "published", None
+    )
+
+
+REVIEWS = [  # newest first, ties in id order
+    made("b", 5, "nl", "2026-11-20T10:00:00.000000Z"),
+    made("c", 4, "en-GB", "2026-11-20T10:00:00.000000Z"),
+    made("a", 5, "nl", "2026-11-19T10:00:00.000000Z"),
+    made("d", 1, "EN", "2026-11-18T10:00:00.000000Z"),
+    made("e", 3, "de", "2026-11-01T10:00:00.000000Z"),
+]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "ids"),
+    [
+        (ReviewFilter(), ["b", "c", "a", "d", "e"]),
+        (ReviewFilter(stars=(5,)), ["b", "a"]),
+        (ReviewFilter(stars=(1, 4)), ["c", "d"]),
+        (ReviewFilter(lang=("en",)), ["c", "d"]),
+        (ReviewFilter(lang=("en-gb",)), ["c"]),
+        (ReviewFilter(lang=("e",)), []),
+        (ReviewFilter(stars=(5,), lang=("en",)), []),
+        (ReviewFilter(stars=(3, 5), lang=("de", "nl")), ["b", "a", "e"]),
+    ],
+)
+def test_newest_and_total_follow_the_filter(wanted, ids):
+    snapshot = memory_snapshot(SHOP, REVIEWS, AS_OF, {})
+    assert [r.id for r in snapshot.newest(wanted, HEAD_SIZE)] == ids
+    assert snapshot.total(wanted) == len(ids)
+    assert [r.id for r in snapshot.page(wanted, 1)] == ids
+
+
+def test_newest_keeps_id_order_within_one_timestamp_across_groups():
+    tied = [made(f"x{n}", 1 + n % 5, "nl", "2026-11-20T10:00:00.000000Z") for n in (10, 9, 8, 11)]
+    snapshot = memory_snapshot(SHOP, tied, AS_OF, {})
+    assert [r.id for r in snapshot.newest(ReviewFilter(), 4)] == ["x10", "x11", "x8", "x9"]
+
+
+def test_newest_takes_at_most_the_heads():
+    snapshot = memory_snapshot(SHOP, REVIEWS, AS_OF, {})
+    assert [r.id for r in snapshot.newest(ReviewFilter(), 2)] == ["b", "c"]
+    with pytest.raises(ValueError):
+        snapshot.newest(ReviewFilter(), HEAD_SIZE + 1)
+
+
+@pytest.mark.parametrize(("count", "pages"), [(0, 1), (1, 1), (PAGE_SIZE, 1), (PAGE_SIZE + 1, 2), (3 * PAGE_SIZE, 3)])
+def test_pages(count, pages):
+    reviews = [made(f"r{n:04d}", 5, "nl", f"2026-11-{1 + n % 20:02d}T00:00:00.000000Z") for n in range(count)]
+    reviews.sort(key=lambda r: r.id)
+    reviews.sort(key=lambda r: r.created_at, reverse=True)
+    snapshot = memory_snapshot(SHOP, reviews, AS_OF, {})
+    assert snapshot.pages(ReviewFilter()) == pages
+    assert snapshot.page(ReviewFilter(), 0) is None
+    assert snapshot.page(ReviewFilter(), pages + 1) is None
+    listed = [r.id for n in range(1, pages + 1) for r in snapshot.page(ReviewFilter(), n)]
+    assert listed == [r.id for r in reviews]

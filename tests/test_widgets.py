@@ -1,0 +1,31 @@
+"""The widget registry: heights the snippet reserves and the reviews each widget shows."""
+
+import pytest
+
+from widget_server.core.models import Shop
+from widget_server.core.options import Options
+from widget_server.core.widgets import HEIGHTS, WIDGETS
+
+SHOP_COUNT = 7
+
+
+@pytest.mark.parametrize(
+    ("name", "height", "inner", "reviews", "count_option"),
+    [
+        ("badge", 132, 116, 0, 0),
+        ("stars", 24, 24, 0, 0),
+        ("carousel", 316, 300, SHOP_COUNT, 3),
+        ("footer", 290, 274, 3, 3),
+    ],
+)
+def test_registry(name, height, inner, reviews, count_option):
+    shop = Shop("s", "S", ("nl",), "nl", "T", "https://e.nl", carousel_count=SHOP_COUNT)
+    spec = WIDGETS[name]
+    assert (spec.height, spec.inner_height, spec.template) == (height, inner, f"{name}.html")
+    assert spec.review_count(Options().resolve(shop)) == reviews
+    assert spec.review_count(Options(count=3).resolve(shop)) == count_option
+    assert HEIGHTS[name] == height
+
+
+def test_only_the_star_snippet_may_carry_jsonld():
+    assert [name for name, spec in WIDGETS.items() if spec.jsonld] == ["stars"]
