@@ -12,8 +12,6 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from widget_server.core.dates import format_timestamp
-
 TITLES = ["Snel geleverd", "Goed advies", "Prima unit", "Top service", "Redelijk", "Teleurgesteld"]
 TEXTS = [
     "De unit werkt prima en de levering was snel. Goed advies gekregen over de juiste maat.",
@@ -49,7 +47,7 @@ def reviews(rng: random.Random, shop: str, count: int, anchor: date):
             "email": f"k{n}@example.nl",
             "language": "nl",
             "experienced_at": (given.date() - timedelta(days=rng.randrange(0, 30))).isoformat(),
-            "created_at": format_timestamp(given),
+            "created_at": given.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "verification": "imported" if roll < 0.08 else "verified",
             "status": "removed" if roll > 0.98 else "published",
         }

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ class BuildResult:
     bytes: int
     seconds: float
     swapped: bool
+    failed: dict[str, str] = field(default_factory=dict)  # shop id -> why it was not built
 
 
 @contextmanager
@@ -66,6 +67,11 @@ def _render_in_worker(shop_id: str, as_of: date, target: str) -> tuple[str, dict
     return shop_id, render_shop(_worker_store, shop_id, as_of, Path(target))
 
 
+def _failure(error: Exception) -> str:
+    """Why a shop could not be built, in one line (no traceback, no data)."""
+    return f"{type(error).__name__}: {str(error)[:200]}".rstrip(": ")
+
+
 def _render_all(
     data_dir: Path,
     store: Store,
@@ -73,23 +79,37 @@ def _render_all(
     as_of: date,
     jobs: int,
     tick: Callable[[], None],
-) -> dict[str, dict[str, Any]]:
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Render every shop of `todo`: (manifests by shop, failures by shop).
+
+    One shop that cannot be built fails alone; a full disk or another OSError stops the build.
+    """
     manifests: dict[str, dict[str, Any]] = {}
+    failed: dict[str, str] = {}
     if jobs <= 1 or len(todo) <= 1:
         for shop, target in todo:
-            manifests[shop.id] = render_shop(store, shop.id, as_of, target)
+            try:
+                manifests[shop.id] = render_shop(store, shop.id, as_of, target)
+            except OSError:
+                raise
+            except Exception as error:  # noqa: BLE001 - reported by shop id, the others go on
+                failed[shop.id] = _failure(error)
             tick()
-        return manifests
+        return manifests, failed
     # spawn, not fork: a forked worker would inherit the build lock and the parent's SQLite
     # handle, and outlive a killed build holding the lock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(str(data_dir),)) as pool:
-        futures = [pool.submit(_render_in_worker, shop.id, as_of, str(target)) for shop, target in todo]
-        for future in futures:
-            shop_id, manifest = future.result()
-            manifests[shop_id] = manifest
+        futures = {pool.submit(_render_in_worker, shop.id, as_of, str(target)): shop.id for shop, target in todo}
+        for future, shop_id in futures.items():
+            try:
+                manifests[shop_id] = future.result()[1]
+            except OSError:
+                raise
+            except Exception as error:  # noqa: BLE001 - reported by shop id, the others go on
+                failed[shop_id] = _failure(error)
             tick()
-    return manifests
+    return manifests, failed
 
 
 def _unchanged_manifests(
@@ -198,7 +218,12 @@ def build(
                 on_progress(done, len(todo))
 
             on_progress(0, len(todo))
-            manifests = _render_all(Path(data_dir), store, todo, as_of, jobs, tick)
+            manifests, failed = _render_all(Path(data_dir), store, todo, as_of, jobs, tick)
+            for shop_id in failed:  # the last good files of a shop that failed stay served
+                if shop_id in previous:
+                    links[shop_id] = previous[shop_id]
+                else:
+                    del links[shop_id]
             manifests.update(_unchanged_manifests(current, previous, links, manifests))
             digest = hashlib.blake2b(digest_size=12)
             for shop_id, target in sorted(links.items()):
@@ -225,11 +250,13 @@ def build(
         finally:
             store.close()
     files = manifest["files"]
+    built = len(todo) - len(failed)
     return BuildResult(
-        shops_built=len(todo),
-        shops_skipped=len(links) - len(todo),
+        shops_built=built,
+        shops_skipped=len(links) - built - sum(1 for shop_id in failed if shop_id in links),
         files=len(files) + 1,
         bytes=sum(entry["size"] for entry in files.values()),
         seconds=time.perf_counter() - started,
         swapped=swapped,
+        failed=failed,
     )

@@ -36,8 +36,15 @@ def build_command(args: argparse.Namespace, store: Store) -> int:
         )
         return 1
     state = "swapped in" if result.swapped else "unchanged"
+    for shop_id, reason in sorted(result.failed.items()):
+        print(
+            f"trustwidgets build: shop {shop_id!r} could not be built ({reason}); "
+            "its previous files, if any, stay served",
+            file=sys.stderr,
+        )
+    failed = f", {len(result.failed)} failed" if result.failed else ""
     print(
-        f"built {result.shops_built} shops, skipped {result.shops_skipped} unchanged, "
+        f"built {result.shops_built} shops, skipped {result.shops_skipped} unchanged{failed}, "
         f"{result.files} files, {result.bytes:,} bytes, {result.seconds:.2f} s; {args.out} {state}"
     )
-    return 0
+    return 1 if result.failed else 0

@@ -13,6 +13,7 @@ from widget_server.core.headers import cache_control, frame_ancestors, response_
         ("preview", "no-store"),
         ("health", "no-store"),
         ("error", "public, max-age=60"),
+        ("server-error", "no-store"),
     ],
 )
 def test_cache_control(kind, expected):

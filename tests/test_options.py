@@ -16,11 +16,21 @@ from widget_server.core.records import parse_shop
         ({"stars": ""}, Options(stars=())),
         ({"lang": "NL,en"}, Options(lang=("en", "nl"))),
         ({"count": "3"}, Options(count=3)),
+        ({"count": "1"}, Options(count=1)),  # both edges of every limit
+        ({"count": "50"}, Options(count=50)),
+        ({"stars": "1,2,3,4,5"}, Options(stars=(1, 2, 3, 4, 5))),
+        ({"stars": "1"}, Options(stars=(1,))),
+        ({"lang": ",".join(f"l{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(20))}, None),  # 20 tags
+        ({"lang": "es-419,zh-Hant-TW"}, Options(lang=("es-419", "zh-hant-tw"))),
         ({"utm_source": "x", "theme": "light"}, Options(theme="light")),  # unknown names ignored
     ],
 )
 def test_parse_options(query, expected):
-    assert parse_options(query) == expected
+    parsed = parse_options(query)
+    if expected is None:  # many tags: the count is what matters
+        assert len(parsed.lang) == 20
+    else:
+        assert parsed == expected
 
 
 @pytest.mark.parametrize(
@@ -31,7 +41,19 @@ def test_parse_options(query, expected):
         ({"accent": "#12345"}, "accent must be a hex colour"),
         ({"stars": "6"}, "stars must list ratings from 1 to 5"),
         ({"stars": "a"}, "stars must list ratings from 1 to 5"),
-        ({"lang": "<script>"}, "lang must list language tags"),
+        ({"lang": "<script>"}, "lang must list up to 20 language tags"),
+        ({"lang": ",".join(f"l{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(21))}, "up to 20 language tags"),
+        ({"lang": "nl,"}, "lang must list"),
+        ({"lang": "n"}, "lang must list"),
+        ({"stars": "4, 5"}, "stars must list ratings from 1 to 5"),  # no spaces: one spelling
+        ({"stars": "0"}, "stars must list ratings from 1 to 5"),
+        ({"stars": "²"}, "stars must list ratings from 1 to 5"),
+        ({"stars": "1,2,3,4,5,5"}, "stars must list ratings from 1 to 5"),
+        ({"count": "²"}, "count must be a whole number from 1 to 50"),  # isdigit() says yes, int() says no
+        ({"count": "５"}, "count must be a whole number from 1 to 50"),
+        ({"count": "٥"}, "count must be a whole number from 1 to 50"),
+        ({"count": "05"}, "count must be a whole number from 1 to 50"),
+        ({"count": " 5"}, "count must be a whole number from 1 to 50"),
         ({"count": "0"}, "count must be a whole number from 1 to 50"),
         ({"count": "51"}, "count must be a whole number from 1 to 50"),
         ({"count": "-1"}, "count must be a whole number from 1 to 50"),

@@ -34,7 +34,7 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path):
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
     (tmp_path / "store.sqlite3").write_text("garbage" * 100)
-    with pytest.raises(StoreError, match="cannot be used"):
+    with pytest.raises(StoreError, match="is damaged"):
         Store.open(tmp_path)
 
 

@@ -15,6 +15,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from .cache import DEFAULT_SIZE
 from .core.headers import response_headers
 from .preview import preview_asset, preview_index, preview_shop
 from .public import public_document
@@ -48,15 +49,21 @@ def create_app(
     *,
     as_of: date | None = None,
     cache_dir: Path | str | None = None,
+    cache_size: int = DEFAULT_SIZE,
     shards: int = 1,
     memory_items: int = 1024,
+    preview: str = "on",
+    public_url: str = "",
 ) -> ASGIApp:
     service = Service(
         Path(data_dir),
         as_of=as_of,
         cache_dir=None if cache_dir is None else Path(cache_dir),
+        cache_size=cache_size,
         shards=shards,
         memory_items=memory_items,
+        preview=preview,
+        public_url=public_url,
     )
     read = ["GET", "HEAD"]
     routes = [
@@ -81,9 +88,14 @@ def create_app(
 def app_from_env() -> ASGIApp:
     """The app as `trustwidgets serve` (and uvicorn workers) build it, from the environment."""
     pinned = os.environ.get("TRUSTWIDGETS_AS_OF")
+    cache = os.environ.get("TRUSTWIDGETS_CACHE")
     return create_app(
         os.environ.get("TRUSTWIDGETS_DATA", "var"),
         as_of=date.fromisoformat(pinned) if pinned else None,
+        cache_dir=cache or None,
+        cache_size=int(float(os.environ.get("TRUSTWIDGETS_CACHE_MB", DEFAULT_SIZE / 2**20)) * 2**20),
         shards=int(os.environ.get("TRUSTWIDGETS_WORKERS", "1")),
         memory_items=int(os.environ.get("TRUSTWIDGETS_MEMORY_ITEMS", "1024")),
+        preview=os.environ.get("TRUSTWIDGETS_PREVIEW", "on"),
+        public_url=os.environ.get("TRUSTWIDGETS_PUBLIC_URL", ""),
     )

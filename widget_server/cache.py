@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import time
 from collections import OrderedDict
 from pathlib import Path
@@ -21,6 +22,17 @@ from diskcache.core import MODE_PICKLE, UNKNOWN
 
 log = logging.getLogger("trustwidgets.cache")
 RETRY_SECONDS = 5.0  # after a failure the disk is left alone this long: a broken cache costs nothing
+DEFAULT_SIZE = 512 * 2**20  # bytes on disk at most, unless the volume has less room (see size_cap)
+FREE_SHARE = 0.5  # the cache never takes more than this share of its volume's free space
+RECHECK_SECONDS = 30.0  # how often the cap follows the volume's free space
+
+
+def size_cap(wanted: int, free: int, used: int) -> int:
+    """The cache's size limit: what was asked, but at most half of what is free for it.
+
+    `used` is what the cache holds now: that room is the cache's own to reuse.
+    """
+    return max(0, min(wanted, int((free + used) * FREE_SHARE)))
 
 
 class BytesDisk(Disk):  # type: ignore[misc]
@@ -50,9 +62,18 @@ class BytesDisk(Disk):  # type: ignore[misc]
 class RenderCache:
     """get/set of rendered bytes by key; an LRU of `memory_items` before the disk."""
 
-    def __init__(self, directory: Path | str | None, *, shards: int = 1, memory_items: int = 1024) -> None:
+    def __init__(
+        self,
+        directory: Path | str | None,
+        *,
+        shards: int = 1,
+        memory_items: int = 1024,
+        size: int = DEFAULT_SIZE,
+    ) -> None:
         self.directory = None if directory is None else Path(directory)
         self.shards = shards
+        self.size = size
+        self._checked_at = 0.0
         self.memory: OrderedDict[str, bytes] = OrderedDict()
         self.memory_items = memory_items
         self._disk: FanoutCache | None = None
@@ -70,9 +91,22 @@ class RenderCache:
                 timeout=0.05,
                 disk=BytesDisk,
                 eviction_policy="least-recently-stored",
-                size_limit=1 << 30,
+                size_limit=self._limit(0),
             )
+            self._checked_at = time.monotonic()
         return self._disk
+
+    def _limit(self, used: int) -> int:
+        assert self.directory is not None
+        return size_cap(self.size, shutil.disk_usage(self.directory).free, used)
+
+    def _follow_free_space(self, disk: FanoutCache) -> None:
+        """Shrink (or grow back) the cap as the volume fills or frees; culling follows on set."""
+        now = time.monotonic()
+        if now - self._checked_at < RECHECK_SECONDS:
+            return
+        self._checked_at = now
+        disk.reset("size_limit", self._limit(int(disk.volume())) // self.shards)  # per shard
 
     def _drop_disk(self, error: Exception) -> None:
         log.warning("render cache unavailable for %s s, treated as a miss: %s", RETRY_SECONDS, error)
@@ -103,6 +137,7 @@ class RenderCache:
         try:
             disk = self._open()
             if disk is not None:
+                self._follow_free_space(disk)
                 disk.set(key, value, retry=False)
         except Exception as error:  # noqa: BLE001
             self._drop_disk(error)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -13,7 +15,7 @@ from pathlib import Path
 from .core.dates import today_utc
 from .core.i18n import available_locales
 from .importer import Rejection, Unusable, import_document, import_files
-from .store import Store, StoreError
+from .store import Store, StoreError, explain
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -164,6 +166,29 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--as-of", type=_as_of, default=None, help="pin the date (env TRUSTWIDGETS_AS_OF; default today, UTC)"
     )
+    serve.add_argument(
+        "--public-url",
+        default=os.environ.get("TRUSTWIDGETS_PUBLIC_URL", ""),
+        help="the address shops load widgets from, for the preview's snippets (env TRUSTWIDGETS_PUBLIC_URL)",
+    )
+    serve.add_argument(
+        "--preview",
+        default=None,
+        metavar="on|off|TOKEN",
+        help="the staff preview: on, off, or on for those who give TOKEN once (/preview/?token=TOKEN); "
+        "default on when listening on a loopback address, else off (env TRUSTWIDGETS_PREVIEW)",
+    )
+    serve.add_argument(
+        "--cache-dir",
+        default=os.environ.get("TRUSTWIDGETS_CACHE"),
+        help="where rendered widgets are cached (env TRUSTWIDGETS_CACHE; default DATA/cache)",
+    )
+    serve.add_argument(
+        "--cache-size-mb",
+        type=float,
+        default=None,
+        help="the render cache's size cap in MB (default 512; never more than half the volume's free space)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     build = commands.add_parser(
@@ -194,8 +219,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as error:
         print(f"trustwidgets: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except sqlite3.Error as error:  # an import rolled back whole: nothing of it was stored
+        done = "; nothing of this import was stored" if args.command in ("import", "demo") else ""
+        print(f"trustwidgets: {explain(error, store.path)}{done}", file=sys.stderr)
+        return EXIT_UNUSABLE
     finally:
-        store.close()
+        with contextlib.suppress(sqlite3.Error):
+            store.close()
 
 
 if __name__ == "__main__":

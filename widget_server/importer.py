@@ -5,19 +5,21 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .core.models import Review, Shop
-from .core.records import REVIEW_FIELDS, Invalid, parse_review, parse_shop
+from .core.records import MAX_DEPTH, REVIEW_FIELDS, Invalid, depth, parse_review, parse_shop
 from .store import Store
 
 FLUSH_ROWS = 500
 MAX_LINE = 1 << 20  # a review is at most a few tens of KB; a longer line is rejected unread
 CSV_REQUIRED = ("id", "shop", "rating", "author", "created_at", "verification")
 CSV_COLUMNS = frozenset(REVIEW_FIELDS - {"reply"}) | {"reply_text", "reply_created_at"}
+CSV_RATING = re.compile(r"[1-5]")
 SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 FOREIGN_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -34,9 +36,12 @@ class Rejection:
     line: int | None
     id: str | None
     reason: str
+    last_line: int | None = None  # a row that spans lines (CSV quoting) names the whole range
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.line is not None and self.last_line is not None and self.last_line > self.line:
+            where += f"-{self.last_line}"
         who = "" if self.id is None else f" review {self.id!r}:"
         return f"{where}:{who} {self.reason}"
 
@@ -57,6 +62,7 @@ class Row:
     obj: Any
     error: str | None = None
     kind: str = "review"
+    last_line: int | None = None
 
 
 def check_input(path: Path) -> str:
@@ -83,15 +89,24 @@ def _rows_json(path: Path) -> Iterator[Row]:
         raise Unusable(f"{path}: not UTF-8 text (byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise Unusable(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except RecursionError:
+        raise Unusable(f"{path}: the JSON nests deeper than {MAX_DEPTH} levels") from None
     if not isinstance(data, dict) or not set(data) <= {"shops", "reviews"}:
         raise Unusable(f'{path}: expected an object with "shops" and "reviews" lists')
     for key in ("shops", "reviews"):
         if not isinstance(data.get(key, []), list):
             raise Unusable(f'{path}: "{key}" must be a list')
     for shop in data.get("shops", []):
-        yield Row(None, shop, kind="shop")
+        yield _checked(Row(None, shop, kind="shop"))
     for review in data.get("reviews", []):
-        yield Row(None, review)
+        yield _checked(Row(None, review))
+
+
+def _checked(row: Row) -> Row:
+    """The row, or an error row when its value nests deeper than a review can."""
+    if depth(row.obj) > MAX_DEPTH:
+        return Row(row.line, None, f"nests deeper than {MAX_DEPTH} levels", row.kind)
+    return row
 
 
 def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
@@ -132,8 +147,11 @@ def _rows_jsonl(path: Path) -> Iterator[Row]:
                 bad_lines += 1
                 yield Row(number, None, f"not valid JSON ({error.msg}, column {error.colno})")
                 continue
+            except RecursionError:
+                yield Row(number, None, f"nests deeper than {MAX_DEPTH} levels")
+                continue
             parsed_any = True
-            yield Row(number, obj)
+            yield _checked(Row(number, obj))
     if bad_lines and not parsed_any:
         raise Unusable(f"{path}: no line is a JSON object; is this a JSON Lines file?")
 
@@ -141,7 +159,7 @@ def _rows_jsonl(path: Path) -> Iterator[Row]:
 def _csv_review(record: dict[str, str]) -> dict[str, Any]:
     obj: dict[str, Any] = {k: v for k, v in record.items() if v not in ("", None)}
     rating = obj.get("rating")
-    if isinstance(rating, str) and rating.strip().isdigit():
+    if isinstance(rating, str) and CSV_RATING.fullmatch(rating.strip()):  # one ASCII digit: not "５"
         obj["rating"] = int(rating)
     reply_text = obj.pop("reply_text", None)
     reply_at = obj.pop("reply_created_at", None)
@@ -190,12 +208,16 @@ def _rows_csv(path: Path) -> Iterator[Row]:
             except UnicodeDecodeError:
                 raise Unusable(f"{path}: not UTF-8 text near line {_first_bad_line(path)}; save it as UTF-8") from None
             except csv.Error as error:
-                yield Row(line, None, f"not valid CSV ({error})")
+                # An unclosed quote reads on until the field is too long: every line it took is named.
+                yield Row(
+                    line, None, f"not valid CSV ({error}); none of these lines was stored", last_line=reader.line_num
+                )
                 continue
+            last = reader.line_num
             if None in record or any(v is None for v in record.values()):
-                yield Row(line, None, f"expected {len(header)} columns")
+                yield Row(line, None, f"expected {len(header)} columns", last_line=last)
                 continue
-            yield Row(line, _csv_review(record))
+            yield Row(line, _csv_review(record), last_line=last)
 
 
 READERS: dict[str, Callable[[Path], Iterator[Row]]] = {
@@ -209,6 +231,14 @@ def read_shop_file(path: Path) -> list[Row]:
     """Shop records from a native JSON file (its reviews, if any, are ignored)."""
     check_input(path)
     return [row for row in _rows_json(path) if row.kind == "shop"]
+
+
+SAFE_ID = re.compile(r"[^@\x00-\x1f\x7f\ud800-\udfff]{1,80}")
+
+
+def printable_id(rid: str | None) -> str | None:
+    """A review id as rejections name it; None for one that could be an email or cannot print."""
+    return rid if rid is not None and SAFE_ID.fullmatch(rid) else None
 
 
 def import_files(
@@ -270,7 +300,7 @@ def import_batch(
 
         def reject(name: str, row: Row, reason: str, rid: str | None = None) -> None:
             report.rejected += 1
-            on_reject(Rejection(name, row.line, rid, reason))
+            on_reject(Rejection(name, row.line, rid, reason, row.last_line))
 
         def take(name: str, row: Row) -> None:
             if row.error is not None:
@@ -278,7 +308,7 @@ def import_batch(
                 return
             obj = row.obj
             rid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
-            shown_id = None if rid is None else rid[:80]
+            shown_id = printable_id(rid)
             if row.kind == "shop":
                 try:
                     shop: Shop = parse_shop(obj, available_locales)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -90,16 +92,67 @@ def _choices(request: Request, shop: Shop) -> tuple[dict[str, str], str, str]:
     return {k: v for k, v in query.items() if v}, widget, locale
 
 
-async def preview_index(request: Request) -> Response:
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+PLACEHOLDER_URL = "https://widgets.example.com"
+TOKEN_COOKIE = "tw_preview"
+
+
+class PreviewForbidden(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(403, "the preview needs its token: open /preview/?token=...")
+
+
+def allow(request: Request) -> str | None:
+    """Check the preview is open to this request: 404 when off, 403 without the token.
+
+    Returns the token to remember in a cookie when it came in the query.
+    """
+    mode = service_of(request).preview
+    if mode == "off":
+        raise NotFound()
+    if mode == "on":
+        return None
+    given = request.query_params.get("token")
+    if given is not None and hmac.compare_digest(given.encode(), mode.encode()):
+        return given
+    cookie = request.cookies.get(TOKEN_COOKIE, "")
+    if hmac.compare_digest(cookie.encode(), mode.encode()):
+        return None
+    raise PreviewForbidden()
+
+
+def remember(response: Response, token: str | None) -> Response:
+    if token is not None:
+        response.set_cookie(TOKEN_COOKIE, token, path="/preview", httponly=True, samesite="strict")
+    return response
+
+
+def public_base(request: Request) -> tuple[str, bool]:
+    """Where shops load widgets from, for the snippets; True when it is only a placeholder.
+
+    The configured --public-url, else the request's own address when that is a loopback one;
+    never an unchecked Host header.
+    """
+    configured = service_of(request).public_url
+    if configured:
+        return configured, False
+    if request.url.hostname in LOOPBACK_HOSTS:
+        return str(request.base_url).rstrip("/"), False
+    return PLACEHOLDER_URL, True
+
+
+def preview_index(request: Request) -> Response:
+    token = allow(request)
     service = service_of(request)
     as_of = service.as_of()
     rows = [(shop, service.snapshot(shop.id, version, as_of).summary) for shop, version in service.shops().values()]
     rows.sort(key=lambda row: row[0].id)
     html = _env().get_template("preview_index.html").render(rows=rows, format_score=format_score)
-    return HTMLResponse(html, headers=response_headers("preview"))
+    return remember(HTMLResponse(html, headers=response_headers("preview")), token)
 
 
-async def preview_shop(request: Request) -> Response:
+def preview_shop(request: Request) -> Response:
+    token = allow(request)
     service = service_of(request)
     shop, version = service.shop(request.path_params["shop"])
     query, widget, locale = _choices(request, shop)
@@ -112,7 +165,7 @@ async def preview_shop(request: Request) -> Response:
     summary = service.snapshot(shop.id, version, as_of).summary
     counted = service.store.counted_reviews(shop.id, score_window(as_of), COUNTED_SHOWN)
     extra = widget_query(shop, query)
-    base_url = str(request.base_url).rstrip("/")
+    base_url, placeholder = public_base(request)
     context: dict[str, Any] = {
         "shop": shop,
         "widgets": WIDGETS,
@@ -131,12 +184,14 @@ async def preview_shop(request: Request) -> Response:
         "iframe_snippet": iframe_snippet(base_url, shop, widget, locale, extra),
         "integrity": loader().integrity,
         "hashed_loader": f"{base_url}/v1/{loader().hashed_name}",
+        "placeholder_url": placeholder,
     }
     html = _env().get_template("preview.html").render(context)
-    return HTMLResponse(html, status_code=400 if error else 200, headers=response_headers("preview"))
+    return remember(HTMLResponse(html, status_code=400 if error else 200, headers=response_headers("preview")), token)
 
 
-async def preview_asset(request: Request) -> Response:
+def preview_asset(request: Request) -> Response:
+    allow(request)
     name = f"{request.path_params['name']}.{request.path_params['ext']}"
     if name not in ASSETS:
         raise NotFound()

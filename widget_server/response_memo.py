@@ -1,8 +1,10 @@
 """A memo of finished public responses, in front of the router: the hot path of the service.
 
 A hit skips routing, option parsing, the shop lookup, hashing and header building. Entries are
-keyed by (path, query, content coding) and dropped whenever the store's data version or the
-date changes, so an import still shows at the very next request.
+keyed by (path, parsed options, content coding) and dropped whenever the store's data version
+or the date changes, so an import still shows at the very next request. Unknown query
+parameters are ignored here as the handler ignores them, so they cannot grow the memo; a query
+with an invalid option is not memoised (the handler answers 400).
 """
 
 from __future__ import annotations
@@ -10,12 +12,26 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .core.compression import choose_encoding
+from .core.options import OPTION_NAMES, OptionError, parse_options
 
 Entry = tuple[list[tuple[bytes, bytes]], bytes, bytes]  # headers, body, etag
+
+
+def _options_key(query_string: bytes) -> str | None:
+    """The asked options in one canonical text, or None when one of them is invalid."""
+    if not query_string:
+        return ""
+    try:
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        options = parse_options({name: value for name, value in pairs if name in OPTION_NAMES})
+    except (OptionError, ValueError):
+        return None
+    return repr(options)
 
 
 class ResponseMemo:
@@ -26,7 +42,7 @@ class ResponseMemo:
         self.version = version
         self.items = items
         self.prefix = prefix
-        self.entries: OrderedDict[tuple[str, bytes, str | None], Entry] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, str, str | None], Entry] = OrderedDict()
         self.codings: dict[bytes, str | None] = {}
         self.seen: Hashable = None
 
@@ -56,7 +72,11 @@ class ResponseMemo:
         if version != self.seen:
             self.entries.clear()
             self.seen = version
-        key = (scope["path"], scope["query_string"], self._coding(accept))
+        options = _options_key(scope["query_string"])
+        if options is None:
+            await self.app(scope, receive, send)
+            return
+        key = (scope["path"], options, self._coding(accept))
         entry = self.entries.get(key)
         if entry is None or if_none_match is not None:
             await self.app(scope, receive, self._recorder(key, send) if if_none_match is None else send)
@@ -65,7 +85,7 @@ class ResponseMemo:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
-    def _recorder(self, key: tuple[str, bytes, str | None], send: Send) -> Send:
+    def _recorder(self, key: tuple[str, str, str | None], send: Send) -> Send:
         start: dict[str, Any] = {}
 
         async def record(message: Message) -> None:

@@ -7,10 +7,26 @@ import os
 
 import uvicorn
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def preview_mode(asked: str | None, host: str) -> str:
+    """The staff preview is on by default only where nobody else can reach it."""
+    if asked:
+        return asked
+    return "on" if host in LOOPBACK else "off"
+
 
 def serve(args: argparse.Namespace) -> int:
     os.environ["TRUSTWIDGETS_DATA"] = str(args.data)
     os.environ["TRUSTWIDGETS_WORKERS"] = str(args.workers)
+    os.environ["TRUSTWIDGETS_PREVIEW"] = preview_mode(args.preview or os.environ.get("TRUSTWIDGETS_PREVIEW"), args.host)
+    if args.public_url:
+        os.environ["TRUSTWIDGETS_PUBLIC_URL"] = args.public_url
+    if args.cache_dir:
+        os.environ["TRUSTWIDGETS_CACHE"] = str(args.cache_dir)
+    if args.cache_size_mb is not None:
+        os.environ["TRUSTWIDGETS_CACHE_MB"] = str(args.cache_size_mb)
     if args.as_of is not None:  # else the app follows today's date (or TRUSTWIDGETS_AS_OF)
         os.environ["TRUSTWIDGETS_AS_OF"] = args.as_of.isoformat()
     uvicorn.run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
@@ -12,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from .cache import RenderCache
+from .cache import DEFAULT_SIZE, RenderCache
 from .core.dates import today_utc
 from .core.headers import response_headers
 from .core.models import SHOP_ID, Shop
@@ -29,7 +30,7 @@ class NotFound(HTTPException):
 
 def error_response(path: str, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
     """A short plain error (JSON for .json paths), never a stack trace."""
-    fixed = {**response_headers("error"), **(headers or {})}
+    fixed = {**response_headers("server-error" if status >= 500 else "error"), **(headers or {})}
     if path.endswith(".json"):
         return JSONResponse({"error": detail, "status": status}, status_code=status, headers=fixed)
     return PlainTextResponse(f"{status} {detail}\n", status_code=status, headers=fixed)
@@ -42,14 +43,23 @@ class Service:
         *,
         as_of: date | None = None,
         cache_dir: Path | None = None,
+        cache_size: int = DEFAULT_SIZE,
         shards: int = 1,
         memory_items: int = 1024,
+        preview: str = "on",
+        public_url: str = "",
     ) -> None:
         self.store = Store.open(data_dir)
         self.cache = RenderCache(
-            cache_dir if cache_dir is not None else data_dir / "cache", shards=shards, memory_items=memory_items
+            cache_dir if cache_dir is not None else data_dir / "cache",
+            shards=shards,
+            memory_items=memory_items,
+            size=cache_size,
         )
         self.pinned = as_of
+        self.preview = preview  # "on", "off", or a token the staff must give
+        self.public_url = public_url.rstrip("/")
+        self._lock = threading.Lock()  # the preview runs in a worker thread beside the event loop
         self._seen_version: int | None = None
         self._shops: dict[str, tuple[Shop, str]] = {}
         self._snapshots: OrderedDict[tuple[str, str, date], Snapshot] = OrderedDict()
@@ -59,11 +69,12 @@ class Service:
 
     def shops(self) -> dict[str, tuple[Shop, str]]:
         """Shops with their data versions, reloaded only when another connection committed."""
-        version = self.store.data_version()
-        if version != self._seen_version:
-            self._shops = {shop.id: (shop, data) for shop, data in self.store.shops()}
-            self._seen_version = version
-        return self._shops
+        with self._lock:
+            version = self.store.data_version()
+            if version != self._seen_version:
+                self._shops = {shop.id: (shop, data) for shop, data in self.store.shops()}
+                self._seen_version = version
+            return self._shops
 
     def shop(self, shop_id: str) -> tuple[Shop, str]:
         found = self.shops().get(shop_id)
@@ -74,17 +85,18 @@ class Service:
     def snapshot(self, shop_id: str, version: str, as_of: date) -> Snapshot:
         """The shop read once per (data version, date): a new option combination renders from memory."""
         key = (shop_id, version, as_of)
-        found = self._snapshots.get(key)
-        if found is None:
-            found = self.store.snapshot(shop_id, as_of)
+        with self._lock:
+            found = self._snapshots.get(key)
             if found is None:
-                raise NotFound(f"no shop {shop_id!r}")
-            self._snapshots[key] = found
-            while len(self._snapshots) > SNAPSHOTS:
-                self._snapshots.popitem(last=False)
-        else:
-            self._snapshots.move_to_end(key)
-        return found
+                found = self.store.snapshot(shop_id, as_of)
+                if found is None:
+                    raise NotFound(f"no shop {shop_id!r}")
+                self._snapshots[key] = found
+                while len(self._snapshots) > SNAPSHOTS:
+                    self._snapshots.popitem(last=False)
+            else:
+                self._snapshots.move_to_end(key)
+            return found
 
     def cached(self, key: str, make: Callable[[], bytes | None]) -> bytes | None:
         body = self.cache.get(key)

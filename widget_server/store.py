@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -91,8 +92,28 @@ SHOWN = f"status IN {_sql_list(SHOWN_STATUSES)}"
 COUNTED = f"verification IN {_sql_list(COUNTED_VERIFICATIONS)}"
 
 
+# How long a writer waits for another import to finish before it gives up (seconds).
+BUSY_SECONDS = float(os.environ.get("TRUSTWIDGETS_STORE_WAIT", "30"))
+
+
 class StoreError(Exception):
-    """The store cannot be used (newer schema, unreadable file)."""
+    """The store cannot be used (newer schema, unreadable file, busy, full, read-only, damaged)."""
+
+
+def explain(error: sqlite3.Error, path: Path) -> StoreError:
+    """One plain sentence for a SQLite failure: what is wrong and what to do."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"the store at {path} is busy: another import held it for {BUSY_SECONDS:g} s; try again when it is done"
+        )
+    if "full" in text:
+        return StoreError(f"the disk holding the store at {path} is full; free some space and try again")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"the store at {path} is read-only; check the file's and the folder's permissions")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return StoreError(f"the store at {path} is damaged ({error}); restore it from a backup")
+    return StoreError(f"the store at {path} cannot be used ({error})")
 
 
 def review_digest(review: Review) -> str:
@@ -177,16 +198,16 @@ class Store:
         store = cls(directory / "store.sqlite3")
         try:
             store.migrate()
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             store.close()
-            raise StoreError(f"the store at {store.path} cannot be used: {error}") from None
+            raise explain(error, store.path) from None
         return store
 
     @property
     def db(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -225,7 +246,8 @@ class Store:
         try:
             yield db
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite may have rolled back already (a full disk does)
+                db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
 

@@ -23,7 +23,7 @@ def parse_date(value: object) -> date:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"is not a date written as YYYY-MM-DD: {value[:40]!r}") from None
+        raise ValueError("is not a date written as YYYY-MM-DD") from None
 
 
 def parse_timestamp(value: object) -> datetime:
@@ -36,10 +36,13 @@ def parse_timestamp(value: object) -> datetime:
         else:
             parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"is not an ISO 8601 date-time: {value[:40]!r}") from None
+        raise ValueError("is not an ISO 8601 date-time such as 2026-10-01T12:00:00Z") from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first day the calendar has
+        raise ValueError("is outside the calendar once converted to UTC") from None
 
 
 def format_timestamp(moment: datetime) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .catalogue import DocumentRef
+from .catalogue import FILTER_OPTIONS, DocumentRef
 from .i18n import locales_dir
 from .loader import loader
 from .models import Shop
@@ -18,6 +18,7 @@ from .options import Options, Resolved, parse_options
 from .render import render_json, render_version, render_widget
 from .snapshot import Snapshot
 from .views import reviews_page
+from .widgets import WIDGETS
 
 
 class UnknownVariant(LookupError):
@@ -69,12 +70,12 @@ def site_document(ref: DocumentRef) -> bytes | None:
 
 
 def content_key(ref: DocumentRef, options: Resolved) -> str:
-    """The part of the options a document's bytes depend on."""
+    """The part of the options a document's bytes depend on (and nothing else: a cache key)."""
     if ref.kind == "summary":
         return ""
     if ref.kind == "reviews":
-        return f"stars={','.join(map(str, options.stars))};lang={','.join(options.lang)}"
-    return options.key()
+        return options.key(FILTER_OPTIONS)
+    return options.key(WIDGETS[ref.widget].options)
 
 
 def cache_key(ref: DocumentRef, shop_version: str, as_of: date, options: Resolved) -> str:

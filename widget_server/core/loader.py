@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,6 +29,20 @@ class Loader:
         return DocumentRef("loader-hashed", digest=self.digest).path.rsplit("/", 1)[1]
 
 
+def path_expression(template: str, names: dict[str, str]) -> str:
+    """A JavaScript expression that builds a catalogue path by concatenation (no String methods).
+
+    path_expression("/v1/{shop}/x.html", {"shop": "shop"}) == '"/v1/" + shop + "/x.html"'
+    """
+    parts = []
+    for n, piece in enumerate(re.split(r"\{([a-z]+)\}", template)):
+        if n % 2:
+            parts.append(names[piece])
+        elif piece:
+            parts.append(json.dumps(piece))
+    return " + ".join(parts)
+
+
 def _minify(source: str) -> str:
     """Drop comments, indentation and blank lines: enough for a small hand-written script."""
     lines = []
@@ -41,7 +57,10 @@ def _minify(source: str) -> str:
 def loader() -> Loader:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=False)
     source = env.get_template("embed.js").render(
-        heights=HEIGHTS, widget_path=WIDGET_PATH, variant_separator=VARIANT_SEPARATOR, options=OPTION_NAMES
+        heights=HEIGHTS,
+        path_expression=path_expression(WIDGET_PATH, {"shop": "shop", "locale": "locale", "widget": "file"}),
+        variant_separator=VARIANT_SEPARATOR,
+        options=OPTION_NAMES,
     )
     body = _minify(source).encode()
     return Loader(

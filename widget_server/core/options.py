@@ -13,13 +13,18 @@ THEMES = ("light", "dark", "auto")
 _HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 MAX_COUNT = 50
-# What each option accepts, as a regular expression (for the OpenAPI document; tested against the parsers).
+MAX_LANG_TAGS = 20
+# ASCII only: str.isdigit() and int() also take digits such as "²", "５" or "٥".
+_STARS = re.compile(r"[1-5](?:,[1-5]){0,4}")
+_LANGS = re.compile(rf"{_TAG.pattern}(?:,{_TAG.pattern}){{0,{MAX_LANG_TAGS - 1}}}")
+_COUNT = re.compile(r"[1-9]|[1-4][0-9]|50")
+# What each option accepts (the parsers match these; the OpenAPI document publishes them).
 OPTION_PATTERNS = {
     "theme": "|".join(THEMES),
     "accent": _HEX.pattern,
-    "stars": "(?:[1-5](?:,[1-5])*)?",
-    "lang": f"(?:{_TAG.pattern}(?:,{_TAG.pattern})*)?",
-    "count": "[1-9]|[1-4][0-9]|50",
+    "stars": f"(?:{_STARS.pattern})?",
+    "lang": f"(?:{_LANGS.pattern})?",
+    "count": _COUNT.pattern,
 }
 
 
@@ -78,10 +83,16 @@ class Resolved:
     def filter(self) -> ReviewFilter:
         return ReviewFilter(self.stars, self.lang)
 
-    def key(self) -> str:
-        """A canonical text of the options, for cache keys and digests."""
-        stars = ",".join(map(str, self.stars))
-        return f"theme={self.theme};accent={self.accent};stars={stars};lang={','.join(self.lang)};count={self.count}"
+    def key(self, names: tuple[str, ...] = OPTION_NAMES) -> str:
+        """A canonical text of the named options, for cache keys and digests."""
+        texts = {
+            "theme": self.theme,
+            "accent": self.accent,
+            "stars": ",".join(map(str, self.stars)),
+            "lang": ",".join(self.lang),
+            "count": str(self.count),
+        }
+        return ";".join(f"{name}={texts[name]}" for name in names)
 
 
 def parse_accent(value: str) -> str:
@@ -95,28 +106,23 @@ def parse_accent(value: str) -> str:
 
 
 def parse_stars(value: str) -> tuple[int, ...]:
-    if not value.strip():
+    if value == "":
         return ()
-    try:
-        stars = {int(part) for part in value.split(",")}
-    except ValueError:
-        raise OptionError("stars must list ratings from 1 to 5, such as 4,5") from None
-    if not stars <= {1, 2, 3, 4, 5}:
+    if not _STARS.fullmatch(value):
         raise OptionError("stars must list ratings from 1 to 5, such as 4,5")
-    return tuple(sorted(stars))
+    return tuple(sorted({int(part) for part in value.split(",")}))
 
 
 def parse_lang(value: str) -> tuple[str, ...]:
-    if not value.strip():
+    if value == "":
         return ()
-    tags = [part.strip() for part in value.split(",")]
-    if not all(_TAG.fullmatch(tag) for tag in tags):
-        raise OptionError("lang must list language tags, such as nl,en")
-    return tuple(sorted({tag.lower() for tag in tags}))
+    if len(value) > 20 * MAX_LANG_TAGS or not _LANGS.fullmatch(value):
+        raise OptionError(f"lang must list up to {MAX_LANG_TAGS} language tags, such as nl,en")
+    return tuple(sorted({tag.lower() for tag in value.split(",")}))
 
 
 def parse_count(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= MAX_COUNT:
+    if not _COUNT.fullmatch(value):
         raise OptionError(f"count must be a whole number from 1 to {MAX_COUNT}")
     return int(value)
 

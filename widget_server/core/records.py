@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +18,11 @@ HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 HOSTNAME = re.compile(r"(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}|localhost")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")  # valid in JSON text, not Unicode: cannot be stored
+# An author name that holds an email address would publish it: rejected.
+EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# A value short and plain enough to repeat in a message: it cannot be an email or a sentence.
+ECHOABLE = re.compile(r"[A-Za-z0-9_ -]{1,24}")
 LINE_BREAK = re.compile(r"[\r\n\t]")
 
 VERIFICATIONS = ("verified", "imported")
@@ -26,6 +31,17 @@ MAX_TEXT = 5000
 MAX_TITLE = 300
 MAX_AUTHOR = 100
 MAX_ID = 200
+MAX_EMAIL = 254
+MAX_DEPTH = 100  # how deeply an imported JSON value may nest (a review needs 3 levels)
+# The years a date may fall in: wide for real data, and far enough from year 1 and 9999 that
+# calendar arithmetic (the window, the six-month rule, time zones) never leaves the calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# Shop records: caps that keep one record from breaking the build or the origins' headers.
+MAX_LOCALES = 20
+MAX_ALLOWED_DOMAINS = 50
+MAX_FRAME_ANCESTORS = 2048  # bytes of the CSP frame-ancestors list (origins cap a header near 4-8 KB)
+MAX_LANGUAGE_FILTER = 20
+MAX_VARIANTS = 20
 
 REVIEW_FIELDS = frozenset(
     [
@@ -79,7 +95,7 @@ def _object(raw: object, what: str) -> Mapping[str, Any]:
 def _unknown(raw: Mapping[str, Any], known: frozenset[str], what: str) -> None:
     extra = sorted(str(k) for k in raw if k not in known)
     if extra:
-        raise Invalid(f"unknown {what} field {extra[0]!r}")
+        raise Invalid(f"unknown {what} field {shown(extra[0])}")
 
 
 def _text(raw: Mapping[str, Any], name: str, *, limit: int, required: bool, lines: bool) -> str:
@@ -90,6 +106,8 @@ def _text(raw: Mapping[str, Any], name: str, *, limit: int, required: bool, line
         return ""
     if not isinstance(value, str):
         raise Invalid(f"{name} must be text")
+    if SURROGATE.search(value):
+        raise Invalid(f"{name} is not valid Unicode (it holds an unpaired surrogate)")
     if CONTROL.search(value):
         raise Invalid(f"{name} contains control characters")
     if not lines and LINE_BREAK.search(value):
@@ -101,21 +119,57 @@ def _text(raw: Mapping[str, Any], name: str, *, limit: int, required: bool, line
     return value
 
 
+def shown(value: object) -> str:
+    """What a message may say of a rejected value: a short plain word or number, else its kind.
+
+    A value from an import may be personal data (an email in the wrong column), so anything
+    that could be one is described, never repeated.
+    """
+    if value is None:
+        return "missing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value) if len(repr(value)) <= 24 else "a number"
+    if isinstance(value, str):
+        return repr(value) if ECHOABLE.fullmatch(value) else f"a text of {len(value):,} characters"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else "another kind of value"
+
+
 def _enum(raw: Mapping[str, Any], name: str, allowed: tuple[str, ...], default: str | None) -> str:
     value = raw.get(name)
     if value is None and default is not None:
         return default
     if value not in allowed:
-        shown = "missing" if value is None else repr(value)[:40]
-        raise Invalid(f"{name} must be one of {', '.join(allowed)} (got {shown})")
+        raise Invalid(f"{name} must be one of {', '.join(allowed)} (got {shown(value)})")
     return str(value)
 
 
 def _rating(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        shown = "missing" if value is None else repr(value)[:20]
-        raise Invalid(f"rating must be a whole number from 1 to 5 (got {shown})")
+        raise Invalid(f"rating must be a whole number from 1 to 5 (got {shown(value)})")
     return value
+
+
+def _in_years(moment: date, name: str) -> None:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Invalid(f"{name} must fall in the years {FIRST_YEAR}–{LAST_YEAR}")
+
+
+def depth(value: object) -> int:
+    """How deeply a JSON value nests (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                return level
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _field(parse: Any, raw: Mapping[str, Any], name: str) -> Any:
@@ -147,6 +201,8 @@ def parse_review(raw: object) -> Review:
         raise Invalid("id is required and must be text")
     if len(review_id) > MAX_ID or CONTROL.search(review_id) or LINE_BREAK.search(review_id):
         raise Invalid(f"id must be one line of at most {MAX_ID} characters")
+    if SURROGATE.search(review_id):
+        raise Invalid("id is not valid Unicode (it holds an unpaired surrogate)")
     shop = parse_shop_id(obj.get("shop"))
     rating = _rating(obj.get("rating"))
     verification = _enum(obj, "verification", VERIFICATIONS, None)
@@ -156,15 +212,23 @@ def parse_review(raw: object) -> Review:
         if verification == "verified":
             raise Invalid("email is required for a verified review (it is the purchase reference)")
         email = None
-    elif not isinstance(email, str) or len(email) > 254 or not EMAIL.fullmatch(email):
+    elif (
+        not isinstance(email, str)
+        or len(email) > MAX_EMAIL
+        or not EMAIL.fullmatch(email)
+        or SURROGATE.search(email)
+        or CONTROL.search(email)
+    ):
         raise Invalid("email is not an email address")
     if "created_at" not in obj:
         raise Invalid("created_at is required")
     created_at = _field(parse_timestamp, obj, "created_at")
+    _in_years(created_at, "created_at")
     if obj.get("experienced_at") in (None, ""):
         experienced_at = created_at.date()
     else:
         experienced_at = _field(parse_date, obj, "experienced_at")
+        _in_years(experienced_at, "experienced_at")
     if not is_eligible(experienced_at, created_at.date()):
         if created_at.date() < experienced_at:
             raise Invalid("created_at is before experienced_at: a review is given after the experience")
@@ -178,7 +242,7 @@ def parse_review(raw: object) -> Review:
         rating=rating,
         title=_text(obj, "title", limit=MAX_TITLE, required=False, lines=False),
         text=_text(obj, "text", limit=MAX_TEXT, required=False, lines=True),
-        author=_text(obj, "author", limit=MAX_AUTHOR, required=True, lines=False),
+        author=_author(obj),
         email=email,
         language=parse_language(obj.get("language")),
         experienced_at=experienced_at,
@@ -187,6 +251,13 @@ def parse_review(raw: object) -> Review:
         status=status,
         reply=parse_reply(obj.get("reply"), created_at),
     )
+
+
+def _author(raw: Mapping[str, Any]) -> str:
+    author = _text(raw, "author", limit=MAX_AUTHOR, required=True, lines=False)
+    if EMAIL_LIKE.search(author):
+        raise Invalid("author looks like an email address: a review shows a display name only")
+    return author
 
 
 def parse_reply(raw: object, review_created_at: datetime) -> Reply | None:
@@ -201,6 +272,7 @@ def parse_reply(raw: object, review_created_at: datetime) -> Reply | None:
         created_at = parse_timestamp(obj["created_at"])
     except ValueError as error:
         raise Invalid(f"reply created_at {error}") from None
+    _in_years(created_at, "reply created_at")
     if created_at < review_created_at:
         raise Invalid("reply created_at is before the review was given")
     return Reply(text=text, created_at=created_at)
@@ -228,22 +300,35 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
     _unknown(obj, SHOP_FIELDS, "shop")
     shop_id = parse_shop_id(obj.get("id"))
     locales = _string_list(obj, "locales")
+    if len(locales) > MAX_LOCALES:
+        raise Invalid(f"locales lists more than {MAX_LOCALES} locales")
     if not locales or any(loc not in available_locales for loc in locales):
         raise Invalid(f"locales must be a non-empty list from: {', '.join(available_locales)}")
+    if len(set(locales)) != len(locales):
+        raise Invalid("locales must not repeat a locale")
     default_locale = obj.get("default_locale", locales[0])
     if default_locale not in locales:
         raise Invalid("default_locale must be one of the shop's locales")
     domains = _string_list(obj, "allowed_domains")
-    for domain in domains:
+    if len(domains) > MAX_ALLOWED_DOMAINS:
+        raise Invalid(f"allowed_domains lists more than {MAX_ALLOWED_DOMAINS} host names")
+    for number, domain in enumerate(domains, 1):
         if not isinstance(domain, str) or not HOSTNAME.fullmatch(domain):
-            raise Invalid(f"allowed_domains has an entry that is not a host name: {str(domain)[:60]!r}")
+            raise Invalid(f"allowed_domains entry {number} is not a host name")
+    if len(" ".join(map(str, domains))) > MAX_FRAME_ANCESTORS:
+        raise Invalid(f"allowed_domains are longer than {MAX_FRAME_ANCESTORS:,} characters together")
+    if len(set(domains)) != len(domains):
+        raise Invalid("allowed_domains must not repeat a host name")
     accent = obj.get("accent", DEFAULT_ACCENT)
     if not isinstance(accent, str) or not HEX_COLOUR.fullmatch(accent):
         raise Invalid("accent must be a hex colour such as #f5a400")
     stars = _string_list(obj, "star_filter")
     if any(isinstance(s, bool) or s not in (1, 2, 3, 4, 5) for s in stars):
         raise Invalid("star_filter must list ratings from 1 to 5")
-    languages = tuple(parse_language(tag, "language_filter") for tag in _string_list(obj, "language_filter"))
+    tags = _string_list(obj, "language_filter")
+    if len(tags) > MAX_LANGUAGE_FILTER:
+        raise Invalid(f"language_filter lists more than {MAX_LANGUAGE_FILTER} language tags")
+    languages = tuple(parse_language(tag, "language_filter") for tag in tags)
     count = obj.get("carousel_count", DEFAULT_CAROUSEL_COUNT)
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 50:
         raise Invalid("carousel_count must be a whole number from 1 to 50")
@@ -251,7 +336,10 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
     if not isinstance(jsonld, bool):
         raise Invalid("jsonld must be true or false")
     variants = []
-    for entry in _string_list(obj, "variants"):
+    entries = _string_list(obj, "variants")
+    if len(entries) > MAX_VARIANTS:
+        raise Invalid(f"variants lists more than {MAX_VARIANTS} variants")
+    for entry in entries:
         variant = _object(entry, "a variant")
         _unknown(variant, VARIANT_FIELDS, "variant")
         name = variant.get("name")

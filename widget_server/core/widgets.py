@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .options import Resolved
+from .options import OPTION_NAMES, Resolved
 
 CAROUSEL_COUNT = -1  # `reviews` value: as many as the `count` option asks
 FOOTER_WIDE_FROM = 720  # narrower: the footer's badge and reviews share one swipeable row
@@ -21,6 +21,7 @@ class WidgetSpec:
     padding: int = 8  # the body's padding in px, top and bottom
     reviews: int = 0  # how many reviews it shows, or CAROUSEL_COUNT
     jsonld: bool = False  # may carry the shop's JSON-LD (where the shop and source allow)
+    options: tuple[str, ...] = ("theme", "accent")  # the options its bytes depend on
 
     @property
     def template(self) -> str:
@@ -39,8 +40,8 @@ WIDGETS: dict[str, WidgetSpec] = {
     for spec in (
         WidgetSpec("badge", height=132),
         WidgetSpec("stars", height=24, padding=0, jsonld=True),
-        WidgetSpec("carousel", height=316, reviews=CAROUSEL_COUNT),
-        WidgetSpec("footer", height=290, reviews=3),
+        WidgetSpec("carousel", height=316, reviews=CAROUSEL_COUNT, options=OPTION_NAMES),
+        WidgetSpec("footer", height=290, reviews=3, options=("theme", "accent", "stars", "lang")),
     )
 }
 HEIGHTS = {name: spec.height for name, spec in WIDGETS.items()}

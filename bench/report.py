@@ -1,0 +1,87 @@
+"""Turns benchmark results into docs/benchmarks.md (Markdown only; nothing is measured here)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+# (label, key in the pipeline results, goal from issue 9); each row: seconds wall, build's own seconds
+BUILD_ROWS = (
+    ("full build, 1,000 shops × 200 reviews, --jobs 2", "full", "≤ 6 s"),
+    ("rebuild, no change", "no_change", "≤ 0.5 s"),
+    ("rebuild after one shop changed", "one_shop", "≤ 0.5 s"),
+    ("next day's rebuild (as_of + 1 day)", "next_day", "≤ 6 s"),
+)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def _cell(result: dict[str, Any] | None, key: str) -> str:
+    if not result or key not in result.get("thousand", {}):
+        return "–"
+    wall, own, _ = result["thousand"][key]
+    return f"{wall:.2f} s ({own:.2f} s)"
+
+
+def pipeline_lines(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    """Build and service figures of the pipeline, next to the same figures before the redesign."""
+    lines = [
+        "Wall-clock seconds of the whole `trustwidgets build` command, start-up included; in brackets "
+        "the build's own time as it reports it. Synthetic, seeded data (`bench/synth.py`).",
+        "",
+        "| what | goal | before | after |",
+        "|---|---|---:|---:|",
+    ]
+    for label, key, goal in BUILD_ROWS:
+        lines.append(f"| {label} | {goal} | {_cell(before, key)} | {_cell(after, key)} |")
+    big_before = {b["reviews"]: b for b in (before or {}).get("big", [])}
+    for big in after.get("big", []):
+        old = big_before.get(big["reviews"])
+        was = f"{old['wall']:.1f} s, {old['rss_mb']:.0f} MB" if old else "–"
+        lines.append(
+            f"| one shop of {big['reviews']:,} reviews: time, peak RSS | ≤ 5 s, < 300 MB | {was} | "
+            f"{big['wall']:.1f} s, {big['rss_mb']:.0f} MB |"
+        )
+    for reviews, old in sorted(big_before.items()):
+        if reviews not in {b["reviews"] for b in after.get("big", [])}:
+            lines.append(f"| one shop of {reviews:,} reviews (before only) | | {old['wall']:.1f} s | |")
+    service = after.get("service")
+    if service:
+        old = (before or {}).get("service")
+        was = f"{old['median_ms']:.1f} ms" if old else "–"
+        lines.append(
+            f"| service: first request for a new `accent` on a shop of {service['reviews']:,} reviews, "
+            f"median of {service['n']} | ≤ 5 ms | {was} | {service['median_ms']:.1f} ms |"
+        )
+    return lines
+
+
+def page(sections: list[tuple[str, str, list[str]]], command: str, keep_from: Path | None) -> str:
+    text = [
+        "# Benchmarks",
+        "",
+        f"Measured by `{command}` on {date.today()}: {machine()}. Every ratio compares figures taken in the same run.",
+        "",
+    ]
+    for title, intro, lines in sections:
+        text += [f"## {title}", ""] + ([intro, ""] if intro else []) + lines + [""]
+    soak = re.search(r"\n## Soak\n.*", keep_from.read_text(), flags=re.S) if keep_from and keep_from.exists() else None
+    return "\n".join(text).rstrip() + "\n" + (soak.group(0) if soak else "")  # keep make soak's figures
