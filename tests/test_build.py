@@ -125,3 +125,35 @@ def test_the_service_answers_the_same_bytes_as_the_build(data, tmp_path):
         for path in public:
             status, _, body = request(base, "/" + path)
             assert (status, body) == (200, files[path]), path
+
+
+def test_a_shop_that_cannot_be_built_is_named_skipped_and_keeps_its_files(tmp_path):
+    """A record stored before a rule tightened (here a variant's "4, 5") fails alone."""
+    import sqlite3
+    import subprocess
+
+    from tests.server import cli_args
+
+    folder = tmp_path / "data"
+    fixture_store(folder, demo_document(AS_OF)).close()
+    out = tmp_path / "out"
+    assert subprocess.run(cli_args(folder, "build", "--out", str(out), "--as-of", AS_OF.isoformat())).returncode == 0
+    old_badge = (out / "v1/wtw-winkel/nl/badge--dark-positive.html").read_bytes()
+    conn = sqlite3.connect(folder / "store.sqlite3")
+    record = json.loads(conn.execute("SELECT record FROM shops WHERE id = 'wtw-winkel'").fetchone()[0])
+    record["variants"][0]["stars"] = "4, 5"
+    conn.execute("UPDATE shops SET record = ?, version = 'changed' WHERE id = 'wtw-winkel'", (json.dumps(record),))
+    conn.execute("UPDATE shops SET version = 'changed' WHERE id = 'greenvent'")
+    conn.commit()
+    conn.close()
+    result = subprocess.run(
+        cli_args(folder, "build", "--out", str(out), "--as-of", AS_OF.isoformat(), "--jobs", "2"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "shop 'wtw-winkel' could not be built (OptionError: stars must list ratings" in result.stderr
+    assert "built 1 shops" in result.stdout and "1 failed" in result.stdout
+    assert (out / "v1/wtw-winkel/nl/badge--dark-positive.html").read_bytes() == old_badge  # still served
+    assert (out / "v1/greenvent/en/badge.html").is_file()
+    verify(out)

@@ -1,15 +1,13 @@
 """The built tree served by a real nginx (gzip_static on) and embedded in real Chromium."""
 
 import gzip
-import subprocess
-import time
-import urllib.request
 
 import pytest
 
 from static_build.build import build
 from tests.browser import CLS_OBSERVER, Pages, shop_record
 from tests.client import request
+from tests.nginx import running_nginx
 from tests.server import free_port
 from tests.widgets import AS_OF, fixture_store
 from widget_server.core.headers import cache_control
@@ -26,32 +24,10 @@ def nginx(tmp_path_factory):
     fixture_store(data, demo_document(AS_OF)).close()
     build(data, out, AS_OF)
     port = free_port()
-    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (folder / name).mkdir()
-    conf = folder / "server.conf"
-    conf.write_text(f"""
-daemon off; master_process off; worker_processes 1;
-pid {folder}/nginx.pid; error_log {folder}/error.log warn;
-events {{ worker_connections 128; }}
-http {{
-  access_log off;
-  client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/fastcgi;
-  uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
-  server {{ listen 127.0.0.1:{port}; root {out}; include {out}/nginx.conf; }}
-}}
-""")
-    process = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(conf)], stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/v1/embed.js", timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield base, data, out
-    process.terminate()
-    process.wait(timeout=10)
-    process.stderr.close()
+    block = f"server {{ listen 127.0.0.1:{port}; root {out}; include {out}/nginx.conf; }}"
+    with running_nginx(folder / "nginx", block, base + "/v1/embed.js"):
+        yield base, data, out
 
 
 def test_nginx_serves_precompressed_files_with_the_services_headers(nginx):

@@ -5,7 +5,7 @@ import stat
 import pytest
 from diskcache import Cache
 
-from widget_server.cache import RenderCache
+from widget_server.cache import RenderCache, size_cap
 
 PWNED = []
 
@@ -69,3 +69,26 @@ def test_a_damaged_cache_is_a_miss_never_an_error(tmp_path, damage):
     fresh.set("k2", b"other")  # no exception either way
     if damage != "read-only":
         assert value is None
+
+
+@pytest.mark.parametrize(
+    ("wanted", "free", "used", "cap"),
+    [
+        (512, 10_000, 0, 512),  # room enough: what was asked
+        (512, 600, 0, 300),  # half of what is free
+        (512, 600, 400, 500),  # what the cache holds is its own to reuse
+        (512, 0, 0, 0),  # a full volume: nothing more
+        (0, 10_000, 0, 0),
+    ],
+)
+def test_size_cap(wanted, free, used, cap):
+    assert size_cap(wanted, free, used) == cap
+
+
+def test_the_disk_cache_stays_within_its_cap(tmp_path):
+    cache = RenderCache(tmp_path / "cache", memory_items=1, size=200_000)
+    for n in range(300):
+        cache.set(f"key-{n}", os.urandom(10_000))
+    assert cache._disk is not None
+    assert cache._disk.volume() < 200_000 + 20 * 10_000  # diskcache culls ten entries per set at most
+    assert cache.get("key-299") is not None  # the newest stays

@@ -119,6 +119,51 @@ def test_elements_added_later_and_load_for_single_page_apps(browser, service, ho
     context.close()
 
 
+HOSTILE_HOST_PAGE = """
+<div id="trustwidgets">a shop's own element named like our global</div>
+<script>
+  // A host page that breaks what it does not own: every Array method we might call throws,
+  // until the page restores them (after the loader has run, so the test harness works again).
+  const broken = ["forEach", "push", "join", "map", "filter", "indexOf", "slice"];
+  const saved = {};
+  for (const name of broken) {
+    saved[name] = Array.prototype[name];
+    Array.prototype[name] = function () { throw new Error("host page broke Array." + name); };
+  }
+  const savedForEach = NodeList.prototype.forEach;
+  NodeList.prototype.forEach = function () { throw new Error("host page broke NodeList.forEach"); };
+  window.addEventListener("load", () => {
+    const late = document.createElement("div");  // loaded by the MutationObserver, still broken
+    late.className = "trustwidget"; late.dataset.shop = "greenvent"; late.dataset.widget = "badge";
+    late.dataset.locale = "en"; document.body.append(late);
+    setTimeout(() => {
+      for (const name in saved) Array.prototype[name] = saved[name];
+      NodeList.prototype.forEach = savedForEach;
+      window.__restored = true;
+    }, 300);
+  });
+</script>
+"""
+
+
+def test_the_loader_survives_a_host_page_that_breaks_what_it_does_not_own(browser, service, host):
+    base, data = service
+    shop = shop_record(data, "wtw-winkel")
+    snippet = embed_snippet(base, shop, "badge", "nl", {"theme": "dark"}) + embed_snippet(base, shop, "stars", "en", {})
+    url = host.add("/hostile-host.html", HOSTILE_HOST_PAGE + snippet + snippet)  # the loader twice
+    context, page, errors = open_page(browser, url)
+    page.wait_for_timeout(600)
+    page.wait_for_function("window.__restored === true && document.querySelectorAll('iframe').length === 5")
+    page.frame_locator("iframe >> nth=0").locator("main.badge").wait_for()
+    page.frame_locator("iframe >> nth=1").get_by_text("via Trustpilot").wait_for()
+    page.frame_locator("iframe >> nth=4").get_by_text("via Trusted Shops").wait_for()
+    assert "theme=dark" in page.locator("iframe").nth(0).get_attribute("src")
+    assert page.evaluate("document.getElementById('trustwidgets').textContent").startswith("a shop's own")
+    assert page.evaluate("typeof window.__trustwidgets.load") == "function"
+    assert errors == []
+    context.close()
+
+
 @pytest.mark.parametrize("widget", WIDGETS)
 def test_hostile_reviews_never_run(browser, service, host, widget):
     base, data = service

@@ -2,6 +2,7 @@
 
 import codecs
 import json
+import re
 import sqlite3
 import subprocess
 
@@ -110,6 +111,164 @@ CASES = [
     ("missing file", "absent.json", None, 2, "no such file", set()),
     ("not json or csv", "in.xml", b"<reviews/>", 2, "not a .json, .jsonl or .csv file", set()),
     ("empty jsonl", "in.jsonl", b"", 0, "0 reviews new or updated", set()),
+    # Issue 10: what one stranger's row must not do to the rest.
+    *[
+        (
+            f"lone surrogate in {field}",
+            "in.jsonl",
+            jsonl(json.dumps(review(id="s", **{field: "a\ud800b"})), GOOD),
+            1,
+            f"review 's': {field} is not valid Unicode (it holds an unpaired surrogate)",
+            {"new-good"},
+        )
+        for field in ("title", "text", "author")
+    ],
+    (
+        "lone surrogate in the id",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="s\ud800")), GOOD),
+        1,
+        ":1: id is not valid Unicode",
+        {"new-good"},
+    ),
+    (
+        "lone surrogate in a reply",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="s", reply={"text": "\udfff", "created_at": "2026-10-02T00:00:00Z"})), GOOD),
+        1,
+        "review 's': text is not valid Unicode",
+        {"new-good"},
+    ),
+    *[
+        (
+            f"created_at {moment}",
+            "in.jsonl",
+            jsonl(json.dumps(review(id="t", created_at=moment, experienced_at=None)), GOOD),
+            1,
+            reason,
+            {"new-good"},
+        )
+        for moment, reason in [
+            ("0001-01-01T00:00:00+14:00", "created_at is outside the calendar once converted to UTC"),
+            ("9999-12-31T23:59:59-12:00", "created_at is outside the calendar once converted to UTC"),
+            ("9999-12-31T00:00:00Z", "created_at must fall in the years 1900–2999"),
+            ("1899-12-31T23:59:59Z", "created_at must fall in the years 1900–2999"),
+        ]
+    ],
+    (
+        "experienced_at in the year 9999",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="t", experienced_at="9999-06-01", created_at="9999-07-01T00:00:00Z")), GOOD),
+        1,
+        "created_at must fall in the years 1900–2999",
+        {"new-good"},
+    ),
+    (
+        "a line nesting 5,000 objects",
+        "in.jsonl",
+        jsonl('{"a":' * 5000 + "1" + "}" * 5000, GOOD),
+        1,
+        ":1: nests deeper than 100 levels",
+        {"new-good"},
+    ),
+    (
+        "a line nesting 101 lists",
+        "in.jsonl",
+        jsonl(json.dumps({**review(id="n"), "text": [[[]]]}).replace("[[[]]]", "[" * 101 + "]" * 101), GOOD),
+        1,
+        ":1: nests deeper than 100 levels",
+        {"new-good"},
+    ),
+    (
+        "a json file nesting 5,000 lists",
+        "in.json",
+        b'{"reviews": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+        2,
+        "the JSON nests deeper than 100 levels",
+        set(),
+    ),
+    (
+        "an author that is an email address",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="e", author="jan.devries@example.nl")), GOOD),
+        1,
+        "review 'e': author looks like an email address",
+        {"new-good"},
+    ),
+    (
+        "an email where the verification goes",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="v", verification="piet@example.nl")), GOOD),
+        1,
+        "verification must be one of verified, imported (got a text of 15 characters)",
+        {"new-good"},
+    ),
+    (
+        "an email where created_at goes",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="c", created_at="piet@example.nl")), GOOD),
+        1,
+        "created_at is not an ISO 8601 date-time",
+        {"new-good"},
+    ),
+    (
+        "an email where the reply date goes",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="r", reply={"text": "ok", "created_at": "piet@example.nl"})), GOOD),
+        1,
+        "reply created_at is not an ISO 8601 date-time",
+        {"new-good"},
+    ),
+    (
+        "an email as the id",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="piet@example.nl", rating=9)), GOOD),
+        1,
+        ":1: rating must be a whole number from 1 to 5 (got 9)",
+        {"new-good"},
+    ),
+    (
+        "csv with email and rating columns swapped",
+        "in.csv",
+        (
+            CSV_HEADER.replace("rating,author,email", "email,author,rating") + "c1,wtw-winkel,5,Jan,piet@example.nl,"
+            "2026-10-01T00:00:00Z,verified,nl\n"
+        ).encode(),
+        1,
+        ":2: review 'c1': rating must be a whole number from 1 to 5 (got a text of 15 characters)",
+        set(),
+    ),
+    *[
+        (
+            f"csv rating {digit!r}",
+            "in.csv",
+            (CSV_HEADER + f"c1,wtw-winkel,{digit},Jan,j@example.nl,2026-10-01T00:00:00Z,verified,nl\n").encode(),
+            1,
+            "rating must be a whole number from 1 to 5",
+            set(),
+        )
+        for digit in ("５", "٥", "²", "05", "5.0", "6", "0")
+    ],
+    (
+        "csv rating with spaces around it",
+        "in.csv",
+        (CSV_HEADER + "c1,wtw-winkel, 5 ,Jan,j@example.nl,2026-10-01T00:00:00Z,verified,nl\n").encode(),
+        0,
+        "1 reviews new or updated",
+        {"c1"},
+    ),
+    (
+        "csv with an unclosed quote",
+        "in.csv",
+        (
+            CSV_HEADER
+            + 'c1,wtw-winkel,5,"Jan,j@example.nl,2026-10-01T00:00:00Z,verified,nl\n'
+            + "".join(f"c{n},wtw-winkel,5,Jan,j@example.nl,2026-10-01T00:00:00Z,verified,nl\n" for n in range(2, 40))
+        ).encode(),
+        1,
+        "in.csv:2-40:",
+        set(),
+    ),
 ]
 
 
@@ -171,3 +330,23 @@ def test_a_100_mb_line_is_rejected_and_the_rest_stored(data, tmp_path):
     assert result.returncode == 1
     assert ":2: line is longer than 1,048,576 bytes" in result.stderr
     assert {row[1] for row in snapshot(data)[0]} == {"kept", "new-good", "after"}
+
+
+def test_an_unclosed_quote_in_a_big_csv_names_every_line_it_swallowed(data, tmp_path):
+    """Every line of the file is either stored or inside a range a rejection names: no silent loss."""
+    path = tmp_path / "big.csv"
+    row = "c{n},wtw-winkel,5,Jan,j@example.nl,2026-10-01T00:00:00Z,verified,nl\n"
+    with path.open("w") as handle:
+        handle.write(CSV_HEADER)
+        handle.write(row.format(n=1).replace(",Jan,", ',"Jan,'))  # line 2 opens a quote it never closes
+        for n in range(2, 50_002):
+            handle.write(row.format(n=n))
+    result = subprocess.run(cli_args(data, "import", str(path)), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    named = set()
+    for first, last in re.findall(r"big\.csv:(\d+)-(\d+): not valid CSV", result.stderr):
+        named.update(range(int(first), int(last) + 1))
+    stored = {int(row[1][1:]) + 1 for row in snapshot(data)[0] if row[1].startswith("c")}  # c{n} is on line n + 1
+    assert 2 in named and len(named) > 1000
+    assert named | stored == set(range(2, 50_003))
+    assert not named & stored

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from tests.factories import review
@@ -115,3 +117,47 @@ def test_openapi_lists_every_route(client):
     paths = set(json.loads(client.get("/v1/openapi.json").content)["paths"])
     assert {"/v1/{shop}/{locale}/{widget}.html", "/v1/{shop}/summary.json", "/v1/embed.js"} <= paths
     assert len(paths) == 8
+
+
+def test_a_server_error_is_plain_and_never_stored_by_a_cdn(tmp_path, monkeypatch):
+    fixture_store(tmp_path / "data", demo_document(AS_OF)).close()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("widget_server.public.render_document", broken)
+    with TestClient(create_app(tmp_path / "data", as_of=AS_OF), raise_server_exceptions=False) as client:
+        response = client.get("/v1/wtw-winkel/nl/badge.html")
+    assert response.status_code == 500 and response.text == "500 internal error\n"
+    assert response.headers["cache-control"] == "no-store"
+
+
+QUERY_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    pairs=st.lists(
+        st.tuples(st.sampled_from(["theme", "accent", "stars", "lang", "count", "x", "page"]), QUERY_TEXT),
+        max_size=4,
+    ),
+    path=st.sampled_from(
+        [
+            "/v1/wtw-winkel/nl/carousel.html",
+            "/v1/wtw-winkel/en/reviews.json",
+            "/v1/wtw-winkel/nl/badge--dark-positive.html",
+        ]
+    ),
+)
+def test_random_option_values_never_give_a_5xx(client, pairs, path):
+    response = client.get(path, params=pairs)
+    assert response.status_code in (200, 400), (pairs, response.text)
+
+
+def test_unknown_parameters_do_not_grow_the_memo(client):
+    memo = client.app.app
+    client.get("/v1/wtw-winkel/nl/badge.html")
+    before = len(memo.entries)
+    for n in range(50):
+        assert client.get(f"/v1/wtw-winkel/nl/badge.html?utm_source={n}&x{n}=1").status_code == 200
+    assert len(memo.entries) == before

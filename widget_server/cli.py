@@ -101,6 +101,16 @@ def cmd_serve(args: argparse.Namespace, store: Store) -> int:
     return serve(args)
 
 
+def cmd_proxy_config(args: argparse.Namespace, store: Store) -> int:
+    from .proxy_config import ProxySettings, nginx_server_block
+
+    settings = ProxySettings(
+        upstream=args.upstream, listen=args.listen, server_name=args.server_name, header_timeout=args.header_timeout
+    )
+    print(nginx_server_block(settings), end="")
+    return EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace, store: Store) -> int:
     from static_build.cli import build_command
 
@@ -190,6 +200,18 @@ def parser() -> argparse.ArgumentParser:
         help="the render cache's size cap in MB (default 512; never more than half the volume's free space)",
     )
     serve.set_defaults(run=cmd_serve)
+
+    proxy = commands.add_parser(
+        "proxy-config",
+        help="print the nginx server block to put in front of `trustwidgets serve`",
+        description="Print an nginx upstream and server block that cuts slow or silent clients "
+        "(which uvicorn cannot) and passes complete requests to the service.",
+    )
+    proxy.add_argument("--upstream", default="127.0.0.1:8000", help="where the service listens")
+    proxy.add_argument("--listen", default="80", help="nginx's listen directive (port or address:port)")
+    proxy.add_argument("--server-name", default="_", help="nginx's server_name")
+    proxy.add_argument("--header-timeout", type=int, default=10, help="seconds a client has to send its headers")
+    proxy.set_defaults(run=cmd_proxy_config)
 
     build = commands.add_parser(
         "build",

@@ -199,8 +199,9 @@ def _rows_csv(path: Path) -> Iterator[Row]:
         unknown = [c for c in header if c not in CSV_COLUMNS]
         if unknown:
             raise Unusable(f"{path}: unknown column(s) {', '.join(map(str, unknown))}")
+        lines = reader.reader  # DictReader.line_num is only set after a good row
         while True:
-            line = reader.line_num + 1
+            line = lines.line_num + 1
             try:
                 record = next(reader)
             except StopIteration:
@@ -209,11 +210,10 @@ def _rows_csv(path: Path) -> Iterator[Row]:
                 raise Unusable(f"{path}: not UTF-8 text near line {_first_bad_line(path)}; save it as UTF-8") from None
             except csv.Error as error:
                 # An unclosed quote reads on until the field is too long: every line it took is named.
-                yield Row(
-                    line, None, f"not valid CSV ({error}); none of these lines was stored", last_line=reader.line_num
-                )
+                reason = f"not valid CSV ({error}); none of these lines was stored"
+                yield Row(line, None, reason, last_line=lines.line_num)
                 continue
-            last = reader.line_num
+            last = lines.line_num
             if None in record or any(v is None for v in record.values()):
                 yield Row(line, None, f"expected {len(header)} columns", last_line=last)
                 continue

@@ -17,15 +17,18 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .core.compression import choose_encoding
-from .core.options import OPTION_NAMES, OptionError, parse_options
+from .core.options import OPTION_NAMES, OptionError, Options, parse_options
 
 Entry = tuple[list[tuple[bytes, bytes]], bytes, bytes]  # headers, body, etag
+
+
+NO_OPTIONS = repr(Options())
 
 
 def _options_key(query_string: bytes) -> str | None:
     """The asked options in one canonical text, or None when one of them is invalid."""
     if not query_string:
-        return ""
+        return NO_OPTIONS
     try:
         pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
         options = parse_options({name: value for name, value in pairs if name in OPTION_NAMES})

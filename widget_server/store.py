@@ -109,7 +109,8 @@ def explain(error: sqlite3.Error, path: Path) -> StoreError:
         )
     if "full" in text:
         return StoreError(f"the disk holding the store at {path} is full; free some space and try again")
-    if "readonly" in text or "read-only" in text:
+    unwritable = "unable to open" in text and not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK))
+    if "readonly" in text or "read-only" in text or unwritable:
         return StoreError(f"the store at {path} is read-only; check the file's and the folder's permissions")
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return StoreError(f"the store at {path} is damaged ({error}); restore it from a backup")
