@@ -55,7 +55,7 @@ bench: install
 
 # Load while changing (10 minutes; SOAK_SECONDS=60 for a short run); writes docs/benchmarks.md.
 soak: install
-	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.soak
 

@@ -85,3 +85,45 @@ def page(sections: list[tuple[str, str, list[str]]], command: str, keep_from: Pa
         text += [f"## {title}", ""] + ([intro, ""] if intro else []) + lines + [""]
     soak = re.search(r"\n## Soak\n.*", keep_from.read_text(), flags=re.S) if keep_from and keep_from.exists() else None
     return "\n".join(text).rstrip() + "\n" + (soak.group(0) if soak else "")  # keep make soak's figures
+
+
+def replace_section(text: str, title: str, intro: str, lines: list[str]) -> str:
+    """The page with one `## title` section replaced (or added before the soak)."""
+    block = "\n".join([f"## {title}", "", *([intro, ""] if intro else []), *lines, ""]) + "\n"
+    pattern = re.compile(rf"## {re.escape(title)}\n.*?(?=\n## |\Z)", flags=re.S)
+    if pattern.search(text):
+        return pattern.sub(lambda _: block.rstrip("\n"), text, count=1)
+    soak = text.find("\n## Soak\n")
+    return text + "\n" + block if soak < 0 else text[: soak + 1] + block + text[soak + 1 :]
+
+
+def main() -> None:
+    """Rewrite the pipeline section of docs/benchmarks.md from bench/results/*.json."""
+    results = Path(__file__).resolve().parent / "results"
+    page_path = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+    text = page_path.read_text()
+    import json
+
+    def load(name: str) -> dict[str, Any] | None:
+        path = results / name
+        return json.loads(path.read_text()) if path.exists() else None
+
+    after = load("pipeline-after.json")
+    assert after is not None, "run python -m bench.pipeline --out bench/results/pipeline-after.json first"
+    lines = [
+        f"Measured with `python -m bench.pipeline` ({after['date']}); before: the same command with "
+        "`--code` pointing at a checkout of the code before the core redesign (commit 17f1b0b), "
+        "run in the same session on the same machine.",
+        "",
+    ]
+    lines += ["**On the repository's disk (ext4)**", ""] + pipeline_lines(load("pipeline-before.json"), after)
+    tmpfs_after = load("pipeline-after-tmpfs.json")
+    if tmpfs_after:
+        lines += ["", "**On tmpfs (/dev/shm)**: the same, with file creation out of the way", ""]
+        lines += pipeline_lines(load("pipeline-before-tmpfs.json"), tmpfs_after)
+    page_path.write_text(replace_section(text, "Static build and snapshots", "", lines))
+    print(f"wrote {page_path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,10 +1,12 @@
-"""Load while changing: wrk against the service while imports and builds run beside it.
+"""Load while changing: wrk against the service while imports, builds and a hostile client run.
 
     make soak                       (10 minutes; SOAK_SECONDS=60 make soak for a short run)
 
-Pass when: no 5xx, every sampled summary.json equals the summary of the store as it was just
-before or just after the request, and the servers' memory stays flat. Writes a "Soak" section
-into docs/benchmarks.md.
+The hostile client goes through the nginx block we ship (`trustwidgets proxy-config`), as a
+deployment would: random option values, oversized headers, and connections that never finish
+their headers. Pass when: no 5xx anywhere, every sampled summary.json equals the summary of
+the store as it was just before or just after the request, the servers' memory stays flat,
+and the render cache stays within its cap. Writes a "Soak" section into docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -15,16 +17,43 @@ import os
 import random
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-from bench.run import CLI, ROOT, Server, run
+from bench.harness import CLI, ROOT, Server, run
+from tests.nginx import running_nginx
 from tests.server import free_port
+from widget_server.proxy_config import ProxySettings, nginx_server_block
+
+CACHE_MB = 16  # a small cap, so distinct accents would pass it quickly if it did not hold
+HOSTILE_VALUES = ["", "²", "５", "-1", "0", "51", "4, 5", "nl," * 30, "#zzzzzz", "\u0000", "a" * 3000, "🙂", "%"]
+
+
+def hostile_query(rng: random.Random) -> dict[str, str]:
+    query = {}
+    for name in rng.sample(["theme", "accent", "stars", "lang", "count", "utm", "page"], rng.randint(1, 4)):
+        roll = rng.random()
+        if roll < 0.4:
+            query[name] = f"#{rng.randrange(1 << 24):06x}"  # a new accent: a new render each time
+        elif roll < 0.8:
+            query[name] = rng.choice(HOSTILE_VALUES)
+        else:
+            query[name] = "".join(chr(rng.randrange(32, 0x3000)) for _ in range(rng.randint(1, 12)))
+    return query
+
+
+def folder_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20 if path.exists() else 0.0
+
 
 AS_OF = date(2026, 11, 23)
 
@@ -67,11 +96,55 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = Server(
-        CLI + ["--data", str(data), "serve", "--port", str(port), "--workers", "2", "--as-of", AS_OF.isoformat()],
+        CLI
+        + ["--data", str(data), "serve", "--port", str(port), "--workers", "2", "--as-of", AS_OF.isoformat()]
+        + ["--cache-size-mb", str(CACHE_MB)],
         base + "/healthz",
     )
+    proxy_port = free_port()
+    proxy = f"http://127.0.0.1:{proxy_port}"
+    block = nginx_server_block(ProxySettings(upstream=f"127.0.0.1:{port}", listen=f"127.0.0.1:{proxy_port}"))
+    nginx = running_nginx(work / "nginx", block, proxy + "/healthz")
+    nginx.__enter__()
     stop = threading.Event()
-    samples = {"checked": 0, "wrong": [], "imports": 0, "builds": 0, "build_failures": 0, "rss": []}
+    samples: dict[str, Any] = {"checked": 0, "wrong": [], "imports": 0, "builds": 0, "build_failures": 0, "rss": []}
+    samples.update({"hostile": 0, "hostile_5xx": 0, "hostile_statuses": {}, "slow_open": 0, "cache_mb": []})
+
+    def hostile() -> None:
+        rng = random.Random(7)
+        paths = ["/v1/wtw-winkel/nl/carousel.html", "/v1/greenvent/en/reviews.json", "/v1/wtw-winkel/nl/badge.html"]
+        while not stop.is_set():
+            path = rng.choice(paths)
+            headers = {"X-Padding": "x" * rng.choice([10, 8_000, 20_000])} if rng.random() < 0.2 else {}
+            url = f"{proxy}{path}?{urllib.parse.urlencode(hostile_query(rng))}"
+            try:
+                with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+            samples["hostile"] += 1
+            samples["hostile_5xx"] += status >= 500
+            samples["hostile_statuses"][status] = samples["hostile_statuses"].get(status, 0) + 1
+
+    def slow_clients() -> None:
+        host, port_text = proxy.removeprefix("http://").split(":")
+        while not stop.wait(1):
+            open_now = []
+            for _ in range(20):  # 20 connections a second that never finish their headers
+                try:
+                    sock = socket.create_connection((host, int(port_text)), timeout=2)
+                    sock.sendall(b"GET /v1/wtw-winkel/nl/badge.html HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                    open_now.append(sock)
+                except OSError:
+                    pass
+            samples["slow_open"] += len(open_now)
+            threading.Timer(15, lambda socks=open_now: [s.close() for s in socks]).start()
+
+    def cache_size() -> None:
+        while not stop.wait(15):
+            samples["cache_mb"].append(folder_mb(data / "cache"))
 
     def importer() -> None:
         rng = random.Random(1)
@@ -126,7 +199,9 @@ def main() -> None:
         while not stop.wait(10):
             samples["rss"].append(rss_mb(server.process.pid))
 
-    threads = [threading.Thread(target=t) for t in (importer, builder, sampler, memory)]
+    threads = [
+        threading.Thread(target=t) for t in (importer, builder, sampler, memory, hostile, slow_clients, cache_size)
+    ]
     for thread in threads:
         thread.start()
     try:
@@ -140,6 +215,7 @@ def main() -> None:
         stop.set()
         for thread in threads:
             thread.join()
+        nginx.__exit__(None, None, None)
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
     requests = int(re.search(r"(\d+) requests in", wrk).group(1))
@@ -149,13 +225,24 @@ def main() -> None:
     rss = samples["rss"]
     warm, last = (rss[1] if len(rss) > 1 else rss[0]), rss[-1]
     flat = last <= warm * 1.15 + 16
-    ok = not non2xx and not errors and not samples["wrong"] and not samples["build_failures"] and flat
+    cache_peak = max(samples["cache_mb"], default=0.0)
+    cache_ok = cache_peak <= CACHE_MB * 1.25  # diskcache culls after a set; its index adds a little
+    ok = (
+        not non2xx
+        and not errors
+        and not samples["wrong"]
+        and not samples["build_failures"]
+        and flat
+        and not samples["hostile_5xx"]
+        and cache_ok
+    )
+    statuses = ", ".join(f"{code}: {n:,}" for code, n in sorted(samples["hostile_statuses"].items()))
     section = [
         "## Soak",
         "",
         f"`make soak`: {args.seconds} s of `wrk -t1 -c16` on a cached badge against `trustwidgets serve --workers 2`, "
-        f"while {samples['imports']} imports (20 reviews each) and {samples['builds']} static builds ran beside it "
-        f"({date.today()}).",
+        f"while {samples['imports']} imports (20 reviews each), {samples['builds']} static builds and a hostile "
+        f"client through the shipped nginx block ran beside it ({date.today()}).",
         "",
         "| what | figure |",
         "|---|---:|",
@@ -165,6 +252,10 @@ def main() -> None:
         f"| summary.json samples checked against the store | {samples['checked']} ({len(samples['wrong'])} wrong) |",
         f"| builds that failed | {samples['build_failures']} |",
         f"| server memory (RSS, both workers) after warm-up → at the end | {warm:.0f} MB → {last:.0f} MB |",
+        f"| hostile requests through nginx (random options, 20 KB headers) | {samples['hostile']:,} ({statuses}) |",
+        f"| hostile 5xx | {samples['hostile_5xx']} |",
+        f"| connections that never finished their headers (cut by nginx after 10 s) | {samples['slow_open']:,} |",
+        f"| render cache on disk, cap {CACHE_MB} MB: largest seen | {cache_peak:.1f} MB |",
         f"| verdict | {'pass' if ok else 'FAIL'} |",
         "",
     ]

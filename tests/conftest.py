@@ -7,6 +7,18 @@ import pytest
 from widget_server.store import Store
 
 
+@pytest.fixture(params=["UTC", "Europe/Amsterdam", "Pacific/Kiritimati", "America/Los_Angeles"])
+def machine_timezone(request, monkeypatch):
+    """Run a test as on a machine in another time zone: date rules must not depend on it."""
+    import time
+
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     opened = Store.open(tmp_path / "data")

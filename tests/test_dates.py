@@ -4,6 +4,8 @@ import pytest
 
 from widget_server.core.dates import add_months, format_timestamp, parse_date, parse_timestamp, public_timestamp
 
+pytestmark = pytest.mark.usefixtures("machine_timezone")  # every test, in four time zones
+
 
 @pytest.mark.parametrize(
     ("day", "months", "expected"),
@@ -65,3 +67,10 @@ def test_stored_timestamps_sort_as_the_moments_do():
     moments = ["2026-10-01T12:00:00Z", "2026-10-01T12:00:00.5Z", "2026-10-01T12:00:01Z", "2026-10-01T12:00:00.05Z"]
     stored = sorted(format_timestamp(parse_timestamp(m)) for m in moments)
     assert stored == [format_timestamp(m) for m in sorted(parse_timestamp(m) for m in moments)]
+
+
+def test_today_is_the_utc_date_wherever_the_machine_is():
+    from widget_server.core.dates import today_utc
+
+    before = datetime.now(UTC).date()
+    assert today_utc() in (before, datetime.now(UTC).date())

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from widget_server.core.formatting import (
+    elapsed,
     excerpt_needed,
     format_count,
     format_score,
@@ -64,13 +65,39 @@ def test_star_fill_covers_exactly_the_rating(rating, width):
         (date(2026, 11, 20), "nl", "3 dagen geleden"),
         (date(2026, 11, 20), "en", "3 days ago"),
         (date(2026, 11, 22), "nl", "1 dag geleden"),
-        (date(2026, 10, 1), "en", "2 months ago"),
+        (date(2026, 10, 1), "en", "1 month ago"),  # 53 days: one completed month, never "2 months"
         (date(2026, 11, 23), "nl", None),  # today: the template says "vandaag"
         (date(2026, 11, 24), "en", None),
+        (date(2026, 11, 17), "nl", "6 dagen geleden"),
+        (date(2026, 11, 16), "nl", "1 week geleden"),  # 7 days
+        (date(2026, 11, 11), "nl", "1 week geleden"),  # 12 days: one completed week, never "2 weken"
+        (date(2026, 10, 24), "en", "4 weeks ago"),  # 30 days, a calendar month not yet complete
+        (date(2026, 10, 23), "en", "1 month ago"),  # the calendar month is complete
+        (date(2026, 10, 9), "nl", "1 maand geleden"),  # 45 days, never "2 maanden"
+        (date(2026, 1, 23), "nl", "10 maanden geleden"),  # counted in the score, never "1 jaar"
+        (date(2025, 11, 24), "nl", "11 maanden geleden"),  # 364 days
+        (date(2025, 11, 23), "nl", "1 jaar geleden"),  # exactly 12 calendar months
+        (date(2024, 11, 24), "en", "1 year ago"),
+        (date(2024, 11, 23), "en", "2 years ago"),
     ],
 )
 def test_relative_date(day, locale, text):
     assert relative_date(day, AS_OF, locale) == text
+
+
+@pytest.mark.parametrize(
+    ("day", "as_of", "expected"),
+    [
+        (date(2026, 1, 31), date(2026, 2, 28), (1, "month")),  # a month from the 31st ends on the 28th
+        (date(2026, 1, 31), date(2026, 2, 27), (3, "week")),  # 27 days
+        (date(2024, 2, 29), date(2025, 2, 28), (1, "year")),
+        (date(2024, 2, 29), date(2025, 2, 27), (11, "month")),
+        (date(2026, 11, 22), date(2026, 11, 23), (1, "day")),
+        (date(2026, 11, 23), date(2026, 11, 23), None),
+    ],
+)
+def test_elapsed_counts_completed_calendar_units(day, as_of, expected):
+    assert elapsed(day, as_of) == expected
 
 
 @pytest.mark.parametrize(

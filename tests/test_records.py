@@ -32,10 +32,12 @@ def test_parse_review_accepts_the_rules_example():
     assert "jan@example.nl" not in repr(parsed)  # the email never shows up in a repr or log
 
 
+@pytest.mark.usefixtures("machine_timezone")
 def test_experienced_at_defaults_to_the_day_given():
     assert parse_review(review(experienced_at=None)).experienced_at == date(2026, 10, 1)
 
 
+@pytest.mark.usefixtures("machine_timezone")
 def test_offsets_are_converted_to_utc_before_the_date_is_taken():
     parsed = parse_review(review(created_at="2026-10-01T01:00:00+02:00", experienced_at="2026-09-30"))
     assert parsed.created_at.date() == date(2026, 9, 30)
@@ -140,3 +142,241 @@ def test_shop_record_round_trips():
     shop = parse_shop(raw, LOCALES)
     assert parse_shop(shop.to_record(), LOCALES) == shop
     assert shop.star_filter == (4, 5)
+
+
+# Both edges of every limit: the largest accepted value and the first refused one.
+@pytest.mark.parametrize(
+    ("field", "limit", "lines"),
+    [("text", 5000, True), ("title", 300, False), ("author", 100, False)],
+)
+def test_text_limits_have_two_edges(field, limit, lines):
+    assert getattr(parse_review(review(**{field: "x" * limit})), field) == "x" * limit
+    with pytest.raises(Invalid, match=f"{field} is longer than {limit:,} characters \\({limit + 1:,}\\)"):
+        parse_review(review(**{field: "x" * (limit + 1)}))
+
+
+def test_id_limit_has_two_edges():
+    assert parse_review(review(id="i" * 200)).id == "i" * 200
+    with pytest.raises(Invalid, match="id must be one line of at most 200 characters"):
+        parse_review(review(id="i" * 201))
+
+
+def test_email_limit_has_two_edges():
+    longest = "a" * 243 + "@example.nl"  # 254 characters
+    assert parse_review(review(email=longest)).email == longest
+    with pytest.raises(Invalid, match="email is not an email address"):
+        parse_review(review(email="a" * 244 + "@example.nl"))
+
+
+@pytest.mark.parametrize("rating", [1, 2, 3, 4, 5])
+def test_every_rating_from_one_to_five_is_accepted(rating):
+    assert parse_review(review(rating=rating)).rating == rating
+
+
+@pytest.mark.parametrize(
+    ("char", "accepted"),
+    [
+        ("\x00", False),
+        ("\x01", False),
+        ("\x08", False),
+        ("\t", False),  # a title is one line
+        ("\x0b", False),
+        ("\x0c", False),
+        ("\x1f", False),
+        ("\x7f", False),
+        ("\x80", True),  # a C1 control is valid text; it is escaped wherever it is written
+        ("é", True),
+        ("\u202e", True),  # bidi controls are shown inert (dir=auto, bdi)
+    ],
+)
+def test_control_characters_in_a_title(char, accepted):
+    raw = review(title=f"a{char}b")
+    if accepted:
+        assert parse_review(raw).title == f"a{char}b"
+    else:
+        with pytest.raises(Invalid, match="title (contains control characters|must be a single line)"):
+            parse_review(raw)
+
+
+@pytest.mark.parametrize("char", ["\n", "\t", "\r"])
+def test_text_may_span_lines(char):
+    assert parse_review(review(text=f"one{char}two")).text == f"one{char}two"
+
+
+@pytest.mark.parametrize(
+    ("email", "accepted"),
+    [
+        ("jan@example.nl", True),
+        ("j@e", True),
+        ("jan de vries@example.nl", False),
+        ("jan@exa mple.nl", False),
+        ("jan@@example.nl", False),
+        ("@example.nl", False),
+        ("jan@", False),
+        ("jan\x00@example.nl", False),
+    ],
+)
+def test_emails(email, accepted):
+    if accepted:
+        assert parse_review(review(email=email)).email == email
+    else:
+        with pytest.raises(Invalid, match="email is not an email address"):
+            parse_review(review(email=email))
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("nl", "nl"), ("NL", "nl"), ("en-GB", "en-GB"), ("EN-gb", "en-gb"), ("es-419", "es-419"), ("deu", "deu")],
+)
+def test_language_tags(given, stored):
+    assert parse_review(review(language=given)).language == stored
+
+
+@pytest.mark.parametrize("tag", ["nl-", "n", "dutch", "nl_NL", "-nl", "nl--x", "nl-abcdefghi", ""])
+def test_bad_language_tags(tag):
+    with pytest.raises(Invalid, match="language must be a language tag"):
+        parse_review(review(language=tag))
+
+
+def test_a_review_without_title_or_text_keys_is_accepted_with_defaults():
+    raw = {k: v for k, v in review().items() if k not in ("title", "text", "status")}
+    parsed = parse_review(raw)
+    assert (parsed.title, parsed.text, parsed.status) == ("", "", "published")
+
+
+def test_an_imported_review_needs_no_email():
+    parsed = parse_review(review(verification="imported", email=None))
+    assert (parsed.verification, parsed.email) == ("imported", None)
+
+
+@pytest.mark.parametrize("reply", [{"text": "", "created_at": "2026-10-02T00:00:00Z"}, {"text": "  "}])
+def test_an_empty_reply_is_rejected(reply):
+    with pytest.raises(Invalid, match="text is required"):
+        parse_review(review(reply=reply))
+
+
+def test_a_reply_may_be_given_the_same_moment_as_the_review():
+    parsed = parse_review(review(reply={"text": "ok", "created_at": "2026-10-01T12:00:00Z"}))
+    assert parsed.reply is not None and parsed.reply.created_at == datetime(2026, 10, 1, 12, tzinfo=UTC)
+
+
+@pytest.mark.usefixtures("machine_timezone")
+def test_every_field_of_a_parsed_review():
+    parsed = parse_review(
+        review(
+            id="r-9",
+            rating=4,
+            title="Goed",
+            text="Prima.",
+            author="Jan",
+            email="jan@example.nl",
+            language="nl",
+            experienced_at="2026-09-20",
+            created_at="2026-10-01T14:30:15.5+02:00",
+            verification="verified",
+            status="flagged",
+            reply={"text": "Dank", "created_at": "2026-10-02T09:00:00Z"},
+        )
+    )
+    assert (parsed.id, parsed.shop, parsed.rating, parsed.title, parsed.text, parsed.author) == (
+        "r-9",
+        "wtw-winkel",
+        4,
+        "Goed",
+        "Prima.",
+        "Jan",
+    )
+    assert (parsed.email, parsed.language, parsed.verification, parsed.status) == (
+        "jan@example.nl",
+        "nl",
+        "verified",
+        "flagged",
+    )
+    assert parsed.experienced_at == date(2026, 9, 20)
+    assert parsed.created_at == datetime(2026, 10, 1, 12, 30, 15, 500000, tzinfo=UTC)
+    assert parsed.reply is not None
+    assert (parsed.reply.text, parsed.reply.created_at) == ("Dank", datetime(2026, 10, 2, 9, tzinfo=UTC))
+
+
+def test_every_field_of_a_parsed_shop_and_its_record():
+    raw = {
+        "id": "wtw-winkel",
+        "name": "WTW Winkel",
+        "locales": ["en", "nl"],
+        "default_locale": "nl",
+        "source": "Trustpilot",
+        "policy_url": "http://www.example.nl/reviews",
+        "allowed_domains": ["www.example.nl", "*.example.nl"],
+        "theme": "dark",
+        "accent": "#00B67A",
+        "star_filter": [5, 4],
+        "language_filter": ["NL", "en-GB"],
+        "carousel_count": 50,
+        "jsonld": True,
+        "variants": [{"name": "dark-45", "theme": "dark", "stars": [4, 5]}],
+    }
+    shop = parse_shop(raw, LOCALES)
+    assert shop.to_record() == {
+        "id": "wtw-winkel",
+        "name": "WTW Winkel",
+        "locales": ["en", "nl"],
+        "default_locale": "nl",
+        "source": "Trustpilot",
+        "policy_url": "http://www.example.nl/reviews",
+        "allowed_domains": ["www.example.nl", "*.example.nl"],
+        "theme": "dark",
+        "accent": "#00b67a",
+        "star_filter": [4, 5],
+        "language_filter": ["nl", "en-GB"],
+        "carousel_count": 50,
+        "jsonld": True,
+        "variants": [{"name": "dark-45", "theme": "dark", "stars": "4,5"}],
+    }
+    assert parse_shop(shop.to_record(), LOCALES) == shop
+
+
+def test_shop_defaults():
+    shop = parse_shop(SHOP, LOCALES)
+    assert (shop.theme, shop.accent, shop.carousel_count, shop.jsonld) == ("auto", "#f5a400", 10, False)
+    assert (shop.allowed_domains, shop.star_filter, shop.language_filter, shop.variants) == ((), (), (), ())
+    assert shop.default_locale == "nl"
+    without = {k: v for k, v in SHOP.items() if k != "default_locale"}
+    assert parse_shop({**without, "locales": ["en", "nl"]}, LOCALES).default_locale == "en"  # the first locale
+
+
+@pytest.mark.parametrize(
+    ("fields", "accepted"),
+    [
+        ({"carousel_count": 1}, True),
+        ({"carousel_count": 50}, True),
+        ({"carousel_count": 0}, False),
+        ({"carousel_count": 51}, False),
+        ({"locales": [f"l{n}" for n in range(20)]}, None),  # 20 is the cap, but these have no catalog
+        ({"language_filter": ["nl"] * 20}, True),
+        ({"language_filter": ["nl"] * 21}, False),
+        ({"allowed_domains": [f"s{n}.example.nl" for n in range(50)]}, True),
+        ({"allowed_domains": [f"s{n}.example.nl" for n in range(51)]}, False),
+        ({"variants": [{"name": f"v{n}"} for n in range(20)]}, True),
+        ({"variants": [{"name": f"v{n}"} for n in range(21)]}, False),
+        ({"policy_url": "https://example.nl/r"}, True),
+        ({"policy_url": "http://example.nl/r"}, True),
+        ({"policy_url": "ftp://example.nl/r"}, False),
+        ({"policy_url": "https://example.nl/a b"}, False),
+        ({"star_filter": [1, 2, 3]}, True),
+        ({"star_filter": [0]}, False),
+        ({"star_filter": [True]}, False),
+    ],
+)
+def test_shop_limits_have_two_edges(fields, accepted):
+    if accepted is None:
+        with pytest.raises(Invalid, match="locales must be a non-empty list from"):
+            parse_shop({**SHOP, **fields}, LOCALES)
+    elif accepted:
+        parse_shop({**SHOP, **fields}, LOCALES)
+    else:
+        with pytest.raises(Invalid):
+            parse_shop({**SHOP, **fields}, LOCALES)
+
+
+def test_a_language_filter_is_kept():
+    assert parse_shop({**SHOP, "language_filter": ["NL"]}, LOCALES).language_filter == ("nl",)

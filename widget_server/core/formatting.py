@@ -6,13 +6,15 @@ import json
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from babel import Locale
 from babel.dates import format_date, format_timedelta
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
+
+from .dates import add_months
 
 STAR_SIZE = 20
 STAR_GAP = 2
@@ -54,15 +56,44 @@ def days_ago(day: date, as_of: date) -> int:
     return (as_of - day).days
 
 
+Unit = Literal["day", "week", "month", "year"]
+# Days per unit as Babel counts them, so that N units in always reads as exactly "N units".
+_UNIT_DAYS: dict[Unit, int] = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def elapsed(day: date, as_of: date) -> tuple[int, Unit] | None:
+    """How long ago `day` was, in completed calendar units, never rounded up (None: today or later).
+
+    1-6 days; then completed weeks while less than a calendar month has passed; then completed
+    calendar months while less than twelve; then completed years. 364 days ago is 11 months.
+    """
+    days = (as_of - day).days
+    if days <= 0:
+        return None
+    if days < 7:
+        return days, "day"
+    months = (as_of.year - day.year) * 12 + as_of.month - day.month
+    if add_months(day, months) > as_of:  # the last month is not complete yet
+        months -= 1
+    if months == 0:
+        return days // 7, "week"
+    if months < 12:
+        return months, "month"
+    return months // 12, "year"
+
+
 def relative_date(day: date, as_of: date, locale: str) -> str | None:
     """`3 dagen geleden` / `3 days ago`; None for today (the template says "today")."""
-    days = days_ago(day, as_of)
-    return None if days <= 0 else _days_ago_text(days, locale)
+    found = elapsed(day, as_of)
+    return None if found is None else _ago_text(*found, locale)
 
 
 @lru_cache(maxsize=4096)
-def _days_ago_text(days: int, locale: str) -> str:
-    return format_timedelta(timedelta(days=-days), granularity="day", threshold=0.9, add_direction=True, locale=locale)
+def _ago_text(count: int, unit: Unit, locale: str) -> str:
+    # Babel picks the largest unit that reaches the threshold; a whole number of the unit we
+    # chose, with threshold 1, reaches exactly that unit and no larger one.
+    moment = timedelta(days=-count * _UNIT_DAYS[unit])
+    return format_timedelta(moment, granularity=unit, threshold=1, add_direction=True, locale=locale)
 
 
 @lru_cache(maxsize=4096)
