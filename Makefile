@@ -13,20 +13,27 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install catalogs extract system-packages bench soak clean
+.PHONY: run test install install-test catalogs extract system-packages bench soak mutate clean
 
 run: install
 	@if [ ! -f "$(TRUSTWIDGETS_DATA)/store.sqlite3" ]; then $(BIN)/trustwidgets demo; fi
-	$(BIN)/trustwidgets serve --host $(HOST) --port $(PORT)
+	$(BIN)/trustwidgets serve --host $(HOST) --port $(PORT) --access-log
 
-test: install system-packages
+test: install-test system-packages
 	$(BIN)/python -m pytest
 
+# Serving needs only the package; the tests pull their own tools on top.
 install: $(VENV)/.installed catalogs
+
+install-test: install $(VENV)/.installed-test
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
@@ -48,16 +55,21 @@ system-packages:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core nginx-light; }
 
 # Benchmarks (bench/run.py) write docs/benchmarks.md; they need wrk and nginx.
-bench: install
+bench: install-test
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk nginx-light; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Load while changing (10 minutes; SOAK_SECONDS=60 for a short run); writes docs/benchmarks.md.
-soak: install
+soak: install-test
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.soak
 
+# Mutation testing of the pure core with its fast unit tests (docs/testing.md); both cores.
+mutate: install-test
+	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	$(BIN)/python -m tests.mutation
+
 clean:
-	rm -rf $(VENV) $(MO_FILES) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(MO_FILES) .pytest_cache .hypothesis mutants

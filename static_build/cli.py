@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from widget_server.messages import plural
 from widget_server.store import Store
 
 from .build import BuildError, build
@@ -44,7 +45,7 @@ def build_command(args: argparse.Namespace, store: Store) -> int:
         )
     failed = f", {len(result.failed)} failed" if result.failed else ""
     print(
-        f"built {result.shops_built} shops, skipped {result.shops_skipped} unchanged{failed}, "
-        f"{result.files} files, {result.bytes:,} bytes, {result.seconds:.2f} s; {args.out} {state}"
+        f"built {plural(result.shops_built, 'shop')}, skipped {result.shops_skipped} unchanged{failed}, "
+        f"{plural(result.files, 'file')}, {plural(result.bytes, 'byte')}, {result.seconds:.2f} s; {args.out} {state}"
     )
     return 1 if result.failed else 0

@@ -20,7 +20,7 @@ def running_nginx(folder: Path, http_block: str, ready_url: str) -> Iterator[Non
     conf.write_text(f"""
 daemon off; master_process off; worker_processes 1;
 pid {folder}/nginx.pid; error_log {folder}/error.log warn;
-events {{ worker_connections 128; }}
+events {{ worker_connections 2048; }}
 http {{
   access_log off;
   client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy; fastcgi_temp_path {folder}/fastcgi;

@@ -153,7 +153,7 @@ def test_a_shop_that_cannot_be_built_is_named_skipped_and_keeps_its_files(tmp_pa
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "shop 'wtw-winkel' could not be built (OptionError: stars must list ratings" in result.stderr
-    assert "built 1 shops" in result.stdout and "1 failed" in result.stdout
+    assert "built 1 shop," in result.stdout and "1 failed" in result.stdout
     assert (out / "v1/wtw-winkel/nl/badge--dark-positive.html").read_bytes() == old_badge  # still served
     assert (out / "v1/greenvent/en/badge.html").is_file()
     verify(out)

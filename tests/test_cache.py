@@ -92,3 +92,11 @@ def test_the_disk_cache_stays_within_its_cap(tmp_path):
     assert cache._disk is not None
     assert cache._disk.volume() < 200_000 + 20 * 10_000  # diskcache culls ten entries per set at most
     assert cache.get("key-299") is not None  # the newest stays
+
+
+def test_memory_holds_at_most_its_bytes(tmp_path):
+    cache = RenderCache(None, memory_items=1000, memory_bytes=50_000)
+    for n in range(20):
+        cache.set(f"k{n}", bytes(10_000))
+    assert cache.held == sum(len(v) for v in cache.memory.values()) <= 50_000
+    assert list(cache.memory) == [f"k{n}" for n in range(15, 20)]  # the newest five

@@ -1,4 +1,5 @@
 import json
+import sqlite3
 import subprocess
 
 from tests.factories import SHOP, review, write_json
@@ -64,3 +65,28 @@ def test_every_command_explains_itself(tmp_path):
     for command in ("import", "demo", "summary", "shops", "serve", "build"):
         result = cli(tmp_path, command, "--help")
         assert result.returncode == 0 and "usage: trustwidgets" in result.stdout
+
+
+def test_import_speaks_in_plurals(tmp_path):
+    data = tmp_path / "data"
+    one = cli(data, "import", str(write_json(tmp_path / "one.json", {"shops": [SHOP], "reviews": [review(id="a")]})))
+    assert "imported: 1 review new or updated, 0 unchanged, 1 shop new or updated, 0 rejected" in one.stdout
+
+
+def test_shops_remove_takes_the_shop_and_its_reviews(tmp_path):
+    data = tmp_path / "data"
+    other = {**SHOP, "id": "other"}
+    document = {"shops": [SHOP, other], "reviews": [review(id="a"), review(id="b"), review(id="c", shop="other")]}
+    cli(data, "import", str(write_json(tmp_path / "in.json", document)))
+    missing = cli(data, "shops", "remove", "nope")
+    assert missing.returncode == 1 and "no shop 'nope' in the store; nothing was removed" in missing.stderr
+    removed = cli(data, "shops", "remove", "wtw-winkel")
+    assert removed.returncode == 0
+    assert "removed shop 'wtw-winkel' and its 2 reviews" in removed.stdout
+    listed = cli(data, "shops", "--json")
+    assert [shop["id"] for shop in json.loads(listed.stdout)] == ["other"]
+    again = cli(data, "import", str(write_json(tmp_path / "r.json", {"reviews": [review(id="z")]})))
+    assert again.returncode == 1 and "unknown shop 'wtw-winkel'" in again.stderr
+    conn = sqlite3.connect(data / "store.sqlite3")
+    assert conn.execute("SELECT count(*) FROM review_audit WHERE shop = 'wtw-winkel'").fetchone() == (0,)
+    conn.close()

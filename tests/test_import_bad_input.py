@@ -47,13 +47,13 @@ CASES = [
         "rating must be a whole number from 1 to 5 (got missing)",
         {"new-good"},
     ),
-    ("utf-8 bom", "in.jsonl", codecs.BOM_UTF8 + jsonl(GOOD), 0, "1 reviews new or updated", {"new-good"}),
+    ("utf-8 bom", "in.jsonl", codecs.BOM_UTF8 + jsonl(GOOD), 0, "1 review new or updated", {"new-good"}),
     (
         "csv with bom",
         "in.csv",
         codecs.BOM_UTF8 + (CSV_HEADER + "c1,wtw-winkel,5,Jan,j@example.nl,2026-10-01T00:00:00Z,verified,nl\n").encode(),
         0,
-        "1 reviews new or updated",
+        "1 review new or updated",
         {"c1"},
     ),
     (
@@ -254,7 +254,7 @@ CASES = [
         "in.csv",
         (CSV_HEADER + "c1,wtw-winkel, 5 ,Jan,j@example.nl,2026-10-01T00:00:00Z,verified,nl\n").encode(),
         0,
-        "1 reviews new or updated",
+        "1 review new or updated",
         {"c1"},
     ),
     (

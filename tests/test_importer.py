@@ -2,10 +2,12 @@ import codecs
 import csv
 import json
 import sqlite3
+from datetime import date
 
 import pytest
 
 from tests.factories import SHOP, review, write_json
+from widget_server.core.options import ReviewFilter
 from widget_server.importer import Unusable, import_files
 
 LOCALES = ("en", "nl")
@@ -139,7 +141,7 @@ def test_csv_with_reply_columns_and_bom(store, tmp_path):
         ("in.json", codecs.BOM_UTF16_LE + '{"reviews": []}'.encode("utf-16-le"), "UTF-16 or UTF-32"),
         ("in.jsonl", b"this is\nnot json\n", "no line is a JSON object"),
         ("in.csv", b"id,shop,rating\n1,wtw-winkel,5\n", "missing column(s) author, created_at, verification"),
-        ("in.csv", b"id,shop,rating,author,created_at,verification,stars\n", "unknown column(s) stars"),
+        ("in.csv", b"id,shop,rating,author,created_at,verification,language,stars\n", "unknown column(s) stars"),
     ],
 )
 def test_unusable_input_stores_nothing(store, tmp_path, name, content, message):
@@ -172,3 +174,15 @@ def test_a_reader_never_sees_a_half_applied_batch(store, tmp_path):
         db.execute("UPDATE reviews SET title = 'half'")
         assert reader.execute("SELECT title FROM reviews").fetchone()[0] == "Snel geleverd"
     assert reader.execute("SELECT title FROM reviews").fetchone()[0] == "half"
+
+
+def test_a_csv_saved_by_dutch_excel_uses_semicolons(store, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text(
+        "id;shop;rating;author;email;created_at;verification;language;text\n"
+        "x1;wtw-winkel;4;Jan;j@example.nl;2026-10-01T00:00:00Z;verified;nl;Goed, snel\n",
+        encoding="utf-8-sig",
+    )
+    report, rejected = run(store, path, shop_file=write_json(tmp_path / "s.json", {"shops": [SHOP]}))
+    assert rejected == [] and report.reviews_changed == 1
+    assert store.snapshot("wtw-winkel", date(2026, 11, 23)).newest(ReviewFilter(), 1)[0].text == "Goed, snel"

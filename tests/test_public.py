@@ -11,6 +11,7 @@ from tests.factories import review
 from tests.widgets import AS_OF, fixture_store
 from widget_server.app import create_app
 from widget_server.core.i18n import available_locales
+from widget_server.core.options import ReviewFilter
 from widget_server.demo import demo_document
 from widget_server.importer import import_document
 from widget_server.store import Store
@@ -161,3 +162,22 @@ def test_unknown_parameters_do_not_grow_the_memo(client):
     for n in range(50):
         assert client.get(f"/v1/wtw-winkel/nl/badge.html?utm_source={n}&x{n}=1").status_code == 200
     assert len(memo.entries) == before
+
+
+def test_the_memo_holds_at_most_its_bytes(client):
+    memo = client.app.app
+    memo.max_bytes = 30_000
+    for n in range(40):
+        assert client.get(f"/v1/wtw-winkel/nl/carousel.html?accent=%23{n:06x}").status_code == 200
+    assert 0 < memo.bytes == sum(len(entry[1]) for entry in memo.entries.values()) <= 30_000
+
+
+def test_a_shop_keeps_one_snapshot_whatever_its_versions(client):
+    for n in range(3):
+        store = Store.open(client.data)
+        fresh = review(id=f"v{n}", shop="wtw-winkel", created_at="2026-11-22T10:00:00Z", experienced_at=None)
+        import_document(store, {"reviews": [fresh]}, available_locales=available_locales())
+        store.close()
+        assert client.get("/v1/wtw-winkel/nl/carousel.html?accent=%23000000").status_code == 200
+    held = service_of(client)._snapshots
+    assert list(held) == ["wtw-winkel"] and held["wtw-winkel"].total(ReviewFilter()) > 0

@@ -68,6 +68,7 @@ class RenderCache:
         *,
         shards: int = 1,
         memory_items: int = 1024,
+        memory_bytes: int = 16 << 20,
         size: int = DEFAULT_SIZE,
     ) -> None:
         self.directory = None if directory is None else Path(directory)
@@ -76,6 +77,8 @@ class RenderCache:
         self._checked_at = 0.0
         self.memory: OrderedDict[str, bytes] = OrderedDict()
         self.memory_items = memory_items
+        self.memory_bytes = memory_bytes  # bytes held in memory at most
+        self.held = 0
         self._disk: FanoutCache | None = None
         self._retry_at = 0.0
 
@@ -92,6 +95,9 @@ class RenderCache:
                 disk=BytesDisk,
                 eviction_policy="least-recently-stored",
                 size_limit=self._limit(0),
+                # Keep SQLite's write-ahead log small, so the folder stays near the cap.
+                sqlite_wal_autocheckpoint=64,
+                sqlite_journal_size_limit=1 << 20,
             )
             self._checked_at = time.monotonic()
         return self._disk
@@ -147,10 +153,12 @@ class RenderCache:
         return self.memory.get(key)
 
     def remember(self, key: str, value: bytes) -> None:
+        old = self.memory.pop(key, None)
+        self.held += len(value) - (0 if old is None else len(old))
         self.memory[key] = value
-        self.memory.move_to_end(key)
-        while len(self.memory) > self.memory_items:
-            self.memory.popitem(last=False)
+        while len(self.memory) > self.memory_items or self.held > self.memory_bytes:
+            _, dropped = self.memory.popitem(last=False)
+            self.held -= len(dropped)
 
     def close(self) -> None:
         if self._disk is not None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from .core.dates import today_utc
 from .core.i18n import available_locales
 from .importer import Rejection, Unusable, import_document, import_files
+from .messages import plural
 from .store import Store, StoreError, explain
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
@@ -49,8 +50,8 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
         print(f"trustwidgets import: {error}; nothing was stored", file=sys.stderr)
         return EXIT_UNUSABLE
     print(
-        f"imported: {report.reviews_changed} reviews new or updated, "
-        f"{report.reviews_unchanged} unchanged, {report.shops_changed} shops new or updated, "
+        f"imported: {plural(report.reviews_changed, 'review')} new or updated, "
+        f"{report.reviews_unchanged} unchanged, {plural(report.shops_changed, 'shop')} new or updated, "
         f"{report.rejected} rejected"
     )
     return EXIT_REJECTED if report.rejected else EXIT_OK
@@ -68,8 +69,8 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
     )
     shops, reviews = store.counts()
     print(
-        f"demo data loaded: {report.reviews_changed} reviews new or updated; "
-        f"store holds {shops} shops, {reviews} reviews"
+        f"demo data loaded: {plural(report.reviews_changed, 'review')} new or updated; "
+        f"store holds {plural(shops, 'shop')}, {plural(reviews, 'review')}"
     )
     return EXIT_REJECTED if report.rejected else EXIT_OK
 
@@ -84,6 +85,8 @@ def cmd_summary(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_shops(args: argparse.Namespace, store: Store) -> int:
+    if args.action == "remove":
+        return remove_shops(store, args.ids)
     rows = store.shops()
     if args.json:
         print(json.dumps([shop.to_record() for shop, _ in rows], indent=2, ensure_ascii=False))
@@ -92,6 +95,21 @@ def cmd_shops(args: argparse.Namespace, store: Store) -> int:
         print("no shops yet: `trustwidgets import FILE` or `trustwidgets demo` adds some")
     for shop, version in rows:
         print(f"{shop.id}\t{shop.name}\t{','.join(shop.locales)}\t{shop.source}\tversion {version}")
+    return EXIT_OK
+
+
+def remove_shops(store: Store, ids: list[str]) -> int:
+    if not ids:
+        print("trustwidgets shops remove: name the shop ids to remove", file=sys.stderr)
+        return EXIT_UNUSABLE
+    known = {shop.id for shop, _ in store.shops()}
+    missing = [shop_id for shop_id in ids if shop_id not in known]
+    if missing:
+        print(f"trustwidgets shops remove: no shop {missing[0]!r} in the store; nothing was removed", file=sys.stderr)
+        return EXIT_REJECTED
+    removed = store.remove_shops(ids)
+    for shop_id in ids:
+        print(f"removed shop {shop_id!r} and its {plural(removed[shop_id], 'review')}")
     return EXIT_OK
 
 
@@ -161,7 +179,14 @@ def parser() -> argparse.ArgumentParser:
     )
     summary.set_defaults(run=cmd_summary)
 
-    shops = commands.add_parser("shops", help="list the shops in the store", description="List the stored shops.")
+    shops = commands.add_parser(
+        "shops",
+        help="list the shops in the store, or remove some",
+        description="List the stored shops; `shops remove ID...` removes shops with all their reviews "
+        "(one transaction). The next build drops their files.",
+    )
+    shops.add_argument("action", nargs="?", choices=("list", "remove"), default="list")
+    shops.add_argument("ids", nargs="*", metavar="ID", help="with remove: the shops to remove")
     shops.add_argument("--json", action="store_true", help="print the shop records as JSON")
     shops.set_defaults(run=cmd_shops)
 
@@ -176,6 +201,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--as-of", type=_as_of, default=None, help="pin the date (env TRUSTWIDGETS_AS_OF; default today, UTC)"
     )
+    serve.add_argument("--access-log", action="store_true", help="log one line per request (as `make run` does)")
     serve.add_argument(
         "--public-url",
         default=os.environ.get("TRUSTWIDGETS_PUBLIC_URL", ""),

@@ -17,7 +17,7 @@ from .store import Store
 
 FLUSH_ROWS = 500
 MAX_LINE = 1 << 20  # a review is at most a few tens of KB; a longer line is rejected unread
-CSV_REQUIRED = ("id", "shop", "rating", "author", "created_at", "verification")
+CSV_REQUIRED = ("id", "shop", "rating", "author", "created_at", "verification", "language")
 CSV_COLUMNS = frozenset(REVIEW_FIELDS - {"reply"}) | {"reply_text", "reply_created_at"}
 CSV_RATING = re.compile(r"[1-5]")
 SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -186,7 +186,14 @@ def _rows_csv(path: Path) -> Iterator[Row]:
     except OSError as error:
         raise Unusable(f"{path}: cannot be read ({error.strerror})") from None
     with handle:
-        reader = csv.DictReader(handle, strict=True)
+        try:
+            first = handle.readline(MAX_LINE)
+            handle.seek(0)
+        except UnicodeDecodeError:
+            raise Unusable(f"{path}: not UTF-8 text near line 1; save it as UTF-8") from None
+        # Dutch Excel saves "CSV" with semicolons: a header with semicolons and no comma is one.
+        delimiter = ";" if ";" in first and "," not in first else ","
+        reader = csv.DictReader(handle, strict=True, delimiter=delimiter)
         try:
             header = reader.fieldnames or []
         except UnicodeDecodeError:

@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 
 from widget_templates import TEMPLATES_DIR
 
-from .core.catalogue import WIDGET_PATH
+from .core.catalogue import WIDGET_PATH, DocumentRef
 from .core.formatting import format_score
 from .core.headers import response_headers
 from .core.i18n import locales_dir, translations
@@ -63,7 +63,7 @@ def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: di
     return (
         f'<div class="trustwidget" {rendered} style="min-height:{HEIGHTS[widget]}px">'
         f'<a href="{escape(shop.policy_url)}">{escape(fallback_label(shop, locale))}</a></div>\n'
-        f'<script async src="{escape(base_url)}/v1/embed.js"></script>'
+        f'<script async src="{escape(base_url + DocumentRef("loader").path)}"></script>'
     )
 
 
@@ -183,7 +183,7 @@ def preview_shop(request: Request) -> Response:
         "snippet": embed_snippet(base_url, shop, widget, locale, extra),
         "iframe_snippet": iframe_snippet(base_url, shop, widget, locale, extra),
         "integrity": loader().integrity,
-        "hashed_loader": f"{base_url}/v1/{loader().hashed_name}",
+        "hashed_loader": base_url + DocumentRef("loader-hashed", digest=loader().digest).path,
         "placeholder_url": placeholder,
     }
     html = _env().get_template("preview.html").render(context)

@@ -39,11 +39,19 @@ def _options_key(query_string: bytes) -> str | None:
 
 class ResponseMemo:
     def __init__(
-        self, app: ASGIApp, version: Callable[[], Hashable], *, items: int = 4096, prefix: str = "/v1/"
+        self,
+        app: ASGIApp,
+        version: Callable[[], Hashable],
+        *,
+        items: int = 4096,
+        max_bytes: int = 8 << 20,
+        prefix: str = "/v1/",
     ) -> None:
         self.app = app
         self.version = version
         self.items = items
+        self.max_bytes = max_bytes  # bodies held at most, so memory stays flat whatever is asked
+        self.bytes = 0
         self.prefix = prefix
         self.entries: OrderedDict[tuple[str, str, str | None], Entry] = OrderedDict()
         self.codings: dict[bytes, str | None] = {}
@@ -74,6 +82,7 @@ class ResponseMemo:
         version = self.version()
         if version != self.seen:
             self.entries.clear()
+            self.bytes = 0
             self.seen = version
         options = _options_key(scope["query_string"])
         if options is None:
@@ -101,9 +110,12 @@ class ResponseMemo:
                 etag = next((v for n, v in headers if n == b"etag"), None)
                 body = message.get("body", b"")
                 if etag is not None and any(n == b"content-length" and int(v) == len(body) for n, v in headers):
+                    old = self.entries.pop(key, None)
+                    self.bytes += len(body) - (len(old[1]) if old else 0)
                     self.entries[key] = (headers, body, etag)
-                    while len(self.entries) > self.items:
-                        self.entries.popitem(last=False)
+                    while len(self.entries) > self.items or self.bytes > self.max_bytes:
+                        _, (_, dropped, _) = self.entries.popitem(last=False)
+                        self.bytes -= len(dropped)
             await send(message)
 
         return record

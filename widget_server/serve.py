@@ -29,6 +29,11 @@ def serve(args: argparse.Namespace) -> int:
         os.environ["TRUSTWIDGETS_CACHE_MB"] = str(args.cache_size_mb)
     if args.as_of is not None:  # else the app follows today's date (or TRUSTWIDGETS_AS_OF)
         os.environ["TRUSTWIDGETS_AS_OF"] = args.as_of.isoformat()
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    address = f"http://{shown}:{args.port}"
+    preview = os.environ["TRUSTWIDGETS_PREVIEW"]
+    preview_text = {"on": f"{address}/preview/", "off": "off"}.get(preview, f"{address}/preview/?token=…")
+    print(f"trustwidgets: serving {address}  (staff preview: {preview_text}; stop with Ctrl-C)", flush=True)
     uvicorn.run(
         "widget_server.app:app_from_env",
         factory=True,
@@ -37,8 +42,8 @@ def serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         loop="auto",
         http="auto",
-        log_level="warning",
-        access_log=False,
+        log_level="info" if args.access_log else "warning",
+        access_log=args.access_log,
         server_header=False,
     )
     return 0

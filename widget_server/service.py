@@ -62,7 +62,8 @@ class Service:
         self._lock = threading.Lock()  # the preview runs in a worker thread beside the event loop
         self._seen_version: int | None = None
         self._shops: dict[str, tuple[Shop, str]] = {}
-        self._snapshots: OrderedDict[tuple[str, str, date], Snapshot] = OrderedDict()
+        # One snapshot per shop, of its current data version and date: a new version replaces it.
+        self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
 
     def as_of(self) -> date:
         return self.pinned or today_utc()
@@ -84,18 +85,16 @@ class Service:
 
     def snapshot(self, shop_id: str, version: str, as_of: date) -> Snapshot:
         """The shop read once per (data version, date): a new option combination renders from memory."""
-        key = (shop_id, version, as_of)
         with self._lock:
-            found = self._snapshots.get(key)
-            if found is None:
+            found = self._snapshots.get(shop_id)
+            if found is None or found.version != version or found.as_of != as_of:
                 found = self.store.snapshot(shop_id, as_of)
                 if found is None:
                     raise NotFound(f"no shop {shop_id!r}")
-                self._snapshots[key] = found
+                self._snapshots[shop_id] = found
                 while len(self._snapshots) > SNAPSHOTS:
                     self._snapshots.popitem(last=False)
-            else:
-                self._snapshots.move_to_end(key)
+            self._snapshots.move_to_end(shop_id)
             return found
 
     def cached(self, key: str, make: Callable[[], bytes | None]) -> bytes | None:

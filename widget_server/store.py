@@ -290,6 +290,16 @@ class Store:
         )
         return self.db.total_changes - before
 
+    def remove_shops(self, shop_ids: list[str]) -> dict[str, int]:
+        """Remove shops with their reviews and audit rows, all in one transaction: reviews by shop."""
+        removed = {}
+        with self.transaction() as db:
+            for shop_id in shop_ids:
+                removed[shop_id] = db.execute("DELETE FROM reviews WHERE shop = ?", (shop_id,)).rowcount
+                db.execute("DELETE FROM review_audit WHERE shop = ?", (shop_id,))
+                db.execute("DELETE FROM shops WHERE id = ?", (shop_id,))
+        return removed
+
     def refresh_versions(self, shop_ids: set[str]) -> None:
         """Recompute the data version of shops whose reviews may have changed."""
         for shop_id in sorted(shop_ids):

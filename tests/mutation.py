@@ -1,0 +1,75 @@
+"""`make mutate`: mutation testing of the pure core, with a closing line and the survivors.
+
+    python -m tests.mutation            (what `make mutate` runs)
+
+Runs mutmut over the modules and tests that `[tool.mutmut]` in pyproject.toml names, on both
+cores, then prints every survivor that is not listed as equivalent (with its reason) under
+`[tool.trustwidgets.equivalent_mutants]`, and one closing line:
+
+    mutation: K killed of N (P%)
+
+where N leaves the equivalent mutants out and K counts killed and timed-out mutants. Exits 1
+when a listed equivalent no longer exists (the list must follow the code).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DETECTED = {"killed", "timeout"}
+
+
+def equivalents() -> dict[str, str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    found: dict[str, str] = config.get("tool", {}).get("trustwidgets", {}).get("equivalent_mutants", {})
+    return found
+
+
+def statuses() -> dict[str, str]:
+    out = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = {}
+    for line in out.splitlines():
+        name, sep, status = line.strip().rpartition(": ")
+        if sep and name:
+            found[name] = status
+    return found
+
+
+def main() -> int:
+    shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    jobs = str(os.cpu_count() or 2)
+    subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", jobs], cwd=ROOT, check=True)
+    found = statuses()
+    known = equivalents()
+    stale = sorted(set(known) - set(found))
+    counted = {name: status for name, status in found.items() if name not in known}
+    survivors = sorted(name for name, status in counted.items() if status not in DETECTED)
+    killed = len(counted) - len(survivors)
+    by_status = Counter(counted.values())
+    print()
+    print(f"statuses: {', '.join(f'{status} {n}' for status, n in sorted(by_status.items()))}")
+    print(f"equivalent (listed with a reason in pyproject.toml): {len(found) - len(counted)}")
+    for name in survivors:
+        print(f"survived: {name} ({counted[name]})  -> python -m mutmut show {name}")
+    for name in stale:
+        print(f"stale equivalent entry (no such mutant now): {name}")
+    share = 100 * killed / len(counted) if counted else 100.0
+    print(f"mutation: {killed} killed of {len(counted)} ({share:.1f}%)")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
