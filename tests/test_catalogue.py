@@ -6,10 +6,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from static_build.build import build
+from tests.snapshots import memory_snapshot
 from tests.widgets import AS_OF, fixture_store
 from widget_server.app import create_app
 from widget_server.core.catalogue import ROUTES, DocumentRef, parse, reviews_file, shop_documents, site_documents
 from widget_server.core.loader import loader
+from widget_server.core.models import PublicReview, Shop, Variant
 from widget_server.demo import demo_document
 
 REFS = [
@@ -115,3 +117,79 @@ def test_the_service_answers_every_catalogue_document(demo_data, tmp_path):
     with TestClient(create_app(demo_data, as_of=AS_OF, cache_dir=tmp_path / "cache")) as client:
         answers = {path: client.get(path).status_code for path in sorted(expected)}
     assert answers == dict.fromkeys(sorted(expected), 200)
+
+
+@pytest.mark.parametrize(
+    ("ref", "media_type", "header_kind"),
+    [
+        (DocumentRef("loader"), "text/javascript; charset=utf-8", "loader"),
+        (DocumentRef("loader-hashed", digest="0" * 12), "text/javascript; charset=utf-8", "loader-hashed"),
+        (DocumentRef("openapi"), "application/json", "json"),
+        (DocumentRef("summary", shop="a"), "application/json", "json"),
+        (DocumentRef("reviews", shop="a", locale="nl"), "application/json", "json"),
+        (DocumentRef("widget", shop="a", locale="nl", widget="badge"), "text/html; charset=utf-8", "widget"),
+    ],
+)
+def test_what_each_kind_of_document_is(ref, media_type, header_kind):
+    assert (ref.media_type, ref.header_kind) == (media_type, header_kind)
+
+
+def test_an_unknown_kind_has_no_path():
+    with pytest.raises(ValueError, match="unknown document kind 'page'"):
+        _ = DocumentRef("page").path
+
+
+@pytest.mark.parametrize(
+    ("ref", "inside"),
+    [
+        (DocumentRef("summary", shop="a"), "summary.json"),
+        (DocumentRef("reviews", shop="a", locale="nl", page=3), "nl/reviews-3.json"),
+        (DocumentRef("widget", shop="a-b", locale="en", widget="stars", variant="v"), "en/stars--v.html"),
+    ],
+)
+def test_shop_path_is_the_path_inside_the_shops_folder(ref, inside):
+    assert ref.shop_path == inside
+
+
+def test_shop_documents_lists_every_document_once_in_order():
+    shop = Shop("s", "S", ("nl", "en"), "nl", "T", "https://e.nl", variants=(Variant("v", {"theme": "dark"}),))
+    reviews = [
+        PublicReview(
+            f"r{n:03d}",
+            5,
+            "",
+            "",
+            "A",
+            "nl",
+            AS_OF,
+            f"2026-11-01T00:00:{n % 60:02d}.000000Z",
+            AS_OF,
+            "verified",
+            "published",
+            None,
+        )
+        for n in range(51)
+    ]
+    paths = [ref.path for ref in shop_documents(memory_snapshot(shop, reviews, AS_OF, {}))]
+    widgets = [
+        f"/v1/s/{locale}/{w}{suffix}.html"
+        for locale in ("nl", "en")
+        for w in ("badge", "stars", "carousel", "footer")
+        for suffix in ("", "--v")
+    ]
+    assert paths == [
+        "/v1/s/summary.json",
+        "/v1/s/nl/reviews.json",
+        "/v1/s/en/reviews.json",
+        "/v1/s/nl/reviews-2.json",
+        "/v1/s/en/reviews-2.json",
+        *widgets,
+    ]
+
+
+def test_site_documents():
+    assert [ref.path for ref in site_documents("0123456789ab")] == [
+        "/v1/embed.js",
+        "/v1/embed.0123456789ab.js",
+        "/v1/openapi.json",
+    ]

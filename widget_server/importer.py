@@ -190,7 +190,7 @@ def _rows_csv(path: Path) -> Iterator[Row]:
             first = handle.readline(MAX_LINE)
             handle.seek(0)
         except UnicodeDecodeError:
-            raise Unusable(f"{path}: not UTF-8 text near line 1; save it as UTF-8") from None
+            raise Unusable(f"{path}: not UTF-8 text near line {_first_bad_line(path)}; save it as UTF-8") from None
         # Dutch Excel saves "CSV" with semicolons: a header with semicolons and no comma is one.
         delimiter = ";" if ";" in first and "," not in first else ","
         reader = csv.DictReader(handle, strict=True, delimiter=delimiter)

@@ -52,10 +52,6 @@ def star_svg(rating: float | Decimal, label: str) -> Markup:
     )
 
 
-def days_ago(day: date, as_of: date) -> int:
-    return (as_of - day).days
-
-
 Unit = Literal["day", "week", "month", "year"]
 # Days per unit as Babel counts them, so that N units in always reads as exactly "N units".
 _UNIT_DAYS: dict[Unit, int] = {"day": 1, "week": 7, "month": 30, "year": 365}
