@@ -7,7 +7,8 @@ import pytest
 from widget_server.store import Store
 
 
-@pytest.fixture(params=["UTC", "Europe/Amsterdam", "Pacific/Kiritimati", "America/Los_Angeles"])
+# UTC+14 and UTC-11: whatever the hour, the local date differs from the UTC date in one of them.
+@pytest.fixture(params=["UTC", "Europe/Amsterdam", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/Los_Angeles"])
 def machine_timezone(request, monkeypatch):
     """Run a test as on a machine in another time zone: date rules must not depend on it."""
     import time

@@ -44,6 +44,8 @@ def test_a_ref_writes_its_path_and_parses_back(ref, path):
         "/v1/A/summary.json",
         "/v1/-a/summary.json",
         "/v1/a/summary.json/",
+        "/v1/a/reviews.json",  # two parts are only the summary
+        "/v1/a/summary.jsonx",
         "/v1/a/nl/reviews-1.json",  # the first page has one name: reviews.json
         "/v1/a/nl/reviews-0.json",
         "/v1/a/nl/reviews-02.json",

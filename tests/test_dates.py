@@ -36,10 +36,39 @@ def test_parse_timestamp(text, expected):
     assert parse_timestamp(text) == expected
 
 
-@pytest.mark.parametrize("text", ["yesterday", "2026-13-01T00:00:00Z", "", 20261001, None])
-def test_parse_timestamp_rejects(text):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("yesterday", "is not an ISO 8601 date-time such as 2026-10-01T12:00:00Z"),
+        ("2026-13-01T00:00:00Z", "is not an ISO 8601 date-time such as 2026-10-01T12:00:00Z"),
+        ("", "is not an ISO 8601 date-time such as 2026-10-01T12:00:00Z"),
+        (20261001, "must be an ISO 8601 date-time such as 2026-10-01T12:00:00Z"),
+        (None, "must be an ISO 8601 date-time such as 2026-10-01T12:00:00Z"),
+        ("0001-01-01T00:00:00+00:01", "is outside the calendar once converted to UTC"),
+        ("9999-12-31T23:59:59-00:01", "is outside the calendar once converted to UTC"),
+    ],
+)
+def test_parse_timestamp_rejects(text, reason):
+    with pytest.raises(ValueError) as error:
         parse_timestamp(text)
+    assert str(error.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2026-02-30", "is not a date written as YYYY-MM-DD"),
+        ("2026-1-1", "is not a date written as YYYY-MM-DD"),
+        ("2026-01-011", "is not a date written as YYYY-MM-DD"),
+        ("20261001", "is not a date written as YYYY-MM-DD"),  # ISO, but not the one form we take
+        (5, "must be a date written as YYYY-MM-DD"),
+        (None, "must be a date written as YYYY-MM-DD"),
+    ],
+)
+def test_parse_date_rejects_with_reason(text, reason):
+    with pytest.raises(ValueError) as error:
+        parse_date(text)
+    assert str(error.value) == reason
 
 
 @pytest.mark.parametrize("text", ["2026-02-30", "2026-1-1", "01-10-2026", 5])

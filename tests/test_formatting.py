@@ -93,6 +93,8 @@ def test_relative_date(day, locale, text):
         (date(2024, 2, 29), date(2025, 2, 28), (1, "year")),
         (date(2024, 2, 29), date(2025, 2, 27), (11, "month")),
         (date(2026, 11, 22), date(2026, 11, 23), (1, "day")),
+        (date(2026, 11, 17), date(2026, 11, 23), (6, "day")),
+        (date(2026, 11, 16), date(2026, 11, 23), (1, "week")),  # Babel says "1 week" for 7 days too
         (date(2026, 11, 23), date(2026, 11, 23), None),
     ],
 )
@@ -144,6 +146,7 @@ def test_excerpt_needed(text, needed):
         ),
         ({"b": "<!-- & \u2028"}, '{"b":"\\u003c!-- \\u0026 \\u2028"}'),
         ({"n": 4.5, "a": 1}, '{"a":1,"n":4.5}'),
+        ({"é": "Zoë \u2029 \u2028"}, '{"é":"Zoë \\u2029 \\u2028"}'),  # not ASCII-escaped, but the separators are
     ],
 )
 def test_json_for_script_cannot_close_the_script(value, text):

@@ -1,6 +1,7 @@
 import pytest
 
-from widget_server.core.headers import cache_control, frame_ancestors, response_headers, security_headers
+from widget_server.core.csp import DOCUMENT_CSP
+from widget_server.core.headers import PREVIEW_CSP, cache_control, frame_ancestors, response_headers, security_headers
 
 
 @pytest.mark.parametrize(
@@ -55,3 +56,74 @@ def test_widget_csp_is_strict_and_names_the_allowed_domains():
 
 def test_preview_is_not_embeddable():
     assert "frame-ancestors 'none'" in response_headers("preview")["Content-Security-Policy"]
+
+
+SHORT = "public, max-age=300, s-maxage=600, stale-while-revalidate=86400, stale-if-error=604800"
+CORS = {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "domains", "expected"),
+    [
+        (
+            "widget",
+            (),
+            {
+                "Cache-Control": SHORT,
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": f"{DOCUMENT_CSP}; frame-ancestors *",
+                "Referrer-Policy": "strict-origin-when-cross-origin",
+            },
+        ),
+        (
+            "widget",
+            ("www.example.nl", "*.example.nl"),
+            {
+                "Cache-Control": SHORT,
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": f"{DOCUMENT_CSP}; frame-ancestors www.example.nl *.example.nl",
+                "Referrer-Policy": "strict-origin-when-cross-origin",
+            },
+        ),
+        ("json", (), {"Cache-Control": SHORT, "X-Content-Type-Options": "nosniff", **CORS}),
+        ("loader", (), {"Cache-Control": SHORT, "X-Content-Type-Options": "nosniff", **CORS}),
+        (
+            "loader-hashed",
+            (),
+            {"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff", **CORS},
+        ),
+        (
+            "preview",
+            (),
+            {
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": PREVIEW_CSP,
+                "X-Frame-Options": "DENY",
+                "X-Robots-Tag": "noindex, nofollow",
+                "Referrer-Policy": "no-referrer",
+            },
+        ),
+        (
+            "error",
+            (),
+            {
+                "Cache-Control": "public, max-age=60",
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+            },
+        ),
+        (
+            "server-error",
+            (),
+            {
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+            },
+        ),
+        ("health", (), {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}),
+    ],
+)
+def test_every_header_of_every_kind(kind, domains, expected):
+    assert response_headers(kind, domains) == expected

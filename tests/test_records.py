@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests.factories import SHOP, review
-from widget_server.core.records import Invalid, parse_review, parse_shop
+from widget_server.core.records import Invalid, depth, parse_review, parse_shop, shown
 from widget_server.core.rules import is_eligible
 
 LOCALES = ("en", "nl")
@@ -52,27 +52,33 @@ def test_offsets_are_converted_to_utc_before_the_date_is_taken():
         ({"rating": "5"}, "rating must be a whole number from 1 to 5 (got '5')"),
         ({"rating": True}, "rating must be a whole number from 1 to 5 (got true)"),
         ({"rating": None}, "rating must be a whole number from 1 to 5 (got missing)"),
-        ({"shop": "WTW"}, "shop must be a shop id"),
-        ({"shop": "-wtw"}, "shop must be a shop id"),
-        ({"verification": "trusted"}, "verification must be one of verified, imported"),
-        ({"status": "hidden"}, "status must be one of published, flagged, removed"),
-        ({"text": "x" * 5001}, "text is longer than 5,000 characters"),
+        ({"shop": "WTW"}, "shop must be a shop id: lower-case letters, digits and inner hyphens"),
+        ({"shop": "-wtw"}, "shop must be a shop id: lower-case letters, digits and inner hyphens"),
+        ({"verification": "trusted"}, "verification must be one of verified, imported (got 'trusted')"),
+        ({"status": "hidden"}, "status must be one of published, flagged, removed (got 'hidden')"),
+        ({"text": "x" * 5001}, "text is longer than 5,000 characters (5,001)"),
         ({"author": ""}, "author is required"),
         ({"author": "   "}, "author is required"),
         ({"author": "Jan\nde Vries"}, "author must be a single line"),
         ({"title": "a\x00b"}, "title contains control characters"),
-        ({"email": None}, "email is required for a verified review"),
+        ({"email": None}, "email is required for a verified review (it is the purchase reference)"),
         ({"email": "not-an-email"}, "email is not an email address"),
-        ({"language": "dutch!"}, "language must be a language tag"),
-        ({"created_at": "gisteren"}, "created_at is not an ISO 8601 date-time"),
+        ({"language": "dutch!"}, "language must be a language tag such as nl or en-GB"),
+        ({"created_at": "gisteren"}, "created_at is not an ISO 8601 date-time such as 2026-10-01T12:00:00Z"),
         ({"created_at": None}, "created_at is required"),
         (
             {"experienced_at": "2026-03-31", "created_at": "2026-10-01T00:00:00Z"},
-            "given more than 6 months after the experience",
+            "given more than 6 months after the experience (experienced 2026-03-31, given 2026-10-01)",
         ),
-        ({"experienced_at": "2026-10-02"}, "created_at is before experienced_at"),
+        (
+            {"experienced_at": "2026-10-02"},
+            "created_at is before experienced_at: a review is given after the experience",
+        ),
         ({"reply": {"text": "ok"}}, "reply created_at is required"),
-        ({"reply": {"text": "ok", "created_at": "2026-09-01T00:00:00Z"}}, "reply created_at is before the review"),
+        (
+            {"reply": {"text": "ok", "created_at": "2026-09-01T00:00:00Z"}},
+            "reply created_at is before the review was given",
+        ),
         ({"reply": "thanks"}, "reply must be a JSON object"),
         ({"stars": 5}, "unknown review field 'stars'"),
     ],
@@ -80,7 +86,7 @@ def test_offsets_are_converted_to_utc_before_the_date_is_taken():
 def test_parse_review_rejects_with_reason(fields, reason):
     with pytest.raises(Invalid) as error:
         parse_review(review(**fields))
-    assert reason in str(error.value)
+    assert str(error.value) == reason
 
 
 def test_reasons_never_repeat_the_email():
@@ -102,24 +108,30 @@ def test_parse_shop_defaults():
     ("fields", "reason"),
     [
         ({"locales": ["fr"]}, "locales must be a non-empty list from: en, nl"),
-        ({"locales": []}, "locales must be a non-empty list"),
+        ({"locales": []}, "locales must be a non-empty list from: en, nl"),
         ({"default_locale": "de"}, "default_locale must be one of the shop's locales"),
         ({"policy_url": "javascript:alert(1)"}, "policy_url must be an http(s) URL"),
         ({"policy_url": "https://"}, "policy_url must be an http(s) URL"),
-        ({"accent": "red"}, "accent must be a hex colour"),
-        ({"theme": "neon"}, "theme must be one of light, dark, auto"),
+        ({"accent": "red"}, "accent must be a hex colour such as #f5a400"),
+        ({"theme": "neon"}, "theme must be one of light, dark, auto (got 'neon')"),
         ({"star_filter": [0, 5]}, "star_filter must list ratings from 1 to 5"),
         ({"carousel_count": 0}, "carousel_count must be a whole number from 1 to 50"),
         ({"allowed_domains": ["exa mple.nl"]}, "allowed_domains entry 1 is not a host name"),
         ({"locales": ["nl", "nl"]}, "locales must not repeat a locale"),
         ({"language_filter": ["nl"] * 21}, "language_filter lists more than 20 language tags"),
-        ({"allowed_domains": [f"s{n}.example.nl" for n in range(51)]}, "allowed_domains lists more than 50"),
-        ({"allowed_domains": [f"{'a' * 60}{n}.example.nl" for n in range(50)]}, "longer than 2,048 characters"),
-        ({"allowed_domains": ["a.example.nl", "a.example.nl"]}, "must not repeat a host name"),
-        ({"variants": [{"name": f"v{n}", "theme": "dark"} for n in range(21)]}, "variants lists more than 20"),
-        ({"variants": [{"name": "v", "stars": "4, 5"}]}, "variant 'v': stars must list ratings from 1 to 5"),
+        ({"allowed_domains": [f"s{n}.example.nl" for n in range(51)]}, "allowed_domains lists more than 50 host names"),
+        (
+            {"allowed_domains": [f"{'a' * 60}{n}.example.nl" for n in range(50)]},
+            "allowed_domains are longer than 2,048 characters together",
+        ),
+        ({"allowed_domains": ["a.example.nl", "a.example.nl"]}, "allowed_domains must not repeat a host name"),
+        ({"variants": [{"name": f"v{n}", "theme": "dark"} for n in range(21)]}, "variants lists more than 20 variants"),
+        (
+            {"variants": [{"name": "v", "stars": "4, 5"}]},
+            "variant 'v': stars must list ratings from 1 to 5, such as 4,5",
+        ),
         ({"jsonld": "yes"}, "jsonld must be true or false"),
-        ({"variants": [{"name": "Dark"}]}, "variant name must be lower-case"),
+        ({"variants": [{"name": "Dark"}]}, "variant name must be lower-case letters, digits and inner hyphens"),
         ({"variants": [{"name": "dark", "theme": "neon"}]}, "variant 'dark': theme must be light, dark or auto"),
         ({"variants": [{"name": "a"}, {"name": "a"}]}, "variant names must be unique"),
         ({"colour": "#fff"}, "unknown shop field 'colour'"),
@@ -129,7 +141,7 @@ def test_parse_shop_defaults():
 def test_parse_shop_rejects_with_reason(fields, reason):
     with pytest.raises(Invalid) as error:
         parse_shop({**SHOP, **fields}, LOCALES)
-    assert reason in str(error.value)
+    assert str(error.value) == reason
 
 
 def test_shop_record_round_trips():
@@ -234,7 +246,7 @@ def test_language_tags(given, stored):
 
 @pytest.mark.parametrize("tag", ["nl-", "n", "dutch", "nl_NL", "-nl", "nl--x", "nl-abcdefghi", ""])
 def test_bad_language_tags(tag):
-    with pytest.raises(Invalid, match="language must be a language tag"):
+    with pytest.raises(Invalid, match="language must be a language tag such as nl or en-GB"):
         parse_review(review(language=tag))
 
 
@@ -380,3 +392,202 @@ def test_shop_limits_have_two_edges(fields, accepted):
 
 def test_a_language_filter_is_kept():
     assert parse_shop({**SHOP, "language_filter": ["NL"]}, LOCALES).language_filter == ("nl",)
+
+
+def nested(levels):
+    value: list = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("value", "depth_found"),
+    [
+        (1, 0),
+        ("text", 0),
+        ([], 1),
+        ({}, 1),
+        ([[]], 2),
+        ({"a": {"b": 1}}, 2),
+        ([1, [2, [3]]], 3),
+        ({"a": [{"b": []}]}, 4),
+        ([{"x": 1}, [[[[]]]]], 5),  # the deepest branch counts, not the first
+        (nested(100), 100),
+        (nested(101), 101),
+        (nested(5000), 101),  # counting stops past the limit
+    ],
+)
+def test_depth(value, depth_found):
+    assert depth(value) == depth_found
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, "missing"),
+        (True, "true"),
+        (False, "false"),
+        (5, "5"),
+        (4.5, "4.5"),
+        (10**23, "100000000000000000000000"),  # 24 characters: repeated
+        (10**24, "a number"),  # 25: described
+        ("verified", "'verified'"),
+        ("a" * 24, repr("a" * 24)),
+        ("a" * 25, "a text of 25 characters"),
+        ("piet@example.nl", "a text of 15 characters"),  # could be an email: never repeated
+        ("a.b", "a text of 3 characters"),
+        ("", "a text of 0 characters"),
+        ([], "a list"),
+        ({}, "an object"),
+        ((1,), "another kind of value"),
+    ],
+)
+def test_shown(value, text):
+    assert shown(value) == text
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        ({"text": "ok", "created_at": "2026-10-02T00:00:00Z", "by": "x"}, "unknown reply field 'by'"),
+        (
+            {"text": "ok", "created_at": "gisteren"},
+            "reply created_at is not an ISO 8601 date-time such as 2026-10-01T12:00:00Z",
+        ),
+        (
+            {"text": "ok", "created_at": 5},
+            "reply created_at must be an ISO 8601 date-time such as 2026-10-01T12:00:00Z",
+        ),
+        ({"text": "ok", "created_at": "3000-01-01T00:00:00Z"}, "reply created_at must fall in the years 1900–2999"),
+        (
+            {"text": "a\ud800", "created_at": "2026-10-02T00:00:00Z"},
+            "text is not valid Unicode (it holds an unpaired surrogate)",
+        ),
+        ({"text": "x" * 5001, "created_at": "2026-10-02T00:00:00Z"}, "text is longer than 5,000 characters (5,001)"),
+        ([], "reply must be a JSON object"),
+    ],
+)
+def test_parse_reply_rejects_with_reason(reply, reason):
+    with pytest.raises(Invalid) as error:
+        parse_review(review(reply=reply))
+    assert str(error.value) == reason
+
+
+def test_a_reply_keeps_its_text_and_time():
+    parsed = parse_review(review(reply={"text": "Dank\nu", "created_at": "2026-10-02T11:00:00+02:00"}))
+    assert parsed.reply is not None
+    assert (parsed.reply.text, parsed.reply.created_at) == ("Dank\nu", datetime(2026, 10, 2, 9, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("not an object", "a review must be a JSON object"),
+        (review(id=None), "id is required and must be text"),
+        (review(id="   "), "id is required and must be text"),
+        (review(id=5), "id is required and must be text"),
+        (review(id="a\x01b"), "id must be one line of at most 200 characters"),
+        (review(id="a\nb"), "id must be one line of at most 200 characters"),
+        (review(id="a\ud800"), "id is not valid Unicode (it holds an unpaired surrogate)"),
+        (review(author="jan@example.nl"), "author looks like an email address: a review shows a display name only"),
+        (
+            review(author="Jan (jan@example.nl)"),
+            "author looks like an email address: a review shows a display name only",
+        ),
+        (review(title=["a"]), "title must be text"),
+        (review(title="a\ud800"), "title is not valid Unicode (it holds an unpaired surrogate)"),
+        (review(created_at="1899-12-31T23:59:59Z", experienced_at=None), "created_at must fall in the years 1900–2999"),
+        (review(created_at="3000-01-01T00:00:00Z", experienced_at=None), "created_at must fall in the years 1900–2999"),
+        (
+            review(created_at="1900-03-01T00:00:00Z", experienced_at="1899-12-31"),
+            "experienced_at must fall in the years 1900–2999",
+        ),
+        (review(experienced_at="2026-9-20"), "experienced_at is not a date written as YYYY-MM-DD"),
+        (review(experienced_at=20260920), "experienced_at must be a date written as YYYY-MM-DD"),
+        (review(created_at=1), "created_at must be an ISO 8601 date-time such as 2026-10-01T12:00:00Z"),
+        (review(created_at="0001-01-01T00:00:00+14:00"), "created_at is outside the calendar once converted to UTC"),
+        (review(verification=None), "verification must be one of verified, imported (got missing)"),
+        (review(status="Removed "), "status must be one of published, flagged, removed (got 'Removed ')"),
+        ({**review(), "extra": 1}, "unknown review field 'extra'"),
+        ({**review(), "piet@example.nl": 1}, "unknown review field a text of 15 characters"),
+    ],
+)
+def test_review_messages(raw, reason):
+    with pytest.raises(Invalid) as error:
+        parse_review(raw)
+    assert str(error.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"created_at": "1900-01-01T00:00:00Z", "experienced_at": None}, date(1900, 1, 1)),
+        ({"created_at": "2999-12-31T23:59:59Z", "experienced_at": None}, date(2999, 12, 31)),
+        ({"created_at": "2026-10-01T00:00:00Z", "experienced_at": ""}, date(2026, 10, 1)),  # empty: not given
+        ({"created_at": "2026-10-01", "experienced_at": None}, date(2026, 10, 1)),  # a date alone is midnight
+    ],
+)
+def test_dates_at_the_edges_are_accepted(fields, expected):
+    assert parse_review(review(**fields)).experienced_at == expected
+
+
+def test_an_empty_email_on_an_imported_review_is_no_email():
+    assert parse_review(review(verification="imported", email="")).email is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"policy_url": "https://e.nl/" + "p" * 1987}, None),  # 2,000 characters
+        ({"policy_url": "https://e.nl/" + "p" * 1988}, "policy_url must be an http(s) URL"),
+        ({"policy_url": 5}, "policy_url must be an http(s) URL"),
+        ({"policy_url": "https://"}, "policy_url must be an http(s) URL"),
+        ({"policy_url": "https://e.nl/\x01"}, "policy_url must be an http(s) URL"),
+        ("a shop", "a shop must be a JSON object"),
+        ({"id": "Shop"}, "shop must be a shop id: lower-case letters, digits and inner hyphens"),
+        ({"locales": "nl"}, "locales must be a list"),
+        ({"locales": [f"l{n}" for n in range(21)]}, "locales lists more than 20 locales"),
+        ({"allowed_domains": "a.nl"}, "allowed_domains must be a list"),
+        ({"allowed_domains": ["a.nl", 5]}, "allowed_domains entry 2 is not a host name"),
+        ({"accent": "f5a400"}, "accent must be a hex colour such as #f5a400"),
+        ({"star_filter": [6]}, "star_filter must list ratings from 1 to 5"),
+        ({"language_filter": ["nl", "d"]}, "language_filter must be a language tag such as nl or en-GB"),
+        ({"carousel_count": "10"}, "carousel_count must be a whole number from 1 to 50"),
+        ({"carousel_count": True}, "carousel_count must be a whole number from 1 to 50"),
+        ({"variants": ["dark"]}, "a variant must be a JSON object"),
+        ({"variants": [{"name": "dark", "colour": "x"}]}, "unknown variant field 'colour'"),
+        ({"variants": [{"name": 5}]}, "variant name must be lower-case letters, digits and inner hyphens"),
+        ({"name": "x" * 201}, "name is longer than 200 characters (201)"),
+        ({"name": "WTW\nWinkel"}, "name must be a single line"),
+        ({"source": ""}, "source is required"),
+        ({"source": "x" * 101}, "source is longer than 100 characters (101)"),
+        ({"source": "Trust\npilot"}, "source must be a single line"),
+        ({"default_locale": "de"}, "default_locale must be one of the shop's locales"),
+    ],
+)
+def test_shop_messages(fields, reason):
+    raw = fields if isinstance(fields, str) else {**SHOP, **fields}
+    if reason is None:
+        assert parse_shop(raw, LOCALES).policy_url == fields["policy_url"]
+        return
+    with pytest.raises(Invalid) as error:
+        parse_shop(raw, LOCALES)
+    assert str(error.value) == reason
+
+
+def test_name_and_source_at_their_limits():
+    shop = parse_shop({**SHOP, "name": "n" * 200, "source": "s" * 100}, LOCALES)
+    assert (shop.name, shop.source) == ("n" * 200, "s" * 100)
+
+
+def test_a_variant_keeps_its_options_as_query_text():
+    shop = parse_shop({**SHOP, "variants": [{"name": "v", "stars": [5, 4], "count": 3, "theme": "dark"}]}, LOCALES)
+    assert shop.variants[0].name == "v"
+    assert dict(shop.variants[0].options) == {"stars": "5,4", "count": "3", "theme": "dark"}
+
+
+def test_allowed_domains_may_take_exactly_2048_characters():
+    domains = [f"s{n:02d}-{'x' * 25}.example.nl" for n in range(49)] + [f"s49-{'x' * 24}.example.nl"]
+    assert len(" ".join(domains)) == 2048
+    assert parse_shop({**SHOP, "allowed_domains": domains}, LOCALES).allowed_domains == tuple(domains)

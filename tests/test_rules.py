@@ -121,3 +121,8 @@ def test_no_score_no_grade():
 )
 def test_allows_indexing(source, allowed):
     assert allows_indexing(source) is allowed
+
+
+def test_a_score_below_one_has_no_grade():
+    with pytest.raises(ValueError, match="^score 0.99 is below the lowest grade$"):
+        grade(Decimal("0.99"))

@@ -57,8 +57,9 @@ def test_newest_keeps_id_order_within_one_timestamp_across_groups():
 def test_newest_takes_at_most_the_heads():
     snapshot = memory_snapshot(SHOP, REVIEWS, AS_OF, {})
     assert [r.id for r in snapshot.newest(ReviewFilter(), 2)] == ["b", "c"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^at most 50 reviews come from a snapshot's heads$"):
         snapshot.newest(ReviewFilter(), HEAD_SIZE + 1)
+    assert len(snapshot.newest(ReviewFilter(), HEAD_SIZE)) == len(REVIEWS)
 
 
 @pytest.mark.parametrize(("count", "pages"), [(0, 1), (1, 1), (PAGE_SIZE, 1), (PAGE_SIZE + 1, 2), (3 * PAGE_SIZE, 3)])

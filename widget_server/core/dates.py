@@ -31,10 +31,7 @@ def parse_timestamp(value: object) -> datetime:
     if not isinstance(value, str):
         raise ValueError("must be an ISO 8601 date-time such as 2026-10-01T12:00:00Z")
     try:
-        if len(value) == 10:
-            parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
-        else:
-            parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)  # a date alone is its midnight
     except ValueError:
         raise ValueError("is not an ISO 8601 date-time such as 2026-10-01T12:00:00Z") from None
     if parsed.tzinfo is None:
