@@ -64,18 +64,27 @@ def rounded(fraction):
     return whole / 100
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Both ways the store reads a shop: whole (small shops) and by groups and keyset pages (large).
+WAYS = {"whole": 1000, "paged": 0}
+
+
+@pytest.mark.parametrize("way", sorted(WAYS))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(
     raws=st.lists(REVIEW, max_size=130),
     stars=st.sets(st.integers(1, 5)),
     lang=st.sets(st.sampled_from(["nl", "en", "en-gb", "de", "fr"])),
 )
-def test_store_counts_and_order_follow_the_pure_rules(raws, stars, lang):
+def test_store_counts_and_order_follow_the_pure_rules(monkeypatch, way, raws, stars, lang):
+    monkeypatch.setattr("widget_server.store.WHOLE_SHOP", WAYS[way])
     check(raws, stars, lang)
 
 
+@pytest.mark.parametrize("way", sorted(WAYS))
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_many_pages_with_ties_follow_the_pure_rules(seed):
+def test_many_pages_with_ties_follow_the_pure_rules(monkeypatch, way, seed):
     """Hypothesis favours short lists; this one has several pages and many equal timestamps."""
     rng = random.Random(seed)
     raws = [
@@ -90,6 +99,7 @@ def test_many_pages_with_ties_follow_the_pure_rules(seed):
         }
         for _ in range(700)
     ]
+    monkeypatch.setattr("widget_server.store.WHOLE_SHOP", WAYS[way])
     check(raws, set(), set())
     check(raws, {4, 5}, {"en"})
 

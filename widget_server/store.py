@@ -21,7 +21,7 @@ from .core.dates import format_timestamp, parse_timestamp, public_timestamp
 from .core.models import PublicReview, Reply, Review, Shop
 from .core.options import ReviewFilter
 from .core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, Window, score_window
-from .core.snapshot import HEAD_SIZE, Snapshot
+from .core.snapshot import HEAD_SIZE, ReviewList, Snapshot
 from .core.summary import build_summary
 
 # Each migration moves the schema one version up; never edit one that has shipped.
@@ -74,6 +74,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 GROUPS_PER_QUERY = 200
+WHOLE_SHOP = 1000  # shops with at most this many shown reviews are read whole (bounded memory)
 MAX_REMEMBERED_PAGES = 4096
 EMPTY_XOR = "0" * 32
 REVIEW_SELECT = (
@@ -338,7 +339,11 @@ class Store:
         return {(verification, rating): n for verification, rating, n in rows}
 
     def snapshot(self, shop_id: str, as_of: date) -> Snapshot | None:
-        """The shop read once for `as_of`: record, summary, group counts and each group's newest."""
+        """The shop read once for `as_of`: record, summary, group counts and each group's newest.
+
+        A shop of at most WHOLE_SHOP shown reviews is read whole in one query and pages come
+        from memory; a larger one keeps only each group's newest and pages through SQL.
+        """
         row = self.db.execute("SELECT record, version FROM shops WHERE id = ?", (shop_id,)).fetchone()
         if row is None:
             return None
@@ -353,6 +358,28 @@ class Store:
             )
         }
         heads: dict[tuple[int, str], list[PublicReview]] = {group: [] for group in shown}
+        if sum(shown.values()) <= WHOLE_SHOP:  # small: one query reads it all, pages come from memory
+            everything = [
+                _public(row)
+                for row in self.db.execute(
+                    f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE shop = ? AND {SHOWN} AND created_on <= ? "
+                    "ORDER BY created_at DESC, id",
+                    (shop_id, as_of.isoformat()),
+                )
+            ]
+            for review in everything:
+                head = heads[(review.rating, review.language)]
+                if len(head) < HEAD_SIZE:
+                    head.append(review)
+            return Snapshot(
+                shop=shop,
+                version=row[1],
+                as_of=as_of,
+                summary=summary,
+                shown=shown,
+                heads={group: tuple(found) for group, found in heads.items()},
+                source=ReviewList(everything),
+            )
         groups = sorted(shown)
         for start in range(0, len(groups), GROUPS_PER_QUERY):  # SQLite allows 500 terms in a UNION
             chunk = groups[start : start + GROUPS_PER_QUERY]

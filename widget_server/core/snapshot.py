@@ -31,6 +31,21 @@ class ReviewSource(Protocol):
     def page(self, wanted: ReviewFilter, number: int, size: int) -> list[PublicReview]: ...
 
 
+class ReviewList:
+    """A ReviewSource over reviews already in memory, newest first (a small shop, read whole)."""
+
+    def __init__(self, reviews: list[PublicReview]) -> None:
+        self.reviews = reviews
+
+    def page(self, wanted: ReviewFilter, number: int, size: int) -> list[PublicReview]:
+        matching = (
+            [r for r in self.reviews if wanted.matches(r.rating, r.language)]
+            if wanted.stars or wanted.lang
+            else self.reviews
+        )
+        return matching[(number - 1) * size : number * size]
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     shop: Shop
