@@ -78,6 +78,7 @@ def elapsed(day: date, as_of: date) -> tuple[int, Unit] | None:
     return months // 12, "year"
 
 
+@lru_cache(maxsize=8192)  # a build asks the same few hundred days thousands of times
 def relative_date(day: date, as_of: date, locale: str) -> str | None:
     """`3 dagen geleden` / `3 days ago`; None for today (the template says "today")."""
     found = elapsed(day, as_of)
