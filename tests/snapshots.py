@@ -8,19 +8,7 @@ from datetime import date
 from typing import Any
 
 from widget_server.core.models import PublicReview, Shop
-from widget_server.core.options import ReviewFilter
-from widget_server.core.snapshot import HEAD_SIZE, Snapshot
-
-
-class ListSource:
-    """Pages sliced from a list already in order (what the store's source does with SQL)."""
-
-    def __init__(self, reviews: list[PublicReview]) -> None:
-        self.reviews = reviews
-
-    def page(self, wanted: ReviewFilter, number: int, size: int) -> list[PublicReview]:
-        matching = [r for r in self.reviews if wanted.matches(r.rating, r.language)]
-        return matching[(number - 1) * size : number * size]
+from widget_server.core.snapshot import HEAD_SIZE, ReviewList, Snapshot
 
 
 def memory_snapshot(shop: Shop, reviews: list[PublicReview], as_of: date, summary: Mapping[str, Any]) -> Snapshot:
@@ -34,5 +22,5 @@ def memory_snapshot(shop: Shop, reviews: list[PublicReview], as_of: date, summar
         summary=summary,
         shown=dict(groups),
         heads=heads,
-        source=ListSource(reviews),
+        source=ReviewList(reviews),
     )

@@ -95,6 +95,7 @@ def test_relative_date(day, locale, text):
         (date(2026, 11, 22), date(2026, 11, 23), (1, "day")),
         (date(2026, 11, 17), date(2026, 11, 23), (6, "day")),
         (date(2026, 11, 16), date(2026, 11, 23), (1, "week")),  # Babel says "1 week" for 7 days too
+        (date(2024, 10, 23), date(2026, 11, 23), (2, "year")),  # 25 months: two completed years
         (date(2026, 11, 23), date(2026, 11, 23), None),
     ],
 )

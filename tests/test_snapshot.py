@@ -7,7 +7,7 @@ import pytest
 from tests.snapshots import memory_snapshot
 from widget_server.core.models import PublicReview, Shop
 from widget_server.core.options import ReviewFilter
-from widget_server.core.snapshot import HEAD_SIZE, PAGE_SIZE
+from widget_server.core.snapshot import HEAD_SIZE, PAGE_SIZE, ReviewList
 
 SHOP = Shop("s", "S", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
 AS_OF = date(2026, 11, 23)
@@ -73,3 +73,20 @@ def test_pages(count, pages):
     assert snapshot.page(ReviewFilter(), pages + 1) is None
     listed = [r.id for n in range(1, pages + 1) for r in snapshot.page(ReviewFilter(), n)]
     assert listed == [r.id for r in reviews]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "number", "size", "ids"),
+    [
+        (ReviewFilter(), 1, 2, ["b", "c"]),
+        (ReviewFilter(), 2, 2, ["a", "d"]),
+        (ReviewFilter(), 3, 2, ["e"]),
+        (ReviewFilter(), 4, 2, []),
+        (ReviewFilter(stars=(5, 3)), 1, 2, ["b", "a"]),
+        (ReviewFilter(stars=(5, 3)), 2, 2, ["e"]),
+        (ReviewFilter(lang=("en",)), 1, 5, ["c", "d"]),
+        (ReviewFilter(stars=(4,), lang=("en",)), 1, 5, ["c"]),
+    ],
+)
+def test_a_review_list_pages_a_filter(wanted, number, size, ids):
+    assert [r.id for r in ReviewList(REVIEWS).page(wanted, number, size)] == ids
