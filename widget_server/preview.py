@@ -21,7 +21,7 @@ from .core.headers import response_headers
 from .core.i18n import locales_dir, translations
 from .core.loader import loader
 from .core.models import Shop
-from .core.options import OPTION_NAMES, OptionError, Resolved, parse_options
+from .core.options import OPTION_NAMES, OptionError, Options, Resolved, parse_options
 from .core.rules import score_window
 from .core.widgets import HEIGHTS, WIDGETS
 from .service import NotFound, service_of
@@ -37,13 +37,7 @@ def _env() -> Environment:
 
 def widget_query(shop: Shop, query: dict[str, str]) -> dict[str, str]:
     """The options that differ from the shop's defaults, as they go in a URL or data- attributes."""
-    defaults = {
-        "theme": shop.theme,
-        "accent": shop.accent,
-        "stars": ",".join(map(str, shop.star_filter)),
-        "lang": ",".join(shop.language_filter),
-        "count": str(shop.carousel_count),
-    }
+    defaults = Options().resolve(shop).texts()
     return {k: v for k, v in query.items() if k in OPTION_NAMES and v != defaults[k]}
 
 

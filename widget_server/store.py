@@ -21,7 +21,7 @@ from .core.dates import format_timestamp, parse_timestamp, public_timestamp
 from .core.models import PublicReview, Reply, Review, Shop
 from .core.options import ReviewFilter
 from .core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, Window, score_window
-from .core.snapshot import HEAD_SIZE, ReviewList, Snapshot
+from .core.snapshot import HEAD_SIZE, ReviewList, ReviewSource, Snapshot
 from .core.summary import build_summary
 
 # Each migration moves the schema one version up; never edit one that has shipped.
@@ -358,6 +358,7 @@ class Store:
             )
         }
         heads: dict[tuple[int, str], list[PublicReview]] = {group: [] for group in shown}
+        source: ReviewSource
         if sum(shown.values()) <= WHOLE_SHOP:  # small: one query reads it all, pages come from memory
             everything = [
                 _public(row)
@@ -371,29 +372,23 @@ class Store:
                 head = heads[(review.rating, review.language)]
                 if len(head) < HEAD_SIZE:
                     head.append(review)
-            return Snapshot(
-                shop=shop,
-                version=row[1],
-                as_of=as_of,
-                summary=summary,
-                shown=shown,
-                heads={group: tuple(found) for group, found in heads.items()},
-                source=ReviewList(everything),
-            )
-        groups = sorted(shown)
-        for start in range(0, len(groups), GROUPS_PER_QUERY):  # SQLite allows 500 terms in a UNION
-            chunk = groups[start : start + GROUPS_PER_QUERY]
-            one = (
-                f"SELECT * FROM ({REVIEW_SELECT} INDEXED BY reviews_groups "
-                f"WHERE shop = ? AND rating = ? AND language = ? AND {SHOWN} "
-                f"AND created_on <= ? ORDER BY created_at DESC, id LIMIT {HEAD_SIZE})"
-            )
-            params: list[Any] = []
-            for rating, language in chunk:
-                params += [shop_id, rating, language, as_of.isoformat()]
-            for found in self.db.execute(" UNION ALL ".join([one] * len(chunk)), params):
-                review = _public(found)
-                heads[(review.rating, review.language)].append(review)
+            source = ReviewList(everything)
+        else:
+            groups = sorted(shown)
+            for start in range(0, len(groups), GROUPS_PER_QUERY):  # SQLite allows 500 terms in a UNION
+                chunk = groups[start : start + GROUPS_PER_QUERY]
+                one = (
+                    f"SELECT * FROM ({REVIEW_SELECT} INDEXED BY reviews_groups "
+                    f"WHERE shop = ? AND rating = ? AND language = ? AND {SHOWN} "
+                    f"AND created_on <= ? ORDER BY created_at DESC, id LIMIT {HEAD_SIZE})"
+                )
+                params: list[Any] = []
+                for rating, language in chunk:
+                    params += [shop_id, rating, language, as_of.isoformat()]
+                for found in self.db.execute(" UNION ALL ".join([one] * len(chunk)), params):
+                    review = _public(found)
+                    heads[(review.rating, review.language)].append(review)
+            source = ShownReviews(self, shop_id, as_of)
         return Snapshot(
             shop=shop,
             version=row[1],
@@ -401,7 +396,7 @@ class Store:
             summary=summary,
             shown=shown,
             heads={group: tuple(found) for group, found in heads.items()},
-            source=ShownReviews(self, shop_id, as_of),
+            source=source,
         )
 
     def counted_reviews(self, shop_id: str, window: Window, limit: int) -> list[PublicReview]:

@@ -83,15 +83,19 @@ class Resolved:
     def filter(self) -> ReviewFilter:
         return ReviewFilter(self.stars, self.lang)
 
-    def key(self, names: tuple[str, ...] = OPTION_NAMES) -> str:
-        """A canonical text of the named options, for cache keys and digests."""
-        texts = {
+    def texts(self) -> dict[str, str]:
+        """Each option as it is written in a query or a data- attribute."""
+        return {
             "theme": self.theme,
             "accent": self.accent,
             "stars": ",".join(map(str, self.stars)),
             "lang": ",".join(self.lang),
             "count": str(self.count),
         }
+
+    def key(self, names: tuple[str, ...] = OPTION_NAMES) -> str:
+        """A canonical text of the named options, for cache keys and digests."""
+        texts = self.texts()
         return ";".join(f"{name}={texts[name]}" for name in names)
 
 
