@@ -24,7 +24,7 @@ from .core.models import Shop
 from .core.options import OPTION_NAMES, OptionError, Options, Resolved, parse_options
 from .core.rules import score_window
 from .core.widgets import HEIGHTS, WIDGETS
-from .service import NotFound, service_of
+from .service import LOOPBACK_HOSTS, NotFound, service_of
 
 ASSETS = {"preview.js": "text/javascript; charset=utf-8", "preview.css": "text/css; charset=utf-8"}
 COUNTED_SHOWN = 500
@@ -86,7 +86,6 @@ def _choices(request: Request, shop: Shop) -> tuple[dict[str, str], str, str]:
     return {k: v for k, v in query.items() if v}, widget, locale
 
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 PLACEHOLDER_URL = "https://widgets.example.com"
 TOKEN_COOKIE = "tw_preview"
 

@@ -7,14 +7,14 @@ import os
 
 import uvicorn
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+from .service import LOOPBACK_HOSTS
 
 
 def preview_mode(asked: str | None, host: str) -> str:
     """The staff preview is on by default only where nobody else can reach it."""
     if asked:
         return asked
-    return "on" if host in LOOPBACK else "off"
+    return "on" if host in LOOPBACK_HOSTS else "off"
 
 
 def serve(args: argparse.Namespace) -> int:

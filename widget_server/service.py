@@ -20,6 +20,9 @@ from .core.models import SHOP_ID, Shop
 from .core.snapshot import Snapshot
 from .store import Store
 
+# Host names that only this machine can reach: the preview is open by default only there, and
+# a request to one of them may supply the snippets' base URL.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SNAPSHOTS = 64  # shops held read in memory; each is its counts plus a few hundred reviews
 
 
