@@ -46,7 +46,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.in
 extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
 		-o locales/messages.pot widget_templates widget_server
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 
 # Debian's Chromium for the browser tests (Playwright drives it via executable_path) and
 # nginx-light, which serves the static build in the tests.

@@ -5,7 +5,6 @@ import pytest
 
 from widget_server.core.formatting import (
     elapsed,
-    excerpt_needed,
     format_count,
     format_score,
     json_for_script,
@@ -128,14 +127,6 @@ def test_star_list(stars, locale, text):
 )
 def test_language_names(tags, locale, text):
     assert language_names(tags, locale) == text
-
-
-@pytest.mark.parametrize(
-    ("text", "needed"),
-    [("kort", False), ("x" * 90, False), ("x" * 91, True), ("a\nb\nc\nd", True)],
-)
-def test_excerpt_needed(text, needed):
-    assert excerpt_needed(text) is needed
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,11 @@ from widget_server.core.records import parse_shop
         ({"stars": ""}, Options(stars=())),
         ({"lang": "NL,en"}, Options(lang=("en", "nl"))),
         ({"count": "3"}, Options(count=3)),
-        ({"lang": ""}, Options(lang=())),
+        ({"lang": ""}, Options(lang=None)),  # empty: the default (the widget's own language)
+        ({"lang": "all"}, Options(lang=())),
+        ({"background": ""}, Options(background="")),
+        ({"background": "#FFF"}, Options(background="#ffffff")),
+        ({"background": "10261c"}, Options(background="#10261c")),
         ({"lang": ",".join(["ab-abcdefgh-abcdefg"] * 19 + ["ab-abcdefgh-abcdefgh"])}, None),  # 400 characters
         ({"count": "1"}, Options(count=1)),  # both edges of every limit
         ({"count": "50"}, Options(count=50)),
@@ -49,6 +53,9 @@ def test_parse_options(query, expected):
         ({"lang": ",".join(["ab-abcdefgh-abcdefgh"] * 20)}, "lang must list up to 20 language tags"),  # 419
         ({"accent": "#ggg"}, "^accent must be a hex colour such as #f5a400$"),
         ({"lang": "n"}, "lang must list"),
+        ({"lang": "ALL"}, "lang must list"),  # ALL is no tag, and all is spelled one way
+        ({"lang": "all,nl"}, "lang must list"),
+        ({"background": "transparent"}, "background must be a hex colour such as #ffffff, or empty for none"),
         ({"stars": "4, 5"}, "stars must list ratings from 1 to 5"),  # no spaces: one spelling
         ({"stars": "0"}, "stars must list ratings from 1 to 5"),
         ({"stars": "²"}, "stars must list ratings from 1 to 5"),
@@ -73,7 +80,29 @@ def test_resolve_fills_shop_defaults_and_keeps_explicit_empty_filters():
     assert Options().resolve(shop).stars == (4, 5)
     assert Options(stars=()).resolve(shop).stars == ()
     assert Options(theme="dark").resolve(shop).theme == "dark"
-    assert Options().resolve(shop).key() == "theme=light;accent=#f5a400;stars=4,5;lang=;count=10"
+    assert Options().resolve(shop).key() == "theme=light;accent=#f5a400;background=;stars=4,5;lang=;count=10"
+    assert Options(lang=()).resolve(shop).key(("lang",)) == "lang=all"
+
+
+@pytest.mark.parametrize(
+    ("lang", "has", "settled"),
+    [
+        (None, {"nl"}, ("nl",)),  # the default: the widget's own language, where the shop has any
+        (None, {"en"}, ()),  # none in that language: every language
+        ((), {"nl"}, ()),  # lang=all
+        (("en",), {"nl"}, ("en",)),  # asked for: kept even where none match
+    ],
+)
+def test_the_language_default_is_settled_against_the_shops_reviews(lang, has, settled):
+    shop = parse_shop(SHOP, ("en", "nl"))
+    resolved = Options(lang=lang).resolve(shop).settle("nl", has.__contains__)
+    assert resolved.lang == settled
+    assert resolved.filter.lang == settled
+
+
+def test_an_unsettled_language_default_has_no_filter_yet():
+    with pytest.raises(ValueError, match="settled"):
+        _ = Options().resolve(parse_shop(SHOP, ("en", "nl"))).filter
 
 
 def test_asked_options_win_over_the_shops_defaults():
@@ -88,5 +117,5 @@ def test_asked_options_win_over_the_shops_defaults():
         ("en", "de"),
         3,
     )
-    assert asked.key() == "theme=dark;accent=#ffffff;stars=1,2;lang=en,de;count=3"
+    assert asked.key() == "theme=dark;accent=#ffffff;background=;stars=1,2;lang=en,de;count=3"
     assert asked.key(("lang", "stars")) == "lang=en,de;stars=1,2"

@@ -1,6 +1,8 @@
+import pytest
+
 from tests.factories import SHOP
 from widget_server.core.records import parse_shop
-from widget_server.preview import embed_snippet, iframe_snippet, widget_query
+from widget_server.preview import embed_snippet, iframe_snippet, widget_query, widget_src
 
 SHOP_RECORD = parse_shop({**SHOP, "name": 'A "quoted" <shop>'}, ("en", "nl"))
 
@@ -16,7 +18,7 @@ def test_embed_snippet_is_one_element_and_one_async_script_with_escaped_values()
     snippet = embed_snippet("https://w.example", SHOP_RECORD, "badge", "nl", {"stars": "4,5"})
     assert snippet == (
         '<div class="trustwidget" data-shop="wtw-winkel" data-widget="badge" data-locale="nl" '
-        'data-stars="4,5" style="min-height:132px"><a href="https://www.example.nl/reviews">'
+        'data-stars="4,5" style="min-height:160px"><a href="https://www.example.nl/reviews">'
         "Beoordelingen van A &#34;quoted&#34; &lt;shop&gt; via Trustpilot</a></div>\n"
         '<script async src="https://w.example/v1/embed.js"></script>'
     )
@@ -24,5 +26,20 @@ def test_embed_snippet_is_one_element_and_one_async_script_with_escaped_values()
 
 def test_iframe_snippet_encodes_the_query():
     snippet = iframe_snippet("https://w.example", SHOP_RECORD, "stars", "en", {"accent": "#ff0000"})
-    assert 'src="https://w.example/v1/wtw-winkel/en/stars.html?accent=%23ff0000"' in snippet
+    assert 'src="https://w.example/v1/wtw-winkel/en/stars.html#accent=%23ff0000"' in snippet
     assert 'loading="lazy"' in snippet and "height:24px" in snippet
+    assert "color-scheme:light" in snippet  # no opaque backdrop on a dark page
+
+
+@pytest.mark.parametrize(
+    ("query", "variant", "src"),
+    [
+        ({"theme": "dark", "stars": "5"}, "", "/v1/wtw-winkel/nl/carousel.html?stars=5#theme=dark"),
+        ({"lang": "all"}, "", "/v1/wtw-winkel/nl/carousel.html?lang=all"),
+        ({"background": "#10261c"}, "", "/v1/wtw-winkel/nl/carousel.html#background=%2310261c"),
+        # a variant is a file: content options come with it, presentation still in the fragment
+        ({"theme": "dark", "stars": "5"}, "dark-45", "/v1/wtw-winkel/nl/carousel--dark-45.html#theme=dark"),
+    ],
+)
+def test_presentation_goes_in_the_fragment_and_content_in_the_query(query, variant, src):
+    assert widget_src(SHOP_RECORD, "carousel", "nl", query, variant) == src

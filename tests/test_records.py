@@ -321,6 +321,7 @@ def test_every_field_of_a_parsed_shop_and_its_record():
         "allowed_domains": ["www.example.nl", "*.example.nl"],
         "theme": "dark",
         "accent": "#00B67A",
+        "background": "#FFF",
         "star_filter": [5, 4],
         "language_filter": ["NL", "en-GB"],
         "carousel_count": 50,
@@ -338,6 +339,7 @@ def test_every_field_of_a_parsed_shop_and_its_record():
         "allowed_domains": ["www.example.nl", "*.example.nl"],
         "theme": "dark",
         "accent": "#00b67a",
+        "background": "#ffffff",
         "star_filter": [4, 5],
         "language_filter": ["nl", "en-GB"],
         "carousel_count": 50,
@@ -350,7 +352,8 @@ def test_every_field_of_a_parsed_shop_and_its_record():
 def test_shop_defaults():
     shop = parse_shop(SHOP, LOCALES)
     assert (shop.theme, shop.accent, shop.carousel_count, shop.jsonld) == ("auto", "#f5a400", 10, False)
-    assert (shop.allowed_domains, shop.star_filter, shop.language_filter, shop.variants) == ((), (), (), ())
+    assert (shop.allowed_domains, shop.star_filter, shop.variants, shop.background) == ((), (), (), "")
+    assert shop.language_filter is None  # each widget shows its own language where the shop has any
     assert shop.default_locale == "nl"
     without = {k: v for k, v in SHOP.items() if k != "default_locale"}
     assert parse_shop({**without, "locales": ["en", "nl"]}, LOCALES).default_locale == "en"  # the first locale
@@ -390,8 +393,20 @@ def test_shop_limits_have_two_edges(fields, accepted):
             parse_shop({**SHOP, **fields}, LOCALES)
 
 
-def test_a_language_filter_is_kept():
-    assert parse_shop({**SHOP, "language_filter": ["NL"]}, LOCALES).language_filter == ("nl",)
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [(["NL"], ("nl",)), ("all", ()), ([], ()), (None, None)],
+)
+def test_a_language_filter_is_kept(value, kept):
+    shop = parse_shop({**SHOP, "language_filter": value}, LOCALES)
+    assert shop.language_filter == kept
+    assert parse_shop(shop.to_record(), LOCALES) == shop
+
+
+@pytest.mark.parametrize("value", ["none", "#ggg", 7, "rgb(0,0,0)"])
+def test_a_background_must_be_a_colour_or_empty(value):
+    with pytest.raises(Invalid, match="background must be a hex colour"):
+        parse_shop({**SHOP, "background": value}, LOCALES)
 
 
 def nested(levels):

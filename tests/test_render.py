@@ -206,3 +206,23 @@ def test_weight(tmp_path, widget, limit):
     if widget == "carousel":
         assert html.count('<article class="card') == 10
     assert len(gzip.compress(html.encode(), 9)) <= limit
+
+
+@pytest.mark.parametrize(("locale", "shown"), [("nl", {"nl"}), ("en", {"en"})])
+def test_a_widget_shows_its_own_language_by_default_and_says_so(tmp_path, locale, shown):
+    store = fixture_store(tmp_path)
+    html = render(store, "wtw-winkel", "carousel", locale, Options())
+    assert {m for m in re.findall(r'<article class="card" lang="([^"]+)"', html)} == shown
+    said = {"nl": "Alleen beoordelingen in het Nederlands", "en": "Showing only reviews in English"}[locale]
+    assert said in html
+    everything = render(store, "wtw-winkel", "carousel", locale, Options(lang=()))
+    assert set(re.findall(r'<article class="card" lang="([^"]+)"', everything)) == {"nl", "en"}
+    # the score never moves with the language shown
+    score = re.search(r'aria-label="([^"]+)"', html).group(1)
+    assert score == re.search(r'aria-label="([^"]+)"', everything).group(1)
+
+
+def test_a_filter_that_matches_nothing_says_so_calmly(tmp_path):
+    html = render(fixture_store(tmp_path), "wtw-winkel", "carousel", "en", Options(stars=(1,), lang=()))
+    assert "No reviews match this selection yet." in html
+    assert '<section class="track"' not in html

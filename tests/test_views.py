@@ -16,7 +16,7 @@ from widget_server.demo import demo_document
 
 def page(snapshot, locale, number, options=None):
     ref = DocumentRef("reviews", shop=snapshot.shop.id, locale=locale, page=number)
-    body = render_document(snapshot, ref, options or Options().resolve(snapshot.shop))
+    body = render_document(snapshot, ref, options or Options(lang=()).resolve(snapshot.shop))
     return None if body is None else json.loads(body)
 
 
@@ -60,7 +60,7 @@ def test_every_page_in_order_lists_each_shown_review_once(tmp_path):
 def test_a_filtered_page_lists_only_matching_reviews(tmp_path, stars):
     store = fixture_store(tmp_path / "s", demo_document(date(2026, 11, 23)))
     snapshot = store.snapshot("wtw-winkel", AS_OF)
-    options = Options(stars=stars).resolve(snapshot.shop)
+    options = Options(stars=stars, lang=()).resolve(snapshot.shop)
     document = page(snapshot, "en", 1, options)
     assert document["reviews"] and {r["rating"] for r in document["reviews"]} <= set(stars)
     assert document["filter"] == {"stars": list(stars), "lang": []}
@@ -68,3 +68,13 @@ def test_a_filtered_page_lists_only_matching_reviews(tmp_path, stars):
 
 def test_render_json_is_sorted_with_dot_decimals():
     assert render_json({"b": 4.5, "a": "é"}) == '{"a":"é","b":4.5}\n'.encode()
+
+
+def test_by_default_a_page_lists_the_locales_language_where_the_shop_has_any(tmp_path):
+    snapshot = fixture_store(tmp_path).snapshot("wtw-winkel", AS_OF)
+    dutch = page(snapshot, "nl", 1, Options().resolve(snapshot.shop))
+    assert dutch["filter"]["lang"] == ["nl"]
+    assert {r["language"] for r in dutch["reviews"]} == {"nl"}
+    english = page(snapshot, "en", 1, Options().resolve(snapshot.shop))
+    assert english["filter"]["lang"] == ["en"]
+    assert [r["id"] for r in english["reviews"]] == ["r-5"]  # the one English review

@@ -28,7 +28,9 @@ LAYOUT_FAULTS = """() => {
   for (const card of document.querySelectorAll('.card')) {
     if (card.scrollHeight > card.clientHeight + 1) faults.push(`card ${card.querySelector('.title')?.textContent} overflows (${card.scrollHeight} > ${card.clientHeight})`);
     const clamped = [...card.querySelectorAll('.title,.text,.rt')].filter(e => e.scrollHeight > e.clientHeight + 1);
-    if (clamped.length && !card.querySelector('details.more')) faults.push(`clamped text without "read more": ${clamped.map(name)}`);
+    const offered = card.querySelector('.more:not([hidden])');
+    if (clamped.length && !offered) faults.push(`clamped text without "read more": ${clamped.map(name)}`);
+    if (!clamped.length && offered) faults.push('"read more" where nothing is cut');
   }
   for (const el of document.querySelectorAll('main *')) {
     if (el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue;
@@ -59,7 +61,9 @@ def pages(tmp_path_factory):
         for locale in ("nl", "en"):
             for theme in ("light", "dark"):
                 path = folder / f"{widget}-{locale}-{theme}.html"
-                path.write_text(render(store, "wtw-winkel", widget, locale, Options(theme=theme)))
+                # alone in a page, a transparent widget sits on white: give the dark one its page
+                panel = {"light": "", "dark": "#0d1117"}[theme]
+                path.write_text(render(store, "wtw-winkel", widget, locale, Options(theme=theme, background=panel)))
                 files[widget, locale, theme] = path.as_uri()
             path = folder / f"hostile-{widget}-{locale}.html"
             path.write_text(render(hostile, "wtw-winkel", widget, locale))
@@ -117,23 +121,56 @@ def test_hostile_text_shows_as_text_and_never_runs(browser, pages, widget, local
     page.close()
 
 
-def test_read_more_works_without_script(browser, pages):
+def test_read_more_shows_everything_and_keeps_the_author_and_date_in_view(browser, pages):
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto(pages["carousel", "nl", "light"])
+    card = page.locator("article.card:has(.more:not([hidden]))").first
+    button = card.locator(".more")
+    text = card.locator(".text")
+    assert text.evaluate("e => e.scrollHeight > e.clientHeight + 1")  # cut before
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert button.inner_text() == "lees minder"
+    assert text.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # nothing hidden in the text
+    inside = "(e) => { const c = e.closest('.card').getBoundingClientRect(), r = e.getBoundingClientRect();"
+    inside += " return r.top >= c.top && r.bottom <= c.bottom; }"
+    assert card.locator(".by").evaluate(inside)  # the author and date stay in the card
+    assert button.evaluate(inside)
+    button.click()
+    assert button.inner_text() == "lees meer"
+    page.close()
+
+
+def test_without_script_text_ends_in_an_ellipsis_and_no_dead_button(browser, pages):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
     page = context.new_page()
     page.goto(pages["carousel", "nl", "light"])
-    index = page.evaluate(
-        "[...document.querySelectorAll('article.card')].findIndex("
-        "c => c.querySelector('.text').scrollHeight > c.querySelector('.text').clientHeight + 1)"
-    )
-    assert index >= 0, "the demo carousel should have a clamped text"
-    card = page.locator("article.card").nth(index)
-    text = card.locator(".text")
-    clamped = text.evaluate("e => e.clientHeight")
-    card.locator("summary").click()
-    assert text.evaluate("e => e.clientHeight") > clamped
-    assert text.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # nothing hidden any more
-    assert card.locator("summary").inner_text() == "lees minder"
+    assert page.locator(".more:visible").count() == 0
+    assert page.locator(".nav:visible").count() == 0
+    assert page.locator(".text").first.evaluate("e => getComputedStyle(e).webkitLineClamp") == "4"
     context.close()
+
+
+def test_previous_and_next_buttons_step_through_the_reviews(browser, pages):
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(pages["carousel", "nl", "light"])
+    previous, following = page.locator(".nav button").nth(0), page.locator(".nav button").nth(1)
+    assert previous.get_attribute("aria-label") == "Vorige beoordelingen"
+    assert previous.is_disabled() and following.is_enabled()
+    following.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.querySelector('.track').scrollLeft") > 0
+    assert previous.is_enabled()
+    for _ in range(30):
+        if following.is_disabled():
+            break
+        following.click()
+        page.wait_for_timeout(50)
+    assert following.is_disabled()  # at the end
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Vorige beoordelingen"
+    page.close()
 
 
 def test_carousel_scrolls_with_the_keyboard(browser, pages):

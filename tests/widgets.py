@@ -29,7 +29,7 @@ def fixture_store(path: Path, document: dict | None = None) -> Store:
     return store
 
 
-DEFAULTS = Options()
+DEFAULTS = Options(lang=())  # every language: the language default has its own tests
 
 
 def render(store: Store, shop_id: str, widget: str, locale: str, options: Options = DEFAULTS) -> str:

@@ -15,13 +15,13 @@ from starlette.responses import HTMLResponse, Response
 
 from widget_templates import TEMPLATES_DIR
 
-from .core.catalogue import WIDGET_PATH, DocumentRef
+from .core.catalogue import VARIANT_SEPARATOR, WIDGET_PATH, DocumentRef
 from .core.formatting import format_score
 from .core.headers import response_headers
 from .core.i18n import locales_dir, translations
 from .core.loader import loader
 from .core.models import Shop
-from .core.options import OPTION_NAMES, OptionError, Options, Resolved, parse_options
+from .core.options import OPTION_NAMES, PRESENTATION_OPTIONS, OptionError, Options, Resolved, parse_options
 from .core.rules import score_window
 from .core.widgets import HEIGHTS, WIDGETS
 from .service import LOOPBACK_HOSTS, NotFound, service_of
@@ -41,6 +41,25 @@ def widget_query(shop: Shop, query: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in query.items() if k in OPTION_NAMES and v != defaults[k]}
 
 
+def split_options(query: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Presentation options (for the URL fragment) and content options (for the query)."""
+    shown = {k: v for k, v in query.items() if k in PRESENTATION_OPTIONS}
+    return shown, {k: v for k, v in query.items() if k not in PRESENTATION_OPTIONS}
+
+
+def valid_options(query: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Each option checked on its own: the valid ones, and what is wrong with the others."""
+    valid, errors = {}, []
+    for name, value in query.items():
+        try:
+            parse_options({name: value})
+        except OptionError as problem:
+            errors.append(str(problem))
+        else:
+            valid[name] = value
+    return valid, errors
+
+
 def fallback_label(shop: Shop, locale: str) -> str:
     """The no-script link text, also the iframe's title: "Beoordelingen van WTW Winkel via Trustpilot"."""
     gettext = translations(locale, locales_dir()).gettext
@@ -49,9 +68,11 @@ def fallback_label(shop: Shop, locale: str) -> str:
     )
 
 
-def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str]) -> str:
+def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "") -> str:
     """One element and one async script; the element reserves the widget's height."""
     attributes = {"data-shop": shop.id, "data-widget": widget, "data-locale": locale}
+    if variant:
+        attributes["data-variant"] = variant
     attributes.update({f"data-{k}": v for k, v in query.items()})
     rendered = " ".join(f'{name}="{escape(value)}"' for name, value in attributes.items())
     return (
@@ -61,17 +82,24 @@ def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: di
     )
 
 
-def widget_src(shop: Shop, widget: str, locale: str, query: dict[str, str]) -> str:
-    """The widget document's path with the options that differ from the shop's defaults."""
-    path = WIDGET_PATH.format(shop=shop.id, locale=locale, widget=widget)
-    return path + (f"?{urlencode(query)}" if query else "")
+def widget_src(shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "") -> str:
+    """The widget document's path: content options in the query, presentation in the fragment."""
+    file = widget + (VARIANT_SEPARATOR + variant if variant else "")
+    path = WIDGET_PATH.format(shop=shop.id, locale=locale, widget=file)
+    shown, content = split_options(query)
+    if content and not variant:
+        path += f"?{urlencode(content)}"
+    return path + (f"#{urlencode(shown)}" if shown else "")
 
 
-def iframe_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str]) -> str:
-    src = base_url + widget_src(shop, widget, locale, query)
+def iframe_snippet(
+    base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = ""
+) -> str:
+    src = base_url + widget_src(shop, widget, locale, query, variant)
+    label = f"{translations(locale, locales_dir()).gettext(WIDGETS[widget].label)} – {fallback_label(shop, locale)}"
     return (
-        f'<iframe src="{escape(src)}" title="{escape(fallback_label(shop, locale))}" loading="lazy" '
-        f'style="border:0;display:block;width:100%;height:{HEIGHTS[widget]}px"></iframe>'
+        f'<iframe src="{escape(src)}" title="{escape(label)}" loading="lazy" '
+        f'style="border:0;display:block;width:100%;color-scheme:light;height:{HEIGHTS[widget]}px"></iframe>'
     )
 
 
@@ -83,6 +111,8 @@ def _choices(request: Request, shop: Shop) -> tuple[dict[str, str], str, str]:
     locale = locale if locale in shop.locales else shop.default_locale
     query = {name: params.get(name, "") for name in OPTION_NAMES}
     query["stars"] = ",".join(v for v in params.getlist("stars") if v) if "stars" in params else ""
+    if params.get("origin") == "static":  # prebuilt files: content options come only with a variant
+        query = {k: v for k, v in query.items() if k in PRESENTATION_OPTIONS}
     return {k: v for k, v in query.items() if v}, widget, locale
 
 
@@ -149,38 +179,39 @@ def preview_shop(request: Request) -> Response:
     service = service_of(request)
     shop, version = service.shop(request.path_params["shop"])
     query, widget, locale = _choices(request, shop)
-    error = None
-    try:
-        resolved: Resolved = parse_options(query).resolve(shop)
-    except OptionError as problem:
-        error, query, resolved = str(problem), {}, parse_options({}).resolve(shop)
+    static = request.query_params.get("origin") == "static"
+    variant = request.query_params.get("variant", "") if static else ""
+    variant = variant if shop.variant(variant) else ""
+    valid, errors = valid_options(query)  # the form keeps what was typed; the widget what is valid
+    resolved: Resolved = parse_options(valid).resolve(shop)
     as_of = service.as_of()
     summary = service.snapshot(shop.id, version, as_of).summary
     counted = service.store.counted_reviews(shop.id, score_window(as_of), COUNTED_SHOWN)
-    extra = widget_query(shop, query)
+    extra = widget_query(shop, valid)
     base_url, placeholder = public_base(request)
     context: dict[str, Any] = {
         "shop": shop,
         "widgets": WIDGETS,
         "widget": widget,
         "locale": locale,
-        "options": resolved,
-        "query": query,
-        "error": error,
+        "typed": {**resolved.texts(), **query},
+        "errors": errors,
+        "static": static,
+        "variant": variant,
         "summary": summary,
         "score_text": None if summary["score"] is None else format_score(summary["score"], "en"),
         "counted": counted,
         "counted_limit": COUNTED_SHOWN,
-        "src": widget_src(shop, widget, locale, extra),
+        "src": widget_src(shop, widget, locale, extra, variant),
         "height": HEIGHTS[widget],
-        "snippet": embed_snippet(base_url, shop, widget, locale, extra),
-        "iframe_snippet": iframe_snippet(base_url, shop, widget, locale, extra),
+        "snippet": embed_snippet(base_url, shop, widget, locale, extra, variant),
+        "iframe_snippet": iframe_snippet(base_url, shop, widget, locale, extra, variant),
         "integrity": loader().integrity,
         "hashed_loader": base_url + DocumentRef("loader-hashed", digest=loader().digest).path,
         "placeholder_url": placeholder,
     }
     html = _env().get_template("preview.html").render(context)
-    return remember(HTMLResponse(html, status_code=400 if error else 200, headers=response_headers("preview")), token)
+    return remember(HTMLResponse(html, status_code=400 if errors else 200, headers=response_headers("preview")), token)
 
 
 def preview_asset(request: Request) -> Response:

@@ -9,32 +9,57 @@
   var me = d.currentScript || d.querySelector('script[src*="/v1/embed"]');
   var base = me ? me.src.replace(/\/v1\/embed(\.[0-9a-f]+)?\.js([?#].*)?$/, "") : "";
   var origin = new URL(base || "/", location.href).origin;
-  var HEIGHTS = {{ heights|tojson }};
+  var HEIGHTS = {{ heights|tojson }}, TITLES = {{ titles|tojson }};
   var ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, LOCALE = /^[a-z]{2,3}$/;
-  var OPTIONS = {{ options|list|tojson }}, SEP = {{ variant_separator|tojson }};
-  var frames = {}, count = 0;
+  // Presentation options travel in the fragment (the widget's own script applies them, so they
+  // work on prebuilt files too); content options go in the query, or come with a variant.
+  var OPTIONS = {{ options|list|tojson }}, PRESENTATION = {{ presentation|list|tojson }};
+  var SEP = {{ variant_separator|tojson }};
+  var frames = {}, count = 0, ready = false, waiting = [];
+  var seen = w.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    for (var i = 0; i < entries.length; i++) {
+      if (entries[i].isIntersecting) { seen.unobserve(entries[i].target); place(entries[i].target); }
+    }
+  }, { rootMargin: "400px 0px" }) : null;
 
   function load(el) {
     if (!el || el.getAttribute("data-tw-id")) return;
     var shop = el.getAttribute("data-shop") || "", widget = el.getAttribute("data-widget") || "badge";
     var locale = el.getAttribute("data-locale") || "nl", height = HEIGHTS[widget];
     if (!ID.test(shop) || !LOCALE.test(locale) || !(height > 0)) return;
-    var id = "tw" + (++count), query = "", variant = el.getAttribute("data-variant") || "";
+    var id = "tw" + (++count), query = "", hash = "tw=" + id, variant = el.getAttribute("data-variant") || "";
     if (variant && !ID.test(variant)) return;
     el.setAttribute("data-tw-id", id);
-    for (var i = 0; !variant && i < OPTIONS.length; i++) {
-      var value = el.getAttribute("data-" + OPTIONS[i]);
-      if (value) query += (query ? "&" : "?") + OPTIONS[i] + "=" + encodeURIComponent(value);
+    for (var i = 0; i < OPTIONS.length; i++) {
+      var name = OPTIONS[i], value = el.getAttribute("data-" + name);
+      if (!value) continue;
+      var pair = name + "=" + encodeURIComponent(value), shown = false;
+      for (var j = 0; j < PRESENTATION.length; j++) shown = shown || PRESENTATION[j] === name;
+      if (shown) hash += "&" + pair; else if (!variant) query += (query ? "&" : "?") + pair;
     }
-    var file = widget + (variant ? SEP + variant : "");
+    var file = widget + (variant ? SEP + variant : ""), labels = TITLES[locale] || TITLES.en || {};
+    var text = (el.textContent || "").replace(/\s+/g, " ").trim();
     el.style.minHeight = height + "px";
+    frames[id] = {
+      el: el, height: height,
+      src: base + {{ path_expression }} + query + "#" + hash,
+      title: (labels[widget] || widget) + " – " + (text || shop)
+    };
+    // Frames are made after the page has loaded, when their slot comes near the viewport.
+    if (!ready) waiting[waiting.length] = id; else if (seen) seen.observe(el); else place(el);
+  }
+
+  function place(el) {
+    var id = el.getAttribute("data-tw-id"), slot = frames[id];
+    if (!slot || slot.frame) return;
     var frame = d.createElement("iframe");
-    frame.title = (el.textContent || "").trim() || "Reviews";
-    frame.loading = "lazy";
+    frame.title = slot.title;
     frame.referrerPolicy = "strict-origin-when-cross-origin";
-    frame.style.cssText = "border:0;display:block;width:100%;height:" + height + "px";
-    frame.src = base + {{ path_expression }} + query + "#" + id;
-    frames[id] = frame;
+    // A page-coloured backdrop only appears when the frame's color-scheme differs from its
+    // document's; the widget declares none, so "light" here keeps it transparent.
+    frame.style.cssText = "border:0;display:block;width:100%;color-scheme:light;height:" + slot.height + "px";
+    frame.src = slot.src;
+    slot.frame = frame;
     while (el.firstChild) el.removeChild(el.firstChild);
     el.appendChild(frame);
   }
@@ -44,11 +69,22 @@
     for (var i = 0; i < found.length; i++) load(found[i]);
   }
 
+  function start() {
+    if (ready) return;
+    ready = true;
+    for (var i = 0; i < waiting.length; i++) {
+      var el = frames[waiting[i]].el;
+      if (seen) seen.observe(el); else place(el);
+    }
+    waiting = [];
+  }
+
   w.addEventListener("message", function (event) {
-    var data = event.data, frame = data && frames[data.trustwidget];
+    var data = event.data, slot = data && frames[data.trustwidget], frame = slot && slot.frame;
     if (event.origin !== origin || !frame || event.source !== frame.contentWindow) return;
     var height = Math.ceil(Number(data.height));
     if (height > 0 && height < 4000) frame.style.height = height + "px";
+    if (typeof data.title === "string" && data.title.length < 300) frame.title = data.title;
   });
   new MutationObserver(function (changes) {
     for (var i = 0; i < changes.length; i++) {
@@ -64,4 +100,8 @@
   w[KEY] = api;
   if (!("trustwidgets" in w)) w.trustwidgets = api;
   scan();
+  function later() {
+    if (w.requestIdleCallback) w.requestIdleCallback(start, { timeout: 1000 }); else w.setTimeout(start, 1);
+  }
+  if (d.readyState === "complete") later(); else w.addEventListener("load", later);
 })(window, document);

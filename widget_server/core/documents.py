@@ -46,6 +46,7 @@ def render_document(
     if ref.kind == "summary":
         return render_json(dict(snapshot.summary))
     if ref.kind == "reviews":
+        options = options.settle(ref.locale, snapshot.has_language)
         reviews = snapshot.page(options.filter, ref.page)
         if reviews is None:
             return None

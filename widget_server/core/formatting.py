@@ -19,7 +19,6 @@ from .dates import add_months
 STAR_SIZE = 20
 STAR_GAP = 2
 STARS_WIDTH = 5 * STAR_SIZE + 4 * STAR_GAP
-EXCERPT_CHARS = 90  # four lines of the narrowest card (200px) hold about 100 characters
 
 
 @lru_cache(maxsize=4096)
@@ -97,11 +96,6 @@ def _ago_text(count: int, unit: Unit, locale: str) -> str:
 def long_date(day: date, locale: str) -> str:
     """`1 oktober 2026` / `October 1, 2026`."""
     return format_date(day, format="long", locale=locale)
-
-
-def excerpt_needed(text: str, limit: int = EXCERPT_CHARS) -> bool:
-    """Whether a text is long enough to be clamped behind a "read more"."""
-    return len(text) > limit or text.count("\n") >= 3
 
 
 @lru_cache(maxsize=256)

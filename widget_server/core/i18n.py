@@ -46,3 +46,8 @@ def translations(locale: str, directory: Path) -> GNUTranslations:
         raise CatalogError(
             f"the catalog {path} is not compiled: run `make catalogs` (pybabel compile -d {directory} -D {DOMAIN})"
         ) from None
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message

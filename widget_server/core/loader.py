@@ -14,8 +14,10 @@ from jinja2 import Environment, FileSystemLoader
 from widget_templates import TEMPLATES_DIR
 
 from .catalogue import VARIANT_SEPARATOR, WIDGET_PATH, DocumentRef
-from .options import OPTION_NAMES
-from .widgets import HEIGHTS
+from .csp import minify
+from .i18n import available_locales, locales_dir, translations
+from .options import OPTION_NAMES, PRESENTATION_OPTIONS
+from .widgets import HEIGHTS, WIDGETS
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +45,14 @@ def path_expression(template: str, names: dict[str, str]) -> str:
     return " + ".join(parts)
 
 
-def _minify(source: str) -> str:
-    """Drop comments, indentation and blank lines: enough for a small hand-written script."""
-    lines = []
-    for line in source.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("/*", "//")):
-            lines.append(line)
-    return "\n".join(lines) + "\n"
+def widget_labels() -> dict[str, dict[str, str]]:
+    """Each widget's name in each locale, for iframe titles before the widget reports its own."""
+    directory = locales_dir()
+    labels = {}
+    for locale in available_locales(directory):
+        gettext = translations(locale, directory).gettext
+        labels[locale] = {name: gettext(spec.label) for name, spec in WIDGETS.items()}
+    return labels
 
 
 @cache
@@ -61,8 +63,10 @@ def loader() -> Loader:
         path_expression=path_expression(WIDGET_PATH, {"shop": "shop", "locale": "locale", "widget": "file"}),
         variant_separator=VARIANT_SEPARATOR,
         options=OPTION_NAMES,
+        presentation=PRESENTATION_OPTIONS,
+        titles=widget_labels(),
     )
-    body = _minify(source).encode()
+    body = minify(source).encode()
     return Loader(
         body=body,
         digest=hashlib.sha256(body).hexdigest()[:12],

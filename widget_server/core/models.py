@@ -76,8 +76,9 @@ class Shop:
     allowed_domains: tuple[str, ...] = ()
     theme: str = "auto"
     accent: str = DEFAULT_ACCENT
+    background: str = ""  # a panel colour behind the widgets; "" lets the host page show through
     star_filter: tuple[int, ...] = ()
-    language_filter: tuple[str, ...] = ()
+    language_filter: tuple[str, ...] | None = None  # None: each widget's own language; (): all
     carousel_count: int = DEFAULT_CAROUSEL_COUNT
     jsonld: bool = False
     variants: tuple[Variant, ...] = ()
@@ -94,8 +95,9 @@ class Shop:
             "allowed_domains": list(self.allowed_domains),
             "theme": self.theme,
             "accent": self.accent,
+            "background": self.background,
             "star_filter": list(self.star_filter),
-            "language_filter": list(self.language_filter),
+            "language_filter": None if self.language_filter is None else list(self.language_filter),
             "carousel_count": self.carousel_count,
             "jsonld": self.jsonld,
             "variants": [{"name": v.name, **v.options} for v in self.variants],
@@ -115,7 +117,7 @@ class Shop:
                 "locales": tuple(fields["locales"]),
                 "allowed_domains": tuple(fields["allowed_domains"]),
                 "star_filter": tuple(fields["star_filter"]),
-                "language_filter": tuple(fields["language_filter"]),
+                "language_filter": None if fields.get("language_filter") is None else tuple(fields["language_filter"]),
                 "variants": variants,
             }
         )

@@ -105,9 +105,13 @@ def _json(schema: str, description: str) -> dict[str, Any]:
 
 QUERY = {
     "stars": "only these ratings, e.g. 4,5",
-    "lang": "only reviews in these languages, e.g. nl,en",
-    "theme": "light, dark or auto",
+    "lang": (
+        "only reviews in these languages, e.g. nl,en; all for every language; "
+        "default: the locale's language where the shop has reviews in it"
+    ),
+    "theme": "colours for a light page, a dark page, or the visitor's preference (light, dark or auto)",
     "accent": "a hex colour such as #f5a400",
+    "background": "a hex colour for a solid panel; empty or absent: transparent (also accepted in the URL fragment)",
     "count": "how many reviews the carousel shows, 1 to 50",
 }
 EXAMPLES = {"shop": "wtw-winkel", "locale": "nl", "page": "2", "widget": "badge", "variant": "dark-positive"}

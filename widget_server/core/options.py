@@ -1,14 +1,22 @@
-"""Widget options (theme, accent, star and language filters, count): parsing and defaults (pure)."""
+"""Widget options (theme, accent, background, star and language filters, count): parsing and defaults (pure).
+
+Presentation options (theme, accent, background) change only colours: on prebuilt files they
+travel in the iframe URL's fragment and the widget's own script applies them. Content options
+(stars, lang, count) change which reviews a document holds, so the static build needs a
+variant for them.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 from .models import Shop
 
-OPTION_NAMES = ("theme", "accent", "stars", "lang", "count")
+OPTION_NAMES = ("theme", "accent", "background", "stars", "lang", "count")
+PRESENTATION_OPTIONS = ("theme", "accent", "background")
+ALL_LANGUAGES = "all"  # lang=all: every language (no lang: the widget's own, where the shop has any)
 THEMES = ("light", "dark", "auto")
 _HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -22,8 +30,9 @@ _COUNT = re.compile(r"[1-9]|[1-4][0-9]|50")
 OPTION_PATTERNS = {
     "theme": "|".join(THEMES),
     "accent": _HEX.pattern,
+    "background": f"(?:{_HEX.pattern})?",
     "stars": f"(?:{_STARS.pattern})?",
-    "lang": f"(?:{_LANGS.pattern})?",
+    "lang": f"(?:{ALL_LANGUAGES}|{_LANGS.pattern})?",
     "count": _COUNT.pattern,
 }
 
@@ -38,14 +47,16 @@ class Options:
 
     theme: str | None = None
     accent: str | None = None
+    background: str | None = None  # "" asks for no panel (transparent)
     stars: tuple[int, ...] | None = None
-    lang: tuple[str, ...] | None = None
+    lang: tuple[str, ...] | None = None  # () asks for every language
     count: int | None = None
 
     def resolve(self, shop: Shop) -> Resolved:
         return Resolved(
             theme=self.theme or shop.theme,
             accent=self.accent or shop.accent,
+            background=shop.background if self.background is None else self.background,
             stars=shop.star_filter if self.stars is None else self.stars,
             lang=shop.language_filter if self.lang is None else self.lang,
             count=self.count or shop.carousel_count,
@@ -75,21 +86,31 @@ class Resolved:
 
     theme: str
     accent: str
+    background: str  # "#rrggbb", or "" for none
     stars: tuple[int, ...]
-    lang: tuple[str, ...]
+    lang: tuple[str, ...] | None  # None: the locale's language where the shop has any (see settle)
     count: int
 
     @property
     def filter(self) -> ReviewFilter:
+        if self.lang is None:
+            raise ValueError("the language default is settled against a snapshot first (Resolved.settle)")
         return ReviewFilter(self.stars, self.lang)
 
+    def settle(self, locale: str, has_language: Callable[[str], bool]) -> Resolved:
+        """The language default made concrete: the locale's language if the shop shows any in it."""
+        if self.lang is not None:
+            return self
+        return replace(self, lang=(locale,) if has_language(locale) else ())
+
     def texts(self) -> dict[str, str]:
-        """Each option as it is written in a query or a data- attribute."""
+        """Each option as it is written in a query or a data- attribute ("" for a default)."""
         return {
             "theme": self.theme,
             "accent": self.accent,
+            "background": self.background,
             "stars": ",".join(map(str, self.stars)),
-            "lang": ",".join(self.lang),
+            "lang": "" if self.lang is None else ",".join(self.lang) or ALL_LANGUAGES,
             "count": str(self.count),
         }
 
@@ -109,6 +130,16 @@ def parse_accent(value: str) -> str:
     return "#" + digits
 
 
+def parse_background(value: str) -> str:
+    """A panel colour, or "" for none (the host page shows through)."""
+    if value.strip() == "":
+        return ""
+    try:
+        return parse_accent(value)
+    except OptionError:
+        raise OptionError("background must be a hex colour such as #ffffff, or empty for none") from None
+
+
 def parse_stars(value: str) -> tuple[int, ...]:
     if value == "":
         return ()
@@ -117,11 +148,15 @@ def parse_stars(value: str) -> tuple[int, ...]:
     return tuple(sorted({int(part) for part in value.split(",")}))
 
 
-def parse_lang(value: str) -> tuple[str, ...]:
+def parse_lang(value: str) -> tuple[str, ...] | None:
+    """Language tags; "all" for every language; "" for the default (the widget's own language)."""
     if value == "":
+        return None
+    if value == ALL_LANGUAGES:
         return ()
-    if len(value) > 20 * MAX_LANG_TAGS or not _LANGS.fullmatch(value):
-        raise OptionError(f"lang must list up to {MAX_LANG_TAGS} language tags, such as nl,en")
+    tags = value.lower().split(",")
+    if len(value) > 20 * MAX_LANG_TAGS or not _LANGS.fullmatch(value) or ALL_LANGUAGES in tags:
+        raise OptionError(f"lang must list up to {MAX_LANG_TAGS} language tags, such as nl,en, or be all")
     return tuple(sorted({tag.lower() for tag in value.split(",")}))
 
 
@@ -137,12 +172,14 @@ def parse_options(query: Mapping[str, str]) -> Options:
     if theme is not None and theme not in THEMES:
         raise OptionError("theme must be light, dark or auto")
     accent = query.get("accent")
+    background = query.get("background")
     stars = query.get("stars")
     lang = query.get("lang")
     count = query.get("count")
     return Options(
         theme=theme,
         accent=None if accent is None else parse_accent(accent),
+        background=None if background is None else parse_background(background),
         stars=None if stars is None else parse_stars(stars),
         lang=None if lang is None else parse_lang(lang),
         count=None if count is None else parse_count(count),

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from .dates import parse_date, parse_timestamp
 from .models import DEFAULT_ACCENT, DEFAULT_CAROUSEL_COUNT, SHOP_ID, Reply, Review, Shop, Variant
-from .options import THEMES, parse_options
+from .options import THEMES, parse_background, parse_options
 from .rules import EXPERIENCE_MONTHS, is_eligible
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -72,6 +72,7 @@ SHOP_FIELDS = frozenset(
         "allowed_domains",
         "theme",
         "accent",
+        "background",
         "star_filter",
         "language_filter",
         "carousel_count",
@@ -79,7 +80,7 @@ SHOP_FIELDS = frozenset(
         "variants",
     ]
 )
-VARIANT_FIELDS = frozenset({"name", "theme", "accent", "stars", "lang", "count"})
+VARIANT_FIELDS = frozenset({"name", "theme", "accent", "background", "stars", "lang", "count"})
 
 
 class Invalid(ValueError):
@@ -325,10 +326,18 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
     stars = _string_list(obj, "star_filter")
     if any(isinstance(s, bool) or s not in (1, 2, 3, 4, 5) for s in stars):
         raise Invalid("star_filter must list ratings from 1 to 5")
-    tags = _string_list(obj, "language_filter")
-    if len(tags) > MAX_LANGUAGE_FILTER:
-        raise Invalid(f"language_filter lists more than {MAX_LANGUAGE_FILTER} language tags")
-    languages = tuple(parse_language(tag, "language_filter") for tag in tags)
+    background = obj.get("background", "")
+    if not isinstance(background, str) or not (background == "" or HEX_COLOUR.fullmatch(background)):
+        raise Invalid("background must be a hex colour such as #ffffff, or empty for none")
+    background = parse_background(background)
+    languages: tuple[str, ...] | None = None  # absent: each widget shows its own language
+    if obj.get("language_filter") == "all":
+        languages = ()
+    elif obj.get("language_filter") is not None:
+        tags = _string_list(obj, "language_filter")
+        if len(tags) > MAX_LANGUAGE_FILTER:
+            raise Invalid(f"language_filter lists more than {MAX_LANGUAGE_FILTER} language tags")
+        languages = tuple(parse_language(tag, "language_filter") for tag in tags)
     count = obj.get("carousel_count", DEFAULT_CAROUSEL_COUNT)
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 50:
         raise Invalid("carousel_count must be a whole number from 1 to 50")
@@ -363,6 +372,7 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
         allowed_domains=tuple(str(d) for d in domains),
         theme=_enum(obj, "theme", THEMES, "auto"),
         accent=accent.lower(),
+        background=background,
         star_filter=tuple(sorted({int(s) for s in stars})),  # type: ignore[call-overload]
         language_filter=languages,
         carousel_count=count,

@@ -17,12 +17,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from widget_server import __version__
 from widget_templates import TEMPLATES_DIR
 
-from .csp import DOCUMENT_CSP, RESIZE_SCRIPT
+from .csp import DOCUMENT_CSP, WIDGET_SCRIPT
 from .formatting import json_for_script, language_names, star_list
 from .i18n import available_locales, locales_dir, translations
 from .options import Resolved
 from .rules import allows_indexing
 from .snapshot import Snapshot
+from .themes import palette_css, theme_for
 from .views import review_view, summary_view
 from .widgets import FOOTER_WIDE_FROM, WIDGETS
 
@@ -65,6 +66,12 @@ def jsonld(snapshot: Snapshot) -> str | None:
     )
 
 
+def widget_title(label: str, shop_name: str, locale: str, directory: Path) -> str:
+    """The document's title, which the loader also gives its iframe: "Reviewbadge – Beoordelingen van X"."""
+    gettext = translations(locale, directory).gettext
+    return f"{gettext(label)} – {gettext('Reviews of %(name)s') % {'name': shop_name}}"
+
+
 def render_widget(
     snapshot: Snapshot,
     widget: str,
@@ -75,18 +82,23 @@ def render_widget(
     """A widget as a complete, standalone HTML document."""
     directory = directory or locales_dir()
     spec = WIDGETS[widget]
+    options = options.settle(locale, snapshot.has_language)
     count = spec.review_count(options)
     reviews = snapshot.newest(options.filter, count) if count else []
     context = {
         "locale": locale,
         "widget": widget,
+        "title": widget_title(spec.label, snapshot.shop.name, locale, directory),
         "theme": options.theme,
+        "theme_class": theme_for(options.theme, options.background),
+        "palette": palette_css(),
         "accent": options.accent,
+        "background": options.background,
         "height": spec.inner_height,
         "wide_from": FOOTER_WIDE_FROM,
         "footer_reviews": WIDGETS["footer"].reviews,
         "csp": DOCUMENT_CSP,
-        "resize_script": RESIZE_SCRIPT,
+        "script": WIDGET_SCRIPT,
         "shop_name": snapshot.shop.name,
         "summary": summary_view(snapshot.summary, locale, directory),
         "reviews": [review_view(r, locale, snapshot.as_of, directory) for r in reviews],

@@ -60,6 +60,10 @@ class Snapshot:
         """How many shown reviews the filter matches."""
         return sum(n for (rating, language), n in self.shown.items() if wanted.matches(rating, language))
 
+    def has_language(self, tag: str) -> bool:
+        """Whether any shown review is in that language (or one of its subtags)."""
+        return self.total(ReviewFilter(lang=(tag,))) > 0
+
     def newest(self, wanted: ReviewFilter, limit: int) -> list[PublicReview]:
         """The newest `limit` (at most HEAD_SIZE) shown reviews the filter matches."""
         if limit > HEAD_SIZE:

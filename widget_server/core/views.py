@@ -9,20 +9,11 @@ from typing import Any
 
 from .catalogue import reviews_file
 from .dates import public_timestamp
-from .formatting import excerpt_needed, format_count, format_score, long_date, relative_date, star_svg
-from .i18n import translations
+from .formatting import format_count, format_score, long_date, relative_date, star_svg
+from .i18n import N_, translations
 from .models import PublicReview
 from .options import Resolved
 from .snapshot import PAGE_SIZE, Snapshot
-
-REPLY_EXCERPT_CHARS = 45
-TITLE_EXCERPT_CHARS = 44  # two lines
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; it is translated where it is shown."""
-    return message
-
 
 GRADE_LABELS = {
     "excellent": N_("Excellent"),
@@ -52,14 +43,13 @@ def review_view(review: PublicReview, locale: str, as_of: date, directory: Path)
     """A review card's fields, formatted for the locale."""
     gettext = translations(locale, directory).gettext
     reply = None if review.reply is None else {"text": review.reply.text}
-    long_reply = reply is not None and excerpt_needed(reply["text"], REPLY_EXCERPT_CHARS)
     return {
         "id": review.id,
         "rating": review.rating,
         "stars_svg": star_svg(review.rating, gettext("%(score)s out of 5 stars") % {"score": review.rating}),
         "title": review.title,
         "text": review.text,
-        "long": excerpt_needed(review.text) or long_reply or excerpt_needed(review.title, TITLE_EXCERPT_CHARS),
+        "language": review.language,
         "author": review.author,
         "date": review.created_on.isoformat(),
         "date_long": long_date(review.created_on, locale),
@@ -110,6 +100,7 @@ def reviews_page(
     directory: Path,
 ) -> dict[str, Any]:
     """One page of the shown reviews, newest first."""
+    options = options.settle(locale, snapshot.has_language)
     shop, wanted = snapshot.shop, options.filter
     pages = snapshot.pages(wanted)
     return {
@@ -118,7 +109,7 @@ def reviews_page(
         "as_of": snapshot.as_of.isoformat(),
         "source": shop.source,
         "policy_url": shop.policy_url,
-        "filter": {"stars": list(options.stars), "lang": list(options.lang)},
+        "filter": {"stars": list(wanted.stars), "lang": list(wanted.lang)},
         "total": snapshot.total(wanted),
         "page": page,
         "pages": pages,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .options import OPTION_NAMES, Resolved
+from .i18n import N_
+from .options import OPTION_NAMES, PRESENTATION_OPTIONS, Resolved
 
 CAROUSEL_COUNT = -1  # `reviews` value: as many as the `count` option asks
 FOOTER_WIDE_FROM = 720  # narrower: the footer's badge and reviews share one swipeable row
@@ -17,11 +18,12 @@ FOOTER_WIDE_FROM = 720  # narrower: the footer's badge and reviews share one swi
 @dataclass(frozen=True, slots=True)
 class WidgetSpec:
     name: str
+    label: str  # what it is, for titles (a message id)
     height: int  # the document's fixed height in px, which the embed snippet reserves
     padding: int = 8  # the body's padding in px, top and bottom
     reviews: int = 0  # how many reviews it shows, or CAROUSEL_COUNT
     jsonld: bool = False  # may carry the shop's JSON-LD (where the shop and source allow)
-    options: tuple[str, ...] = ("theme", "accent")  # the options its bytes depend on
+    options: tuple[str, ...] = PRESENTATION_OPTIONS  # the options its bytes depend on
 
     @property
     def template(self) -> str:
@@ -38,10 +40,12 @@ class WidgetSpec:
 WIDGETS: dict[str, WidgetSpec] = {
     spec.name: spec
     for spec in (
-        WidgetSpec("badge", height=132),
-        WidgetSpec("stars", height=24, padding=0, jsonld=True),
-        WidgetSpec("carousel", height=316, reviews=CAROUSEL_COUNT, options=OPTION_NAMES),
-        WidgetSpec("footer", height=290, reviews=3, options=("theme", "accent", "stars", "lang")),
+        WidgetSpec("badge", N_("Review badge"), height=160, padding=4),
+        WidgetSpec("stars", N_("Star rating"), height=24, padding=0, jsonld=True),
+        WidgetSpec("carousel", N_("Review carousel"), height=316, reviews=CAROUSEL_COUNT, options=OPTION_NAMES),
+        WidgetSpec(
+            "footer", N_("Review footer"), height=290, reviews=3, options=(*PRESENTATION_OPTIONS, "stars", "lang")
+        ),
     )
 }
 HEIGHTS = {name: spec.height for name, spec in WIDGETS.items()}

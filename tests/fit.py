@@ -1,0 +1,93 @@
+"""The fit check run inside each widget frame, and host pages that paste every widget at many widths."""
+
+from __future__ import annotations
+
+import html
+import io
+
+from PIL import Image
+
+# Narrowest slot each widget must fit, and the widths tried from there to desktop.
+WIDTHS = {
+    "stars": (160, 200, 240, 320, 480, 1280),
+    "badge": (200, 240, 280, 360, 480, 1280),
+    "carousel": (280, 320, 390, 480, 720, 1024, 1280),
+    "footer": (280, 320, 390, 480, 720, 1024, 1280),
+}
+
+# Runs in a widget document. Every piece of text must be wholly visible, or wholly hidden by
+# a rule that says so: lines past a line clamp (which ends in an ellipsis), pieces a flex-wrap
+# row drops whole (the star snippet's secondary text). A line cut across, or text running
+# past its box without an ellipsis, is a fault; so is a document wider than its frame.
+FIT_FAULTS = """() => {
+  const faults = [], doc = document.documentElement, vw = doc.clientWidth, vh = doc.clientHeight;
+  if (doc.scrollWidth > vw + 1) faults.push(`scrolls sideways: ${doc.scrollWidth}px in ${vw}px`);
+  const clipper = (el) => {
+    let box = {left: -1e9, top: -1e9, right: 1e9, bottom: 1e9}, by = null, a = el;
+    for (; a && a !== doc; a = a.parentElement) {
+      if (a.classList.contains('track')) break;  // cards scroll into view: a card is judged alone
+      const s = getComputedStyle(a);
+      if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+      const r = a.getBoundingClientRect();
+      if (r.right < box.right || r.bottom < box.bottom || r.left > box.left || r.top > box.top) by = by || a;
+      box = {left: Math.max(box.left, r.left), top: Math.max(box.top, r.top),
+             right: Math.min(box.right, r.right), bottom: Math.min(box.bottom, r.bottom)};
+    }
+    if (a === doc) {
+      if (vw < box.right || vh < box.bottom || box.left < 0 || box.top < 0) by = by || doc;
+      box = {left: Math.max(box.left, 0), top: Math.max(box.top, 0), right: Math.min(box.right, vw), bottom: Math.min(box.bottom, vh)};
+    }
+    return [box, by];
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    const text = node.textContent.trim(), el = node.parentElement;
+    if (!text || el.closest('.sr, script, style, svg, [hidden]') || !el.getClientRects().length) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width < 0.5) continue;
+      const [box, by] = clipper(el);
+      const inside = r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5;
+      if (inside) continue;
+      const outside = r.right <= box.left + 0.5 || r.left >= box.right - 0.5 || r.bottom <= box.top + 0.5 || r.top >= box.bottom - 0.5;
+      const clamped = by && by.classList.contains('clamp') && getComputedStyle(by).webkitLineClamp !== 'none';
+      const dropped = by && getComputedStyle(by).flexWrap === 'wrap' && el.closest('.snippet');
+      const ellipsis = (() => { for (let a = el; a && a !== by?.parentElement; a = a.parentElement) if (getComputedStyle(a).textOverflow === 'ellipsis') return true; return false; })();
+      if (outside && (clamped || dropped)) continue;
+      if (!outside && ellipsis && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5) continue;
+      faults.push(`${outside ? 'hidden' : 'cut'}: "${text.slice(0, 40)}" in ${el.tagName.toLowerCase()}.${el.className}`);
+      break;
+    }
+  }
+  return faults;
+}"""
+
+
+def host_page(base: str, shops: list[str], locale: str, page_colour: str, extra: str = "", theme: str = "") -> str:
+    """Every widget of each shop at every width of WIDTHS, pasted with the loader."""
+    theme_attribute = f' data-theme="{theme}"' if theme else ""
+    slots = []
+    for shop in shops:
+        for widget, widths in WIDTHS.items():
+            for width in widths:
+                slots.append(
+                    f'<div style="width:{width}px;margin:0 0 14px"><div class="trustwidget" data-shop="{shop}" '
+                    f'data-widget="{widget}" data-locale="{locale}"{theme_attribute} '
+                    f'data-slot="{shop}/{widget}/{width}"></div></div>'
+                )
+    return (
+        f"<!doctype html><html lang='{locale}'><head><meta charset='utf-8'><title>Fit</title>"
+        "<link rel='icon' href='data:,'></head>"
+        f"<body style='margin:0;padding:10px;background:{page_colour}'>{''.join(slots)}{extra}"
+        f"<script async src='{html.escape(base)}/v1/embed.js'></script></body></html>"
+    )
+
+
+def pixel(png: bytes, x: int, y: int) -> tuple[int, int, int]:
+    with Image.open(io.BytesIO(png)) as image:
+        return image.convert("RGB").getpixel((x, y))
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))

@@ -1,0 +1,142 @@
+"""Every widget through the loader, at every width from its narrowest slot, nl/en/de, light and dark.
+
+Fails on cut text, sideways scroll, a frame that grows past what its snippet reserved, and an
+opaque box where the host page should show through. One shop has realistic data (the demo);
+the other a long name, a five-digit count, long unbroken words and replies in every card.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from tests.fit import FIT_FAULTS, WIDTHS, hex_rgb, host_page, pixel
+from tests.server import running_service
+from tests.widgets import AS_OF, DATA, fixture_store
+from widget_server.core.i18n import locales_dir
+from widget_server.core.widgets import HEIGHTS
+from widget_server.demo import demo_document
+
+pytestmark = pytest.mark.browser
+LOCALES = ("nl", "en", "de")
+SHOPS = ["wtw-winkel", "lange-naam"]
+LONG_NAME = "Groothandel Warmteterugwinning & Ventilatietechniek Noord-Nederland en Omstreken B.V."
+WORD = "Warmteterugwinningsventilatiesysteemonderhoudsabonnement"
+COUNTED = 12_345
+# (page colour, the browser's colour preference, the theme the snippet asks for or "" for the shop's auto)
+SCHEMES = {
+    "light-page": ("#ffffff", "light", "light"),
+    "dark-page": ("#0d1117", "dark", "dark"),
+    "dark-auto": ("#10261c", "dark", ""),
+}
+
+
+def long_shop_document() -> dict:
+    given = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    reviews = []
+    for n in range(COUNTED):
+        language = ("nl", "en", "de")[n % 3]
+        reviews.append(
+            {
+                "id": f"l-{n}",
+                "shop": "lange-naam",
+                "rating": 5 - n % 2,
+                "title": f"{WORD} {WORD}" if n % 4 == 0 else "Goed",
+                "text": f"{WORD}{WORD} " * (1 + n % 3) + "einde.",
+                "email": f"klant{n}@example.nl",
+                "author": "Maximiliaan-Alexander van Oldenbarnevelt-Wolfsburg" if n % 2 else "Jo",
+                "language": language,
+                "created_at": (given - timedelta(minutes=10 * n)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "verification": "verified",
+                "status": "published",
+                "reply": {"text": f"{WORD} " * 4, "created_at": "2026-11-23T00:00:00Z"},
+            }
+        )
+    shop = {
+        "id": "lange-naam",
+        "name": LONG_NAME,
+        "locales": list(LOCALES),
+        "source": "Trusted Shops Kundenbewertungen",
+        "policy_url": "https://example.nl/" + "beoordelingsbeleid/" * 5,
+    }
+    return {"shops": [shop], "reviews": reviews}
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fit")
+    locales = folder / "locales"
+    shutil.copytree(locales_dir(), locales)
+    target = locales / "de" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    shutil.copy(DATA / "de.po", target / "messages.po")
+    with (target / "messages.po").open("rb") as source, (target / "messages.mo").open("wb") as compiled:
+        write_mo(compiled, read_po(source))
+    saved = os.environ.get("TRUSTWIDGETS_LOCALES")
+    os.environ["TRUSTWIDGETS_LOCALES"] = str(locales)
+    try:
+        demo = demo_document(AS_OF)
+        for shop in demo["shops"]:
+            shop["locales"] = [*shop["locales"], "de"]
+        fixture_store(folder / "data", demo).close()
+        fixture_store(folder / "data", long_shop_document()).close()
+        with running_service(folder / "data", as_of=AS_OF.isoformat()) as base:
+            yield base
+    finally:
+        if saved is None:
+            os.environ.pop("TRUSTWIDGETS_LOCALES", None)
+        else:
+            os.environ["TRUSTWIDGETS_LOCALES"] = saved
+
+
+def load_all(page, url: str, frames: int) -> None:
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        f"document.querySelectorAll('.trustwidget iframe').length === {frames} && "
+        "[...document.querySelectorAll('.trustwidget iframe')].every(f => f.title.includes(' – '))",
+        timeout=30_000,
+    )
+    for frame in page.frames[1:]:
+        frame.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_widget_fits_every_width(browser, host, service, locale, scheme):
+    colour, preference, theme = SCHEMES[scheme]
+    url = host.add(f"/fit-{locale}-{scheme}", "")
+    host.pages[f"/fit-{locale}-{scheme}"] = host_page(service, SHOPS, locale, colour, theme=theme)
+    frames = sum(len(w) for w in WIDTHS.values()) * len(SHOPS)
+    context = browser.new_context(viewport={"width": 1320, "height": 16_000}, color_scheme=preference)
+    page = context.new_page()
+    try:
+        load_all(page, url, frames)
+        faults = []
+        for element in page.query_selector_all(".trustwidget"):
+            slot = element.get_attribute("data-slot")
+            widget = slot.split("/")[1]
+            frame = element.query_selector("iframe")
+            box = frame.bounding_box()
+            if round(box["height"]) != HEIGHTS[widget]:
+                faults.append(f"{slot}: frame is {box['height']}px high, the snippet reserved {HEIGHTS[widget]}px")
+            faults += [f"{slot}: {fault}" for fault in frame.content_frame().evaluate(FIT_FAULTS)]
+        shot = page.screenshot(full_page=True)
+        scroll = page.evaluate("[window.scrollX, window.scrollY]")
+        for element in page.query_selector_all(".trustwidget iframe"):
+            box = element.bounding_box()
+            x, y = int(box["x"] + scroll[0]) + 1, int(box["y"] + scroll[1]) + 1
+            if pixel(shot, x, y) != hex_rgb(colour):
+                slot = element.evaluate("f => f.parentElement.dataset.slot")
+                faults.append(f"{slot}: paints {pixel(shot, x, y)} where the page ({colour}) should show through")
+        assert faults == [], "\n".join(faults[:80])
+    finally:
+        Path(__file__).parent.joinpath("screenshots").mkdir(exist_ok=True)
+        page.screenshot(path=str(Path(__file__).parent / "screenshots" / f"fit-{locale}-{scheme}.png"), full_page=True)
+        context.close()

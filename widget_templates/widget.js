@@ -1,0 +1,114 @@
+(function () {
+  "use strict";
+  var d = document, root = d.documentElement, w = window, parent = w.parent, args = {};
+  var pairs = location.hash.slice(1).split("&");
+  for (var i = 0; i < pairs.length; i++) {
+    var at = pairs[i].indexOf("=");
+    try {
+      args[at < 0 ? "tw" : pairs[i].slice(0, at)] = decodeURIComponent(at < 0 ? pairs[i] : pairs[i].slice(at + 1));
+    } catch (e) {}
+  }
+  function colour(value) {
+    var m = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value || ""), h = m ? m[1].toLowerCase() : "";
+    if (h.length === 3) h = h[0] + h[0] + h[1] + h[1] + h[2] + h[2];
+    return h && "#" + h;
+  }
+  function luminance(hex) {
+    var sum = 0, weights = [0.2126, 0.7152, 0.0722];
+    for (var k = 0; k < 3; k++) {
+      var c = parseInt(hex.substr(1 + 2 * k, 2), 16) / 255;
+      sum += weights[k] * (c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4));
+    }
+    return sum;
+  }
+  var theme = /^(light|dark|auto)$/.test(args.theme) ? args.theme : root.getAttribute("data-theme");
+  var accent = colour(args.accent), panel = colour(args.background) || root.getAttribute("data-background");
+  if (accent) root.style.setProperty("--accent", accent);
+  if (panel) root.style.setProperty("--bg", panel);
+  if (panel && theme === "auto") {
+    var lum = luminance(panel);
+    theme = (1.05 / (lum + 0.05) > (lum + 0.05) / 0.05) ? "dark" : "light";
+  }
+  if (theme) root.className = root.className.replace(/\b(light|dark|auto)\b/, theme);
+
+  // Fits a card's text to its body: whole lines only, ending in an ellipsis where cut; when
+  // even one line of review text has no room, the reply and then the title give way first.
+  function clamp(card) {
+    var body = card.querySelector(".body"), text = card.querySelector(".text"), more = card.querySelector(".more");
+    var reply = card.querySelector(".reply"), title = card.querySelector(".title");
+    if (!more || card.className.indexOf(" open") >= 0) return;
+    var yields = [
+      function () { reply.querySelector(".rt").style.webkitLineClamp = 1; },
+      function () { reply.style.display = "none"; },
+      function () { title.style.webkitLineClamp = 1; }
+    ];
+    for (var pass = 0; pass < 2; pass++) {
+      var parts = [text, reply, reply && reply.querySelector(".rt"), title], k, gave = false, line = 20;
+      for (k = 0; k < parts.length; k++) if (parts[k]) parts[k].style.cssText = "";
+      if (text) line = parseFloat(w.getComputedStyle(text).lineHeight) || 20;
+      for (k = 0; k < yields.length; k++) {
+        if (text ? text.clientHeight + 1 >= line : body.scrollHeight <= body.clientHeight + 1) break;
+        if (k < 2 ? !reply : !title) continue;
+        yields[k]();
+        gave = true;
+      }
+      if (text) {
+        var lines = Math.max(1, Math.floor((text.clientHeight + 1) / line));
+        text.style.flex = "none";
+        text.style.height = lines * line + "px";
+        text.style.webkitLineClamp = lines;
+      }
+      var cut = gave, clamped = card.querySelectorAll(".clamp");
+      for (k = 0; k < clamped.length; k++) cut = cut || clamped[k].scrollHeight > clamped[k].clientHeight + 1;
+      if (more.hidden === !cut) break;
+      more.hidden = !cut;
+    }
+  }
+  function fit() {
+    steps();  // first: showing the buttons shrinks the cards
+    var cards = d.querySelectorAll(".card");
+    for (var c = 0; c < cards.length; c++) clamp(cards[c]);
+  }
+  d.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".more");
+    if (!button) return;
+    var card = button.closest(".card"), open = card.className.indexOf(" open") < 0;
+    card.className = open ? card.className + " open" : card.className.replace(" open", "");
+    button.setAttribute("aria-expanded", String(open));
+    card.querySelector(".body").tabIndex = open ? 0 : -1;
+    if (open) {
+      var styled = card.querySelectorAll(".text, .reply, .rt, .title");
+      for (var k = 0; k < styled.length; k++) styled[k].style.cssText = "";
+    }
+    if (!open) clamp(card);
+  });
+
+  var track = d.querySelector(".track"), nav = d.querySelector(".nav");
+  function steps() {
+    if (!track || !nav) return;
+    var end = track.scrollWidth - track.clientWidth, buttons = nav.querySelectorAll("button");
+    nav.hidden = end <= 1;
+    var focused = d.activeElement;
+    buttons[0].disabled = track.scrollLeft <= 6;  // snapping may leave the track a few pixels in
+    buttons[1].disabled = track.scrollLeft >= end - 6;
+    if (focused && focused.disabled) (buttons[0].disabled ? buttons[1] : buttons[0]).focus();
+  }
+  if (track && nav) {
+    nav.addEventListener("click", function (event) {
+      var button = event.target.closest("button"), first = track.querySelector(".card");
+      if (!button || !first) return;
+      var stepWidth = first.getBoundingClientRect().width + 10;
+      var page = Math.max(1, Math.floor((track.clientWidth + 10) / stepWidth)) * stepWidth;
+      track.scrollBy({ left: button === nav.querySelector("button") ? -page : page });
+    });
+    track.addEventListener("scroll", steps, { passive: true });
+  }
+
+  var id = args.tw;
+  function send() {
+    if (id && parent !== w) parent.postMessage({ trustwidget: id, height: root.scrollHeight, title: d.title }, "*");
+  }
+  fit();
+  w.addEventListener("resize", fit);
+  if (w.ResizeObserver) new ResizeObserver(send).observe(root); else send();
+})();
