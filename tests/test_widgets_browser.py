@@ -188,3 +188,26 @@ def test_carousel_scrolls_with_the_keyboard(browser, pages):
     assert page.evaluate("() => document.querySelector('.track').scrollLeft") > 0
     assert page.evaluate("getComputedStyle(document.querySelector('.track')).scrollBehavior") == "auto"
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("fragment", "theme", "background", "accent"),
+    [
+        ("", "light", "rgba(0, 0, 0, 0)", "#00b67a"),  # as rendered; no panel: the host page shows through
+        ("#theme=dark&accent=%23ff0000", "dark", "rgba(0, 0, 0, 0)", "#ff0000"),
+        ("#background=10261c&theme=auto", "dark", "rgb(16, 38, 28)", "#00b67a"),  # auto follows the panel
+        ("#background=%23eef2ef&theme=auto", "light", "rgb(238, 242, 239)", "#00b67a"),
+        ("#background=10261c", "light", "rgb(16, 38, 28)", "#00b67a"),  # the theme asked for stays
+        ("#theme=neon&accent=red&background=url(x)", "light", "rgba(0, 0, 0, 0)", "#00b67a"),  # ignored
+    ],
+)
+def test_presentation_options_in_the_fragment_apply_without_the_server(
+    browser, pages, fragment, theme, background, accent
+):
+    page = browser.new_page()
+    page.goto(pages["badge", "nl", "light"] + fragment)
+    html = page.locator("html")
+    assert theme in html.get_attribute("class").split()
+    assert html.evaluate("e => getComputedStyle(e).backgroundColor") == background
+    assert html.evaluate("e => getComputedStyle(e).getPropertyValue('--accent').trim()") == accent
+    page.close()
