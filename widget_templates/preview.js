@@ -29,9 +29,15 @@
     fetch(url, { headers: { Accept: "text/html" } })
       .then(function (response) { return response.text(); })
       .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("result");
+        var parsed = new DOMParser().parseFromString(html, "text/html");
+        var fresh = parsed.getElementById("result"), which = parsed.getElementById("which");
         if (!fresh) return;
         document.getElementById("result").replaceWith(fresh);
+        // the filters differ between a live and a static origin; keep them when only values changed
+        var current = document.getElementById("which");
+        if (which && current && which.getAttribute("data-origin") !== current.getAttribute("data-origin")) {
+          current.replaceWith(which);
+        }
         history.replaceState(null, "", url);
         bind();
       });

@@ -1,0 +1,72 @@
+"""The staff preview in Chromium: accessible at phone and desktop width, honest about bad input and static files."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.server import running_service
+from tests.widgets import AS_OF, fixture_store
+from widget_server.demo import demo_document
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    data = tmp_path_factory.mktemp("preview")
+    fixture_store(data, demo_document(AS_OF)).close()
+    with running_service(data) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("widget", ["badge", "carousel"])
+def test_the_preview_passes_axe_and_never_scrolls_sideways(browser, base, width, widget):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/preview/wtw-winkel?widget={widget}")
+    page.frame_locator("iframe.desktop").locator("main").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    results = Axe().run(page)
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    context.close()
+
+
+def test_bad_options_keep_the_form_as_typed_and_the_last_good_widget(browser, base):
+    page = browser.new_page()
+    page.goto(f"{base}/preview/wtw-winkel?widget=carousel&theme=dark")
+    page.frame_locator("iframe.desktop").locator("main.carousel").wait_for()
+    page.get_by_label("Reviews in carousel").fill("500")
+    page.get_by_label("Languages").fill("nl,")
+    page.get_by_role("button", name="Update preview").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("count must be a whole number from 1 to 50")
+    expect(alert).to_contain_text("lang must list up to 20 language tags")
+    expect(page.get_by_label("Reviews in carousel")).to_have_value("500")  # as typed
+    expect(page.get_by_label("Languages")).to_have_value("nl,")
+    # the widget still shows, with what was valid (the dark theme)
+    frame = page.frame_locator("iframe.desktop")
+    frame.locator("main.carousel").wait_for()
+    assert "dark" in frame.locator("html").get_attribute("class")
+    assert "data-count" not in page.locator("#snippet").inner_text()
+    page.close()
+
+
+def test_for_static_files_the_preview_offers_variants_instead_of_filters(browser, base):
+    page = browser.new_page()
+    page.goto(f"{base}/preview/wtw-winkel?widget=carousel&stars=5")
+    page.get_by_label("Served from").select_option("static")
+    expect(page.get_by_label("Variant")).to_be_visible()
+    expect(page.locator("input[name=stars]")).to_have_count(0)
+    expect(page.get_by_text("need a variant in the shop record")).to_be_visible()
+    assert "data-stars" not in page.locator("#snippet").inner_text()  # it would be ignored
+    page.get_by_label("Variant").select_option("dark-positive")
+    expect(page.locator("#snippet")).to_contain_text('data-variant="dark-positive"')
+    page.close()
