@@ -1,5 +1,6 @@
 """Embedding in real Chromium: the snippet on a page of another origin, layout shift, safety."""
 
+import io
 import json
 
 import pytest
@@ -226,3 +227,58 @@ def test_preview_lists_shops_and_shows_the_counted_reviews(browser, service):
     assert rows == shown > 0
     assert errors == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def static_origin(service, tmp_path_factory):
+    """The static build of the same data, served as plain files from another port."""
+    import functools
+    import subprocess
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.server import cli_args
+
+    _, data = service
+    out = tmp_path_factory.mktemp("static") / "out"
+    assert subprocess.run(cli_args(data, "build", "--out", str(out), "--as-of", AS_OF.isoformat())).returncode == 0
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("widget", "query", "variant"),
+    [
+        ("badge", {"theme": "dark", "accent": "#ff3366", "background": "#10261c"}, ""),
+        ("carousel", {"theme": "light", "background": "#fff8e7"}, ""),
+        ("footer", {"accent": "#ff3366"}, "dark-positive"),
+    ],
+)
+def test_a_preview_snippet_renders_the_same_live_and_from_static_files(
+    browser, service, static_origin, host, widget, query, variant
+):
+    from PIL import Image, ImageChops
+
+    base, data = service
+    shop = shop_record(data, "wtw-winkel")
+    shots = []
+    for origin in (base, static_origin):
+        snippet = embed_snippet(origin, shop, widget, "nl", query, variant)
+        url = host.add(f"/same-{widget}-{origin.rsplit(':', 1)[1]}.html", snippet)
+        context, page, errors = open_page(browser, url)
+        page.frame_locator("iframe").locator("main").wait_for()
+        page.wait_for_timeout(300)
+        shots.append(Image.open(io.BytesIO(page.locator("iframe").screenshot())).convert("RGB"))
+        assert errors == []
+        context.close()
+    live, static = shots
+    assert live.size == static.size
+    assert ImageChops.difference(live, static).getbbox() is None  # pixel for pixel
