@@ -13,7 +13,7 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test catalogs extract system-packages bench soak mutate clean
+.PHONY: run test install install-test catalogs extract system-packages bench lighthouse soak mutate clean
 
 run: install
 	@if [ ! -f "$(TRUSTWIDGETS_DATA)/store.sqlite3" ]; then $(BIN)/trustwidgets demo; fi
@@ -59,6 +59,11 @@ bench: install-test
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk nginx-light; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# What the loader costs a mobile product page (npm lighthouse, pinned, into bench/node/);
+# writes its section of docs/benchmarks.md.
+lighthouse: install-test system-packages
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 # Load while changing (10 minutes; SOAK_SECONDS=60 for a short run); writes docs/benchmarks.md.
 soak: install-test

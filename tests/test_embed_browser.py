@@ -282,3 +282,16 @@ def test_a_preview_snippet_renders_the_same_live_and_from_static_files(
     live, static = shots
     assert live.size == static.size
     assert ImageChops.difference(live, static).getbbox() is None  # pixel for pixel
+
+
+@pytest.mark.parametrize("widget", ["stars", "badge"])
+def test_a_narrow_slot_does_not_shift_when_the_widget_replaces_its_fallback_link(browser, service, host, widget):
+    base, data = service
+    snippet = embed_snippet(base, shop_record(data, "wtw-winkel"), widget, "nl", {})
+    url = host.add(f"/narrow-{widget}.html", f'<div style="width:200px">{snippet}</div>')
+    context, page, errors = open_page(browser, url)
+    page.frame_locator("iframe").locator("main").wait_for()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__cls") == 0, page.evaluate("window.__shifts")
+    assert errors == []
+    context.close()

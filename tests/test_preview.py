@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import SHOP
 from widget_server.core.records import parse_shop
-from widget_server.preview import embed_snippet, iframe_snippet, widget_query, widget_src
+from widget_server.preview import embed_snippet, iframe_snippet, plain_snippet, widget_query, widget_src
 
 SHOP_RECORD = parse_shop({**SHOP, "name": 'A "quoted" <shop>'}, ("en", "nl"))
 
@@ -14,14 +14,29 @@ def test_widget_query_keeps_only_changed_options():
     }
 
 
-def test_embed_snippet_is_one_element_and_one_async_script_with_escaped_values():
+def test_embed_snippet_is_one_element_and_one_script_with_escaped_values():
     snippet = embed_snippet("https://w.example", SHOP_RECORD, "badge", "nl", {"stars": "4,5"})
-    assert snippet == (
+    element, script = snippet.split("\n")
+    assert element == (
         '<div class="trustwidget" data-shop="wtw-winkel" data-widget="badge" data-locale="nl" '
-        'data-stars="4,5" style="min-height:160px"><a href="https://www.example.nl/reviews">'
-        "Beoordelingen van A &#34;quoted&#34; &lt;shop&gt; via Trustpilot</a></div>\n"
-        '<script async src="https://w.example/v1/embed.js"></script>'
+        'data-stars="4,5" style="min-height:160px"><a href="https://www.example.nl/reviews" '
+        'style="display:block;line-height:24px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis">'
+        "Beoordelingen van A &#34;quoted&#34; &lt;shop&gt; via Trustpilot</a></div>"
     )
+    # the loader comes after the page has loaded: no request to the widget host before then
+    assert script.startswith("<script>(function(w,d,u){") and script.endswith(
+        '(window,document,"https://w.example/v1/embed.js")</script>'
+    )
+    assert "addEventListener('load',go)" in script
+    assert plain_snippet("https://w.example", SHOP_RECORD, "badge", "nl", {}).endswith(
+        '\n<script async src="https://w.example/v1/embed.js"></script>'
+    )
+
+
+def test_the_loader_url_cannot_end_the_snippets_script():
+    snippet = embed_snippet("https://w.example/</script><script>x()", SHOP_RECORD, "badge", "nl", {})
+    assert snippet.count("</script>") == 1
+    assert '"https://w.example/\\u003c/script>\\u003cscript>x()/v1/embed.js"' in snippet
 
 
 def test_iframe_snippet_encodes_the_query():

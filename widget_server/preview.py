@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
@@ -68,8 +69,23 @@ def fallback_label(shop: Shop, locale: str) -> str:
     )
 
 
-def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "") -> str:
-    """One element and one async script; the element reserves the widget's height."""
+# Loads the loader once the page has loaded and gone quiet, so that no request to the widget
+# host competes with the page's own largest paint (Lighthouse counts any that starts before it).
+BOOTSTRAP = (
+    "(function(w,d,u){{function add(){{var s=d.createElement('script');s.async=true;s.src=u;d.head.appendChild(s)}}"
+    "function go(){{setTimeout(function(){{"
+    "w.requestIdleCallback?w.requestIdleCallback(add,{{timeout:2000}}):add()}},250)}}"
+    "if(d.readyState==='complete')go();else w.addEventListener('load',go)}})(window,document,{url})"
+)
+
+
+# Without script the link stays; one line, so it never needs more than the height reserved
+# (the star snippet reserves 24 px) and the page does not move when the widget replaces it.
+FALLBACK_STYLE = "display:block;line-height:24px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
+
+
+def snippet_element(shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "") -> str:
+    """The element that reserves the widget's height and links the review policy without script."""
     attributes = {"data-shop": shop.id, "data-widget": widget, "data-locale": locale}
     if variant:
         attributes["data-variant"] = variant
@@ -77,8 +93,21 @@ def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: di
     rendered = " ".join(f'{name}="{escape(value)}"' for name, value in attributes.items())
     return (
         f'<div class="trustwidget" {rendered} style="min-height:{HEIGHTS[widget]}px">'
-        f'<a href="{escape(shop.policy_url)}">{escape(fallback_label(shop, locale))}</a></div>\n'
-        f'<script async src="{escape(base_url + DocumentRef("loader").path)}"></script>'
+        f'<a href="{escape(shop.policy_url)}" style="{FALLBACK_STYLE}">{escape(fallback_label(shop, locale))}</a></div>'
+    )
+
+
+def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "") -> str:
+    """One element and one small inline script that loads the loader after the page has loaded."""
+    url = json.dumps(base_url + DocumentRef("loader").path).replace("<", "\\u003c")
+    return snippet_element(shop, widget, locale, query, variant) + f"\n<script>{BOOTSTRAP.format(url=url)}</script>"
+
+
+def plain_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "") -> str:
+    """The same with a plain async script tag, for pages whose Content-Security-Policy forbids inline scripts."""
+    return (
+        snippet_element(shop, widget, locale, query, variant)
+        + f'\n<script async src="{escape(base_url + DocumentRef("loader").path)}"></script>'
     )
 
 
@@ -205,6 +234,7 @@ def preview_shop(request: Request) -> Response:
         "src": widget_src(shop, widget, locale, extra, variant),
         "height": HEIGHTS[widget],
         "snippet": embed_snippet(base_url, shop, widget, locale, extra, variant),
+        "plain_snippet": plain_snippet(base_url, shop, widget, locale, extra, variant),
         "iframe_snippet": iframe_snippet(base_url, shop, widget, locale, extra, variant),
         "integrity": loader().integrity,
         "hashed_loader": base_url + DocumentRef("loader-hashed", digest=loader().digest).path,

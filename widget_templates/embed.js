@@ -15,12 +15,25 @@
   // work on prebuilt files too); content options go in the query, or come with a variant.
   var OPTIONS = {{ options|list|tojson }}, PRESENTATION = {{ presentation|list|tojson }};
   var SEP = {{ variant_separator|tojson }};
-  var frames = {}, count = 0, ready = false, waiting = [];
+  var frames = {}, count = 0, ready = false, waiting = [], queue = [], next = 0, pumping = false;
   var seen = w.IntersectionObserver ? new IntersectionObserver(function (entries) {
     for (var i = 0; i < entries.length; i++) {
-      if (entries[i].isIntersecting) { seen.unobserve(entries[i].target); place(entries[i].target); }
+      if (entries[i].isIntersecting) { seen.unobserve(entries[i].target); queue[queue.length] = entries[i].target; }
     }
+    pump();
   }, { rootMargin: "400px 0px" }) : null;
+
+  // One frame per task, so that making frames never adds up to a long task.
+  function pump() {
+    if (pumping || next >= queue.length) return;
+    pumping = true;
+    var step = function () {
+      pumping = false;
+      if (next < queue.length) place(queue[next++]);
+      pump();
+    };
+    if (w.requestIdleCallback) w.requestIdleCallback(step, { timeout: 500 }); else w.setTimeout(step, 1);
+  }
 
   function load(el) {
     if (!el || el.getAttribute("data-tw-id")) return;
