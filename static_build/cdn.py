@@ -6,6 +6,7 @@ Both carry the same Cache-Control and security headers as the live service.
 from __future__ import annotations
 
 from widget_server.core.catalogue import SHOP_GLOBS, WIDGET_REGEX, DocumentRef, site_documents
+from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.headers import response_headers
 from widget_server.core.models import Shop
 
@@ -50,6 +51,9 @@ def nginx_conf(shops: list[Shop], loader_digest: str) -> str:
         _add_headers(response_headers("loader"), "        "),
         "    }\n",
         f"    location = {DocumentRef('loader-hashed', digest=loader_digest).path} {{\n",
+        _add_headers(response_headers("loader-hashed"), "        "),
+        "    }\n",
+        f"    location = {DocumentRef('widget-script', digest=WIDGET_SCRIPT_DIGEST).path} {{\n",
         _add_headers(response_headers("loader-hashed"), "        "),
         "    }\n",
         "    location ~ \\.json$ {\n",

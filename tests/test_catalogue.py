@@ -10,6 +10,7 @@ from tests.snapshots import memory_snapshot
 from tests.widgets import AS_OF, fixture_store
 from widget_server.app import create_app
 from widget_server.core.catalogue import ROUTES, DocumentRef, parse, reviews_file, shop_documents, site_documents
+from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.loader import loader
 from widget_server.core.models import PublicReview, Shop, Variant
 from widget_server.demo import demo_document
@@ -17,6 +18,7 @@ from widget_server.demo import demo_document
 REFS = [
     (DocumentRef("loader"), "/v1/embed.js"),
     (DocumentRef("loader-hashed", digest="0123456789ab"), "/v1/embed.0123456789ab.js"),
+    (DocumentRef("widget-script", digest="0123456789ab"), "/v1/widget.0123456789ab.js"),
     (DocumentRef("openapi"), "/v1/openapi.json"),
     (DocumentRef("summary", shop="wtw-winkel"), "/v1/wtw-winkel/summary.json"),
     (DocumentRef("reviews", shop="a", locale="nl", page=1), "/v1/a/nl/reviews.json"),
@@ -126,6 +128,7 @@ def test_the_service_answers_every_catalogue_document(demo_data, tmp_path):
     [
         (DocumentRef("loader"), "text/javascript; charset=utf-8", "loader"),
         (DocumentRef("loader-hashed", digest="0" * 12), "text/javascript; charset=utf-8", "loader-hashed"),
+        (DocumentRef("widget-script", digest="0" * 12), "text/javascript; charset=utf-8", "loader-hashed"),
         (DocumentRef("openapi"), "application/json", "json"),
         (DocumentRef("summary", shop="a"), "application/json", "json"),
         (DocumentRef("reviews", shop="a", locale="nl"), "application/json", "json"),
@@ -193,5 +196,6 @@ def test_site_documents():
     assert [ref.path for ref in site_documents("0123456789ab")] == [
         "/v1/embed.js",
         "/v1/embed.0123456789ab.js",
+        f"/v1/widget.{WIDGET_SCRIPT_DIGEST}.js",
         "/v1/openapi.json",
     ]

@@ -113,7 +113,7 @@ def test_a_full_disk_fails_the_build_clearly_and_keeps_the_old_tree(tmp_path):
         pytest.fail("this test mounts a small tmpfs and needs root (CI runs as root)")
     disk = tmp_path / "disk"
     disk.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(disk)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=900k", "tmpfs", str(disk)], check=True)
     try:
         data, out = tmp_path / "data", disk / "out"
         fixture_store(data).close()

@@ -1,5 +1,8 @@
 """Every widget, locale, theme and width in real Chromium: screenshots, element boxes, axe-core."""
 
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -7,6 +10,9 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.hostile import hostile_document
 from tests.widgets import AS_OF, fixture_store, render
+from widget_server.core.catalogue import DocumentRef
+from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
+from widget_server.core.documents import site_document
 from widget_server.core.options import Options
 from widget_server.core.render import WIDGETS
 from widget_server.demo import demo_document
@@ -50,10 +56,21 @@ LAYOUT_FAULTS = """() => {
 }"""
 
 
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     """Rendered widget documents of the demo data (realistic lengths), written to files."""
     folder = tmp_path_factory.mktemp("pages")
+    script = DocumentRef("widget-script", digest=WIDGET_SCRIPT_DIGEST)
+    (folder / script.path.lstrip("/")).parent.mkdir(parents=True)
+    (folder / script.path.lstrip("/")).write_bytes(site_document(script))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_port}"
     store = fixture_store(folder / "store", demo_document(AS_OF))
     hostile = fixture_store(folder / "hostile", hostile_document())
     files = {}
@@ -64,13 +81,15 @@ def pages(tmp_path_factory):
                 # alone in a page, a transparent widget sits on white: give the dark one its page
                 panel = {"light": "", "dark": "#0d1117"}[theme]
                 path.write_text(render(store, "wtw-winkel", widget, locale, Options(theme=theme, background=panel)))
-                files[widget, locale, theme] = path.as_uri()
+                files[widget, locale, theme] = f"{origin}/{path.name}"
             path = folder / f"hostile-{widget}-{locale}.html"
             path.write_text(render(hostile, "wtw-winkel", widget, locale))
-            files["hostile", widget, locale] = path.as_uri()
+            files["hostile", widget, locale] = f"{origin}/{path.name}"
     store.close()
     hostile.close()
-    return files
+    yield files
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

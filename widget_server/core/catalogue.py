@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .csp import WIDGET_SCRIPT_DIGEST
 from .models import SHOP_ID
 from .options import OPTION_NAMES, Options
 from .snapshot import Snapshot
@@ -29,11 +30,13 @@ WIDGET_PATH = "/v1/{shop}/{locale}/{widget}.html"  # {widget} is `name` or `name
 _REVIEWS_FILE = re.compile(rf"reviews(?:-({LATER_PAGE.pattern}))?\.json")
 _WIDGET_FILE = re.compile(rf"([a-z]+)(?:{VARIANT_SEPARATOR}({SHOP_ID.pattern}))?\.html")
 _LOADER_FILE = re.compile(rf"embed\.({LOADER_HASH.pattern})\.js")
+_WIDGET_SCRIPT_FILE = re.compile(rf"widget\.({LOADER_HASH.pattern})\.js")
 
 # What each kind of document is, for Content-Type and for the header policy (headers.py).
 MEDIA_TYPES = {
     "loader": "text/javascript; charset=utf-8",
     "loader-hashed": "text/javascript; charset=utf-8",
+    "widget-script": "text/javascript; charset=utf-8",
     "openapi": "application/json",
     "summary": "application/json",
     "reviews": "application/json",
@@ -42,6 +45,7 @@ MEDIA_TYPES = {
 HEADER_KINDS = {
     "loader": "loader",
     "loader-hashed": "loader-hashed",
+    "widget-script": "loader-hashed",  # immutable JavaScript too
     "openapi": "json",
     "summary": "json",
     "reviews": "json",
@@ -57,7 +61,7 @@ class DocumentRef:
     widget: str = ""
     page: int = 1
     variant: str | None = None
-    digest: str = ""  # the hashed loader's content hash
+    digest: str = ""  # a hashed script's content hash (the loader's or the widgets')
 
     @property
     def path(self) -> str:
@@ -65,6 +69,8 @@ class DocumentRef:
             return f"{PREFIX}embed.js"
         if self.kind == "loader-hashed":
             return f"{PREFIX}embed.{self.digest}.js"
+        if self.kind == "widget-script":
+            return f"{PREFIX}widget.{self.digest}.js"
         if self.kind == "openapi":
             return f"{PREFIX}openapi.json"
         if self.kind == "summary":
@@ -107,7 +113,10 @@ def parse(path: str) -> DocumentRef | None:
         if name == "openapi.json":
             return DocumentRef("openapi")
         hashed = _LOADER_FILE.fullmatch(name)
-        return DocumentRef("loader-hashed", digest=hashed.group(1)) if hashed else None
+        if hashed:
+            return DocumentRef("loader-hashed", digest=hashed.group(1))
+        script = _WIDGET_SCRIPT_FILE.fullmatch(name)
+        return DocumentRef("widget-script", digest=script.group(1)) if script else None
     if not SHOP_ID.fullmatch(parts[0]):
         return None
     if len(parts) == 2:
@@ -146,7 +155,12 @@ def shop_documents(snapshot: Snapshot) -> Iterator[DocumentRef]:
 
 def site_documents(loader_digest: str) -> list[DocumentRef]:
     """The documents outside any shop's folder."""
-    return [DocumentRef("loader"), DocumentRef("loader-hashed", digest=loader_digest), DocumentRef("openapi")]
+    return [
+        DocumentRef("loader"),
+        DocumentRef("loader-hashed", digest=loader_digest),
+        DocumentRef("widget-script", digest=WIDGET_SCRIPT_DIGEST),
+        DocumentRef("openapi"),
+    ]
 
 
 # Globs of a shop's documents by header kind, for server configurations (`_headers`, nginx).
@@ -180,6 +194,7 @@ PARAMETERS = {
 ROUTES = (
     Route(f"{PREFIX}embed.js", "loader", "The embed loader"),
     Route(f"{PREFIX}embed.{{digest}}.js", "loader-hashed", "The embed loader under its content hash (immutable)"),
+    Route(f"{PREFIX}widget.{{digest}}.js", "widget-script", "The widgets' script under its content hash (immutable)"),
     Route(f"{PREFIX}openapi.json", "openapi", "This document"),
     Route(f"{PREFIX}{{shop}}/summary.json", "summary", "Score, grade, counts and distribution of the last 12 months"),
     Route(

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from .catalogue import FILTER_OPTIONS, DocumentRef
+from .csp import WIDGET_SCRIPT, WIDGET_SCRIPT_DIGEST
 from .i18n import locales_dir
 from .loader import loader
 from .models import Shop
@@ -59,12 +60,14 @@ def render_document(
 
 
 def site_document(ref: DocumentRef) -> bytes | None:
-    """The bytes of a document outside the shops: the loader (both names) and the OpenAPI document."""
+    """The bytes of a document outside the shops: the loader (both names), the widgets' script, OpenAPI."""
     if ref.kind == "loader":
         return loader().body
     if ref.kind == "loader-hashed":
         script = loader()
         return script.body if ref.digest == script.digest else None
+    if ref.kind == "widget-script":
+        return WIDGET_SCRIPT if ref.digest == WIDGET_SCRIPT_DIGEST else None
     if ref.kind == "openapi":
         return render_json(openapi())
     raise ValueError(f"{ref.kind} is a shop document")

@@ -125,6 +125,10 @@ RESPONSES: dict[str, dict[str, Any]] = {
     "widget": {"description": "the widget document", "content": {"text/html": {"schema": {"type": "string"}}}},
     "loader": {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}},
     "loader-hashed": {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}},
+    "widget-script": {
+        "description": "the widgets' script",
+        "content": {"text/javascript": {"schema": {"type": "string"}}},
+    },
     "openapi": {"description": "this document", "content": {"application/json": {"schema": {"type": "object"}}}},
 }
 

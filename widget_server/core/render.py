@@ -17,7 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from widget_server import __version__
 from widget_templates import TEMPLATES_DIR
 
-from .csp import DOCUMENT_CSP, WIDGET_SCRIPT
+from .catalogue import DocumentRef
+from .csp import DOCUMENT_CSP, WIDGET_SCRIPT_DIGEST, WIDGET_SCRIPT_INTEGRITY
 from .formatting import json_for_script, language_names, star_list
 from .i18n import available_locales, locales_dir, translations
 from .options import Resolved
@@ -98,7 +99,8 @@ def render_widget(
         "wide_from": FOOTER_WIDE_FROM,
         "footer_reviews": WIDGETS["footer"].reviews,
         "csp": DOCUMENT_CSP,
-        "script": WIDGET_SCRIPT,
+        "script_path": DocumentRef("widget-script", digest=WIDGET_SCRIPT_DIGEST).path,
+        "script_integrity": WIDGET_SCRIPT_INTEGRITY,
         "shop_name": snapshot.shop.name,
         "summary": summary_view(snapshot.summary, locale, directory),
         "reviews": [review_view(r, locale, snapshot.as_of, directory) for r in reviews],

@@ -36,13 +36,15 @@ class ReviewList:
 
     def __init__(self, reviews: list[PublicReview]) -> None:
         self.reviews = reviews
+        self.matching: dict[ReviewFilter, list[PublicReview]] = {}  # filtered once, paged many times
 
     def page(self, wanted: ReviewFilter, number: int, size: int) -> list[PublicReview]:
-        matching = (
-            [r for r in self.reviews if wanted.matches(r.rating, r.language)]
-            if wanted.stars or wanted.lang
-            else self.reviews
-        )
+        if not (wanted.stars or wanted.lang):
+            matching = self.reviews
+        elif wanted in self.matching:
+            matching = self.matching[wanted]
+        else:
+            matching = self.matching[wanted] = [r for r in self.reviews if wanted.matches(r.rating, r.language)]
         return matching[(number - 1) * size : number * size]
 
 

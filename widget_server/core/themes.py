@@ -8,6 +8,7 @@ colours named in PAGES. The text and the star shapes must stay readable on every
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _HEX6 = re.compile(r"#[0-9a-f]{6}")
 
@@ -71,6 +72,7 @@ def theme_for(theme: str, background: str) -> str:
     return "dark" if contrast(background, "#ffffff") > contrast(background, "#000000") else "light"
 
 
+@cache
 def palette_css() -> str:
     """The palettes as CSS: light by default, dark for `.dark`, and `.auto` on a dark preference."""
 
