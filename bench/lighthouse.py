@@ -166,7 +166,12 @@ def main() -> None:
         for name, m in median.items()
     )
     runs = "\n".join(
-        f"- {labels[name]}: " + ", ".join(f"{r['lcp']:,.0f}" for r in results[name]) + " ms" for name in median
+        f"- {labels[name]}: LCP "
+        + ", ".join(f"{r['lcp']:,.0f}" for r in results[name])
+        + " ms; TBT "
+        + ", ".join(f"{r['tbt']:,.0f}" for r in results[name])
+        + " ms"
+        for name in median
     )
     body = f"""{SECTION}
 
@@ -180,7 +185,7 @@ header, the star snippet beside the price and the footer widget come from the se
 |---|---:|---:|---:|---:|---:|
 {rows}
 
-LCP of each run, in the order taken (the simulation is bimodal on this page even without widgets:
+Each run, in the order taken (the simulation is bimodal on this page even without widgets:
 about 750 ms or 900 ms):
 
 {runs}
