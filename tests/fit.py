@@ -7,12 +7,12 @@ import io
 
 from PIL import Image
 
-# Narrowest slot each widget must fit, and the widths tried from there to desktop.
+from widget_server.core.widgets import WIDGETS
+
+# Each widget from its narrowest slot (the registry's) through common slot widths to desktop.
+SLOTS = (200, 240, 320, 390, 480, 720, 1280)
 WIDTHS = {
-    "stars": (160, 200, 240, 320, 480, 1280),
-    "badge": (200, 240, 280, 360, 480, 1280),
-    "carousel": (280, 320, 390, 480, 720, 1024, 1280),
-    "footer": (280, 320, 390, 480, 720, 1024, 1280),
+    name: (spec.narrowest, *(width for width in SLOTS if width > spec.narrowest)) for name, spec in WIDGETS.items()
 }
 
 # Runs in a widget document. Every piece of text must be wholly visible, or wholly hidden by

@@ -20,6 +20,7 @@ class WidgetSpec:
     name: str
     label: str  # what it is, for titles (a message id)
     height: int  # the document's fixed height in px, which the embed snippet reserves
+    narrowest: int  # the narrowest slot in px it fits (tests/test_fit_browser.py tries it and wider)
     padding: int = 8  # the body's padding in px, top and bottom
     reviews: int = 0  # how many reviews it shows, or CAROUSEL_COUNT
     jsonld: bool = False  # may carry the shop's JSON-LD (where the shop and source allow)
@@ -40,11 +41,18 @@ class WidgetSpec:
 WIDGETS: dict[str, WidgetSpec] = {
     spec.name: spec
     for spec in (
-        WidgetSpec("badge", N_("Review badge"), height=160, padding=4),
-        WidgetSpec("stars", N_("Star rating"), height=24, padding=0, jsonld=True),
-        WidgetSpec("carousel", N_("Review carousel"), height=316, reviews=CAROUSEL_COUNT, options=OPTION_NAMES),
+        WidgetSpec("badge", N_("Review badge"), height=160, narrowest=200, padding=4),
+        WidgetSpec("stars", N_("Star rating"), height=24, narrowest=160, padding=0, jsonld=True),
         WidgetSpec(
-            "footer", N_("Review footer"), height=290, reviews=3, options=(*PRESENTATION_OPTIONS, "stars", "lang")
+            "carousel", N_("Review carousel"), height=316, narrowest=280, reviews=CAROUSEL_COUNT, options=OPTION_NAMES
+        ),
+        WidgetSpec(
+            "footer",
+            N_("Review footer"),
+            height=290,
+            narrowest=280,
+            reviews=3,
+            options=(*PRESENTATION_OPTIONS, "stars", "lang"),
         ),
     )
 }
