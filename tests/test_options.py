@@ -55,7 +55,7 @@ def test_parse_options(query, expected):
         ({"lang": "n"}, "lang must list"),
         ({"lang": "ALL"}, "lang must list"),  # ALL is no tag, and all is spelled one way
         ({"lang": "all,nl"}, "lang must list"),
-        ({"background": "transparent"}, "background must be a hex colour such as #ffffff, or empty for none"),
+        ({"background": "transparent"}, "^background must be a hex colour such as #ffffff, or empty for none$"),
         ({"stars": "4, 5"}, "stars must list ratings from 1 to 5"),  # no spaces: one spelling
         ({"stars": "0"}, "stars must list ratings from 1 to 5"),
         ({"stars": "²"}, "stars must list ratings from 1 to 5"),
@@ -119,3 +119,12 @@ def test_asked_options_win_over_the_shops_defaults():
     )
     assert asked.key() == "theme=dark;accent=#ffffff;background=;stars=1,2;lang=en,de;count=3"
     assert asked.key(("lang", "stars")) == "lang=en,de;stars=1,2"
+
+
+def test_asked_presentation_and_languages_win_and_the_shops_fill_the_rest():
+    shop = parse_shop({**SHOP, "background": "#ffffff", "language_filter": ["nl"]}, ("en", "nl"))
+    assert Options().resolve(shop).background == "#ffffff"
+    assert Options(background="#000000").resolve(shop).background == "#000000"
+    assert Options(background="").resolve(shop).background == ""  # asked: no panel
+    assert Options().resolve(shop).lang == ("nl",)
+    assert Options(lang=()).resolve(shop).lang == ()

@@ -405,7 +405,7 @@ def test_a_language_filter_is_kept(value, kept):
 
 @pytest.mark.parametrize("value", ["none", "#ggg", 7, "rgb(0,0,0)"])
 def test_a_background_must_be_a_colour_or_empty(value):
-    with pytest.raises(Invalid, match="background must be a hex colour"):
+    with pytest.raises(Invalid, match="^background must be a hex colour such as #ffffff, or empty for none$"):
         parse_shop({**SHOP, "background": value}, LOCALES)
 
 

@@ -90,3 +90,15 @@ def test_pages(count, pages):
 )
 def test_a_review_list_pages_a_filter(wanted, number, size, ids):
     assert [r.id for r in ReviewList(REVIEWS).page(wanted, number, size)] == ids
+
+
+@pytest.mark.parametrize(
+    ("reviews", "tag", "has"),
+    [
+        ([made("x", 5, "nl-BE", "2026-11-20T10:00:00.000000Z")], "nl", True),  # one review, in a subtag
+        ([made("x", 5, "nl-BE", "2026-11-20T10:00:00.000000Z")], "en", False),
+        ([], "nl", False),
+    ],
+)
+def test_has_language_takes_a_single_review(reviews, tag, has):
+    assert memory_snapshot(SHOP, reviews, AS_OF, {}).has_language(tag) is has

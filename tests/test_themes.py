@@ -7,6 +7,7 @@ from widget_server.core.themes import (
     TEXT_ON_CARD,
     TEXT_ON_PAGE,
     contrast,
+    luminance,
     palette_css,
     theme_for,
 )
@@ -59,6 +60,22 @@ def test_palette_css_declares_both_palettes():
     assert "@media (prefers-color-scheme:dark){:root.auto{--fg:#e6edf3;" in css
 
 
+@pytest.mark.parametrize(
+    ("colour", "expected"),
+    [
+        ("#000000", 0.0),
+        ("#ffffff", 1.0),
+        ("#0a0a0a", 10 / 255 / 12.92),  # a dark channel: the linear part of the sRGB curve
+        ("#808080", ((128 / 255 + 0.055) / 1.055) ** 2.4),
+        ("#ff0000", 0.2126),
+        ("#00ff00", 0.7152),
+        ("#0000ff", 0.0722),
+    ],
+)
+def test_luminance_follows_the_srgb_curve(colour, expected):
+    assert luminance(colour) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
 def test_luminance_takes_only_full_hex_colours():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^not a #rrggbb colour: '#fff'$"):
         contrast("#fff", "#000000")
