@@ -157,7 +157,7 @@ def parse_lang(value: str) -> tuple[str, ...] | None:
     tags = value.lower().split(",")
     if len(value) > 20 * MAX_LANG_TAGS or not _LANGS.fullmatch(value) or ALL_LANGUAGES in tags:
         raise OptionError(f"lang must list up to {MAX_LANG_TAGS} language tags, such as nl,en, or be all")
-    return tuple(sorted({tag.lower() for tag in value.split(",")}))
+    return tuple(sorted(set(tags)))
 
 
 def parse_count(value: str) -> int:

@@ -99,8 +99,7 @@ def reviews_page(
     page: int,
     directory: Path,
 ) -> dict[str, Any]:
-    """One page of the shown reviews, newest first."""
-    options = options.settle(locale, snapshot.has_language)
+    """One page of the shown reviews, newest first (options settled: documents.render_document)."""
     shop, wanted = snapshot.shop, options.filter
     pages = snapshot.pages(wanted)
     return {
