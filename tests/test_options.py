@@ -128,3 +128,9 @@ def test_asked_presentation_and_languages_win_and_the_shops_fill_the_rest():
     assert Options(background="").resolve(shop).background == ""  # asked: no panel
     assert Options().resolve(shop).lang == ("nl",)
     assert Options(lang=()).resolve(shop).lang == ()
+
+
+@pytest.mark.parametrize(("lang", "listed"), [(None, ()), ((), ()), (("en",), ("en",))])
+def test_reviews_json_lists_every_language_unless_asked(lang, listed):
+    shop = parse_shop(SHOP, ("en", "nl"))
+    assert Options(lang=lang).resolve(shop).every_language_by_default().lang == listed

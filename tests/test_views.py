@@ -70,11 +70,12 @@ def test_render_json_is_sorted_with_dot_decimals():
     assert render_json({"b": 4.5, "a": "é"}) == '{"a":"é","b":4.5}\n'.encode()
 
 
-def test_by_default_a_page_lists_the_locales_language_where_the_shop_has_any(tmp_path):
+def test_by_default_a_page_lists_every_language_and_lang_narrows_it(tmp_path):
+    # RULES.md: reviews.json lists the reviews shown; only widgets default to their own language
     snapshot = fixture_store(tmp_path).snapshot("wtw-winkel", AS_OF)
-    dutch = page(snapshot, "nl", 1, Options().resolve(snapshot.shop))
-    assert dutch["filter"]["lang"] == ["nl"]
-    assert {r["language"] for r in dutch["reviews"]} == {"nl"}
-    english = page(snapshot, "en", 1, Options().resolve(snapshot.shop))
-    assert english["filter"]["lang"] == ["en"]
+    for locale in ("nl", "en"):
+        listed = page(snapshot, locale, 1, Options().resolve(snapshot.shop))
+        assert listed["filter"]["lang"] == []
+        assert {r["language"] for r in listed["reviews"]} == {"nl", "en"}
+    english = page(snapshot, "en", 1, Options(lang=("en",)).resolve(snapshot.shop))
     assert [r["id"] for r in english["reviews"]] == ["r-5"]  # the one English review

@@ -140,12 +140,9 @@ def shop_documents(snapshot: Snapshot) -> Iterator[DocumentRef]:
     """
     shop = snapshot.shop
     yield DocumentRef("summary", shop=shop.id)
-    defaults = Options().resolve(shop)
-    pages = {locale: snapshot.pages(defaults.settle(locale, snapshot.has_language).filter) for locale in shop.locales}
-    for page in range(1, max(pages.values()) + 1):
+    for page in range(1, snapshot.pages(Options().resolve(shop).every_language_by_default().filter) + 1):
         for locale in shop.locales:
-            if page <= pages[locale]:
-                yield DocumentRef("reviews", shop=shop.id, locale=locale, page=page)
+            yield DocumentRef("reviews", shop=shop.id, locale=locale, page=page)
     for locale in shop.locales:
         for widget in WIDGETS:
             yield DocumentRef("widget", shop=shop.id, locale=locale, widget=widget)

@@ -47,7 +47,7 @@ def render_document(
     if ref.kind == "summary":
         return render_json(dict(snapshot.summary))
     if ref.kind == "reviews":
-        options = options.settle(ref.locale, snapshot.has_language)
+        options = options.every_language_by_default()
         reviews = snapshot.page(options.filter, ref.page)
         if reviews is None:
             return None

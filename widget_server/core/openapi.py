@@ -106,8 +106,8 @@ def _json(schema: str, description: str) -> dict[str, Any]:
 QUERY = {
     "stars": "only these ratings, e.g. 4,5",
     "lang": (
-        "only reviews in these languages, e.g. nl,en; all for every language; "
-        "default: the locale's language where the shop has reviews in it"
+        "only reviews in these languages, e.g. nl,en; all for every language; default: a widget shows "
+        "its locale's language where the shop has reviews in it, reviews.json every language"
     ),
     "theme": "colours for a light page, a dark page, or the visitor's preference (light, dark or auto)",
     "accent": "a hex colour such as #f5a400",

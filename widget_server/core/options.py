@@ -103,6 +103,10 @@ class Resolved:
             return self
         return replace(self, lang=(locale,) if has_language(locale) else ())
 
+    def every_language_by_default(self) -> Resolved:
+        """For reviews.json: the data lists every shown review unless a language was asked for."""
+        return self if self.lang is not None else replace(self, lang=())
+
     def texts(self) -> dict[str, str]:
         """Each option as it is written in a query or a data- attribute ("" for a default)."""
         return {
