@@ -102,3 +102,11 @@ def test_a_review_list_pages_a_filter(wanted, number, size, ids):
 )
 def test_has_language_takes_a_single_review(reviews, tag, has):
     assert memory_snapshot(SHOP, reviews, AS_OF, {}).has_language(tag) is has
+
+
+def test_a_review_list_pages_one_filter_again_and_again():
+    source = ReviewList(REVIEWS)
+    english = ReviewFilter(lang=("en",))
+    assert [r.id for r in source.page(english, 1, 1)] == ["c"]
+    assert [r.id for r in source.page(english, 2, 1)] == ["d"]  # the second page of the same filter
+    assert source.page(english, 3, 1) == []
