@@ -177,10 +177,12 @@ def test_shop_documents_lists_every_document_once_in_order():
     ]
     paths = [ref.path for ref in shop_documents(memory_snapshot(shop, reviews, AS_OF, {}))]
     widgets = [
-        f"/v1/s/{locale}/{w}{suffix}.html"
+        path
         for locale in ("nl", "en")
-        for w in ("badge", "stars", "carousel", "footer")
-        for suffix in ("", "--v")
+        for path in (
+            f"/v1/s/{locale}/method.html",
+            *(f"/v1/s/{locale}/{w}{s}.html" for w in ("badge", "stars", "carousel", "footer") for s in ("", "--v")),
+        )
     ]
     assert paths == [
         "/v1/s/summary.json",

@@ -200,7 +200,7 @@ CASES = [
         "in.jsonl",
         jsonl(json.dumps(review(id="v", verification="piet@example.nl")), GOOD),
         1,
-        "verification must be one of verified, imported (got a text of 15 characters)",
+        "verification must be one of verified, imported, unverified (got a text of 15 characters)",
         {"new-good"},
     ),
     (

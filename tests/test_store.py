@@ -1,3 +1,4 @@
+import json
 import sqlite3
 from datetime import date
 
@@ -7,7 +8,7 @@ from tests.factories import SHOP, review
 from widget_server.core.options import ReviewFilter
 from widget_server.core.records import parse_review, parse_shop
 from widget_server.core.rules import score_window
-from widget_server.store import SCHEMA_VERSION, Store, StoreError
+from widget_server.store import SCHEMA_VERSION, WINDOW_SQL, Store, StoreError
 
 
 def fill(store, *reviews):
@@ -48,25 +49,43 @@ def test_emails_are_kept_only_in_the_audit_table(store):
     assert "jan@example.nl" not in repr(snapshot.source.page(ReviewFilter(), 1, 50))
 
 
-def test_window_counts_group_by_verification_and_rating(store):
+def test_window_counts_group_by_verification_status_rating_and_month(store):
     fill(
         store,
         review(id="1", rating=5),
         review(id="2", rating=4, status="flagged"),
         review(id="3", rating=1, status="removed"),
         review(id="4", rating=2, verification="imported", email=None),
+        review(
+            id="6",
+            rating=2,
+            verification="unverified",
+            email=None,
+            created_at="2026-01-31T23:59:59Z",
+            experienced_at=None,
+        ),
+        review(
+            id="7",
+            rating=2,
+            verification="unverified",
+            email=None,
+            created_at="2026-01-01T00:00:00Z",
+            experienced_at=None,
+        ),
         review(id="5", rating=3, created_at="2025-01-01T00:00:00Z", experienced_at=None),
     )
     counts = store.window_counts("wtw-winkel", score_window(date(2026, 11, 23)))
-    assert counts == {("verified", 5): 1, ("verified", 4): 1, ("imported", 2): 1}
+    assert counts == {
+        ("verified", "published", 5, "2026-10"): 1,
+        ("verified", "flagged", 4, "2026-10"): 1,
+        ("verified", "removed", 1, "2026-10"): 1,
+        ("imported", "published", 2, "2026-10"): 1,
+        ("unverified", "published", 2, "2026-01"): 2,
+    }
 
 
 def test_the_summary_reads_one_covering_index(store):
-    plan = store.db.execute(
-        "EXPLAIN QUERY PLAN SELECT verification, rating, count(*) FROM reviews WHERE shop = ? "
-        "AND created_on BETWEEN ? AND ? AND status IN ('published', 'flagged') GROUP BY verification, rating",
-        ("x", "2025-01-01", "2026-01-01"),
-    ).fetchall()
+    plan = store.db.execute(f"EXPLAIN QUERY PLAN {WINDOW_SQL}", ("x", "2025-01-01", "2026-01-01")).fetchall()
     assert "COVERING INDEX reviews_window" in " ".join(row[-1] for row in plan)
 
 
@@ -92,3 +111,34 @@ def test_shown_reviews_newest_first_with_filters(store):
         assert snapshot.total(wanted) == len(ids)
     assert [r.id for r in snapshot.source.page(ReviewFilter(), 2, 1)] == ["mid"]  # a jump to an unseen page
     assert snapshot.total(ReviewFilter(stars=(3,))) == 1
+
+
+def test_a_version_2_store_keeps_its_reviews_and_takes_unverified_ones(tmp_path):
+    from widget_server.store import MIGRATIONS
+
+    conn = sqlite3.connect(tmp_path / "store.sqlite3")
+    for script in MIGRATIONS[:2]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute(
+        "INSERT INTO shops VALUES ('wtw-winkel', ?, ?, 'v')",
+        (json.dumps(parse_shop(SHOP, ("en", "nl")).to_record()), "0" * 32),
+    )
+    conn.execute(
+        "INSERT INTO reviews VALUES ('wtw-winkel', 'old', 5, 't', 'x', 'Jan', 'nl', '2026-09-20', "
+        "'2026-10-01T12:00:00.000000Z', '2026-10-01', 'verified', 'published', NULL, NULL, 'd')"
+    )
+    with pytest.raises(sqlite3.IntegrityError):  # version 2 refuses the third verification
+        conn.execute(
+            "INSERT INTO reviews VALUES ('wtw-winkel', 'new', 5, 't', 'x', 'Jan', 'nl', '2026-09-20', "
+            "'2026-10-01T12:00:00.000000Z', '2026-10-01', 'unverified', 'published', NULL, NULL, 'd')"
+        )
+    conn.commit()
+    conn.close()
+    store = Store.open(tmp_path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    fill(store, review(id="new", verification="unverified", email=None))
+    summary = store.snapshot("wtw-winkel", date(2026, 11, 23)).summary
+    assert (summary["review_count"], summary["unverified_count"]) == (1, 1)
+    indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"reviews_window", "reviews_newest", "reviews_groups"} <= indexes

@@ -1,15 +1,33 @@
 from datetime import date
 
+import pytest
+
 from tests.factories import SHOP
 from widget_server.core.records import parse_shop
-from widget_server.core.summary import build_summary
+from widget_server.core.summary import WindowKey, build_summary, window_months
 
 SHOP_RECORD = parse_shop(SHOP, ("en", "nl"))
 AS_OF = date(2026, 11, 23)
 
 
+def key(verification, status, rating, month="2026-10"):
+    return WindowKey(verification, status, rating, month)
+
+
 def test_summary_fields_from_rules():
-    summary = build_summary(SHOP_RECORD, {("verified", 5): 99, ("verified", 4): 101, ("imported", 1): 7}, AS_OF)
+    summary = build_summary(
+        SHOP_RECORD,
+        {
+            key("verified", "published", 5): 99,
+            key("verified", "flagged", 4, "2026-02"): 101,
+            key("imported", "published", 1): 7,
+            key("unverified", "flagged", 3): 4,
+            key("verified", "removed", 1): 2,
+            key("unverified", "removed", 1): 1,
+        },
+        AS_OF,
+    )
+    months = summary.pop("months")
     assert summary == {
         "shop": "wtw-winkel",
         "name": "WTW Winkel",
@@ -19,12 +37,73 @@ def test_summary_fields_from_rules():
         "grade": "excellent",
         "review_count": 200,
         "distribution": {"1": 0, "2": 0, "3": 0, "4": 101, "5": 99},
+        "window_total": 214,
+        "flagged_count": 101,
         "imported_count": 7,
+        "unverified_count": 4,
+        "removed_count": 3,
         "source": "Trustpilot",
         "policy_url": "https://www.example.nl/reviews",
+        "platform": None,
     }
+    assert len(months) == 13
+    assert months[0] == {"month": "2025-11", "from": "2025-11-23", "to": "2025-11-30", "count": 0, "score": None}
+    assert months[3] == {"month": "2026-02", "from": "2026-02-01", "to": "2026-02-28", "count": 101, "score": 4.0}
+    assert months[11] == {"month": "2026-10", "from": "2026-10-01", "to": "2026-10-31", "count": 99, "score": 5.0}
+    assert months[12] == {"month": "2026-11", "from": "2026-11-01", "to": "2026-11-23", "count": 0, "score": None}
+
+
+def test_month_scores_round_half_up_like_the_shop_score():
+    # 3 x 5 + 5 x 4 + ... : 899 stars over 200 reviews in one month is 4.495, shown 4.50
+    summary = build_summary(
+        SHOP_RECORD, {key("verified", "published", 5): 99, key("verified", "published", 4): 101}, AS_OF
+    )
+    october = next(m for m in summary["months"] if m["month"] == "2026-10")
+    assert (october["count"], october["score"]) == (200, 4.5)
 
 
 def test_no_counted_review_gives_null_score_and_grade():
-    summary = build_summary(SHOP_RECORD, {("imported", 5): 3}, AS_OF)
+    summary = build_summary(SHOP_RECORD, {key("imported", "published", 5): 3}, AS_OF)
     assert (summary["score"], summary["grade"], summary["review_count"]) == (None, None, 0)
+    assert summary["imported_count"] == 3
+
+
+@pytest.mark.parametrize(
+    ("as_of", "first", "last", "count"),
+    [
+        (date(2026, 11, 23), ("2025-11", "2025-11-23", "2025-11-30"), ("2026-11", "2026-11-01", "2026-11-23"), 13),
+        (date(2026, 11, 1), ("2025-11", "2025-11-01", "2025-11-30"), ("2026-11", "2026-11-01", "2026-11-01"), 13),
+        (date(2026, 11, 30), ("2025-11", "2025-11-30", "2025-11-30"), ("2026-11", "2026-11-01", "2026-11-30"), 13),
+        (date(2028, 2, 29), ("2027-02", "2027-02-28", "2027-02-28"), ("2028-02", "2028-02-01", "2028-02-29"), 13),
+        (date(2026, 1, 15), ("2025-01", "2025-01-15", "2025-01-31"), ("2026-01", "2026-01-01", "2026-01-15"), 13),
+    ],
+)
+def test_window_months_cover_the_window_by_calendar_month(as_of, first, last, count):
+    months = [(m, a.isoformat(), b.isoformat()) for m, a, b in window_months(as_of)]
+    assert (months[0], months[-1], len(months)) == (first, last, count)
+
+
+def test_the_platform_score_is_carried_as_published():
+    shop = parse_shop(
+        {
+            **SHOP,
+            "platform": {
+                "name": "Trustpilot",
+                "score_name": "TrustScore",
+                "score": 4.6,
+                "review_count": 1234,
+                "profile_url": "https://nl.trustpilot.com/review/wtw-winkel.nl",
+                "read_on": "2026-11-20",
+            },
+        },
+        ("en", "nl"),
+    )
+    assert build_summary(shop, {}, AS_OF)["platform"] == {
+        "name": "Trustpilot",
+        "score_name": "TrustScore",
+        "score": "4.6",
+        "scale": 5,
+        "review_count": 1234,
+        "profile_url": "https://nl.trustpilot.com/review/wtw-winkel.nl",
+        "read_on": "2026-11-20",
+    }

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from .core.dates import today_utc
 from .core.i18n import available_locales
-from .importer import Rejection, Unusable, import_document, import_files
+from .core.platforms import FORMATS
+from .importer import Rejection, Report, Unusable, import_document, import_files
 from .messages import plural
 from .store import Store, StoreError, explain
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+PLATFORM_FORMATS = (*FORMATS, "trustpilot-business-unit")
 
 
 def _as_of(value: str) -> date:
@@ -39,22 +41,69 @@ def _show_rejection(rejection: Rejection) -> None:
 
 def cmd_import(args: argparse.Namespace, store: Store) -> int:
     try:
-        report = import_files(
-            store,
-            [Path(p) for p in args.files],
-            available_locales=available_locales(),
-            shop_file=Path(args.shop_file) if args.shop_file else None,
-            on_reject=_show_rejection,
-        )
+        if args.format == "native":
+            if args.shop or args.profile_url or "-" in args.files:
+                raise Unusable("--shop, --profile-url and - (standard input) go with a platform --format")
+            report = import_files(
+                store,
+                [Path(p) for p in args.files],
+                available_locales=available_locales(),
+                shop_file=Path(args.shop_file) if args.shop_file else None,
+                on_reject=_show_rejection,
+            )
+        else:
+            report = _import_platform(args, store)
     except Unusable as error:
         print(f"trustwidgets import: {error}; nothing was stored", file=sys.stderr)
         return EXIT_UNUSABLE
-    print(
+    print(import_summary(report))
+    return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+def _import_platform(args: argparse.Namespace, store: Store) -> Report:
+    from .platform_import import Input, import_platform
+
+    if not args.shop:
+        raise Unusable(f"--format {args.format} needs --shop SHOP: the shop the reviews belong to")
+    if args.shop_file:
+        raise Unusable("--shop-file goes with native files; a platform format imports into an existing --shop")
+    with contextlib.ExitStack() as stack:
+        inputs = []
+        for name in args.files:
+            if name == "-":
+                inputs.append(Input("-", sys.stdin.buffer))
+                continue
+            try:
+                inputs.append(Input(name, stack.enter_context(open(name, "rb"))))
+            except OSError as error:
+                raise Unusable(f"{name}: cannot be read ({error.strerror})") from None
+        return import_platform(
+            store,
+            args.format,
+            args.shop,
+            inputs,
+            read_on=today_utc(),
+            available_locales=available_locales(),
+            profile_url=args.profile_url or "",
+            on_reject=_show_rejection,
+        )
+
+
+def import_summary(report: Report) -> str:
+    """The one line an import ends with: what changed, what was skipped, which fields were ignored."""
+    line = (
         f"imported: {plural(report.reviews_changed, 'review')} new or updated, "
         f"{report.reviews_unchanged} unchanged, {plural(report.shops_changed, 'shop')} new or updated, "
         f"{report.rejected} rejected"
     )
-    return EXIT_REJECTED if report.rejected else EXIT_OK
+    if report.skipped:
+        reasons = "; ".join(f"{n} {reason}" for reason, n in sorted(report.skipped.items()))
+        line += f", {sum(report.skipped.values())} skipped ({reasons})"
+    if report.platform_scores:
+        line += ", platform score read"
+    for name, fields in sorted(report.unknown_fields.items()):
+        line += f"; fields not known to us, ignored in {name}: {', '.join(fields)}"
+    return line
 
 
 def cmd_demo(args: argparse.Namespace, store: Store) -> int:
@@ -156,8 +205,18 @@ def parser() -> argparse.ArgumentParser:
         "replaces the stored one. Exit 0: every row stored; 1: some rows rejected (each is "
         "printed with its line, id and reason); 2: an input cannot be used, nothing stored.",
     )
-    imp.add_argument("files", nargs="+", metavar="FILE", help="native .json, .jsonl or .csv file")
+    imp.add_argument(
+        "files", nargs="+", metavar="FILE", help="native .json, .jsonl or .csv file; with --format also - (stdin)"
+    )
     imp.add_argument("--shop-file", help="a native .json file with the shop records for .jsonl/.csv reviews")
+    imp.add_argument(
+        "--format",
+        default="native",
+        choices=("native", *PLATFORM_FORMATS),
+        help="a platform's own format (see docs/import.md); default: our native .json/.jsonl/.csv",
+    )
+    imp.add_argument("--shop", help="with --format: the shop (already imported) the reviews belong to")
+    imp.add_argument("--profile-url", help="with --format: the shop's profile page on the platform")
     imp.set_defaults(run=cmd_import)
 
     demo = commands.add_parser(

@@ -146,6 +146,13 @@ RATINGS = (5, 4, 3, 2, 1)
 WEIGHTS = (62, 22, 7, 4, 5)
 
 
+def _verification(roll: float, shop: str) -> str:
+    """A tenth imported; some Trustpilot reviews not verified (the platform published them without a purchase)."""
+    if roll < 0.10:
+        return "imported"
+    return "unverified" if roll >= 0.96 and shop == "wtw-winkel" else "verified"
+
+
 def _review(rng: random.Random, shop: str, n: int, anchor: date, english_first: bool) -> dict[str, Any]:
     english = rng.random() < (0.75 if english_first else 0.15)
     rating = rng.choices(RATINGS, WEIGHTS)[0]
@@ -166,7 +173,7 @@ def _review(rng: random.Random, shop: str, n: int, anchor: date, english_first: 
         "language": "en" if english else "nl",
         "experienced_at": experienced.isoformat(),
         "created_at": format_timestamp(given),
-        "verification": "imported" if roll < 0.10 else "verified",
+        "verification": _verification(roll, shop),
         "status": "removed" if 0.10 <= roll < 0.13 else "flagged" if 0.13 <= roll < 0.16 else "published",
     }
     if rating <= 2 or rng.random() < 0.08:
@@ -184,4 +191,14 @@ def demo_document(anchor: date, seed: int = 2161) -> dict[str, Any]:
     rng = random.Random(seed)
     reviews = [_review(rng, "wtw-winkel", n, anchor, False) for n in range(1, 341)]
     reviews += [_review(rng, "greenvent", n, anchor, True) for n in range(1, 121)]
-    return {"shops": [dict(shop) for shop in SHOPS], "reviews": reviews}
+    shops = [dict(shop) for shop in SHOPS]
+    # The platform's own score as a shop would read it from Trustpilot (made up, like the rest).
+    shops[0]["platform"] = {
+        "name": "Trustpilot",
+        "score_name": "TrustScore",
+        "score": "4.6",
+        "review_count": 1234,
+        "profile_url": "https://www.trustpilot.com/review/www.example.nl",
+        "read_on": anchor.isoformat(),
+    }
+    return {"shops": shops, "reviews": reviews}

@@ -7,12 +7,12 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .core.models import Review, Shop
-from .core.records import MAX_DEPTH, REVIEW_FIELDS, Invalid, depth, parse_review, parse_shop
+from .core.records import MAX_DEPTH, REVIEW_FIELDS, Invalid, depth, parse_platform, parse_review, parse_shop
 from .store import Store
 
 FLUSH_ROWS = 500
@@ -53,6 +53,9 @@ class Report:
     reviews_changed: int = 0
     reviews_unchanged: int = 0
     rejected: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows (not errors)
+    unknown_fields: dict[str, list[str]] = field(default_factory=dict)  # file -> fields ignored
+    platform_scores: int = 0
     shops_touched: set[str] = field(default_factory=set)
 
 
@@ -61,8 +64,11 @@ class Row:
     line: int | None
     obj: Any
     error: str | None = None
-    kind: str = "review"
+    kind: str = "review"  # review, shop, or platform (a platform's own score for a shop)
     last_line: int | None = None
+    rid: str | None = None  # the platform's own id of a row that could not be mapped
+    skip: str | None = None  # why a row is not imported yet (not an error)
+    reference_required: bool = True  # False: a platform's verification stands in for the email
 
 
 def check_input(path: Path) -> str:
@@ -305,15 +311,32 @@ def import_batch(
         db.execute("DELETE FROM batch_seen")
         known = {shop.id for shop, _ in store.shops()}
 
+        def set_platform(shop_id: str, record: dict[str, Any]) -> None:
+            shop = store.shop(shop_id)
+            if shop is None:
+                raise Unusable(f"no shop {shop_id!r} in the store: import its shop record first")
+            changed = store.upsert_shop(replace(shop, platform=parse_platform(record)))
+            report.platform_scores += 1
+            report.shops_changed += changed
+            report.shops_unchanged += not changed
+            if changed:
+                report.shops_touched.add(shop_id)
+
         def reject(name: str, row: Row, reason: str, rid: str | None = None) -> None:
             report.rejected += 1
             on_reject(Rejection(name, row.line, rid, reason, row.last_line))
 
         def take(name: str, row: Row) -> None:
+            if row.skip is not None:
+                report.skipped[row.skip] = report.skipped.get(row.skip, 0) + 1
+                return
             if row.error is not None:
-                reject(name, row, row.error)
+                reject(name, row, row.error, printable_id(row.rid))
                 return
             obj = row.obj
+            if row.kind == "platform":
+                set_platform(obj["shop"], obj["platform"])
+                return
             rid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
             shown_id = printable_id(rid)
             if row.kind == "shop":
@@ -331,7 +354,7 @@ def import_batch(
                     report.shops_touched.add(shop.id)
                 return
             try:
-                review = parse_review(obj)
+                review = parse_review(obj, reference_required=row.reference_required)
             except Invalid as error:
                 reject(name, row, str(error), shown_id)
                 return

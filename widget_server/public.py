@@ -26,7 +26,8 @@ async def public_document(request: Request) -> Response:
     if ref.locale:
         require_locale(shop, ref.locale)
     try:
-        asked = parse_options(request.query_params) if ref.kind != "summary" and ref.variant is None else Options()
+        takes_options = ref.kind not in ("summary", "method") and ref.variant is None
+        asked = parse_options(request.query_params) if takes_options else Options()
         options = resolve(shop, ref, asked)
     except UnknownVariant:
         raise NotFound(f"shop {shop.id!r} has no variant {ref.variant!r}") from None

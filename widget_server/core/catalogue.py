@@ -41,6 +41,7 @@ MEDIA_TYPES = {
     "summary": "application/json",
     "reviews": "application/json",
     "widget": "text/html; charset=utf-8",
+    "method": "text/html; charset=utf-8",
 }
 HEADER_KINDS = {
     "loader": "loader",
@@ -50,7 +51,9 @@ HEADER_KINDS = {
     "summary": "json",
     "reviews": "json",
     "widget": "widget",
+    "method": "widget",  # a page opened from a widget: the same CSP, caching and framing rules
 }
+METHOD_FILE = "method.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,8 @@ class DocumentRef:
             return f"{PREFIX}{self.shop}/summary.json"
         if self.kind == "reviews":
             return f"{PREFIX}{self.shop}/{self.locale}/{reviews_file(self.page)}"
+        if self.kind == "method":
+            return f"{PREFIX}{self.shop}/{self.locale}/{METHOD_FILE}"
         if self.kind == "widget":
             file = self.widget if self.variant is None else f"{self.widget}{VARIANT_SEPARATOR}{self.variant}"
             return WIDGET_PATH.format(shop=self.shop, locale=self.locale, widget=file)
@@ -124,6 +129,8 @@ def parse(path: str) -> DocumentRef | None:
     if len(parts) != 3 or not LOCALE.fullmatch(parts[1]):
         return None
     shop, locale, name = parts
+    if name == METHOD_FILE:
+        return DocumentRef("method", shop=shop, locale=locale)
     reviews = _REVIEWS_FILE.fullmatch(name)
     if reviews:
         return DocumentRef("reviews", shop=shop, locale=locale, page=int(reviews.group(1) or 1))
@@ -144,6 +151,7 @@ def shop_documents(snapshot: Snapshot) -> Iterator[DocumentRef]:
         for locale in shop.locales:
             yield DocumentRef("reviews", shop=shop.id, locale=locale, page=page)
     for locale in shop.locales:
+        yield DocumentRef("method", shop=shop.id, locale=locale)
         for widget in WIDGETS:
             yield DocumentRef("widget", shop=shop.id, locale=locale, widget=widget)
             for variant in shop.variants:
@@ -205,6 +213,11 @@ ROUTES = (
         "reviews",
         "A later page of the shown reviews",
         FILTER_OPTIONS,
+    ),
+    Route(
+        f"{PREFIX}{{shop}}/{{locale}}/{METHOD_FILE}",
+        "method",
+        "How the score is calculated: window, counted reviews, sources, month by month",
     ),
     Route(WIDGET_PATH, "widget", "A widget as a standalone HTML document", OPTION_NAMES),
     Route(

@@ -33,3 +33,5 @@ DOCUMENT_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
     "script-src 'self'; base-uri 'none'; form-action 'none'"
 )
+# The method page runs no script at all.
+METHOD_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"

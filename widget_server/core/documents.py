@@ -16,7 +16,7 @@ from .loader import loader
 from .models import Shop
 from .openapi import openapi
 from .options import Options, Resolved, parse_options
-from .render import render_json, render_version, render_widget
+from .render import render_json, render_method, render_version, render_widget
 from .snapshot import Snapshot
 from .views import reviews_page
 from .widgets import WIDGETS
@@ -56,6 +56,8 @@ def render_document(
         )
     if ref.kind == "widget":
         return render_widget(snapshot, ref.widget, ref.locale, options, directory)
+    if ref.kind == "method":
+        return render_method(snapshot, ref.locale, directory)
     raise ValueError(f"{ref.kind} is not a shop document")
 
 
@@ -75,7 +77,7 @@ def site_document(ref: DocumentRef) -> bytes | None:
 
 def content_key(ref: DocumentRef, options: Resolved) -> str:
     """The part of the options a document's bytes depend on (and nothing else: a cache key)."""
-    if ref.kind == "summary":
+    if ref.kind in ("summary", "method"):
         return ""
     if ref.kind == "reviews":
         return options.key(FILTER_OPTIONS)

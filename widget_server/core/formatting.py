@@ -27,6 +27,13 @@ def format_score(score: float | Decimal, locale: str) -> str:
     return format_decimal(Decimal(str(score)), format="0.00", locale=locale)
 
 
+@lru_cache(maxsize=1024)
+def format_published(score: str, locale: str) -> str:
+    """A platform's score with the decimals it was published with: "4.6" is nl `4,6`, en `4.6`."""
+    decimals = len(score.partition(".")[2])
+    return format_decimal(Decimal(score), format="0" + ("." + "0" * decimals if decimals else ""), locale=locale)
+
+
 @lru_cache(maxsize=4096)
 def format_count(count: int, locale: str) -> str:
     """A whole number with the locale's grouping: nl `1.234`, en `1,234`."""

@@ -58,6 +58,34 @@ class PublicReview:
 
 
 @dataclass(frozen=True, slots=True)
+class Platform:
+    """A review platform's own score for the shop, as the platform published it on `read_on`."""
+
+    name: str  # the platform, as visitors know it: "Trustpilot"
+    score: str  # as published, in JSON's dot form: "4.6" (kept as text so it is never re-rounded)
+    scale: int  # the best possible score: 5
+    review_count: int  # the platform's own total
+    read_on: date  # the day the score was read from the platform
+    score_name: str = ""  # the platform's name for its score: "TrustScore"
+    profile_url: str = ""  # the shop's page on the platform
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "score_name": self.score_name,
+            "score": self.score,
+            "scale": self.scale,
+            "review_count": self.review_count,
+            "profile_url": self.profile_url,
+            "read_on": self.read_on.isoformat(),
+        }
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any]) -> Platform:
+        return cls(**{**data, "read_on": date.fromisoformat(data["read_on"])})
+
+
+@dataclass(frozen=True, slots=True)
 class Variant:
     """A widget variant a shop wants prebuilt; its fields are render options."""
 
@@ -82,6 +110,7 @@ class Shop:
     carousel_count: int = DEFAULT_CAROUSEL_COUNT
     jsonld: bool = False
     variants: tuple[Variant, ...] = ()
+    platform: Platform | None = None  # the review platform's own score, shown beside ours
 
     def to_record(self) -> dict[str, Any]:
         """The shop as an import-format object (what is stored and listed)."""
@@ -101,6 +130,7 @@ class Shop:
             "carousel_count": self.carousel_count,
             "jsonld": self.jsonld,
             "variants": [{"name": v.name, **v.options} for v in self.variants],
+            **({} if self.platform is None else {"platform": self.platform.to_record()}),
         }
 
     @classmethod
@@ -111,6 +141,7 @@ class Shop:
             Variant(name=v["name"], options={k: x for k, x in v.items() if k != "name"})
             for v in fields.pop("variants", [])
         )
+        platform = fields.pop("platform", None)
         return cls(
             **{
                 **fields,
@@ -119,6 +150,7 @@ class Shop:
                 "star_filter": tuple(fields["star_filter"]),
                 "language_filter": None if fields.get("language_filter") is None else tuple(fields["language_filter"]),
                 "variants": variants,
+                "platform": None if platform is None else Platform.from_record(platform),
             }
         )
 

@@ -9,6 +9,7 @@ from widget_server import __version__
 
 from .catalogue import PARAMETERS, ROUTES, Route
 from .options import OPTION_PATTERNS
+from .rules import VERIFICATIONS
 
 ERROR = {
     "type": "object",
@@ -27,9 +28,15 @@ SUMMARY = {
         "grade",
         "review_count",
         "distribution",
+        "window_total",
+        "flagged_count",
         "imported_count",
+        "unverified_count",
+        "removed_count",
+        "months",
         "source",
         "policy_url",
+        "platform",
     ],
     "properties": {
         "shop": {"type": "string"},
@@ -44,9 +51,47 @@ SUMMARY = {
             "required": ["1", "2", "3", "4", "5"],
             "additionalProperties": {"type": "integer", "minimum": 0},
         },
-        "imported_count": {"type": "integer", "minimum": 0},
+        "window_total": {"type": "integer", "minimum": 0, "description": "every review given in the window"},
+        "flagged_count": {"type": "integer", "minimum": 0, "description": "counted reviews under investigation"},
+        "imported_count": {"type": "integer", "minimum": 0, "description": "shown, not counted: imported"},
+        "unverified_count": {"type": "integer", "minimum": 0, "description": "shown, not counted: unverified"},
+        "removed_count": {"type": "integer", "minimum": 0, "description": "removed by the platform: not shown"},
+        "months": {
+            "type": "array",
+            "description": "counted reviews and their mean by calendar month of the window, oldest first",
+            "items": {
+                "type": "object",
+                "required": ["month", "from", "to", "count", "score"],
+                "properties": {
+                    "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                    "from": DATE,
+                    "to": DATE,
+                    "count": {"type": "integer", "minimum": 0},
+                    "score": {"type": ["number", "null"]},
+                },
+            },
+        },
         "source": {"type": "string"},
         "policy_url": {"type": "string", "format": "uri"},
+        "platform": {
+            "description": "the review platform's own score, as it published it (not ours)",
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["name", "score_name", "score", "scale", "review_count", "profile_url", "read_on"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "score_name": {"type": "string"},
+                        "score": {"type": "string", "pattern": "^[0-9]+(?:\\.[0-9]{1,2})?$"},
+                        "scale": {"type": "integer"},
+                        "review_count": {"type": "integer", "minimum": 0},
+                        "profile_url": {"type": "string"},
+                        "read_on": DATE,
+                    },
+                },
+            ],
+        },
     },
 }
 REVIEW = {
@@ -63,7 +108,7 @@ REVIEW = {
         "date_text": {"type": "string"},
         "created_at": {"type": "string", "format": "date-time"},
         "experienced_at": DATE,
-        "verification": {"enum": ["verified", "imported"]},
+        "verification": {"enum": list(VERIFICATIONS)},
         "marker": {"type": "string"},
         "status": {"enum": ["published", "flagged"]},
         "reply": {
@@ -123,6 +168,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
     "summary": _json("Summary", "the summary"),
     "reviews": _json("ReviewsPage", "a page of reviews"),
     "widget": {"description": "the widget document", "content": {"text/html": {"schema": {"type": "string"}}}},
+    "method": {"description": "the method page", "content": {"text/html": {"schema": {"type": "string"}}}},
     "loader": {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}},
     "loader-hashed": {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}},
     "widget-script": {

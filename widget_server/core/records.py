@@ -9,9 +9,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .dates import parse_date, parse_timestamp
-from .models import DEFAULT_ACCENT, DEFAULT_CAROUSEL_COUNT, SHOP_ID, Reply, Review, Shop, Variant
+from .models import DEFAULT_ACCENT, DEFAULT_CAROUSEL_COUNT, SHOP_ID, Platform, Reply, Review, Shop, Variant
 from .options import THEMES, parse_background, parse_options
-from .rules import EXPERIENCE_MONTHS, is_eligible
+from .rules import EXPERIENCE_MONTHS, STATUSES, VERIFICATIONS, is_eligible
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -25,8 +25,6 @@ EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 ECHOABLE = re.compile(r"[A-Za-z0-9_ -]{1,24}")
 LINE_BREAK = re.compile(r"[\r\n\t]")
 
-VERIFICATIONS = ("verified", "imported")
-STATUSES = ("published", "flagged", "removed")
 MAX_TEXT = 5000
 MAX_TITLE = 300
 MAX_AUTHOR = 100
@@ -78,8 +76,12 @@ SHOP_FIELDS = frozenset(
         "carousel_count",
         "jsonld",
         "variants",
+        "platform",
     ]
 )
+PLATFORM_FIELDS = frozenset({"name", "score_name", "score", "scale", "review_count", "profile_url", "read_on"})
+PLATFORM_SCALES = (5, 10)
+MAX_PLATFORM_COUNT = 10**9
 VARIANT_FIELDS = frozenset({"name", "theme", "accent", "background", "stars", "lang", "count"})
 
 
@@ -193,8 +195,12 @@ def parse_language(value: object, name: str = "language") -> str:
     return primary.lower() + ("-" + rest if rest else "")
 
 
-def parse_review(raw: object) -> Review:
-    """A Review from an import object, or Invalid with the first broken rule."""
+def parse_review(raw: object, *, reference_required: bool = True) -> Review:
+    """A Review from an import object, or Invalid with the first broken rule.
+
+    A verified review needs an email (the purchase reference), unless `reference_required` is
+    False: a platform that verified the purchase itself (Trustpilot's isVerified) holds it.
+    """
     obj = _object(raw, "a review")
     _unknown(obj, REVIEW_FIELDS, "review")
     review_id = obj.get("id")
@@ -210,7 +216,7 @@ def parse_review(raw: object) -> Review:
     status = _enum(obj, "status", STATUSES, "published")
     email = obj.get("email")
     if email in (None, ""):
-        if verification == "verified":
+        if verification == "verified" and reference_required:
             raise Invalid("email is required for a verified review (it is the purchase reference)")
         email = None
     elif (
@@ -286,13 +292,49 @@ def _string_list(raw: Mapping[str, Any], name: str) -> list[object]:
     return value
 
 
-def _policy_url(value: object) -> str:
+def _policy_url(value: object, name: str = "policy_url") -> str:
     if not isinstance(value, str) or len(value) > 2000:
-        raise Invalid("policy_url must be an http(s) URL")
+        raise Invalid(f"{name} must be an http(s) URL")
     parts = urlsplit(value)
     if parts.scheme not in ("https", "http") or not parts.netloc or CONTROL.search(value) or " " in value:
-        raise Invalid("policy_url must be an http(s) URL")
+        raise Invalid(f"{name} must be an http(s) URL")
     return value
+
+
+def _decimal_text(value: object, name: str, scale: int) -> str:
+    """A published score as text with a dot and at most two decimals ("4.6"), from 0 to scale."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise Invalid(f"{name} must be a number")
+    text = str(value).strip()
+    if not re.fullmatch(r"(?:0|[1-9][0-9]?)(?:\.[0-9]{1,2})?", text) or float(text) > scale:
+        raise Invalid(f"{name} must be a number from 0 to {scale} with at most two decimals (got {shown(value)})")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_platform(raw: object) -> Platform:
+    """A platform's own score for a shop (the shop record's `platform`), or Invalid."""
+    obj = _object(raw, "platform")
+    _unknown(obj, PLATFORM_FIELDS, "platform")
+    scale = obj.get("scale", 5)
+    if scale not in PLATFORM_SCALES or isinstance(scale, bool):
+        raise Invalid(f"platform scale must be one of {', '.join(map(str, PLATFORM_SCALES))}")
+    count = obj.get("review_count")
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_PLATFORM_COUNT:
+        raise Invalid("platform review_count must be a whole number of at least 0")
+    if "read_on" not in obj:
+        raise Invalid("platform read_on is required (the day the score was read)")
+    read_on = _field(parse_date, obj, "read_on")
+    _in_years(read_on, "platform read_on")
+    url = obj.get("profile_url")
+    return Platform(
+        name=_text(obj, "name", limit=60, required=True, lines=False),
+        score_name=_text(obj, "score_name", limit=40, required=False, lines=False),
+        score=_decimal_text(obj.get("score"), "platform score", int(scale)),
+        scale=int(scale),
+        review_count=count,
+        read_on=read_on,
+        profile_url="" if url in (None, "") else _policy_url(url, "platform profile_url"),
+    )
 
 
 def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
@@ -378,6 +420,7 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
         carousel_count=count,
         jsonld=jsonld,
         variants=tuple(variants),
+        platform=None if obj.get("platform") is None else parse_platform(obj["platform"]),
     )
 
 

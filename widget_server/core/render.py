@@ -18,9 +18,10 @@ from widget_server import __version__
 from widget_templates import TEMPLATES_DIR
 
 from .catalogue import DocumentRef
-from .csp import DOCUMENT_CSP, WIDGET_SCRIPT_DIGEST, WIDGET_SCRIPT_INTEGRITY
+from .csp import DOCUMENT_CSP, METHOD_CSP, WIDGET_SCRIPT_DIGEST, WIDGET_SCRIPT_INTEGRITY
 from .formatting import json_for_script, language_names, star_list
 from .i18n import available_locales, locales_dir, translations
+from .method import CHART_WIDTH, method_view
 from .options import Resolved
 from .rules import allows_indexing
 from .snapshot import Snapshot
@@ -111,6 +112,22 @@ def render_widget(
         "jsonld": jsonld(snapshot) if spec.jsonld else None,
     }
     return environment(locale, directory).get_template(spec.template).render(context).encode()
+
+
+def render_method(snapshot: Snapshot, locale: str, directory: Path | None = None) -> bytes:
+    """The method page: how the shop's score is made, every number from its summary."""
+    directory = directory or locales_dir()
+    gettext = translations(locale, directory).gettext
+    context = {
+        "locale": locale,
+        "title": gettext("How the review score of %(name)s is calculated") % {"name": snapshot.shop.name},
+        "csp": METHOD_CSP,
+        "accent": snapshot.shop.accent,
+        "chart_width": CHART_WIDTH,
+        "shop_name": snapshot.shop.name,
+        "summary": method_view(snapshot.summary, locale, directory),
+    }
+    return environment(locale, directory).get_template("method.html").render(context).encode()
 
 
 def render_json(value: Any) -> bytes:

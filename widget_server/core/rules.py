@@ -16,6 +16,10 @@ EXPERIENCE_MONTHS = 6  # a review is given at most this many calendar months aft
 # here is what production counts.
 SHOWN_STATUSES = ("published", "flagged")  # removed reviews are never shown
 COUNTED_VERIFICATIONS = ("verified",)  # only reviews tied to a purchase count
+# verified: tied to a purchase; imported: taken over from elsewhere without that tie;
+# unverified: published by a platform that does not tie reviews to purchases (Google).
+VERIFICATIONS = ("verified", "imported", "unverified")
+STATUSES = ("published", "flagged", "removed")
 
 # (lowest rounded score, key), best first: RULES.md's grade table.
 GRADES: tuple[tuple[Decimal, str], ...] = (
@@ -44,9 +48,14 @@ def score_window(as_of: date) -> Window:
     return Window(add_months(as_of, -WINDOW_MONTHS), as_of)
 
 
+def counts(verification: str, status: str) -> bool:
+    """Whether a review of this kind counts when given inside the window: verified, not removed."""
+    return verification in COUNTED_VERIFICATIONS and status in SHOWN_STATUSES
+
+
 def is_counted(verification: str, status: str, given_on: date, window: Window) -> bool:
     """Verified, not removed, and given inside the window."""
-    return verification in COUNTED_VERIFICATIONS and status in SHOWN_STATUSES and given_on in window
+    return counts(verification, status) and given_on in window
 
 
 def is_shown(status: str, given_on: date, as_of: date) -> bool:

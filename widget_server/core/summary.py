@@ -1,24 +1,74 @@
-"""The summary of a shop's reviews: the dict behind summary.json and every widget's score (pure)."""
+"""The summary of a shop's reviews: the dict behind summary.json and every widget's score (pure).
+
+It is made from the reviews given inside the window, counted by (verification, status, rating,
+month): one covering-index query in the store. Everything the method page says comes from it,
+so the page and summary.json cannot disagree.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
+from .dates import add_months
 from .models import Shop
-from .rules import COUNTED_VERIFICATIONS, grade, mean_score, score_window
-
-IMPORTED = "imported"
+from .rules import SHOWN_STATUSES, counts, grade, mean_score, score_window
 
 
-def build_summary(shop: Shop, window_counts: Mapping[tuple[str, int], int], as_of: date) -> dict[str, Any]:
-    """The summary from shown reviews given inside the window, counted by (verification, rating)."""
+class WindowKey(NamedTuple):
+    verification: str
+    status: str
+    rating: int
+    month: str  # the calendar month the review was given in, "2026-11"
+
+
+def window_months(as_of: date) -> list[tuple[str, date, date]]:
+    """(month, first day, last day) of each calendar month the window touches, oldest first.
+
+    The window's first and last months are partial: 23 Nov 2025 – 23 Nov 2026 touches 13 months.
+    """
     window = score_window(as_of)
-    distribution = {
-        rating: sum(window_counts.get((kind, rating), 0) for kind in COUNTED_VERIFICATIONS) for rating in range(1, 6)
-    }
+    months, day = [], window.start
+    while day <= window.end:
+        following = add_months(day.replace(day=1), 1)
+        last = min(window.end, date.fromordinal(following.toordinal() - 1))
+        months.append((f"{day.year:04d}-{day.month:02d}", day, last))
+        day = following
+    return months
+
+
+def build_summary(shop: Shop, window_counts: Mapping[WindowKey, int], as_of: date) -> dict[str, Any]:
+    """The summary from every review given inside the window (removed ones too, to say why not).
+
+    `window_counts` holds only reviews given inside the window (the store's query says so).
+    """
+    window = score_window(as_of)
+    counted = {key: n for key, n in window_counts.items() if counts(key.verification, key.status)}
+    distribution = {rating: sum(n for key, n in counted.items() if key.rating == rating) for rating in range(1, 6)}
     score = mean_score(distribution)
+
+    def shown(verification: str) -> int:
+        return sum(
+            n for key, n in window_counts.items() if key.verification == verification and key.status in SHOWN_STATUSES
+        )
+
+    months = []
+    for month, first, last in window_months(as_of):
+        by_rating = {rating: 0 for rating in range(1, 6)}
+        for key, n in counted.items():
+            if key.month == month:
+                by_rating[key.rating] += n
+        mean = mean_score(by_rating)
+        months.append(
+            {
+                "month": month,
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "count": sum(by_rating.values()),
+                "score": None if mean is None else float(mean),
+            }
+        )
     return {
         "shop": shop.id,
         "name": shop.name,
@@ -28,7 +78,13 @@ def build_summary(shop: Shop, window_counts: Mapping[tuple[str, int], int], as_o
         "grade": grade(score),
         "review_count": sum(distribution.values()),
         "distribution": {str(rating): n for rating, n in distribution.items()},
-        "imported_count": sum(n for (kind, _), n in window_counts.items() if kind == IMPORTED),
+        "window_total": sum(window_counts.values()),
+        "flagged_count": sum(n for key, n in counted.items() if key.status == "flagged"),
+        "imported_count": shown("imported"),
+        "unverified_count": shown("unverified"),
+        "removed_count": sum(n for key, n in window_counts.items() if key.status not in SHOWN_STATUSES),
+        "months": months,
         "source": shop.source,
         "policy_url": shop.policy_url,
+        "platform": None if shop.platform is None else shop.platform.to_record(),
     }

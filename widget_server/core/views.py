@@ -9,7 +9,7 @@ from typing import Any
 
 from .catalogue import reviews_file
 from .dates import public_timestamp
-from .formatting import format_count, format_score, long_date, relative_date, star_svg
+from .formatting import format_count, format_published, format_score, long_date, relative_date, star_svg
 from .i18n import N_, translations
 from .models import PublicReview
 from .options import Resolved
@@ -21,6 +21,13 @@ GRADE_LABELS = {
     "fair": N_("Fair"),
     "poor": N_("Poor"),
     "very_poor": N_("Very poor"),
+}
+
+# What a review card and reviews.json say of each verification (rules.VERIFICATIONS).
+MARKERS = {
+    "verified": N_("verified"),
+    "imported": N_("imported review"),
+    "unverified": N_("not verified"),
 }
 
 
@@ -36,7 +43,25 @@ def summary_view(summary: Mapping[str, Any], locale: str, directory: Path) -> di
         view["stars_svg"] = star_svg(score, gettext("%(score)s out of 5 stars") % {"score": view["score_text"]})
         label = GRADE_LABELS[summary["grade"]]  # a variable: extraction must not see "grade"
         view["grade_label"] = gettext(label)
+    view["platform_view"] = platform_view(summary.get("platform"), locale)
     return view
+
+
+def platform_view(platform: Mapping[str, Any] | None, locale: str) -> dict[str, Any] | None:
+    """The platform's own score formatted for the locale, labelled with the platform's names."""
+    if platform is None:
+        return None
+    return {
+        "name": platform["name"],
+        "label": platform["score_name"] or platform["name"],
+        "score_text": format_published(platform["score"], locale),
+        "scale": platform["scale"],
+        "review_count": platform["review_count"],
+        "count_text": format_count(platform["review_count"], locale),
+        "url": platform["profile_url"],
+        "read_on": platform["read_on"],
+        "read_on_long": long_date(date.fromisoformat(platform["read_on"]), locale),
+    }
 
 
 def review_view(review: PublicReview, locale: str, as_of: date, directory: Path) -> dict[str, Any]:
@@ -54,7 +79,7 @@ def review_view(review: PublicReview, locale: str, as_of: date, directory: Path)
         "date": review.created_on.isoformat(),
         "date_long": long_date(review.created_on, locale),
         "date_relative": relative_date(review.created_on, as_of, locale),
-        "verified": review.verification == "verified",
+        "verification": review.verification,
         "reply": reply,
     }
 
@@ -62,8 +87,8 @@ def review_view(review: PublicReview, locale: str, as_of: date, directory: Path)
 def review_documents(reviews: list[PublicReview], locale: str, as_of: date, directory: Path) -> list[dict[str, Any]]:
     """Reviews as reviews.json publishes them (never an email: PublicReview has none)."""
     gettext = translations(locale, directory).gettext
-    today, markers = gettext("today"), {"verified": gettext("verified")}
-    imported = gettext("imported review")
+    today = gettext("today")
+    markers = {kind: gettext(label) for kind, label in MARKERS.items()}
     documents = []
     for review in reviews:
         reply = None
@@ -82,7 +107,7 @@ def review_documents(reviews: list[PublicReview], locale: str, as_of: date, dire
                 "created_at": public_timestamp(review.created_at),
                 "experienced_at": review.experienced_on.isoformat(),
                 "verification": review.verification,
-                "marker": markers.get(review.verification, imported),
+                "marker": markers[review.verification],
                 "status": review.status,
                 "reply": reply,
             }

@@ -1,0 +1,269 @@
+"""The platforms' formats mapped to native reviews: table tests of core/platforms.py."""
+
+import pytest
+
+from widget_server.core.platforms import (
+    FORMATS,
+    Skipped,
+    etrusted_review,
+    google_review,
+    google_score,
+    trustpilot_business_unit,
+    trustpilot_review,
+)
+from widget_server.core.records import Invalid, parse_review
+
+
+def trustpilot(**fields):
+    base = {
+        "id": "5f0c1a2b3c4d5e6f70819203",
+        "stars": 4,
+        "title": "Goed",
+        "text": "Prima",
+        "language": "nl",
+        "createdAt": "2026-10-01T12:00:00Z",
+        "experiencedAt": "2026-09-20T23:30:00-02:00",
+        "consumer": {"displayName": "Jan de Vries", "id": "c1"},
+        "companyReply": None,
+        "referralEmail": "jan@example.nl",
+        "isVerified": True,
+        "status": "active",
+    }
+    base.update(fields)
+    return {k: v for k, v in base.items() if v != "DROP"}
+
+
+def test_trustpilot_fields_map_to_a_native_review():
+    native = trustpilot_review(trustpilot(), "wtw-winkel", "en")
+    assert native == {
+        "id": "5f0c1a2b3c4d5e6f70819203",
+        "shop": "wtw-winkel",
+        "rating": 4,
+        "title": "Goed",
+        "text": "Prima",
+        "author": "Jan de Vries",
+        "email": "jan@example.nl",
+        "language": "nl",
+        "created_at": "2026-10-01T12:00:00Z",
+        "experienced_at": "2026-09-21",  # the UTC date of 23:30 at -02:00
+        "verification": "verified",
+        "status": "published",
+        "reply": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "key", "expected"),
+    [
+        ({"isVerified": False}, "verification", "unverified"),
+        ({"isVerified": "DROP"}, "verification", "unverified"),
+        ({"isVerified": "true"}, "verification", "unverified"),  # only JSON true verifies
+        ({"status": "reported"}, "status", "flagged"),
+        ({"status": "DROP"}, "status", "published"),
+        ({"language": "DROP"}, "language", "en"),
+        ({"experiencedAt": "DROP"}, "experienced_at", None),
+        ({"referralEmail": ""}, "email", None),
+        (
+            {"companyReply": {"text": "Dank!", "createdAt": "2026-10-02T08:00:00Z"}},
+            "reply",
+            {"text": "Dank!", "created_at": "2026-10-02T08:00:00Z"},
+        ),
+        ({"companyReply": {}}, "reply", None),
+    ],
+)
+def test_trustpilot_table(fields, key, expected):
+    assert trustpilot_review(trustpilot(**fields), "wtw-winkel", "en")[key] == expected
+
+
+@pytest.mark.parametrize("status", ["archived", "hidden", "", 3, None])
+def test_trustpilot_other_statuses_reject_naming_the_value(status):
+    with pytest.raises(Invalid, match="status .* is not one we show"):
+        trustpilot_review(trustpilot(status=status), "wtw-winkel", "en")
+
+
+def test_a_trustpilot_verified_review_needs_no_email_because_trustpilot_holds_the_tie():
+    native = trustpilot_review(trustpilot(referralEmail="DROP"), "wtw-winkel", "en")
+    assert parse_review(native, reference_required=False).verification == "verified"
+    with pytest.raises(Invalid, match="email is required"):
+        parse_review(native)
+
+
+def test_trustpilot_business_unit_score_and_profile():
+    unit = {
+        "displayName": "WTW Winkel",
+        "name": {"identifying": "wtw-winkel.nl"},
+        "score": {"trustScore": 4.6, "stars": 4.5},
+        "numberOfReviews": {"total": 1234},
+        "links": [{"rel": "profile", "href": "https://nl.trustpilot.com/review/wtw-winkel.nl"}],
+    }
+    score = trustpilot_business_unit(unit)
+    assert (score.name, score.score_name, score.score, score.review_count, score.profile_url) == (
+        "Trustpilot",
+        "TrustScore",
+        "4.6",
+        1234,
+        "https://nl.trustpilot.com/review/wtw-winkel.nl",
+    )
+    assert trustpilot_business_unit(unit, "https://example.org/p").profile_url == "https://example.org/p"
+    assert (
+        trustpilot_business_unit({**unit, "links": []}).profile_url == "https://www.trustpilot.com/review/wtw-winkel.nl"
+    )
+    with pytest.raises(Invalid, match="score.trustScore must be a number"):
+        trustpilot_business_unit({**unit, "score": {}})
+    with pytest.raises(Invalid, match="numberOfReviews.total"):
+        trustpilot_business_unit({**unit, "numberOfReviews": {"total": "1234"}})
+
+
+def etrusted(**fields):
+    base = {
+        "id": "rev-1",
+        "rating": 5,
+        "title": "Top",
+        "comment": "Snel",
+        "submittedAt": "2026-10-01T12:00:00Z",
+        "createdAt": "2026-10-01T12:00:05Z",
+        "transaction": {"reference": "o-1", "date": "2026-09-20T10:00:00Z"},
+        "customer": {"firstName": "Jan", "lastName": "de Vries", "email": "jan@example.nl"},
+        "verificationType": "VERIFIED",
+        "state": "APPROVED",
+        "type": "SERVICE_REVIEW",
+        "reply": None,
+        "questionnaire": {"locale": "de_DE"},
+    }
+    base.update(fields)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("fields", "key", "expected"),
+    [
+        ({}, "author", "Jan D."),
+        ({"customer": {"firstName": "Jan", "lastName": "Smit"}}, "author", "Jan S."),
+        ({"customer": {"firstName": "Jan"}}, "author", "Jan"),
+        ({"customer": {"firstName": " Jan ", "lastName": "van der Berg"}}, "author", "Jan V."),
+        ({}, "email", "jan@example.nl"),
+        ({"rating": 5.0}, "rating", 5),
+        ({"rating": 1}, "rating", 1),
+        ({}, "language", "de-DE"),
+        ({"questionnaire": None}, "language", "nl"),
+        ({}, "text", "Snel"),
+        ({}, "created_at", "2026-10-01T12:00:00Z"),
+        ({"submittedAt": None}, "created_at", "2026-10-01T12:00:05Z"),
+        ({}, "experienced_at", "2026-09-20"),
+        ({"transaction": None}, "experienced_at", None),
+        ({"verificationType": "UNDEFINED"}, "verification", "imported"),
+        ({"state": "REJECTED"}, "status", "removed"),
+        ({"state": "DISCARDED"}, "status", "removed"),
+        (
+            {"reply": {"comment": "Dank", "createdAt": "2026-10-03T00:00:00Z"}},
+            "reply",
+            {"text": "Dank", "created_at": "2026-10-03T00:00:00Z"},
+        ),
+    ],
+)
+def test_etrusted_table(fields, key, expected):
+    assert etrusted_review(etrusted(**fields), "wtw-winkel", "nl")[key] == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"state": "MODERATION"}, "state MODERATION: not published yet"),
+        ({"state": "SUBMITTED"}, "state SUBMITTED: not published yet"),
+        ({"type": "PRODUCT_REVIEW"}, "a product review (product reviews are not imported yet)"),
+    ],
+)
+def test_etrusted_skips_what_is_not_published_yet(fields, reason):
+    with pytest.raises(Skipped) as skipped:
+        etrusted_review(etrusted(**fields), "wtw-winkel", "nl")
+    assert str(skipped.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"rating": 4.5}, "rating must be a whole number from 1 to 5 (got 4.5)"),
+        ({"rating": "5"}, "rating must be a whole number from 1 to 5 (got '5')"),
+        ({"rating": True}, "rating must be a whole number from 1 to 5 (got true)"),
+        ({"state": "PENDING"}, "state 'PENDING' is not an eTrusted review state we know"),
+        ({"verificationType": "MAYBE"}, "verificationType 'MAYBE' is not VERIFIED or UNDEFINED"),
+        ({"customer": "Jan"}, "customer must be a JSON object"),
+    ],
+)
+def test_etrusted_rejections(fields, reason):
+    with pytest.raises(Invalid) as error:
+        etrusted_review(etrusted(**fields), "wtw-winkel", "nl")
+    assert str(error.value) == reason
+
+
+def google(**fields):
+    base = {
+        "name": "accounts/1/locations/2/reviews/g1",
+        "reviewId": "g1",
+        "reviewer": {"displayName": "Piet", "isAnonymous": False},
+        "starRating": "FOUR",
+        "comment": "Netjes",
+        "createTime": "2026-10-01T12:00:00Z",
+        "updateTime": "2026-10-01T12:00:00Z",
+    }
+    base.update(fields)
+    return base
+
+
+@pytest.mark.parametrize(("stars", "rating"), [("ONE", 1), ("TWO", 2), ("THREE", 3), ("FOUR", 4), ("FIVE", 5)])
+def test_google_star_ratings(stars, rating):
+    native = google_review(google(starRating=stars), "wtw-winkel", "nl")
+    assert (native["rating"], native["verification"], native["status"]) == (rating, "unverified", "published")
+
+
+def test_google_reply_and_missing_comment():
+    native = google_review(
+        google(comment=None, reviewReply={"comment": "Dank", "updateTime": "2026-10-02T00:00:00Z"}), "s", "nl"
+    )
+    assert native["text"] is None
+    assert native["reply"] == {"text": "Dank", "created_at": "2026-10-02T00:00:00Z"}
+    assert google_review(google(reviewReply=None), "s", "nl")["reply"] is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"reviewer": {"displayName": "A Google User", "isAnonymous": True}}, "an anonymous reviewer"),
+        ({"reviewer": {}}, "an anonymous reviewer"),
+        ({"starRating": "STAR_RATING_UNSPECIFIED"}, "starRating must be ONE to FIVE"),
+        ({"starRating": 5}, "starRating must be ONE to FIVE"),
+    ],
+)
+def test_google_rejections(fields, reason):
+    with pytest.raises(Invalid, match=reason):
+        google_review(google(**fields), "wtw-winkel", "nl")
+
+
+@pytest.mark.parametrize(
+    ("response", "score"),
+    [
+        ({"averageRating": 4.4, "totalReviewCount": 87}, ("4.4", 87)),
+        ({"averageRating": 4.35, "totalReviewCount": 3}, ("4.4", 3)),  # shown with one decimal, half up
+        ({"averageRating": 5, "totalReviewCount": 1}, ("5.0", 1)),
+        ({"reviews": []}, None),
+    ],
+)
+def test_google_score(response, score):
+    found = google_score(response)
+    assert (None if found is None else (found.score, found.review_count)) == score
+
+
+@pytest.mark.parametrize("response", [{"averageRating": 0, "totalReviewCount": 1}, {"averageRating": 4.4}])
+def test_google_score_rejections(response):
+    with pytest.raises(Invalid):
+        google_score(response)
+
+
+def test_every_format_names_its_containers_and_documented_fields():
+    assert {name: spec.containers for name, spec in FORMATS.items()} == {
+        "trustpilot": ("reviews",),
+        "etrusted": ("items",),
+        "google": ("reviews",),
+    }
+    assert "referralEmail" in FORMATS["trustpilot"].documented
+    assert "reviewId" in FORMATS["google"].documented

@@ -1,0 +1,367 @@
+"""Review platforms' own formats, mapped to our native review objects (pure).
+
+Each format turns one platform object into a native review dict (which records.parse_review
+then checks like any other), or says why the object is skipped (not an error: a review still
+in moderation) or rejected. The field names follow the platforms' public documentation; where
+it differs from what one might expect, docs/import.md says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .dates import parse_timestamp
+from .records import Invalid, shown
+
+
+class Skipped(Exception):
+    """The object is not imported yet, and that is not an error (the reason is safe to show)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformScore:
+    """What a platform publishes about the shop as a whole (becomes the shop's `platform`)."""
+
+    name: str
+    score_name: str
+    score: str
+    review_count: int
+    profile_url: str = ""
+
+    def record(self, read_on: date) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "score_name": self.score_name,
+            "score": self.score,
+            "scale": 5,
+            "review_count": self.review_count,
+            "profile_url": self.profile_url,
+            "read_on": read_on.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFormat:
+    name: str
+    platform: str  # as visitors know it
+    containers: tuple[str, ...]  # the response's key(s) holding the list of reviews
+    documented: frozenset[str]  # review fields the documentation names (others are listed as unknown)
+    response_fields: frozenset[str]  # other top-level fields of a response page
+    to_native: Callable[[Mapping[str, Any], str, str], dict[str, Any]]  # (object, shop, language)
+    score: Callable[[Mapping[str, Any]], PlatformScore | None] = lambda response: None
+
+
+def _object(value: object, what: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise Invalid(f"{what} must be a JSON object")
+    return value
+
+
+def _utc_date(value: object, name: str) -> str | None:
+    """The UTC date of a date-time (or a date), as YYYY-MM-DD; None when absent."""
+    if value in (None, ""):
+        return None
+    try:
+        return parse_timestamp(value).date().isoformat()
+    except ValueError as error:
+        raise Invalid(f"{name} {error}") from None
+
+
+def _reply(text: object, created_at: object) -> dict[str, Any] | None:
+    if text in (None, "") and created_at in (None, ""):
+        return None
+    return {"text": text, "created_at": created_at}
+
+
+# -- Trustpilot ---------------------------------------------------------------------------
+
+TRUSTPILOT_STATUSES = {"active": "published", "reported": "flagged"}
+TRUSTPILOT_FIELDS = frozenset(
+    {
+        "id",
+        "stars",
+        "title",
+        "text",
+        "language",
+        "createdAt",
+        "updatedAt",
+        "experiencedAt",
+        "consumer",
+        "companyReply",
+        "referralEmail",
+        "referenceId",
+        "isVerified",
+        "verification",
+        "reviewVerificationLevel",
+        "status",
+        "links",
+        "location",
+        "numberOfLikes",
+        "complianceLabels",
+        "countsTowardsTrustScore",
+        "countsTowardsLocationTrustScore",
+        "invitation",
+        "businessUnit",
+        "businessUnitHistory",
+        "reportData",
+        "tags",
+        "source",
+        "findReviewer",
+        "hasUnhandledReports",
+        "isRetracted",
+    }
+)
+
+
+def trustpilot_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str, Any]:
+    status = obj.get("status", "active")
+    if status not in TRUSTPILOT_STATUSES:
+        raise Invalid(f"status {shown(status)} is not one we show: only active and reported reviews are imported")
+    reply = _object(obj.get("companyReply"), "companyReply")
+    return {
+        "id": obj.get("id"),
+        "shop": shop,
+        "rating": obj.get("stars"),
+        "title": obj.get("title"),
+        "text": obj.get("text"),
+        "author": _object(obj.get("consumer"), "consumer").get("displayName"),
+        "email": obj.get("referralEmail") or None,
+        "language": obj.get("language") or language,
+        "created_at": obj.get("createdAt"),
+        "experienced_at": _utc_date(obj.get("experiencedAt"), "experiencedAt"),
+        "verification": "verified" if obj.get("isVerified") is True else "unverified",
+        "status": TRUSTPILOT_STATUSES[status],
+        "reply": _reply(reply.get("text"), reply.get("createdAt")),
+    }
+
+
+def trustpilot_business_unit(obj: Mapping[str, Any], profile_url: str = "") -> PlatformScore:
+    """The shop's TrustScore and total review count from a business unit object."""
+    score = _object(obj.get("score"), "score")
+    total = _object(obj.get("numberOfReviews"), "numberOfReviews").get("total")
+    trust_score = score.get("trustScore")
+    if isinstance(trust_score, bool) or not isinstance(trust_score, int | float):
+        raise Invalid(f"score.trustScore must be a number (got {shown(trust_score)})")
+    if isinstance(total, bool) or not isinstance(total, int):
+        raise Invalid(f"numberOfReviews.total must be a whole number (got {shown(total)})")
+    return PlatformScore(
+        name="Trustpilot",
+        score_name="TrustScore",
+        score=_published(trust_score, 1),
+        review_count=total,
+        profile_url=profile_url or _profile_link(obj.get("links")) or _profile_from_domain(obj.get("name")),
+    )
+
+
+def _profile_from_domain(name: object) -> str:
+    """Trustpilot's public profile lives at /review/<identifying domain>."""
+    identifying = name.get("identifying") if isinstance(name, Mapping) else None
+    if isinstance(identifying, str) and re.fullmatch(r"[a-z0-9.-]{1,253}", identifying):
+        return f"https://www.trustpilot.com/review/{identifying}"
+    return ""
+
+
+def _profile_link(links: object) -> str:
+    """The public profile from a business unit's `links` (rel `profileUrl`, else `evaluateUrl`)."""
+    if not isinstance(links, list):
+        return ""
+    found = {link.get("rel"): link.get("href") for link in links if isinstance(link, Mapping)}
+    for rel in ("profileUrl", "profile", "public-profile"):
+        if isinstance(found.get(rel), str):
+            return str(found[rel])
+    return ""
+
+
+def _published(value: int | float, decimals: int) -> str:
+    """A platform's number as the platform shows it: one decimal for TrustScore and Google stars."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return str(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+# -- eTrusted (Trusted Shops) -----------------------------------------------------------
+
+ETRUSTED_STATES = {"APPROVED": "published", "REJECTED": "removed", "DISCARDED": "removed"}
+ETRUSTED_WAITING = ("MODERATION", "SUBMITTED")
+ETRUSTED_VERIFICATION = {"VERIFIED": "verified", "UNDEFINED": "imported"}
+ETRUSTED_FIELDS = frozenset(
+    {
+        "id",
+        "_object",
+        "accountRef",
+        "channel",
+        "channelRef",
+        "rating",
+        "title",
+        "comment",
+        "submittedAt",
+        "createdAt",
+        "updatedAt",
+        "transaction",
+        "customer",
+        "verificationType",
+        "state",
+        "type",
+        "reply",
+        "product",
+        "feedbackRef",
+        "hasAttachments",
+        "questionnaire",
+        "questionnaireRef",
+        "eventRef",
+        "metadata",
+        "veto",
+        "additionalInformation",
+        "inviteRef",
+        "feedbackType",
+        "event",
+        "surveyData",
+        "editedAt",
+        "originalReview",
+    }
+)
+
+
+def _etrusted_rating(value: object) -> int:
+    """A whole rating: 5 and 5.0 are 5; 4.5 is refused (we never round a rating)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"rating must be a whole number from 1 to 5 (got {shown(value)})")
+    return value
+
+
+def _initial_name(customer: Mapping[str, Any]) -> object:
+    """ "Jan D." from firstName Jan and lastName de Vries: the first letter of the last word."""
+    first, last = customer.get("firstName"), customer.get("lastName")
+    if not isinstance(first, str) or not first.strip():
+        return first
+    if isinstance(last, str) and last.strip():
+        return f"{first.strip()} {last.strip()[0].upper()}."
+    return first.strip()
+
+
+def _questionnaire_language(questionnaire: object) -> str | None:
+    """The language of the questionnaire the customer answered: locale `nl_NL` is `nl-NL`."""
+    locale = questionnaire.get("locale") if isinstance(questionnaire, Mapping) else None
+    return locale.replace("_", "-") if isinstance(locale, str) and locale else None
+
+
+def etrusted_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str, Any]:
+    if obj.get("type") == "PRODUCT_REVIEW":
+        raise Skipped("a product review (product reviews are not imported yet)")
+    state = obj.get("state")
+    if state in ETRUSTED_WAITING:
+        raise Skipped(f"state {state}: not published yet")
+    if state not in ETRUSTED_STATES:
+        raise Invalid(f"state {shown(state)} is not an eTrusted review state we know")
+    verification = obj.get("verificationType")
+    if verification not in ETRUSTED_VERIFICATION:
+        raise Invalid(f"verificationType {shown(verification)} is not VERIFIED or UNDEFINED")
+    customer = _object(obj.get("customer"), "customer")
+    reply = _object(obj.get("reply"), "reply")
+    return {
+        "id": obj.get("id"),
+        "shop": shop,
+        "rating": _etrusted_rating(obj.get("rating")),
+        "title": obj.get("title"),
+        "text": obj.get("comment"),
+        "author": _initial_name(customer),
+        "email": customer.get("email") or None,
+        "language": _questionnaire_language(obj.get("questionnaire")) or language,
+        "created_at": obj.get("submittedAt") or obj.get("createdAt"),
+        "experienced_at": _utc_date(_object(obj.get("transaction"), "transaction").get("date"), "transaction.date"),
+        "verification": ETRUSTED_VERIFICATION[verification],
+        "status": ETRUSTED_STATES[state],
+        "reply": _reply(reply.get("comment"), reply.get("createdAt")),
+    }
+
+
+# -- Google Business Profile ------------------------------------------------------------
+
+GOOGLE_STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
+GOOGLE_FIELDS = frozenset(
+    {
+        "name",
+        "reviewId",
+        "reviewer",
+        "starRating",
+        "comment",
+        "createTime",
+        "updateTime",
+        "reviewReply",
+        "reviewMediaItems",
+    }
+)
+
+
+def google_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str, Any]:
+    reviewer = _object(obj.get("reviewer"), "reviewer")
+    if reviewer.get("isAnonymous") is True or not reviewer.get("displayName"):
+        raise Invalid("an anonymous reviewer: a review we show always names its author")
+    stars = obj.get("starRating")
+    if stars not in GOOGLE_STARS:
+        raise Invalid(f"starRating must be ONE to FIVE (got {shown(stars)})")
+    reply = _object(obj.get("reviewReply"), "reviewReply")
+    return {
+        "id": obj.get("reviewId"),
+        "shop": shop,
+        "rating": GOOGLE_STARS[str(stars)],
+        "text": obj.get("comment"),
+        "author": reviewer.get("displayName"),
+        "language": language,
+        "created_at": obj.get("createTime"),
+        "verification": "unverified",  # Google does not tie a review to a purchase
+        "status": "published",
+        "reply": _reply(reply.get("comment"), reply.get("updateTime")),
+    }
+
+
+def google_score(response: Mapping[str, Any]) -> PlatformScore | None:
+    average, total = response.get("averageRating"), response.get("totalReviewCount")
+    if average is None and total is None:
+        return None
+    if isinstance(average, bool) or not isinstance(average, int | float) or not 1 <= average <= 5:
+        raise Invalid(f"averageRating must be a number from 1 to 5 (got {shown(average)})")
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        raise Invalid(f"totalReviewCount must be a whole number (got {shown(total)})")
+    return PlatformScore(name="Google", score_name="", score=_published(average, 1), review_count=total)
+
+
+FORMATS: dict[str, ReviewFormat] = {
+    spec.name: spec
+    for spec in (
+        ReviewFormat(
+            "trustpilot",
+            "Trustpilot",
+            ("reviews",),
+            TRUSTPILOT_FIELDS,
+            frozenset({"links", "totalNumberOfReviews", "nextPageToken"}),
+            trustpilot_review,
+        ),
+        ReviewFormat(
+            "etrusted",
+            "Trusted Shops",
+            ("items",),
+            ETRUSTED_FIELDS,
+            frozenset({"paging", "totalElements", "cursor", "_object"}),
+            etrusted_review,
+        ),
+        ReviewFormat(
+            "google",
+            "Google",
+            ("reviews",),
+            GOOGLE_FIELDS,
+            frozenset({"averageRating", "totalReviewCount", "nextPageToken"}),
+            google_review,
+            google_score,
+        ),
+    )
+}
+REVIEW_ID_FIELDS = {"trustpilot": "id", "etrusted": "id", "google": "reviewId"}

@@ -1,0 +1,197 @@
+"""Import from the review platforms' own formats (core/platforms.py maps them), streamed.
+
+An input is a file, standard input, or a pushed body. It may be one response page
+(`{"reviews": [...]}`, read a review at a time), a bare list, or JSON Lines in which each line
+is a review or a whole response page (so `curl` output of several pages can be piped in).
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+from .core.models import Shop
+from .core.platforms import FORMATS, REVIEW_ID_FIELDS, PlatformScore, ReviewFormat, Skipped, trustpilot_business_unit
+from .core.records import MAX_DEPTH, Invalid, depth
+from .importer import FOREIGN_BOMS, MAX_LINE, Rejection, Report, Row, Unusable, _lines, import_batch
+from .json_stream import Broken, JsonStream
+from .store import Store
+
+BUSINESS_UNIT = "trustpilot-business-unit"
+FORMAT_NAMES = (*FORMATS, BUSINESS_UNIT)
+MAX_BUSINESS_UNIT = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    name: str  # as rejections name it: the file's path, "-" or "request body"
+    handle: BinaryIO
+
+
+class Mapper:
+    """Turns one input's platform objects into rows, noting the fields it does not know."""
+
+    def __init__(self, spec: ReviewFormat, shop: Shop) -> None:
+        self.spec = spec
+        self.shop = shop
+        self.language = shop.default_locale
+        self.unknown: set[str] = set()
+
+    def row(self, line: int | None, obj: Any) -> Row:
+        if not isinstance(obj, dict):
+            return Row(line, None, "a review must be a JSON object")
+        platform_id = obj.get(REVIEW_ID_FIELDS[self.spec.name])
+        rid = platform_id if isinstance(platform_id, str) else None
+        if depth(obj) > MAX_DEPTH:
+            return Row(line, None, f"nests deeper than {MAX_DEPTH} levels", rid=rid)
+        self.unknown.update(str(key) for key in obj if key not in self.spec.documented)
+        try:
+            native = self.spec.to_native(obj, self.shop.id, self.language)
+        except Skipped as reason:
+            return Row(line, None, skip=str(reason), rid=rid)
+        except Invalid as error:
+            return Row(line, None, str(error), rid=rid)
+        return Row(line, native, reference_required=False)
+
+    def page(self, line: int | None, response: dict[str, Any], read_on: date) -> Iterator[Row]:
+        """A whole response page held in memory (one line of JSON Lines)."""
+        items = next((response[key] for key in self.spec.containers if key in response), None)
+        if not isinstance(items, list):
+            yield Row(line, None, f"{' or '.join(self.spec.containers)} must be a list")
+            return
+        for item in items:
+            yield self.row(line, item)
+        yield from self.score(line, response, read_on)
+
+    def score(self, line: int | None, response: dict[str, Any], read_on: date) -> Iterator[Row]:
+        try:
+            score = self.spec.score(response)
+        except Invalid as error:
+            yield Row(line, None, f"the platform's score: {error}")
+            return
+        if score is not None:
+            yield platform_row(self.shop.id, score, read_on)
+
+
+def platform_row(shop_id: str, score: PlatformScore, read_on: date) -> Row:
+    return Row(None, {"shop": shop_id, "platform": score.record(read_on)}, kind="platform")
+
+
+def _is_response(obj: object, spec: ReviewFormat) -> bool:
+    return isinstance(obj, dict) and any(key in obj for key in spec.containers)
+
+
+def review_rows(source: Input, mapper: Mapper, read_on: date) -> Iterator[Row]:
+    """The rows of one input, read a review at a time."""
+    handle = source.handle
+    head = handle.readline(MAX_LINE + 1)
+    if any(head.startswith(bom) for bom in FOREIGN_BOMS):
+        raise Unusable(f"{source.name}: the input is UTF-16 or UTF-32; send it as UTF-8")
+    complete_line = head.endswith(b"\n") or len(head) <= MAX_LINE
+    first: Any = None
+    if complete_line and head.strip():
+        try:
+            first = json.loads(head.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            first = None
+    if isinstance(first, dict):  # JSON Lines: each line a review or a whole response page
+        yield from _line(1, first, mapper, read_on)
+        for number, raw in _lines(handle):
+            number += 1
+            if raw is None:
+                yield Row(number, None, f"line is longer than {MAX_LINE:,} bytes")
+                continue
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield Row(number, None, "not UTF-8 text")
+                continue
+            except json.JSONDecodeError as error:
+                yield Row(number, None, f"not valid JSON ({error.msg}, column {error.colno})")
+                continue
+            except RecursionError:
+                yield Row(number, None, f"nests deeper than {MAX_DEPTH} levels")
+                continue
+            yield from _line(number, obj, mapper, read_on)
+        return
+    stream = JsonStream(handle, max_item=MAX_LINE, head=head)
+    try:
+        for line, item in stream.items(mapper.spec.containers):
+            yield mapper.row(line, item)
+    except Broken as error:
+        raise Unusable(f"{source.name}: {error}") from None
+    yield from mapper.score(None, stream.rest, read_on)
+
+
+def _line(number: int, obj: Any, mapper: Mapper, read_on: date) -> Iterator[Row]:
+    if _is_response(obj, mapper.spec):
+        yield from mapper.page(number, obj, read_on)
+    else:
+        yield mapper.row(number, obj)
+
+
+def business_unit_rows(source: Input, shop: Shop, profile_url: str, read_on: date) -> Iterator[Row]:
+    body = source.handle.read(MAX_BUSINESS_UNIT + 1)
+    if len(body) > MAX_BUSINESS_UNIT:
+        raise Unusable(f"{source.name}: a business unit object is at most {MAX_BUSINESS_UNIT:,} bytes")
+    try:
+        obj = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise Unusable(f"{source.name}: not a JSON object") from None
+    if not isinstance(obj, dict):
+        raise Unusable(f"{source.name}: expected the business unit JSON object")
+    try:
+        score = trustpilot_business_unit(obj, profile_url)
+    except Invalid as error:
+        raise Unusable(f"{source.name}: {error}") from None
+    yield platform_row(shop.id, score, read_on)
+
+
+def import_platform(
+    store: Store,
+    format_name: str,
+    shop_id: str,
+    inputs: Iterable[Input],
+    *,
+    read_on: date,
+    available_locales: tuple[str, ...],
+    profile_url: str = "",
+    on_reject: Callable[[Rejection], None] = lambda r: None,
+) -> Report:
+    """Import every input in one transaction, as the platform's format says; the shop must exist."""
+    if format_name not in FORMAT_NAMES:
+        raise Unusable(f"unknown format {format_name!r}: one of {', '.join(FORMAT_NAMES)}")
+    shop = store.shop(shop_id)
+    if shop is None:
+        raise Unusable(f"no shop {shop_id!r} in the store: import its shop record first")
+    mappers: list[tuple[str, Mapper]] = []
+    sources: list[tuple[str, Iterable[Row]]] = []
+    for source in inputs:
+        if format_name == BUSINESS_UNIT:
+            sources.append((source.name, business_unit_rows(source, shop, profile_url, read_on)))
+            continue
+        mapper = Mapper(FORMATS[format_name], shop)
+        mappers.append((source.name, mapper))
+        sources.append((source.name, review_rows(source, mapper, read_on)))
+    if profile_url and format_name != BUSINESS_UNIT:
+        sources.append(("--profile-url", _profile_rows(shop, profile_url)))
+    report = import_batch(store, sources, available_locales=available_locales, on_reject=on_reject)
+    for name, mapper in mappers:
+        if mapper.unknown:
+            report.unknown_fields[name] = sorted(mapper.unknown)
+    return report
+
+
+def _profile_rows(shop: Shop, profile_url: str) -> Iterator[Row]:
+    """A profile URL given on the command line for the score a response carried (Google's)."""
+    current = shop.platform
+    if current is None:
+        return
+    record = current.to_record()
+    yield Row(None, {"shop": shop.id, "platform": {**record, "profile_url": profile_url}}, kind="platform")
