@@ -25,9 +25,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_service(data: Path, *extra: str, as_of: str = "2026-11-23") -> Iterator[str]:
+def running_service(
+    data: Path, *extra: str, as_of: str = "2026-11-23", log: Path | None = None, env_extra: dict | None = None
+) -> Iterator[str]:
+    """A real `trustwidgets serve`; with `log`, its output goes to that file (else a pipe)."""
     port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
+    log_file = None if log is None else log.open("wb")
     env.pop("TRUSTWIDGETS_AS_OF", None)
     process = subprocess.Popen(
         cli_args(
@@ -40,7 +44,7 @@ def running_service(data: Path, *extra: str, as_of: str = "2026-11-23") -> Itera
             *extra,
         ),
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.PIPE if log_file is None else log_file,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -51,7 +55,8 @@ def running_service(data: Path, *extra: str, as_of: str = "2026-11-23") -> Itera
                     break
             except OSError:
                 if process.poll() is not None:
-                    raise RuntimeError(process.stdout.read().decode()) from None
+                    output = process.stdout.read().decode() if process.stdout else log.read_text()  # type: ignore[union-attr]
+                    raise RuntimeError(output) from None
                 time.sleep(0.05)
         else:
             raise RuntimeError("the service did not start")
@@ -63,4 +68,7 @@ def running_service(data: Path, *extra: str, as_of: str = "2026-11-23") -> Itera
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        process.stdout.close()
+        if process.stdout:
+            process.stdout.close()
+        if log_file is not None:
+            log_file.close()

@@ -13,6 +13,7 @@ from widget_server.core.headers import PREVIEW_CSP, cache_control, frame_ancesto
         ("loader-hashed", "public, max-age=31536000, immutable"),
         ("preview", "no-store"),
         ("health", "no-store"),
+        ("push", "no-store"),
         ("error", "public, max-age=60"),
         ("server-error", "no-store"),
     ],
@@ -124,6 +125,15 @@ CORS = {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cro
             },
         ),
         ("health", (), {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}),
+        (
+            "push",
+            (),
+            {
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+            },
+        ),
     ],
 )
 def test_every_header_of_every_kind(kind, domains, expected):

@@ -19,6 +19,7 @@ from .cache import DEFAULT_SIZE
 from .core.headers import response_headers
 from .preview import preview_asset, preview_index, preview_shop
 from .public import public_document
+from .push import push_reviews
 from .response_memo import ResponseMemo
 from .service import Service, error_response, service_of
 from .strict_paths import StrictPaths
@@ -69,6 +70,7 @@ def create_app(
     routes = [
         Route("/", home, methods=read),
         Route("/healthz", healthz, methods=read),
+        Route("/v1/{shop}/reviews", push_reviews, methods=["POST"]),
         Route("/v1/{path:path}", public_document, methods=read),  # the catalogue parses the rest
         Route("/preview/", preview_index, methods=read),
         Route("/preview/{name}.{ext:str}", preview_asset, methods=read),

@@ -9,10 +9,10 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .core.dates import today_utc
+from .core.dates import format_timestamp, public_timestamp, today_utc
 from .core.i18n import available_locales
 from .core.platforms import FORMATS
 from .importer import Rejection, Report, Unusable, import_document, import_files
@@ -162,6 +162,41 @@ def remove_shops(store: Store, ids: list[str]) -> int:
     return EXIT_OK
 
 
+def cmd_token(args: argparse.Namespace, store: Store) -> int:
+    """Push tokens: create prints one once (only its hash is kept), list and revoke."""
+    now = format_timestamp(datetime.now(UTC))
+    if args.action == "create":
+        if not args.target or store.shop(args.target) is None:
+            print(f"trustwidgets token create: no shop {args.target!r} in the store", file=sys.stderr)
+            return EXIT_REJECTED
+        token = store.create_token(args.target, args.label or "", now)
+        print(token)
+        print(
+            "Keep this token where your platform or back-office keeps secrets; it is shown only now. "
+            f"Push with: curl -H 'Authorization: Bearer {token[:10]}…' --data-binary @reviews.json "
+            f"-H 'Content-Type: application/json' https://YOUR-HOST/v1/{args.target}/reviews",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    if args.action == "list":
+        rows = store.tokens(args.target)
+        if not rows:
+            print("no tokens yet: `trustwidgets token create SHOP` makes one")
+        for token_id, shop, label, created, revoked in rows:
+            state = f"revoked {public_timestamp(revoked)}" if revoked else "active"
+            print(f"{token_id}\t{shop}\t{label or '-'}\tcreated {public_timestamp(created)}\t{state}")
+        return EXIT_OK
+    if not args.target:
+        print("trustwidgets token revoke: name the token id (see `trustwidgets token list`)", file=sys.stderr)
+        return EXIT_UNUSABLE
+    token_id = args.target.removeprefix("tw_").split("_")[0]  # a whole token pasted by mistake works too
+    if not store.revoke_token(token_id, now):
+        print(f"trustwidgets token revoke: no active token {token_id!r}", file=sys.stderr)
+        return EXIT_REJECTED
+    print(f"revoked token {token_id}; pushes with it now get 401")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace, store: Store) -> int:
     from .serve import serve
 
@@ -248,6 +283,19 @@ def parser() -> argparse.ArgumentParser:
     shops.add_argument("ids", nargs="*", metavar="ID", help="with remove: the shops to remove")
     shops.add_argument("--json", action="store_true", help="print the shop records as JSON")
     shops.set_defaults(run=cmd_shops)
+
+    token = commands.add_parser(
+        "token",
+        help="create, list or revoke a shop's push tokens",
+        description="Tokens for POST /v1/SHOP/reviews. `token create SHOP` prints a new token once "
+        "(the store keeps only a hash); `token list [SHOP]`; `token revoke ID`.",
+    )
+    token.add_argument("action", choices=("create", "list", "revoke"))
+    token.add_argument(
+        "target", nargs="?", metavar="SHOP|ID", help="create: the shop; list: a shop; revoke: a token id"
+    )
+    token.add_argument("--label", help="with create: what the token is for, such as 'Trustpilot webhook'")
+    token.set_defaults(run=cmd_token)
 
     serve = commands.add_parser(
         "serve",

@@ -32,9 +32,9 @@ class NotFound(HTTPException):
 
 
 def error_response(path: str, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
-    """A short plain error (JSON for .json paths), never a stack trace."""
+    """A short plain error (JSON for .json paths and the push endpoint), never a stack trace."""
     fixed = {**response_headers("server-error" if status >= 500 else "error"), **(headers or {})}
-    if path.endswith(".json"):
+    if path.endswith((".json", "/reviews")):
         return JSONResponse({"error": detail, "status": status}, status_code=status, headers=fixed)
     return PlainTextResponse(f"{status} {detail}\n", status_code=status, headers=fixed)
 

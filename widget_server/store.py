@@ -7,8 +7,10 @@ core.snapshot.Snapshot in four queries whatever the shop's size.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -221,6 +223,23 @@ def _review_row(review: Review) -> tuple[Any, ...]:
 def shop_version(record: str, reviews_xor: str) -> str:
     """The data version of a shop: changes exactly when its record or any review changes."""
     return hashlib.blake2b(f"{record}\n{reviews_xor}".encode(), digest_size=8).hexdigest()
+
+
+TOKEN_PREFIX = "tw_"
+UNKNOWN_TOKEN_HASH = "0" * 64
+
+
+def secret_hash(secret: str) -> str:
+    """The stored form of a token's secret (a 256-bit random secret needs no slow hash)."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def split_token(token: str) -> tuple[str, str]:
+    """(id, secret) of `tw_<id>_<secret>`; ("", "") for anything else."""
+    if not token.startswith(TOKEN_PREFIX):
+        return "", ""
+    token_id, _, secret = token[len(TOKEN_PREFIX) :].partition("_")
+    return (token_id, secret) if token_id and secret else ("", "")
 
 
 def shop_from_record(record: str) -> Shop:
@@ -447,6 +466,44 @@ class Store:
             (shop_id, window.start.isoformat(), window.end.isoformat(), limit),
         ).fetchall()
         return [_public(row) for row in rows]
+
+    # -- push tokens: only a hash of the secret is stored ---------------------------------
+
+    def create_token(self, shop_id: str, label: str, created_at: str) -> str:
+        """A new token for the shop, returned once: `tw_<id>_<secret>`; the store keeps a hash."""
+        token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO push_tokens (id, shop, secret_hash, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                (token_id, shop_id, secret_hash(secret), label, created_at),
+            )
+        return f"{TOKEN_PREFIX}{token_id}_{secret}"
+
+    def tokens(self, shop_id: str | None = None) -> list[tuple[str, str, str, str, str | None]]:
+        """(id, shop, label, created_at, revoked_at) of every token, or of one shop's."""
+        sql = "SELECT id, shop, label, created_at, revoked_at FROM push_tokens"
+        rows = self.db.execute(
+            sql + (" WHERE shop = ?" if shop_id else "") + " ORDER BY shop, created_at, id",
+            (shop_id,) if shop_id else (),
+        ).fetchall()
+        return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+    def revoke_token(self, token_id: str, revoked_at: str) -> bool:
+        with self.transaction() as db:
+            changed = db.execute(
+                "UPDATE push_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (revoked_at, token_id)
+            ).rowcount
+        return bool(changed)
+
+    def token_owner(self, token: str) -> str | None:
+        """The shop a live token belongs to, or None; the secret is compared in constant time."""
+        token_id, secret = split_token(token)
+        row = self.db.execute(
+            "SELECT shop, secret_hash FROM push_tokens WHERE id = ? AND revoked_at IS NULL", (token_id,)
+        ).fetchone()
+        stored = row[1] if row is not None else UNKNOWN_TOKEN_HASH  # compare anyway: same time either way
+        matches = hmac.compare_digest(secret_hash(secret), stored)
+        return str(row[0]) if row is not None and matches else None
 
     def counts(self) -> tuple[int, int]:
         """(shops, reviews) in the store."""

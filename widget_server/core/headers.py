@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .csp import DOCUMENT_CSP
 
-KINDS = ("widget", "json", "loader", "loader-hashed", "preview", "error", "server-error", "health")
+KINDS = ("widget", "json", "loader", "loader-hashed", "preview", "error", "server-error", "health", "push")
 SHORT = "public, max-age=300, s-maxage=600, stale-while-revalidate=86400, stale-if-error=604800"
 CACHE_CONTROL = {
     "widget": SHORT,
@@ -15,6 +15,7 @@ CACHE_CONTROL = {
     "error": "public, max-age=60",  # a 4xx: the same request gets the same answer for a while
     "server-error": "no-store",  # a 5xx must never be kept by a CDN
     "health": "no-store",
+    "push": "no-store",  # the answer to one push, for the pusher only
 }
 PREVIEW_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -44,7 +45,7 @@ def security_headers(kind: str, domains: tuple[str, ...] = ()) -> dict[str, str]
         headers["X-Frame-Options"] = "DENY"
         headers["X-Robots-Tag"] = "noindex, nofollow"
         headers["Referrer-Policy"] = "no-referrer"
-    elif kind in ("error", "server-error"):
+    elif kind in ("error", "server-error", "push"):
         headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     return headers
 

@@ -211,6 +211,68 @@ def _responses(route: Route) -> dict[str, Any]:
     return responses
 
 
+PUSH_PATH = "/v1/{shop}/reviews"
+PUSH_RESULT: dict[str, Any] = {
+    "type": "object",
+    "required": ["accepted", "unchanged", "rejected", "rejected_count", "skipped", "unknown_fields", "platform_score"],
+    "properties": {
+        "accepted": {"type": "integer", "description": "reviews new or changed"},
+        "unchanged": {"type": "integer"},
+        "rejected": {
+            "type": "array",
+            "description": "each rejected row with its line (JSON Lines, CSV), the platform's id and the reason",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "line": {"type": ["integer", "null"]},
+                    "id": {"type": ["string", "null"]},
+                    "reason": {"type": "string"},
+                },
+            },
+        },
+        "rejected_count": {"type": "integer"},
+        "skipped": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "unknown_fields": {"type": "array", "items": {"type": "string"}},
+        "platform_score": {"type": "boolean"},
+    },
+}
+PUSH: dict[str, Any] = {
+    "summary": "Push reviews for one shop (a per-shop token; see docs/import.md)",
+    "security": [{"token": []}],
+    "parameters": [
+        {
+            "name": "shop",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": f"^(?:{PARAMETERS['shop']})$"},
+        },
+        {
+            "name": "format",
+            "in": "query",
+            "schema": {"enum": ["native", "trustpilot", "trustpilot-business-unit", "etrusted", "google"]},
+            "description": "the body's format; default native",
+        },
+    ],
+    "requestBody": {
+        "required": True,
+        "description": (
+            "at most 10 MB: native JSON, CSV, or a platform's JSON; JSON Lines also as application/x-ndjson"
+        ),
+        "content": {"application/json": {"schema": {}}, "text/csv": {"schema": {"type": "string"}}},
+    },
+    "responses": {
+        "200": {"description": "what was stored", "content": {"application/json": {"schema": PUSH_RESULT}}},
+        "400": _json("Error", "the body cannot be used at all; nothing was stored"),
+        "401": _json("Error", "no token, or not a valid one"),
+        "403": _json("Error", "the token belongs to another shop"),
+        "404": _json("Error", "no such shop"),
+        "413": _json("Error", "the body is larger than 10 MB"),
+        "415": _json("Error", "a media type the format does not take"),
+        "429": _json("Error", "too many pushes with this token (see Retry-After)"),
+    },
+}
+
+
 def openapi() -> dict[str, Any]:
     """Every public path of the catalogue, with the JSON schemas of the data documents."""
     paths = {
@@ -223,6 +285,7 @@ def openapi() -> dict[str, Any]:
         }
         for route in ROUTES
     }
+    paths[PUSH_PATH] = {"post": PUSH}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -231,5 +294,8 @@ def openapi() -> dict[str, Any]:
             "description": "Widgets, scores and reviews. Public GET documents; never an email.",
         },
         "paths": paths,
-        "components": {"schemas": {"Summary": SUMMARY, "Review": REVIEW, "ReviewsPage": PAGE, "Error": ERROR}},
+        "components": {
+            "schemas": {"Summary": SUMMARY, "Review": REVIEW, "ReviewsPage": PAGE, "Error": ERROR},
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+        },
     }

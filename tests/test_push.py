@@ -1,0 +1,242 @@
+"""POST /v1/{shop}/reviews over a real uvicorn: tokens, bodies, limits, and a concurrent CLI import."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import sqlite3
+import subprocess
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.factories import SHOP, review, write_json
+from tests.server import cli_args, running_service
+
+FIXTURES = Path(__file__).parent / "data" / "platforms"
+OTHER = {**SHOP, "id": "greenvent", "name": "GreenVent"}
+
+
+def cli(data, *args):
+    return subprocess.run(cli_args(data, *args), capture_output=True, text=True, timeout=300)
+
+
+def token_for(data, shop):
+    result = cli(data, "token", "create", shop, "--label", "test")
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def request(base, method, path, body=b"", headers=None, chunked=False):
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {}, encode_chunked=chunked)
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+    finally:
+        conn.close()
+
+
+def push(base, token, body, shop="wtw-winkel", fmt=None, media="application/json"):
+    headers = {"Content-Type": media}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    path = f"/v1/{shop}/reviews" + (f"?format={fmt}" if fmt else "")
+    status, headers, data = request(base, "POST", path, body, headers)
+    return status, headers, json.loads(data)
+
+
+def summary(base):
+    return json.loads(request(base, "GET", "/v1/wtw-winkel/summary.json")[2])
+
+
+@pytest.fixture
+def service(tmp_path):
+    data = tmp_path / "data"
+    shops = write_json(tmp_path / "shops.json", {"shops": [SHOP, OTHER]})
+    assert cli(data, "import", str(shops)).returncode == 0
+    log = tmp_path / "service.log"
+    tokens = {"wtw": token_for(data, "wtw-winkel"), "other": token_for(data, "greenvent")}
+    with running_service(data, "--access-log", log=log, as_of="2026-11-29") as base:
+        yield base, data, tokens, log
+
+
+def test_tokens_decide_who_may_push(service):
+    base, data, tokens, log = service
+    body = json.dumps({"reviews": [review(id="a")]}).encode()
+    status, headers, answer = push(base, None, body)
+    assert (status, answer["error"]) == (401, "a push needs Authorization: Bearer TOKEN")
+    assert headers["www-authenticate"] == 'Bearer realm="trustwidgets"'
+    wrong = tokens["wtw"][:-3] + ("abc" if not tokens["wtw"].endswith("abc") else "xyz")
+    assert push(base, wrong, body)[0] == 401
+    assert push(base, "tw_000000000000_guess", body)[0] == 401
+    assert push(base, "not a token at all", body)[0] == 401
+    status, _, answer = push(base, tokens["other"], body)
+    assert (status, answer["error"]) == (403, "this token belongs to another shop")
+    assert summary(base)["window_total"] == 0
+    status, headers, answer = push(base, tokens["wtw"], body)
+    assert status == 200, answer
+    assert headers["cache-control"] == "no-store"
+    assert answer == {
+        "accepted": 1,
+        "unchanged": 0,
+        "rejected": [],
+        "rejected_count": 0,
+        "skipped": {},
+        "unknown_fields": [],
+        "platform_score": False,
+    }
+    token_id = tokens["wtw"].split("_")[1]
+    listed = cli(data, "token", "list", "wtw-winkel").stdout
+    assert token_id in listed and "active" in listed and tokens["wtw"] not in listed
+    assert cli(data, "token", "revoke", token_id).returncode == 0
+    assert push(base, tokens["wtw"], body)[0] == 401
+    assert "revoked" in cli(data, "token", "list").stdout
+    logged = log.read_text()
+    for token in tokens.values():
+        assert token not in logged
+        assert token.split("_")[2][:8] not in logged
+    stored = (data / "store.sqlite3").read_bytes()
+    assert tokens["other"].split("_")[2].encode() not in stored  # only a hash is kept
+
+
+def test_good_and_bad_rows_and_the_next_request_shows_them(service):
+    base, _, tokens, log = service
+    before = request(base, "GET", "/v1/wtw-winkel/nl/badge.html")[2]
+    rows = [
+        review(
+            id="ok-1", rating=4, email="pushed.one@example.nl", created_at="2026-11-20T10:00:00Z", experienced_at=None
+        ),
+        review(id="bad-1", rating=7),
+        review(id="other-shop", shop="greenvent"),
+        review(
+            id="ok-2",
+            rating=2,
+            verification="unverified",
+            email=None,
+            created_at="2026-11-21T10:00:00Z",
+            experienced_at=None,
+        ),
+    ]
+    status, _, answer = push(base, tokens["wtw"], json.dumps({"reviews": rows}).encode())
+    assert status == 200
+    assert (answer["accepted"], answer["rejected_count"]) == (2, 2)
+    assert answer["rejected"] == [
+        {"line": None, "id": "bad-1", "reason": "rating must be a whole number from 1 to 5 (got 7)"},
+        {"line": None, "id": "other-shop", "reason": "the review names another shop than the URL"},
+    ]
+    found = summary(base)
+    assert (found["review_count"], found["unverified_count"], found["score"]) == (1, 1, 4.0)
+    after = request(base, "GET", "/v1/wtw-winkel/nl/badge.html")[2]
+    assert before != after and b"4,00" in after
+    jsonl = b"\n".join(json.dumps(r).encode() for r in rows[:2])
+    status, _, answer = push(base, tokens["wtw"], jsonl, media="application/x-ndjson")
+    assert (status, answer["unchanged"], answer["rejected"][0]["line"]) == (200, 1, 2)
+    csv = b"id,shop,rating,author,created_at,verification,language\ncsv-1,wtw-winkel,5,Kees,2026-11-22T08:00:00Z,unverified,nl\n"
+    status, _, answer = push(base, tokens["wtw"], csv, media="text/csv")
+    assert (status, answer.get("accepted")) == (200, 1), answer
+    status, _, answer = push(base, tokens["wtw"], json.dumps({"shops": [SHOP]}).encode())
+    assert answer["rejected"][0]["reason"] == "shop records cannot be pushed; ask the operator to import them"
+    assert "@example" not in log.read_text()
+
+
+def test_platform_formats_over_the_push(service):
+    base, _, tokens, _ = service
+    body = (FIXTURES / "trustpilot-reviews.json").read_bytes()
+    status, _, answer = push(base, tokens["wtw"], body, fmt="trustpilot")
+    assert (status, answer["accepted"], answer["rejected_count"]) == (200, 7, 1)
+    assert answer["rejected"][0]["id"] == "672f3e19a8b7c6d5e4f30291"
+    assert answer["unknown_fields"] == ["newFieldFromPlatform"]
+    unit = (FIXTURES / "trustpilot-business-unit.json").read_bytes()
+    status, _, answer = push(base, tokens["wtw"], unit, fmt="trustpilot-business-unit")
+    assert (status, answer["platform_score"]) == (200, True)
+    assert summary(base)["platform"]["score"] == "4.6"
+    assert b"TrustScore 4,6" in request(base, "GET", "/v1/wtw-winkel/nl/badge.html")[2]
+
+
+@pytest.mark.parametrize(
+    ("path", "media", "body", "status", "error"),
+    [
+        ("/v1/wtw-winkel/reviews", "text/plain", b"{}", 415, "send the body as"),
+        ("/v1/wtw-winkel/reviews?format=trustpilot", "text/csv", b"a", 415, "send the body as application/json"),
+        ("/v1/wtw-winkel/reviews?format=yelp", "application/json", b"{}", 400, "unknown format"),
+        ("/v1/wtw-winkel/reviews", "application/json", b'{"reviews": [', 400, "not valid JSON"),
+        ("/v1/wtw-winkel/reviews?format=google", "application/json", b"[", 400, "nothing was stored"),
+    ],
+)
+def test_unusable_requests(service, path, media, body, status, error):
+    base, _, tokens, _ = service
+    got, _, data = request(
+        base, "POST", path, body, {"Authorization": f"Bearer {tokens['wtw']}", "Content-Type": media}
+    )
+    answer = json.loads(data)
+    assert got == status and error in answer["error"], answer
+    assert "/tmp" not in answer["error"] and ".push-" not in answer["error"]
+
+
+def test_an_oversize_body_is_refused_declared_or_streamed(service):
+    base, _, tokens, _ = service
+    headers = {"Authorization": f"Bearer {tokens['wtw']}", "Content-Type": "application/json"}
+    big = b'{"reviews": [' + b" " * (10 * 1024 * 1024) + b"]}"
+    status, _, data = request(base, "POST", "/v1/wtw-winkel/reviews", big, headers)
+    assert status == 413 and b"larger than 10 MB" in data
+
+    def chunks():
+        for _ in range(11):
+            yield b" " * (1024 * 1024)
+
+    status, _, data = request(base, "POST", "/v1/wtw-winkel/reviews", chunks(), headers, chunked=True)
+    assert status == 413
+
+
+def test_pushes_past_the_rate_get_429_with_retry_after(service):
+    base, _, tokens, _ = service
+    body = json.dumps({"reviews": [review(id="r")]}).encode()
+    statuses = [push(base, tokens["other"], body, shop="greenvent")[:2] for _ in range(9)]
+    limited = [headers for status, headers in statuses if status == 429]
+    assert statuses[0][0] == 200 and len(limited) >= 2
+    assert int(limited[0]["retry-after"]) >= 1
+
+
+def test_a_push_and_a_cli_import_at_once_both_land(service, tmp_path):
+    base, data, tokens, _ = service
+    many = [
+        review(id=f"cli-{n}", created_at="2026-11-01T10:00:00Z", experienced_at=None, email=f"c{n}@example.nl")
+        for n in range(20_000)
+    ]
+    big = write_json(tmp_path / "many.json", {"reviews": many})
+    outcome = {}
+    thread = threading.Thread(target=lambda: outcome.update(cli=cli(data, "import", str(big))))
+    thread.start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until the CLI's transaction holds the store
+        probe = sqlite3.connect(data / "store.sqlite3", timeout=0)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.rollback()
+        except sqlite3.OperationalError:
+            break
+        finally:
+            probe.close()
+        time.sleep(0.005)
+    else:
+        pytest.fail("the CLI import never took the store")
+    pushed = [
+        push(
+            base,
+            tokens["wtw"],
+            json.dumps(
+                {"reviews": [review(id=f"push-{n}", created_at="2026-11-02T10:00:00Z", experienced_at=None)]}
+            ).encode(),
+        )
+        for n in range(3)
+    ]
+    thread.join()
+    assert outcome["cli"].returncode == 0, outcome["cli"].stderr
+    assert [status for status, _, _ in pushed] == [200, 200, 200]
+    assert summary(base)["window_total"] == 20_003
