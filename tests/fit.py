@@ -52,7 +52,7 @@ FIT_FAULTS = """() => {
       if (inside) continue;
       const outside = r.right <= box.left + 0.5 || r.left >= box.right - 0.5 || r.bottom <= box.top + 0.5 || r.top >= box.bottom - 0.5;
       const clamped = by && by.classList.contains('clamp') && getComputedStyle(by).webkitLineClamp !== 'none';
-      const dropped = by && getComputedStyle(by).flexWrap === 'wrap' && el.closest('.snippet');
+      const dropped = by && getComputedStyle(by).flexWrap === 'wrap' && el.closest('.snippet, .drop');
       const ellipsis = (() => { for (let a = el; a && a !== by?.parentElement; a = a.parentElement) if (getComputedStyle(a).textOverflow === 'ellipsis') return true; return false; })();
       if (outside && (clamped || dropped)) continue;
       if (!outside && ellipsis && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5) continue;

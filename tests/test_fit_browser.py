@@ -64,6 +64,15 @@ def long_shop_document() -> dict:
         "locales": list(LOCALES),
         "source": "Trusted Shops Kundenbewertungen",
         "policy_url": "https://example.nl/" + "beoordelingsbeleid/" * 5,
+        # a platform score with long names and large numbers beside ours
+        "platform": {
+            "name": "Trusted Shops Kundenbewertungen",
+            "score_name": "Kundenzufriedenheitsindex",
+            "score": "4.87",
+            "review_count": 1_234_567,
+            "profile_url": "https://example.nl/" + "profiel/" * 5,
+            "read_on": "2026-11-20",
+        },
     }
     return {"shops": [shop], "reviews": reviews}
 

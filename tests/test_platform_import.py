@@ -147,7 +147,7 @@ def test_the_business_unit_fills_the_platform_score_and_widgets_show_it(data):
         assert 'href="method.html"' in text
     stars = nl["/v1/wtw-winkel/nl/stars.html"]
     assert '<a class="main" href="https://nl.trustpilot.com/review/wtw-winkel.nl"' in stars
-    assert "TrustScore 4,6 1.234 beoordelingen op Trustpilot" in stars
+    assert "TrustScore 4,6 · 1.234 beoordelingen op Trustpilot" in stars
     en = documents(data, "en")["/v1/wtw-winkel/en/badge.html"]
     assert "TrustScore 4.6</span> · 1,234 reviews on Trustpilot" in en
     # ours stays ours: 3.67 over 6 counted reviews, labelled as the last 12 months

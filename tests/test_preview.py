@@ -19,7 +19,7 @@ def test_embed_snippet_is_one_element_and_one_script_with_escaped_values():
     element, script = snippet.split("\n")
     assert element == (
         '<div class="trustwidget" data-shop="wtw-winkel" data-widget="badge" data-locale="nl" '
-        'data-stars="4,5" style="min-height:160px"><a href="https://www.example.nl/reviews" '
+        'data-stars="4,5" style="min-height:184px"><a href="https://www.example.nl/reviews" '
         'style="display:block;line-height:24px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis">'
         "Beoordelingen van A &#34;quoted&#34; &lt;shop&gt; via Trustpilot</a></div>"
     )

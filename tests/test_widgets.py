@@ -12,7 +12,7 @@ SHOP_COUNT = 7
 @pytest.mark.parametrize(
     ("name", "height", "inner", "reviews", "count_option"),
     [
-        ("badge", 160, 152, 0, 0),
+        ("badge", 184, 176, 0, 0),
         ("stars", 24, 24, 0, 0),
         ("carousel", 316, 300, SHOP_COUNT, 3),
         ("footer", 290, 274, 3, 3),

@@ -41,7 +41,7 @@ class WidgetSpec:
 WIDGETS: dict[str, WidgetSpec] = {
     spec.name: spec
     for spec in (
-        WidgetSpec("badge", N_("Review badge"), height=160, narrowest=200, padding=4),
+        WidgetSpec("badge", N_("Review badge"), height=184, narrowest=200, padding=4),
         WidgetSpec("stars", N_("Star rating"), height=24, narrowest=160, padding=0, jsonld=True),
         WidgetSpec(
             "carousel", N_("Review carousel"), height=316, narrowest=280, reviews=CAROUSEL_COUNT, options=OPTION_NAMES
