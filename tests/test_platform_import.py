@@ -159,9 +159,8 @@ def test_the_business_unit_fills_the_platform_score_and_widgets_show_it(data):
 def test_etrusted_reviews(data):
     out, err = run(data, "etrusted", str(FIXTURES / "etrusted-reviews.json"), code=1)
     assert out.startswith(
-        "imported: 4 reviews new or updated, 0 unchanged, 0 shops new or updated, 1 rejected, "
-        "3 skipped (1 a product review (product reviews are not imported yet); "
-        "1 state MODERATION: not published yet; 1 state SUBMITTED: not published yet)"
+        "imported: 5 reviews new or updated, 0 unchanged, 0 shops new or updated, 1 rejected, "
+        "2 skipped (1 state MODERATION: not published yet; 1 state SUBMITTED: not published yet)"
     )
     assert (
         "review 'rev-0b7e5d13-2c9a-4f68-8e41-5a6c3d9b1e07': rating must be a whole number from 1 to 5 (got 4.5)" in err
@@ -175,6 +174,12 @@ def test_etrusted_reviews(data):
         "rev-8a2d6f40-1c5e-4b97-8d3a-6f0e2c9b4a18": "Lotte S.",
     }
     assert {r["marker"] for r in reviews} == {"geverifieerd", "geïmporteerde beoordeling"}
+    # the PRODUCT_REVIEW is the product's: it never moves the shop's score
+    store = Store.open(data)
+    product = store.snapshot("wtw-winkel", AS_OF).products["WTW-350-ENT"]
+    store.close()
+    assert (product.summary["review_count"], product.summary["score"]) == (1, 5.0)
+    assert product.summary["product"]["name"] == "WTW-unit 350 m³/h met enthalpiewisselaar"
 
 
 def test_google_reviews_and_score(data):

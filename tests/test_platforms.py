@@ -170,13 +170,31 @@ def test_etrusted_table(fields, key, expected):
     [
         ({"state": "MODERATION"}, "state MODERATION: not published yet"),
         ({"state": "SUBMITTED"}, "state SUBMITTED: not published yet"),
-        ({"type": "PRODUCT_REVIEW"}, "a product review (product reviews are not imported yet)"),
     ],
 )
 def test_etrusted_skips_what_is_not_published_yet(fields, reason):
     with pytest.raises(Skipped) as skipped:
         etrusted_review(etrusted(**fields), "wtw-winkel", "nl")
     assert str(skipped.value) == reason
+
+
+def test_an_etrusted_product_review_names_its_product():
+    fields = {
+        "type": "PRODUCT_REVIEW",
+        "product": {
+            "id": "prt-1",
+            "sku": "ZEH-Q350",
+            "name": "ComfoAir Q350",
+            "gtin": "",
+            "url": "https://example.nl/q350",
+            "brand": "Zehnder",
+        },
+    }
+    native = etrusted_review(etrusted(**fields), "wtw-winkel", "nl")
+    assert native["product"] == {"sku": "ZEH-Q350", "name": "ComfoAir Q350", "url": "https://example.nl/q350"}
+    assert "product" not in etrusted_review(etrusted(), "wtw-winkel", "nl")
+    with pytest.raises(Invalid, match="a product review without its product"):
+        etrusted_review(etrusted(type="PRODUCT_REVIEW"), "wtw-winkel", "nl")
 
 
 @pytest.mark.parametrize(

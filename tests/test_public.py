@@ -117,7 +117,7 @@ def test_the_summary_ignores_a_query(client):
 def test_openapi_lists_every_route(client):
     paths = set(json.loads(client.get("/v1/openapi.json").content)["paths"])
     assert {"/v1/{shop}/{locale}/{widget}.html", "/v1/{shop}/summary.json", "/v1/embed.js"} <= paths
-    assert len(paths) == 11
+    assert len(paths) == 16
 
 
 def test_a_server_error_is_plain_and_never_stored_by_a_cdn(tmp_path, monkeypatch):

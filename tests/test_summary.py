@@ -45,6 +45,7 @@ def test_summary_fields_from_rules():
         "source": "Trustpilot",
         "policy_url": "https://www.example.nl/reviews",
         "platform": None,
+        "products": [],
     }
     assert len(months) == 13
     assert months[0] == {"month": "2025-11", "from": "2025-11-23", "to": "2025-11-30", "count": 0, "score": None}

@@ -27,5 +27,5 @@ def test_registry(name, height, inner, reviews, count_option):
     assert HEIGHTS[name] == height
 
 
-def test_only_the_star_snippet_may_carry_jsonld():
-    assert [name for name, spec in WIDGETS.items() if spec.jsonld] == ["stars"]
+def test_products_have_a_star_snippet_and_a_carousel():
+    assert [name for name, spec in WIDGETS.items() if spec.product] == ["stars", "carousel"]

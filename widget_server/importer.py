@@ -18,7 +18,16 @@ from .store import Store
 FLUSH_ROWS = 500
 MAX_LINE = 1 << 20  # a review is at most a few tens of KB; a longer line is rejected unread
 CSV_REQUIRED = ("id", "shop", "rating", "author", "created_at", "verification", "language")
-CSV_COLUMNS = frozenset(REVIEW_FIELDS - {"reply"}) | {"reply_text", "reply_created_at"}
+CSV_COLUMNS = (
+    frozenset(REVIEW_FIELDS - {"reply", "product"})
+    | {"reply_text", "reply_created_at"}
+    | {
+        "product_sku",
+        "product_name",
+        "product_gtin",
+        "product_url",
+    }
+)
 CSV_RATING = re.compile(r"[1-5]")
 SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 FOREIGN_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -171,6 +180,9 @@ def _csv_review(record: dict[str, str]) -> dict[str, Any]:
     reply_at = obj.pop("reply_created_at", None)
     if reply_text is not None or reply_at is not None:
         obj["reply"] = {"text": reply_text, "created_at": reply_at}
+    product = {key: obj.pop(f"product_{key}") for key in ("sku", "name", "gtin", "url") if f"product_{key}" in obj}
+    if product:
+        obj["product"] = product
     return obj
 
 

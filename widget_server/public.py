@@ -26,7 +26,7 @@ async def public_document(request: Request) -> Response:
     if ref.locale:
         require_locale(shop, ref.locale)
     try:
-        takes_options = ref.kind not in ("summary", "method") and ref.variant is None
+        takes_options = ref.kind not in ("summary", "method", "jsonld") and ref.variant is None
         asked = parse_options(request.query_params) if takes_options else Options()
         options = resolve(shop, ref, asked)
     except UnknownVariant:

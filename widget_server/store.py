@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .core.dates import format_timestamp, parse_timestamp, public_timestamp
-from .core.models import PublicReview, Reply, Review, Shop
+from .core.models import Product, PublicReview, Reply, Review, Shop
 from .core.options import ReviewFilter
 from .core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, Window, score_window
 from .core.snapshot import HEAD_SIZE, ReviewList, ReviewSource, Snapshot
@@ -110,6 +110,31 @@ MIGRATIONS: tuple[str, ...] = (
         revoked_at TEXT
     ) WITHOUT ROWID
     """,
+    # 4: product reviews. A review may name a product (its SKU; '' for a review of the shop);
+    # the indexes lead with (shop, product) so the shop's reads never touch product reviews.
+    # shops.own_version covers the record and the shop's own reviews (the build's shop files);
+    # shops.version also covers every product.
+    """
+    ALTER TABLE reviews ADD COLUMN product TEXT NOT NULL DEFAULT '';
+    DROP INDEX reviews_window;
+    DROP INDEX reviews_newest;
+    DROP INDEX reviews_groups;
+    CREATE INDEX reviews_window ON reviews (shop, product, created_on, verification, status, rating);
+    CREATE INDEX reviews_newest ON reviews (shop, product, created_at DESC, id);
+    CREATE INDEX reviews_groups ON reviews (shop, product, rating, language, created_at DESC, id);
+    CREATE TABLE products (
+        shop TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        name TEXT NOT NULL,
+        gtin TEXT NOT NULL,
+        url TEXT NOT NULL,
+        reviews_xor TEXT NOT NULL,
+        version TEXT NOT NULL,
+        PRIMARY KEY (shop, sku)
+    ) WITHOUT ROWID;
+    ALTER TABLE shops ADD COLUMN own_version TEXT NOT NULL DEFAULT '';
+    UPDATE shops SET own_version = version
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 GROUPS_PER_QUERY = 200
@@ -132,8 +157,14 @@ SHOWN = f"status IN {_sql_list(SHOWN_STATUSES)}"
 COUNTED = f"verification IN {_sql_list(COUNTED_VERIFICATIONS)}"
 WINDOW_SQL = (
     "SELECT verification, status, rating, substr(created_on, 1, 7), count(*) FROM reviews "
-    "INDEXED BY reviews_window WHERE shop = ? AND created_on BETWEEN ? AND ? GROUP BY 1, 2, 3, 4"
+    "INDEXED BY reviews_window WHERE shop = ? AND product = '' AND created_on BETWEEN ? AND ? GROUP BY 1, 2, 3, 4"
 )
+PRODUCT_WINDOW_SQL = (
+    "SELECT product, verification, status, rating, substr(created_on, 1, 7), count(*) FROM reviews "
+    "INDEXED BY reviews_window WHERE shop = ? AND product > '' AND created_on BETWEEN ? AND ? "
+    "GROUP BY 1, 2, 3, 4, 5"
+)
+WHOLE_PRODUCTS = 20_000  # a shop's shown product reviews up to this many are read in one query
 
 
 # How long a writer waits for another import to finish before it gives up (seconds).
@@ -179,6 +210,9 @@ def review_digest(review: Review) -> str:
         "" if reply is None else reply.text,
         "" if reply is None else public_timestamp(reply.created_at),
     ]
+    if review.product is not None:  # shop reviews keep the digests they had before products
+        product = review.product
+        parts += ["product", product.sku, product.name, product.gtin, product.url]
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -196,6 +230,7 @@ REVIEW_COLUMNS = (
     "reply_text",
     "reply_created_at",
     "digest",
+    "product",
 )
 
 
@@ -217,6 +252,7 @@ def _review_row(review: Review) -> tuple[Any, ...]:
         None if reply is None else reply.text,
         None if reply is None else format_timestamp(reply.created_at),
         review_digest(review),
+        "" if review.product is None else review.product.sku,
     )
 
 
@@ -320,17 +356,20 @@ class Store:
         record = json.dumps(shop.to_record(), sort_keys=True, ensure_ascii=False)
         row = self.db.execute("SELECT record, reviews_xor FROM shops WHERE id = ?", (shop.id,)).fetchone()
         if row is None:
+            version = shop_version(record, EMPTY_XOR)
             self.db.execute(
-                "INSERT INTO shops (id, record, reviews_xor, version) VALUES (?, ?, ?, ?)",
-                (shop.id, record, EMPTY_XOR, shop_version(record, EMPTY_XOR)),
+                "INSERT INTO shops (id, record, reviews_xor, version, own_version) VALUES (?, ?, ?, ?, ?)",
+                (shop.id, record, EMPTY_XOR, version, version),
             )
             return True
         if row[0] == record:
             return False
+        version = shop_version(record, row[1])  # refresh_versions adds the products at the end of the import
         self.db.execute(
-            "UPDATE shops SET record = ?, version = ? WHERE id = ?",
-            (record, shop_version(record, row[1]), shop.id),
+            "UPDATE shops SET record = ?, version = ?, own_version = ? WHERE id = ?",
+            (record, version, version, shop.id),
         )
+        self.refresh_versions({shop.id})
         return True
 
     def upsert_reviews(self, reviews: list[Review]) -> int:
@@ -343,13 +382,21 @@ class Store:
         before = self.db.total_changes
         self.db.executemany(
             "INSERT INTO reviews (shop, id, rating, title, text, author, language, experienced_on, "
-            "created_at, created_on, verification, status, reply_text, reply_created_at, digest) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shop, id) DO UPDATE SET "
+            "created_at, created_on, verification, status, reply_text, reply_created_at, digest, product) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shop, id) DO UPDATE SET "
             + ", ".join(f"{c} = excluded.{c}" for c in REVIEW_COLUMNS)
             + " WHERE digest IS NOT excluded.digest",
             [_review_row(r) for r in reviews],
         )
-        return self.db.total_changes - before
+        changed = self.db.total_changes - before
+        products = {(r.shop, r.product.sku): r.product for r in reviews if r.product is not None}
+        self.db.executemany(
+            "INSERT INTO products (shop, sku, name, gtin, url, reviews_xor, version) VALUES (?, ?, ?, ?, ?, ?, '') "
+            "ON CONFLICT (shop, sku) DO UPDATE SET name = excluded.name, gtin = excluded.gtin, url = excluded.url "
+            "WHERE (name, gtin, url) IS NOT (excluded.name, excluded.gtin, excluded.url)",
+            [(shop, p.sku, p.name, p.gtin, p.url, EMPTY_XOR) for (shop, _), p in products.items()],
+        )
+        return changed
 
     def remove_shops(self, shop_ids: list[str]) -> dict[str, int]:
         """Remove shops with their reviews and audit rows, all in one transaction: reviews by shop."""
@@ -358,22 +405,47 @@ class Store:
             for shop_id in shop_ids:
                 removed[shop_id] = db.execute("DELETE FROM reviews WHERE shop = ?", (shop_id,)).rowcount
                 db.execute("DELETE FROM review_audit WHERE shop = ?", (shop_id,))
+                db.execute("DELETE FROM products WHERE shop = ?", (shop_id,))
                 db.execute("DELETE FROM shops WHERE id = ?", (shop_id,))
         return removed
 
     def refresh_versions(self, shop_ids: set[str]) -> None:
-        """Recompute the data version of shops whose reviews may have changed."""
+        """Recompute the data versions of shops (and their products) whose reviews may have changed.
+
+        own_version covers the record and the shop's own reviews; each product's version its
+        record and reviews; version covers both, so the service re-reads on any change.
+        """
         for shop_id in sorted(shop_ids):
+            xors: dict[str, int] = {}
+            for product, digest in self.db.execute("SELECT product, digest FROM reviews WHERE shop = ?", (shop_id,)):
+                xors[product] = xors.get(product, 0) ^ int(digest, 16)
+            reviews_xor = format(xors.pop("", 0), "032x")
+            row = self.db.execute("SELECT record FROM shops WHERE id = ?", (shop_id,)).fetchone()
+            if row is None:
+                continue
+            products = self.db.execute(
+                "SELECT sku, name, gtin, url, version FROM products WHERE shop = ?", (shop_id,)
+            ).fetchall()
             combined = 0
-            for (digest,) in self.db.execute("SELECT digest FROM reviews WHERE shop = ?", (shop_id,)):
-                combined ^= int(digest, 16)
-            reviews_xor = format(combined, "032x")
-            row = self.db.execute("SELECT record, reviews_xor FROM shops WHERE id = ?", (shop_id,)).fetchone()
-            if row is not None and row[1] != reviews_xor:
-                self.db.execute(
-                    "UPDATE shops SET reviews_xor = ?, version = ? WHERE id = ?",
-                    (reviews_xor, shop_version(row[0], reviews_xor), shop_id),
-                )
+            for sku, name, gtin, url, old in products:
+                if sku not in xors:  # no review names it any more
+                    self.db.execute("DELETE FROM products WHERE shop = ? AND sku = ?", (shop_id, sku))
+                    continue
+                product_xor = format(xors[sku], "032x")
+                version = shop_version(json.dumps([sku, name, gtin, url]), product_xor)
+                combined ^= int(version, 16)
+                if version != old:
+                    self.db.execute(
+                        "UPDATE products SET reviews_xor = ?, version = ? WHERE shop = ? AND sku = ?",
+                        (product_xor, version, shop_id, sku),
+                    )
+            own = shop_version(row[0], reviews_xor)
+            every = shop_version(row[0], f"{reviews_xor}{format(combined, '016x')}") if products else own
+            self.db.execute(
+                "UPDATE shops SET reviews_xor = ?, own_version = ?, version = ? WHERE id = ? "
+                "AND (reviews_xor, own_version, version) IS NOT (?, ?, ?)",
+                (reviews_xor, own, every, shop_id, reviews_xor, own, every),
+            )
 
     # -- reads -----------------------------------------------------------------------
 
@@ -401,18 +473,25 @@ class Store:
         """The shop read once for `as_of`: record, summary, group counts and each group's newest.
 
         A shop of at most WHOLE_SHOP shown reviews is read whole in one query and pages come
-        from memory; a larger one keeps only each group's newest and pages through SQL.
+        from memory; a larger one keeps only each group's newest and pages through SQL. Its
+        products come in four more queries whatever their number (see _products).
         """
-        row = self.db.execute("SELECT record, version FROM shops WHERE id = ?", (shop_id,)).fetchone()
+        row = self.db.execute("SELECT record, version, own_version FROM shops WHERE id = ?", (shop_id,)).fetchone()
         if row is None:
             return None
         shop = shop_from_record(row[0])
-        summary = build_summary(shop, self.window_counts(shop_id, score_window(as_of)), as_of)
+        products = self._products(shop, as_of)
+        summary = build_summary(
+            shop,
+            self.window_counts(shop_id, score_window(as_of)),
+            as_of,
+            products=[p.summary for p in products.values()],
+        )
         shown = {
             (rating, language): n
             for rating, language, n in self.db.execute(
-                f"SELECT rating, language, count(*) FROM reviews WHERE shop = ? AND {SHOWN} "
-                "AND created_on <= ? GROUP BY rating, language",
+                f"SELECT rating, language, count(*) FROM reviews INDEXED BY reviews_groups WHERE shop = ? "
+                f"AND product = '' AND {SHOWN} AND created_on <= ? GROUP BY rating, language",
                 (shop_id, as_of.isoformat()),
             )
         }
@@ -422,8 +501,8 @@ class Store:
             everything = [
                 _public(row)
                 for row in self.db.execute(
-                    f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE shop = ? AND {SHOWN} AND created_on <= ? "
-                    "ORDER BY created_at DESC, id",
+                    f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE shop = ? AND product = '' AND {SHOWN} "
+                    "AND created_on <= ? ORDER BY created_at DESC, id",
                     (shop_id, as_of.isoformat()),
                 )
             ]
@@ -438,7 +517,7 @@ class Store:
                 chunk = groups[start : start + GROUPS_PER_QUERY]
                 one = (
                     f"SELECT * FROM ({REVIEW_SELECT} INDEXED BY reviews_groups "
-                    f"WHERE shop = ? AND rating = ? AND language = ? AND {SHOWN} "
+                    f"WHERE shop = ? AND product = '' AND rating = ? AND language = ? AND {SHOWN} "
                     f"AND created_on <= ? ORDER BY created_at DESC, id LIMIT {HEAD_SIZE})"
                 )
                 params: list[Any] = []
@@ -456,12 +535,80 @@ class Store:
             shown=shown,
             heads={group: tuple(found) for group, found in heads.items()},
             source=source,
+            own_version=row[2],
+            products=products,
         )
+
+    def _products(self, shop: Shop, as_of: date) -> dict[str, Snapshot]:
+        """Each product of the shop as a snapshot of its own, in four queries for all of them.
+
+        The shown product reviews are read whole when there are at most WHOLE_PRODUCTS;
+        beyond that each (product, rating, language) group keeps its newest HEAD_SIZE and later
+        pages come from keyset queries, as for a large shop.
+        """
+        rows = self.db.execute(
+            "SELECT sku, name, gtin, url, version FROM products WHERE shop = ? ORDER BY sku", (shop.id,)
+        ).fetchall()
+        if not rows:
+            return {}
+        window = score_window(as_of)
+        counts: dict[str, dict[WindowKey, int]] = {sku: {} for sku, *_ in rows}
+        for sku, *key, n in self.db.execute(
+            PRODUCT_WINDOW_SQL, (shop.id, window.start.isoformat(), window.end.isoformat())
+        ):
+            counts.setdefault(sku, {})[WindowKey(*key)] = n
+        shown: dict[str, dict[tuple[int, str], int]] = {sku: {} for sku, *_ in rows}
+        for sku, rating, language, n in self.db.execute(
+            f"SELECT product, rating, language, count(*) FROM reviews INDEXED BY reviews_groups WHERE shop = ? "
+            f"AND product > '' AND {SHOWN} AND created_on <= ? GROUP BY 1, 2, 3",
+            (shop.id, as_of.isoformat()),
+        ):
+            shown.setdefault(sku, {})[(rating, language)] = n
+        whole = sum(n for groups in shown.values() for n in groups.values()) <= WHOLE_PRODUCTS
+        if whole:
+            sql = (
+                f"SELECT product, {REVIEW_SELECT.removeprefix('SELECT ')} INDEXED BY reviews_newest WHERE shop = ? "
+                f"AND product > '' AND {SHOWN} AND created_on <= ? ORDER BY product, created_at DESC, id"
+            )
+        else:
+            columns = REVIEW_SELECT.removeprefix("SELECT ").removesuffix(" FROM reviews")
+            sql = (
+                f"SELECT product, {columns} FROM (SELECT product, {columns}, row_number() OVER "
+                "(PARTITION BY product, rating, language ORDER BY created_at DESC, id) AS n FROM reviews "
+                f"WHERE shop = ? AND product > '' AND {SHOWN} AND created_on <= ?) WHERE n <= {HEAD_SIZE} "
+                "ORDER BY product, created_at DESC, id"
+            )
+        listed: dict[str, list[PublicReview]] = {sku: [] for sku, *_ in rows}
+        for sku, *fields in self.db.execute(sql, (shop.id, as_of.isoformat())):
+            listed.setdefault(sku, []).append(_public(tuple(fields)))
+        found = {}
+        for sku, name, gtin, url, version in rows:
+            product = Product(sku=sku, name=name, gtin=gtin, url=url)
+            heads: dict[tuple[int, str], list[PublicReview]] = {group: [] for group in shown.get(sku, {})}
+            for review in listed.get(sku, []):
+                head = heads[(review.rating, review.language)]
+                if len(head) < HEAD_SIZE:
+                    head.append(review)
+            source: ReviewSource = (
+                ReviewList(listed.get(sku, [])) if whole else ShownReviews(self, shop.id, as_of, product=sku)
+            )
+            found[sku] = Snapshot(
+                shop=shop,
+                version=version,
+                as_of=as_of,
+                summary=build_summary(shop, counts.get(sku, {}), as_of, product=product),
+                shown=shown.get(sku, {}),
+                heads={group: tuple(reviews) for group, reviews in heads.items()},
+                source=source,
+                own_version=version,
+                product=product,
+            )
+        return found
 
     def counted_reviews(self, shop_id: str, window: Window, limit: int) -> list[PublicReview]:
         """The newest reviews that count toward the score (for the staff preview)."""
         rows = self.db.execute(
-            f"{REVIEW_SELECT} WHERE shop = ? AND {SHOWN} AND {COUNTED} AND created_on BETWEEN ? AND ? "
+            f"{REVIEW_SELECT} WHERE shop = ? AND product = '' AND {SHOWN} AND {COUNTED} AND created_on BETWEEN ? AND ? "
             "ORDER BY created_at DESC, id LIMIT ?",
             (shop_id, window.start.isoformat(), window.end.isoformat(), limit),
         ).fetchall()
@@ -556,16 +703,17 @@ class ShownReviews:
     shop for every page (measured: a 20,000-review shop built in 22 s instead of 1 s).
     """
 
-    def __init__(self, store: Store, shop_id: str, as_of: date) -> None:
+    def __init__(self, store: Store, shop_id: str, as_of: date, product: str = "") -> None:
         self.store = store
         self.shop_id = shop_id
         self.as_of = as_of
+        self.product = product  # '' for the shop's own reviews
         self.ends: dict[tuple[ReviewFilter, int, int], tuple[str, str]] = {}
         self.last: tuple[tuple[ReviewFilter, int, int], list[PublicReview]] | None = None
 
     def _where(self, wanted: ReviewFilter) -> tuple[str, list[Any]]:
-        where = ["shop = ?", SHOWN, "created_on <= ?"]
-        params: list[Any] = [self.shop_id, self.as_of.isoformat()]
+        where = ["shop = ?", "product = ?", SHOWN, "created_on <= ?"]
+        params: list[Any] = [self.shop_id, self.product, self.as_of.isoformat()]
         if wanted.stars:
             where.append(f"rating IN ({','.join('?' * len(wanted.stars))})")
             params.extend(wanted.stars)

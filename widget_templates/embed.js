@@ -14,7 +14,8 @@
   // Presentation options travel in the fragment (the widget's own script applies them, so they
   // work on prebuilt files too); content options go in the query, or come with a variant.
   var OPTIONS = {{ options|list|tojson }}, PRESENTATION = {{ presentation|list|tojson }};
-  var SEP = {{ variant_separator|tojson }};
+  var SEP = {{ variant_separator|tojson }}, SKU = new RegExp("^" + {{ sku_pattern|tojson }} + "$");
+  var PRODUCT_WIDGETS = {{ product_widgets|tojson }}, marked = {};
   var frames = {}, count = 0, ready = false, waiting = [], queue = [], next = 0, pumping = false;
   var seen = w.IntersectionObserver ? new IntersectionObserver(function (entries) {
     for (var i = 0; i < entries.length; i++) {
@@ -42,6 +43,12 @@
     if (!ID.test(shop) || !LOCALE.test(locale) || !(height > 0)) return;
     var id = "tw" + (++count), query = "", hash = "tw=" + id, variant = el.getAttribute("data-variant") || "";
     if (variant && !ID.test(variant)) return;
+    var sku = el.getAttribute("data-product") || "", known = false;
+    if (sku) {
+      for (var p = 0; p < PRODUCT_WIDGETS.length; p++) known = known || PRODUCT_WIDGETS[p] === widget;
+      if (!SKU.test(sku) || variant || !known) return;
+      if (el.hasAttribute("data-jsonld")) markup(shop, sku);
+    }
     el.setAttribute("data-tw-id", id);
     for (var i = 0; i < OPTIONS.length; i++) {
       var name = OPTIONS[i], value = el.getAttribute("data-" + name);
@@ -55,11 +62,29 @@
     el.style.minHeight = height + "px";
     frames[id] = {
       el: el, height: height,
-      src: base + {{ path_expression }} + query + "#" + hash,
+      src: base + (sku ? {{ product_expression }} : {{ path_expression }}) + query + "#" + hash,
       title: (labels[widget] || widget) + " – " + (text || shop)
     };
     // Frames are made after the page has loaded, when their slot comes near the viewport.
     if (!ready) waiting[waiting.length] = id; else if (seen) seen.observe(el); else place(el);
+  }
+
+  // The product's schema.org markup, into the host page itself (where search engines read
+  // it): once per product, as text, never as HTML. Absent when the shop did not opt in.
+  function markup(shop, sku) {
+    var key = shop + "/" + sku;
+    if (marked[key] || !w.fetch) return;
+    marked[key] = true;
+    w.fetch(base + {{ jsonld_expression }}, { credentials: "omit" }).then(function (response) {
+      return response.ok ? response.text() : "";
+    }).then(function (text) {
+      if (!text) return;
+      var script = d.createElement("script");
+      script.type = "application/ld+json";
+      script.setAttribute("data-trustwidgets", key);
+      script.textContent = text;
+      (d.head || d.documentElement).appendChild(script);
+    }, function () {});
   }
 
   function place(el) {

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .csp import WIDGET_SCRIPT_DIGEST
-from .models import SHOP_ID
+from .jsonld import product_jsonld
+from .models import SHOP_ID, SKU
 from .options import OPTION_NAMES, Options
 from .snapshot import Snapshot
 from .widgets import WIDGETS
@@ -26,6 +27,8 @@ LATER_PAGE = re.compile(r"[2-9]|[1-9][0-9]{1,5}")  # reviews-N.json: the first p
 VARIANT_SEPARATOR = "--"
 FILTER_OPTIONS = ("stars", "lang")  # the options reviews.json takes: they pick reviews
 WIDGET_PATH = "/v1/{shop}/{locale}/{widget}.html"  # {widget} is `name` or `name--variant`
+PRODUCT_WIDGET_PATH = "/v1/{shop}/{locale}/products/{sku}/{widget}.html"
+JSONLD_PATH = "/v1/{shop}/products/{sku}/jsonld.json"
 
 _REVIEWS_FILE = re.compile(rf"reviews(?:-({LATER_PAGE.pattern}))?\.json")
 _WIDGET_FILE = re.compile(rf"([a-z]+)(?:{VARIANT_SEPARATOR}({SHOP_ID.pattern}))?\.html")
@@ -42,6 +45,7 @@ MEDIA_TYPES = {
     "reviews": "application/json",
     "widget": "text/html; charset=utf-8",
     "method": "text/html; charset=utf-8",
+    "jsonld": "application/json",
 }
 HEADER_KINDS = {
     "loader": "loader",
@@ -52,7 +56,10 @@ HEADER_KINDS = {
     "reviews": "json",
     "widget": "widget",
     "method": "widget",  # a page opened from a widget: the same CSP, caching and framing rules
+    "jsonld": "json",
 }
+PRODUCTS = "products"  # the folder of a shop's product documents
+JSONLD_FILE = "jsonld.json"
 METHOD_FILE = "method.html"
 
 
@@ -65,9 +72,12 @@ class DocumentRef:
     page: int = 1
     variant: str | None = None
     digest: str = ""  # a hashed script's content hash (the loader's or the widgets')
+    product: str = ""  # a product's SKU: the product's summary, JSON-LD, reviews and widgets
 
     @property
     def path(self) -> str:
+        if self.product:
+            return self._product_path()
         if self.kind == "loader":
             return f"{PREFIX}embed.js"
         if self.kind == "loader-hashed":
@@ -86,6 +96,24 @@ class DocumentRef:
             file = self.widget if self.variant is None else f"{self.widget}{VARIANT_SEPARATOR}{self.variant}"
             return WIDGET_PATH.format(shop=self.shop, locale=self.locale, widget=file)
         raise ValueError(f"unknown document kind {self.kind!r}")
+
+    def _product_path(self) -> str:
+        shop_level = f"{PREFIX}{self.shop}/{PRODUCTS}/{self.product}"
+        if self.kind == "summary":
+            return f"{shop_level}/summary.json"
+        if self.kind == "jsonld":
+            return f"{shop_level}/{JSONLD_FILE}"
+        folder = f"{PREFIX}{self.shop}/{self.locale}/{PRODUCTS}/{self.product}"
+        if self.kind == "reviews":
+            return f"{folder}/{reviews_file(self.page)}"
+        if self.kind == "widget" and self.variant is None:
+            return f"{folder}/{self.widget}.html"
+        raise ValueError(f"no {self.kind!r} document for a product")
+
+    @property
+    def method_href(self) -> str:
+        """The method page relative to this document (widgets link to it)."""
+        return "../../method.html" if self.product else "method.html"
 
     @property
     def shop_path(self) -> str:
@@ -124,6 +152,20 @@ def parse(path: str) -> DocumentRef | None:
         return DocumentRef("widget-script", digest=script.group(1)) if script else None
     if not SHOP_ID.fullmatch(parts[0]):
         return None
+    if len(parts) == 4 and parts[1] == PRODUCTS and SKU.fullmatch(parts[2]):
+        shop, _, sku, name = parts
+        if name == "summary.json":
+            return DocumentRef("summary", shop=shop, product=sku)
+        return DocumentRef("jsonld", shop=shop, product=sku) if name == JSONLD_FILE else None
+    if len(parts) == 5 and parts[2] == PRODUCTS and LOCALE.fullmatch(parts[1]) and SKU.fullmatch(parts[3]):
+        shop, locale, _, sku, name = parts
+        reviews = _REVIEWS_FILE.fullmatch(name)
+        if reviews:
+            return DocumentRef("reviews", shop=shop, locale=locale, page=int(reviews.group(1) or 1), product=sku)
+        widget = _WIDGET_FILE.fullmatch(name)
+        if widget and widget.group(2) is None and widget.group(1) in WIDGETS and WIDGETS[widget.group(1)].product:
+            return DocumentRef("widget", shop=shop, locale=locale, widget=widget.group(1), product=sku)
+        return None
     if len(parts) == 2:
         return DocumentRef("summary", shop=parts[0]) if parts[1] == "summary.json" else None
     if len(parts) != 3 or not LOCALE.fullmatch(parts[1]):
@@ -156,6 +198,23 @@ def shop_documents(snapshot: Snapshot) -> Iterator[DocumentRef]:
             yield DocumentRef("widget", shop=shop.id, locale=locale, widget=widget)
             for variant in shop.variants:
                 yield DocumentRef("widget", shop=shop.id, locale=locale, widget=widget, variant=variant.name)
+    for product in snapshot.products.values():
+        yield from product_documents(product)
+
+
+def product_documents(product: Snapshot) -> Iterator[DocumentRef]:
+    """Every document of one product: its summary, its JSON-LD where allowed, reviews and widgets."""
+    shop, sku = product.shop, product.product.sku if product.product else ""
+    yield DocumentRef("summary", shop=shop.id, product=sku)
+    if product_jsonld(product) is not None:
+        yield DocumentRef("jsonld", shop=shop.id, product=sku)
+    pages = product.pages(Options().resolve(shop).every_language_by_default().filter)
+    for locale in shop.locales:
+        for page in range(1, pages + 1):
+            yield DocumentRef("reviews", shop=shop.id, locale=locale, page=page, product=sku)
+        for name, spec in WIDGETS.items():
+            if spec.product:
+                yield DocumentRef("widget", shop=shop.id, locale=locale, widget=name, product=sku)
 
 
 def site_documents(loader_digest: str) -> list[DocumentRef]:
@@ -171,11 +230,12 @@ def site_documents(loader_digest: str) -> list[DocumentRef]:
 # Globs of a shop's documents by header kind, for server configurations (`_headers`, nginx).
 SHOP_GLOBS = (
     (f"{PREFIX}{{shop}}/summary.json", "json"),
+    (f"{PREFIX}{{shop}}/{PRODUCTS}/*", "json"),
     (f"{PREFIX}{{shop}}/{{locale}}/*.json", "json"),
     (f"{PREFIX}{{shop}}/{{locale}}/*.html", "widget"),
 )
 # A regular expression for the widget documents of one shop (nginx location).
-WIDGET_REGEX = f"^{PREFIX}{{shop}}/[a-z]+/[a-z0-9-]+\\.html$"
+WIDGET_REGEX = f"^{PREFIX}{{shop}}/[a-z]+/(?:{PRODUCTS}/[A-Za-z0-9._-]+/)?[a-z0-9-]+\\.html$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +255,8 @@ PARAMETERS = {
     "widget": "|".join(WIDGETS),
     "variant": SHOP_ID.pattern,
     "digest": LOADER_HASH.pattern,
+    "sku": SKU.pattern,
+    "product_widget": "|".join(name for name, spec in WIDGETS.items() if spec.product),
 }
 ROUTES = (
     Route(f"{PREFIX}embed.js", "loader", "The embed loader"),
@@ -224,5 +286,33 @@ ROUTES = (
         WIDGET_PATH.replace("{widget}", f"{{widget}}{VARIANT_SEPARATOR}{{variant}}"),
         "widget",
         "A shop's prebuilt widget variant",
+    ),
+    Route(
+        f"{PREFIX}{{shop}}/{PRODUCTS}/{{sku}}/summary.json",
+        "summary",
+        "A product's score, grade, counts and distribution (its reviews never count toward the shop's)",
+    ),
+    Route(
+        f"{PREFIX}{{shop}}/{PRODUCTS}/{{sku}}/{JSONLD_FILE}",
+        "jsonld",
+        "schema.org Product markup for the product's page (where the shop opted in and the source allows it)",
+    ),
+    Route(
+        f"{PREFIX}{{shop}}/{{locale}}/{PRODUCTS}/{{sku}}/reviews.json",
+        "reviews",
+        "A product's shown reviews, newest first (first page)",
+        FILTER_OPTIONS,
+    ),
+    Route(
+        f"{PREFIX}{{shop}}/{{locale}}/{PRODUCTS}/{{sku}}/reviews-{{page}}.json",
+        "reviews",
+        "A later page of a product's reviews",
+        FILTER_OPTIONS,
+    ),
+    Route(
+        f"{PREFIX}{{shop}}/{{locale}}/{PRODUCTS}/{{sku}}/{{product_widget}}.html",
+        "widget",
+        "A product's star snippet or carousel",
+        OPTION_NAMES,
     ),
 )

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from .catalogue import FILTER_OPTIONS, DocumentRef
 from .csp import WIDGET_SCRIPT, WIDGET_SCRIPT_DIGEST
+from .formatting import json_for_script
 from .i18n import locales_dir
+from .jsonld import product_jsonld
 from .loader import loader
 from .models import Shop
 from .openapi import openapi
@@ -44,8 +46,16 @@ def render_document(
 ) -> bytes | None:
     """The bytes of a shop document, or None when it does not exist (a page past the last)."""
     directory = directory or locales_dir()
+    if ref.product:
+        found = snapshot.products.get(ref.product)
+        if found is None:
+            return None
+        snapshot = found
     if ref.kind == "summary":
         return render_json(dict(snapshot.summary))
+    if ref.kind == "jsonld":
+        data = product_jsonld(snapshot)
+        return None if data is None else (json_for_script(data) + "\n").encode()
     if ref.kind == "reviews":
         options = options.every_language_by_default()
         reviews = snapshot.page(options.filter, ref.page)
@@ -77,7 +87,7 @@ def site_document(ref: DocumentRef) -> bytes | None:
 
 def content_key(ref: DocumentRef, options: Resolved) -> str:
     """The part of the options a document's bytes depend on (and nothing else: a cache key)."""
-    if ref.kind in ("summary", "method"):
+    if ref.kind in ("summary", "method", "jsonld"):
         return ""
     if ref.kind == "reviews":
         return options.key(FILTER_OPTIONS)

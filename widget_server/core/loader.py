@@ -13,9 +13,10 @@ from jinja2 import Environment, FileSystemLoader
 
 from widget_templates import TEMPLATES_DIR
 
-from .catalogue import VARIANT_SEPARATOR, WIDGET_PATH, DocumentRef
+from .catalogue import JSONLD_PATH, PRODUCT_WIDGET_PATH, VARIANT_SEPARATOR, WIDGET_PATH, DocumentRef
 from .csp import minify
 from .i18n import available_locales, locales_dir, translations
+from .models import SKU
 from .options import OPTION_NAMES, PRESENTATION_OPTIONS
 from .widgets import HEIGHTS, WIDGETS
 
@@ -61,6 +62,12 @@ def loader() -> Loader:
     source = env.get_template("embed.js").render(
         heights=HEIGHTS,
         path_expression=path_expression(WIDGET_PATH, {"shop": "shop", "locale": "locale", "widget": "file"}),
+        product_expression=path_expression(
+            PRODUCT_WIDGET_PATH, {"shop": "shop", "locale": "locale", "sku": "sku", "widget": "file"}
+        ),
+        jsonld_expression=path_expression(JSONLD_PATH, {"shop": "shop", "sku": "sku"}),
+        sku_pattern=SKU.pattern,
+        product_widgets=[name for name, spec in WIDGETS.items() if spec.product],
         variant_separator=VARIANT_SEPARATOR,
         options=OPTION_NAMES,
         presentation=PRESENTATION_OPTIONS,

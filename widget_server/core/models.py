@@ -14,6 +14,23 @@ DEFAULT_ACCENT = "#f5a400"
 DEFAULT_CAROUSEL_COUNT = 10
 
 
+# A product's SKU as it appears in URLs: upper case is allowed in this path segment only.
+SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """What a product review is about; its reviews never count toward the shop's score."""
+
+    sku: str
+    name: str
+    gtin: str = ""
+    url: str = ""
+
+    def to_record(self) -> dict[str, str]:
+        return {"sku": self.sku, "name": self.name, "gtin": self.gtin, "url": self.url}
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     text: str
@@ -37,6 +54,7 @@ class Review:
     verification: str
     status: str
     reply: Reply | None
+    product: Product | None = None  # a product review; None: a review of the shop
 
 
 @dataclass(frozen=True, slots=True)

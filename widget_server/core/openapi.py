@@ -159,7 +159,15 @@ QUERY = {
     "background": "a hex colour for a solid panel; empty or absent: transparent (also accepted in the URL fragment)",
     "count": "how many reviews the carousel shows, 1 to 50",
 }
-EXAMPLES = {"shop": "wtw-winkel", "locale": "nl", "page": "2", "widget": "badge", "variant": "dark-positive"}
+EXAMPLES = {
+    "shop": "wtw-winkel",
+    "locale": "nl",
+    "page": "2",
+    "widget": "badge",
+    "variant": "dark-positive",
+    "sku": "ZEH-Q350",
+    "product_widget": "stars",
+}
 ERRORS: dict[str, dict[str, Any]] = {
     "404": _json("Error", "no such shop, locale, page or document"),
     "400": _json("Error", "an option value is not allowed"),
@@ -169,6 +177,10 @@ RESPONSES: dict[str, dict[str, Any]] = {
     "reviews": _json("ReviewsPage", "a page of reviews"),
     "widget": {"description": "the widget document", "content": {"text/html": {"schema": {"type": "string"}}}},
     "method": {"description": "the method page", "content": {"text/html": {"schema": {"type": "string"}}}},
+    "jsonld": {
+        "description": "schema.org Product JSON-LD, safe to paste inside <script type=application/ld+json>",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    },
     "loader": {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}},
     "loader-hashed": {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}},
     "widget-script": {
@@ -180,7 +192,7 @@ RESPONSES: dict[str, dict[str, Any]] = {
 
 
 def _parameters(route: Route) -> list[dict[str, Any]]:
-    names = re.findall(r"\{([a-z]+)\}", route.template)
+    names = re.findall(r"\{([a-z_]+)\}", route.template)
     found: list[dict[str, Any]] = [
         {
             "name": name,

@@ -253,9 +253,17 @@ def _questionnaire_language(questionnaire: object) -> str | None:
     return locale.replace("_", "-") if isinstance(locale, str) and locale else None
 
 
+def _etrusted_product(obj: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A PRODUCT_REVIEW's product: sku, name, gtin and url as the documentation names them."""
+    if obj.get("type") != "PRODUCT_REVIEW":
+        return None
+    product = _object(obj.get("product"), "product")
+    if not product:
+        raise Invalid("a product review without its product")
+    return {key: product.get(key) for key in ("sku", "name", "gtin", "url") if product.get(key) not in (None, "")}
+
+
 def etrusted_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str, Any]:
-    if obj.get("type") == "PRODUCT_REVIEW":
-        raise Skipped("a product review (product reviews are not imported yet)")
     state = obj.get("state")
     if state in ETRUSTED_WAITING:
         raise Skipped(f"state {state}: not published yet")
@@ -280,6 +288,7 @@ def etrusted_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[st
         "verification": ETRUSTED_VERIFICATION[verification],
         "status": ETRUSTED_STATES[state],
         "reply": _reply(reply.get("comment"), reply.get("createdAt")),
+        **({"product": product} if (product := _etrusted_product(obj)) else {}),
     }
 
 

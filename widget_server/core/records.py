@@ -9,7 +9,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .dates import parse_date, parse_timestamp
-from .models import DEFAULT_ACCENT, DEFAULT_CAROUSEL_COUNT, SHOP_ID, Platform, Reply, Review, Shop, Variant
+from .models import (
+    DEFAULT_ACCENT,
+    DEFAULT_CAROUSEL_COUNT,
+    SHOP_ID,
+    SKU,
+    Platform,
+    Product,
+    Reply,
+    Review,
+    Shop,
+    Variant,
+)
 from .options import THEMES, parse_background, parse_options
 from .rules import EXPERIENCE_MONTHS, STATUSES, VERIFICATIONS, is_eligible
 
@@ -56,8 +67,11 @@ REVIEW_FIELDS = frozenset(
         "verification",
         "status",
         "reply",
+        "product",
     ]
 )
+PRODUCT_FIELDS = frozenset({"sku", "name", "gtin", "url"})
+GTIN = re.compile(r"[0-9]{8}|[0-9]{12,14}")
 REPLY_FIELDS = frozenset({"text", "created_at"})
 SHOP_FIELDS = frozenset(
     [
@@ -257,6 +271,36 @@ def parse_review(raw: object, *, reference_required: bool = True) -> Review:
         verification=verification,
         status=status,
         reply=parse_reply(obj.get("reply"), created_at),
+        product=None if obj.get("product") is None else parse_product(obj["product"]),
+    )
+
+
+def gtin_check_digit_ok(gtin: str) -> bool:
+    """GS1's check digit: weights 3 and 1 from the right, the sum a multiple of ten."""
+    total = sum(int(d) * (3 if n % 2 else 1) for n, d in enumerate(reversed(gtin)))
+    return total % 10 == 0
+
+
+def parse_product(raw: object) -> Product:
+    """The product a review is about: {sku, name, gtin?, url?}."""
+    obj = _object(raw, "product")
+    _unknown(obj, PRODUCT_FIELDS, "product")
+    sku = obj.get("sku")
+    if not isinstance(sku, str) or not SKU.fullmatch(sku):
+        raise Invalid(
+            "product sku must be 1-64 letters, digits, dots, hyphens or underscores, starting with a letter or digit"
+        )
+    gtin = obj.get("gtin")
+    if gtin in (None, ""):
+        gtin = ""
+    elif not isinstance(gtin, str) or not GTIN.fullmatch(gtin) or not gtin_check_digit_ok(gtin):
+        raise Invalid("product gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit")
+    url = obj.get("url")
+    return Product(
+        sku=sku,
+        name=_text(obj, "name", limit=200, required=True, lines=False).strip(),
+        gtin=gtin,
+        url="" if url in (None, "") else _policy_url(url, "product url"),
     )
 
 

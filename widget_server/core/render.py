@@ -19,11 +19,10 @@ from widget_templates import TEMPLATES_DIR
 
 from .catalogue import DocumentRef
 from .csp import DOCUMENT_CSP, METHOD_CSP, WIDGET_SCRIPT_DIGEST, WIDGET_SCRIPT_INTEGRITY
-from .formatting import json_for_script, language_names, star_list
+from .formatting import language_names, star_list
 from .i18n import available_locales, locales_dir, translations
 from .method import CHART_WIDTH, method_view
 from .options import Resolved
-from .rules import allows_indexing
 from .snapshot import Snapshot
 from .themes import palette_css, theme_for
 from .views import review_view, summary_view
@@ -47,27 +46,6 @@ def environment(locale: str, directory: Path) -> Environment:
     return env
 
 
-def jsonld(snapshot: Snapshot) -> str | None:
-    """schema.org AggregateRating, only where the shop opted in and the source allows it."""
-    shop, summary = snapshot.shop, snapshot.summary
-    if not shop.jsonld or summary["score"] is None or not allows_indexing(shop.source):
-        return None
-    return json_for_script(
-        {
-            "@context": "https://schema.org",
-            "@type": "Product",
-            "name": shop.name,
-            "aggregateRating": {
-                "@type": "AggregateRating",
-                "ratingValue": f"{summary['score']:.2f}",
-                "bestRating": 5,
-                "worstRating": 1,
-                "ratingCount": summary["review_count"],
-            },
-        }
-    )
-
-
 def widget_title(label: str, shop_name: str, locale: str, directory: Path) -> str:
     """The document's title, which the loader also gives its iframe: "Reviewbadge – Beoordelingen van X"."""
     gettext = translations(locale, directory).gettext
@@ -81,16 +59,19 @@ def render_widget(
     options: Resolved,
     directory: Path | None = None,
 ) -> bytes:
-    """A widget as a complete, standalone HTML document."""
+    """A widget as a complete, standalone HTML document (of the shop, or of `snapshot.product`)."""
     directory = directory or locales_dir()
     spec = WIDGETS[widget]
     options = options.settle(locale, snapshot.has_language)
     count = spec.review_count(options)
     reviews = snapshot.newest(options.filter, count) if count else []
+    subject = snapshot.product.name if snapshot.product else snapshot.shop.name
     context = {
         "locale": locale,
         "widget": widget,
-        "title": widget_title(spec.label, snapshot.shop.name, locale, directory),
+        "title": widget_title(spec.label, subject, locale, directory),
+        "subject": subject,
+        "method_href": "../../method.html" if snapshot.product else "method.html",
         "theme": options.theme,
         "theme_class": theme_for(options.theme, options.background),
         "palette": palette_css(),
@@ -109,7 +90,6 @@ def render_widget(
             "filter_stars": star_list(options.stars, locale) if options.stars else None,
             "filter_languages": language_names(options.lang, locale) if options.lang else None,
         },
-        "jsonld": jsonld(snapshot) if spec.jsonld else None,
     }
     return environment(locale, directory).get_template(spec.template).render(context).encode()
 

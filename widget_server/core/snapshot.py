@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from .models import PublicReview, Shop
+from .models import Product, PublicReview, Shop
 from .options import MAX_COUNT, ReviewFilter
 
 PAGE_SIZE = 50  # reviews per reviews.json page
@@ -57,6 +57,12 @@ class Snapshot:
     shown: Mapping[Group, int]  # shown reviews given by as_of, by group
     heads: Mapping[Group, tuple[PublicReview, ...]]  # the newest HEAD_SIZE of each group
     source: ReviewSource
+    own_version: str = ""  # the shop's record and own reviews only (a product: its version)
+    product: Product | None = None  # set on a product's snapshot: its reviews, its summary
+    products: Mapping[str, Snapshot] = field(default_factory=dict)  # by SKU, on the shop's snapshot
+
+    def of_product(self, sku: str) -> Snapshot | None:
+        return self.products.get(sku)
 
     def total(self, wanted: ReviewFilter) -> int:
         """How many shown reviews the filter matches."""

@@ -7,12 +7,12 @@ so the page and summary.json cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
 from .dates import add_months
-from .models import Shop
+from .models import Product, Shop
 from .rules import SHOWN_STATUSES, counts, grade, mean_score, score_window
 
 
@@ -38,10 +38,19 @@ def window_months(as_of: date) -> list[tuple[str, date, date]]:
     return months
 
 
-def build_summary(shop: Shop, window_counts: Mapping[WindowKey, int], as_of: date) -> dict[str, Any]:
+def build_summary(
+    shop: Shop,
+    window_counts: Mapping[WindowKey, int],
+    as_of: date,
+    *,
+    product: Product | None = None,
+    products: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
     """The summary from every review given inside the window (removed ones too, to say why not).
 
     `window_counts` holds only reviews given inside the window (the store's query says so).
+    A product's summary (`product`) follows the same rules over the product's reviews; the
+    shop's lists its products' scores (`products`: their summaries), which never enter its own.
     """
     window = score_window(as_of)
     counted = {key: n for key, n in window_counts.items() if counts(key.verification, key.status)}
@@ -69,7 +78,7 @@ def build_summary(shop: Shop, window_counts: Mapping[WindowKey, int], as_of: dat
                 "score": None if mean is None else float(mean),
             }
         )
-    return {
+    summary = {
         "shop": shop.id,
         "name": shop.name,
         "as_of": as_of.isoformat(),
@@ -86,5 +95,19 @@ def build_summary(shop: Shop, window_counts: Mapping[WindowKey, int], as_of: dat
         "months": months,
         "source": shop.source,
         "policy_url": shop.policy_url,
-        "platform": None if shop.platform is None else shop.platform.to_record(),
+        "platform": None if shop.platform is None or product is not None else shop.platform.to_record(),
     }
+    if product is not None:
+        summary["product"] = product.to_record()
+    else:
+        summary["products"] = [
+            {
+                "sku": item["product"]["sku"],
+                "name": item["product"]["name"],
+                "score": item["score"],
+                "grade": item["grade"],
+                "review_count": item["review_count"],
+            }
+            for item in products
+        ]
+    return summary

@@ -129,6 +129,7 @@ def reviews_page(
     pages = snapshot.pages(wanted)
     return {
         "shop": shop.id,
+        **({"product": snapshot.product.sku} if snapshot.product else {}),
         "locale": locale,
         "as_of": snapshot.as_of.isoformat(),
         "source": shop.source,

@@ -23,7 +23,7 @@ class WidgetSpec:
     narrowest: int  # the narrowest slot in px it fits (tests/test_fit_browser.py tries it and wider)
     padding: int = 8  # the body's padding in px, top and bottom
     reviews: int = 0  # how many reviews it shows, or CAROUSEL_COUNT
-    jsonld: bool = False  # may carry the shop's JSON-LD (where the shop and source allow)
+    product: bool = False  # also made for each product (/v1/{shop}/{locale}/products/{sku}/NAME.html)
     options: tuple[str, ...] = PRESENTATION_OPTIONS  # the options its bytes depend on
 
     @property
@@ -42,9 +42,15 @@ WIDGETS: dict[str, WidgetSpec] = {
     spec.name: spec
     for spec in (
         WidgetSpec("badge", N_("Review badge"), height=184, narrowest=200, padding=4),
-        WidgetSpec("stars", N_("Star rating"), height=24, narrowest=160, padding=0, jsonld=True),
+        WidgetSpec("stars", N_("Star rating"), height=24, narrowest=160, padding=0, product=True),
         WidgetSpec(
-            "carousel", N_("Review carousel"), height=316, narrowest=280, reviews=CAROUSEL_COUNT, options=OPTION_NAMES
+            "carousel",
+            N_("Review carousel"),
+            height=316,
+            narrowest=280,
+            reviews=CAROUSEL_COUNT,
+            options=OPTION_NAMES,
+            product=True,
         ),
         WidgetSpec(
             "footer",
