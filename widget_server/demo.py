@@ -186,11 +186,33 @@ def _review(rng: random.Random, shop: str, n: int, anchor: date, english_first: 
     return review
 
 
+# Made-up products (made-up GTINs with valid check digits).
+PRODUCTS: dict[str, list[dict[str, str]]] = {
+    "wtw-winkel": [
+        {"sku": "ZEH-Q350", "name": "Zehnder ComfoAir Q350", "gtin": "4012345000009"},
+        {"sku": "BRINK-FLAIR-300", "name": "Brink Flair 300", "gtin": "4012345000016"},
+        {"sku": "FILTER-G4-F7", "name": "Filterset G4/F7"},
+    ],
+    "greenvent": [
+        {"sku": "GV-DUCT-125", "name": "Insulated duct 125 mm, 10 m"},
+        {"sku": "GV-VALVE-100", "name": "Supply valve 100 mm", "gtin": "4012345000023"},
+    ],
+}
+
+
 def demo_document(anchor: date, seed: int = 2161) -> dict[str, Any]:
-    """Two shops with reviews spread over the 18 months before `anchor`."""
+    """Two shops with reviews spread over the 18 months before `anchor`, and a few products."""
     rng = random.Random(seed)
     reviews = [_review(rng, "wtw-winkel", n, anchor, False) for n in range(1, 341)]
     reviews += [_review(rng, "greenvent", n, anchor, True) for n in range(1, 121)]
+    products = random.Random(seed + 1)  # its own sequence: the shops' reviews stay as they were
+    for shop, items in PRODUCTS.items():
+        for index, item in enumerate(items):
+            for n in range(1, 9 + 6 * (len(items) - index)):
+                review = _review(products, shop, 1000 + 100 * index + n, anchor, shop == "greenvent")
+                review["id"] = f"{shop}-{item['sku'].lower()}-{n:03d}"
+                review["product"] = {**item, "url": f"https://www.example.nl/p/{item['sku'].lower()}"}
+                reviews.append(review)
     shops = [dict(shop) for shop in SHOPS]
     # The platform's own score as a shop would read it from Trustpilot (made up, like the rest).
     shops[0]["platform"] = {

@@ -84,11 +84,15 @@ BOOTSTRAP = (
 FALLBACK_STYLE = "display:block;line-height:24px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis"
 
 
-def snippet_element(shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "") -> str:
+def snippet_element(
+    shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "", product: str = ""
+) -> str:
     """The element that reserves the widget's height and links the review policy without script."""
     attributes = {"data-shop": shop.id, "data-widget": widget, "data-locale": locale}
     if variant:
         attributes["data-variant"] = variant
+    if product:
+        attributes["data-product"] = product
     attributes.update({f"data-{k}": v for k, v in query.items()})
     rendered = " ".join(f'{name}="{escape(value)}"' for name, value in attributes.items())
     return (
@@ -97,24 +101,34 @@ def snippet_element(shop: Shop, widget: str, locale: str, query: dict[str, str],
     )
 
 
-def embed_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "") -> str:
+def embed_snippet(
+    base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "", product: str = ""
+) -> str:
     """One element and one small inline script that loads the loader after the page has loaded."""
     url = json.dumps(base_url + DocumentRef("loader").path).replace("<", "\\u003c")
-    return snippet_element(shop, widget, locale, query, variant) + f"\n<script>{BOOTSTRAP.format(url=url)}</script>"
+    element = snippet_element(shop, widget, locale, query, variant, product)
+    return element + f"\n<script>{BOOTSTRAP.format(url=url)}</script>"
 
 
-def plain_snippet(base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "") -> str:
+def plain_snippet(
+    base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "", product: str = ""
+) -> str:
     """The same with a plain async script tag, for pages whose Content-Security-Policy forbids inline scripts."""
     return (
-        snippet_element(shop, widget, locale, query, variant)
+        snippet_element(shop, widget, locale, query, variant, product)
         + f'\n<script async src="{escape(base_url + DocumentRef("loader").path)}"></script>'
     )
 
 
-def widget_src(shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "") -> str:
+def widget_src(
+    shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "", product: str = ""
+) -> str:
     """The widget document's path: content options in the query, presentation in the fragment."""
     file = widget + (VARIANT_SEPARATOR + variant if variant else "")
-    path = WIDGET_PATH.format(shop=shop.id, locale=locale, widget=file)
+    if product:
+        path = DocumentRef("widget", shop=shop.id, locale=locale, widget=widget, product=product).path
+    else:
+        path = WIDGET_PATH.format(shop=shop.id, locale=locale, widget=file)
     shown, content = split_options(query)
     if content and not variant:
         path += f"?{urlencode(content)}"
@@ -122,9 +136,9 @@ def widget_src(shop: Shop, widget: str, locale: str, query: dict[str, str], vari
 
 
 def iframe_snippet(
-    base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = ""
+    base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "", product: str = ""
 ) -> str:
-    src = base_url + widget_src(shop, widget, locale, query, variant)
+    src = base_url + widget_src(shop, widget, locale, query, variant, product)
     label = f"{translations(locale, locales_dir()).gettext(WIDGETS[widget].label)} – {fallback_label(shop, locale)}"
     return (
         f'<iframe src="{escape(src)}" title="{escape(label)}" loading="lazy" '
@@ -214,8 +228,15 @@ def preview_shop(request: Request) -> Response:
     valid, errors = valid_options(query)  # the form keeps what was typed; the widget what is valid
     resolved: Resolved = parse_options(valid).resolve(shop)
     as_of = service.as_of()
-    summary = service.snapshot(shop.id, version, as_of).summary
-    counted = service.store.counted_reviews(shop.id, score_window(as_of), COUNTED_SHOWN)
+    snapshot = service.snapshot(shop.id, version, as_of)
+    product = request.query_params.get("product", "")
+    product = product if product in snapshot.products else ""
+    if product and not WIDGETS[widget].product:
+        widget = "stars"  # a product has a star snippet and a carousel
+    if product:
+        variant = ""
+    summary = snapshot.summary if not product else snapshot.products[product].summary
+    counted = service.store.counted_reviews(shop.id, score_window(as_of), COUNTED_SHOWN) if not product else []
     extra = widget_query(shop, valid)
     base_url, placeholder = public_base(request)
     context: dict[str, Any] = {
@@ -231,11 +252,13 @@ def preview_shop(request: Request) -> Response:
         "score_text": None if summary["score"] is None else format_score(summary["score"], "en"),
         "counted": counted,
         "counted_limit": COUNTED_SHOWN,
-        "src": widget_src(shop, widget, locale, extra, variant),
+        "src": widget_src(shop, widget, locale, extra, variant, product),
         "height": HEIGHTS[widget],
-        "snippet": embed_snippet(base_url, shop, widget, locale, extra, variant),
-        "plain_snippet": plain_snippet(base_url, shop, widget, locale, extra, variant),
-        "iframe_snippet": iframe_snippet(base_url, shop, widget, locale, extra, variant),
+        "snippet": embed_snippet(base_url, shop, widget, locale, extra, variant, product),
+        "plain_snippet": plain_snippet(base_url, shop, widget, locale, extra, variant, product),
+        "iframe_snippet": iframe_snippet(base_url, shop, widget, locale, extra, variant, product),
+        "products": [(sku, p.product.name if p.product else sku) for sku, p in snapshot.products.items()],
+        "product": product,
         "integrity": loader().integrity,
         "hashed_loader": base_url + DocumentRef("loader-hashed", digest=loader().digest).path,
         "placeholder_url": placeholder,
