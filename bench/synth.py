@@ -66,6 +66,22 @@ def write(out: Path, shops: int, per_shop: int, anchor: date, seed: int = 6193) 
     return shop_file, review_file
 
 
+def write_products(out: Path, shops: int, products: int, per_product: int, anchor: date, seed: int = 6194) -> Path:
+    """Product reviews for the shops of `write`: `products` products of `per_product` reviews each."""
+    rng = random.Random(seed)
+    path = out / "products.jsonl"
+    with path.open("w") as handle:
+        for n in range(shops):
+            shop = shop_record(n)["id"]
+            for p in range(products):
+                product = {"sku": f"SKU-{p:04d}", "name": f"Product {p} van winkel {n}"}
+                for review in reviews(rng, shop, per_product, anchor):
+                    review["id"] = f"{shop}-p{p}-{review['id'].rsplit('-', 1)[1]}"
+                    review["product"] = product
+                    handle.write(json.dumps(review) + "\n")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shops", type=int, default=1000)

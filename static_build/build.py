@@ -62,9 +62,11 @@ def _start_worker(data_dir: str) -> None:
     _worker_store = Store(Path(data_dir) / "store.sqlite3")
 
 
-def _render_in_worker(shop_id: str, as_of: date, target: str) -> tuple[str, dict[str, Any]]:
+def _render_in_worker(shop_id: str, as_of: date, target: str, previous: str | None) -> tuple[str, dict[str, Any]]:
     assert _worker_store is not None
-    return shop_id, render_shop(_worker_store, shop_id, as_of, Path(target))
+    return shop_id, render_shop(
+        _worker_store, shop_id, as_of, Path(target), None if previous is None else Path(previous)
+    )
 
 
 def _failure(error: Exception) -> str:
@@ -79,6 +81,7 @@ def _render_all(
     as_of: date,
     jobs: int,
     tick: Callable[[], None],
+    previous: dict[str, Path],
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Render every shop of `todo`: (manifests by shop, failures by shop).
 
@@ -89,7 +92,7 @@ def _render_all(
     if jobs <= 1 or len(todo) <= 1:
         for shop, target in todo:
             try:
-                manifests[shop.id] = render_shop(store, shop.id, as_of, target)
+                manifests[shop.id] = render_shop(store, shop.id, as_of, target, previous.get(shop.id))
             except OSError:
                 raise
             except Exception as error:  # noqa: BLE001 - reported by shop id, the others go on
@@ -100,7 +103,16 @@ def _render_all(
     # handle, and outlive a killed build holding the lock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(str(data_dir),)) as pool:
-        futures = {pool.submit(_render_in_worker, shop.id, as_of, str(target)): shop.id for shop, target in todo}
+        futures = {
+            pool.submit(
+                _render_in_worker,
+                shop.id,
+                as_of,
+                str(target),
+                str(previous[shop.id]) if shop.id in previous else None,
+            ): shop.id
+            for shop, target in todo
+        }
         for future, shop_id in futures.items():
             try:
                 manifests[shop_id] = future.result()[1]
@@ -218,7 +230,7 @@ def build(
                 on_progress(done, len(todo))
 
             on_progress(0, len(todo))
-            manifests, failed = _render_all(Path(data_dir), store, todo, as_of, jobs, tick)
+            manifests, failed = _render_all(Path(data_dir), store, todo, as_of, jobs, tick, previous)
             for shop_id in failed:  # the last good files of a shop that failed stay served
                 if shop_id in previous:
                     links[shop_id] = previous[shop_id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from widget_server.core.compression import compress
@@ -28,6 +29,26 @@ class Writer:
         if twins and len(body) >= TWIN_MIN_SIZE:
             for suffix, coding in TWINS:
                 self._put(f"{relative}.{suffix}", compress(body, coding))
+
+    def link(self, relative: str, source: Path, entries: dict[str, dict[str, object]]) -> bool:
+        """Take an unchanged file and its twins from an earlier folder as hard links (no rewrite).
+
+        False when that folder does not hold them all (then the caller renders the file).
+        """
+        names = [name for name in (relative, f"{relative}.gz", f"{relative}.br") if name in entries]
+        if relative not in entries or relative in self.files:
+            return False
+        for name in names:
+            path = self.root / name
+            if path.parent not in self.folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.folders.add(path.parent)
+            try:
+                os.link(source / name, path)
+            except FileNotFoundError:
+                return False
+            self.files[name] = entries[name]
+        return True
 
     def _put(self, relative: str, body: bytes) -> None:
         path = self.root / relative

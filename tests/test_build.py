@@ -1,4 +1,5 @@
 import json
+import os
 from datetime import date
 
 import pytest
@@ -156,4 +157,42 @@ def test_a_shop_that_cannot_be_built_is_named_skipped_and_keeps_its_files(tmp_pa
     assert "built 1 shop," in result.stdout and "1 failed" in result.stdout
     assert (out / "v1/wtw-winkel/nl/badge--dark-positive.html").read_bytes() == old_badge  # still served
     assert (out / "v1/greenvent/en/badge.html").is_file()
+    verify(out)
+
+
+def test_a_changed_product_rewrites_only_its_own_files_and_the_shops_summary(tmp_path):
+    folder = tmp_path / "data"
+    fixture_store(folder, demo_document(AS_OF)).close()
+    out = tmp_path / "out"
+    build(folder, out, AS_OF)
+    inodes = {path: os.stat(out / path).st_ino for path in tree(out) if path.startswith("v1/wtw-winkel/")}
+    product = {
+        "sku": "ZEH-Q350",
+        "name": "Zehnder ComfoAir Q350",
+        "gtin": "4012345000009",
+        "url": "https://www.example.nl/p/zeh-q350",
+    }
+    from widget_server.store import Store
+
+    store = Store.open(folder)
+    path = write_json(
+        tmp_path / "one.json",
+        {"reviews": [review(id="fresh", created_at="2026-11-22T09:00:00Z", experienced_at=None, product=product)]},
+    )
+    import_files(store, [path], available_locales=("en", "nl"))
+    store.close()
+    changed = build(folder, out, AS_OF)
+    assert (changed.shops_built, changed.shops_skipped) == (1, 1)
+    rewritten = {p for p, inode in inodes.items() if (out / p).exists() and os.stat(out / p).st_ino != inode}
+    assert rewritten and all(
+        p.startswith(("v1/wtw-winkel/summary.json", "v1/wtw-winkel/products/ZEH-Q350/")) or "/products/ZEH-Q350/" in p
+        for p in rewritten
+    ), sorted(rewritten)[:10]
+    assert "v1/wtw-winkel/summary.json" in rewritten
+    assert "v1/wtw-winkel/nl/products/ZEH-Q350/stars.html" in rewritten
+    assert "v1/wtw-winkel/nl/badge.html" not in rewritten  # the shop's own widgets stay the same files
+    # and the tree is what a build from scratch writes
+    scratch = tmp_path / "scratch"
+    build(folder, scratch, AS_OF)
+    assert tree(scratch) == tree(out)
     verify(out)
