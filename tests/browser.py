@@ -13,6 +13,19 @@ new PerformanceObserver((list) => {
   }
 }).observe({type: 'layout-shift', buffered: true});
 """
+
+
+def serious_violations(page) -> list:
+    """axe-core's serious and critical findings on the page, as (rule, targets)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 CANARY = "window.pwned = undefined; window.alert = () => { window.pwned = 'alert'; };"
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser import serious_violations
 from tests.server import running_service
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
@@ -29,13 +29,7 @@ def test_the_method_page_passes_axe_and_never_scrolls_sideways(browser, base, wi
     page.goto(f"{base}/v1/wtw-winkel/{locale}/method.html")
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert page.locator("svg.chart rect").count() == 13
-    results = Axe().run(page)
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
     context.close()
 
 
