@@ -134,6 +134,24 @@ EN: dict[int, list[tuple[str, str]]] = {
     2: [("Slow reply", "It took a week to get an answer about my order status.")],
     1: [("Not received", "My order never arrived and I had to ask for a refund.")],
 }
+# Product reviews speak of the product itself (a shop review's text may name another model).
+PRODUCT_NL: dict[int, list[tuple[str, str]]] = {
+    5: [
+        ("Stil en zuinig", "Je hoort hem nauwelijks, ook niet op de hoogste stand. Het huis is merkbaar frisser."),
+        ("Doet wat het belooft", "Eenvoudig te installeren en de bediening is duidelijk."),
+    ],
+    4: [("Goed product", "Werkt prima; de handleiding had wat uitgebreider gemogen.")],
+    3: [("Redelijk", "Doet zijn werk, maar op stand 3 hoorbaar in de slaapkamer.")],
+    2: [("Matig", "Na een paar weken een tikkend geluid; de fabrikant kijkt ernaar.")],
+    1: [("Defect", "Werkte na twee dagen niet meer.")],
+}
+PRODUCT_EN: dict[int, list[tuple[str, str]]] = {
+    5: [("Quiet and efficient", "You barely hear it, even on the highest setting."), ("Does the job", "Easy to fit.")],
+    4: [("Good product", "Works well; the manual could say more.")],
+    3: [("Fair", "Does its job, but audible in the bedroom on setting 3.")],
+    2: [("So-so", "A ticking noise after a few weeks; the maker is looking into it.")],
+    1: [("Faulty", "Stopped working after two days.")],
+}
 REPLIES_NL = {
     "low": "Vervelend dat het zo gelopen is. We hebben contact met u opgenomen om dit op te lossen.",
     "high": "Dank voor uw review! Veel plezier met de nieuwe unit.",
@@ -211,6 +229,8 @@ def demo_document(anchor: date, seed: int = 2161) -> dict[str, Any]:
             for n in range(1, 9 + 6 * (len(items) - index)):
                 review = _review(products, shop, 1000 + 100 * index + n, anchor, shop == "greenvent")
                 review["id"] = f"{shop}-{item['sku'].lower()}-{n:03d}"
+                texts = PRODUCT_EN if review["language"] == "en" else PRODUCT_NL
+                review["title"], review["text"] = products.choice(texts[review["rating"]])
                 review["product"] = {**item, "url": f"https://www.example.nl/p/{item['sku'].lower()}"}
                 reviews.append(review)
     shops = [dict(shop) for shop in SHOPS]
