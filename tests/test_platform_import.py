@@ -182,6 +182,18 @@ def test_etrusted_reviews(data):
     assert product.summary["product"]["name"] == "WTW-unit 350 m³/h met enthalpiewisselaar"
 
 
+def test_the_profile_url_goes_with_the_score_of_the_same_call(data):
+    run(
+        data, "google", "--profile-url", "https://maps.google.com/?cid=9", str(FIXTURES / "google-reviews.json"), code=1
+    )
+    platform = summary(data)["platform"]  # a first import: the new score and its profile at once
+    assert (platform["score"], platform["review_count"], platform["profile_url"]) == (
+        "4.4",
+        87,
+        "https://maps.google.com/?cid=9",
+    )
+
+
 def test_google_reviews_and_score(data):
     out, err = run(data, "google", str(FIXTURES / "google-reviews.json"), code=1)
     assert out.startswith("imported: 5 reviews new or updated, 0 unchanged, 1 shop new or updated, 2 rejected")
@@ -214,6 +226,10 @@ def test_google_reviews_and_score(data):
         (["--format", "trustpilot", "F"], "--format trustpilot needs --shop SHOP"),
         (["--shop", "wtw-winkel", "F"], "--shop, --profile-url and - (standard input) go with a platform --format"),
         (["--format", "trustpilot", "--shop", "wtw-winkel", "missing.json"], "missing.json: cannot be read"),
+        (
+            ["--format", "trustpilot", "--shop", "wtw-winkel", "--profile-url", "https://x.example", "F"],
+            "--profile-url goes with a format that carries the platform's score: trustpilot-business-unit, google",
+        ),
     ],
 )
 def test_unusable_calls_store_nothing(data, args, message):

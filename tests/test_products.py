@@ -221,3 +221,22 @@ def test_csv_product_columns(tmp_path):
         "gtin": "4012345000009",
         "url": "",
     }
+
+
+def test_many_product_reviews_page_through_the_store_as_a_few_do(tmp_path, monkeypatch):
+    """Past WHOLE_PRODUCTS the snapshot keeps each group's newest and pages with keyset queries."""
+    from widget_server import store as store_module
+    from widget_server.core.options import ReviewFilter
+
+    rows = random_rows(3)
+    store = fixture_store(tmp_path / "data", {"shops": [SHOP], "reviews": rows})
+    whole = store.snapshot("wtw-winkel", AS_OF)
+    monkeypatch.setattr(store_module, "WHOLE_PRODUCTS", 10)
+    paged = store.snapshot("wtw-winkel", AS_OF)
+    for sku in (Q350["sku"], FLAIR["sku"]):
+        a, b = whole.products[sku], paged.products[sku]
+        assert a.summary == b.summary
+        for wanted in (ReviewFilter(), ReviewFilter(stars=(5,)), ReviewFilter(lang=("nl",))):
+            assert a.pages(wanted) == b.pages(wanted)
+            for number in range(1, a.pages(wanted) + 1):
+                assert [r.id for r in a.page(wanted, number) or []] == [r.id for r in b.page(wanted, number) or []]

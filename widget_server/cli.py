@@ -14,13 +14,12 @@ from pathlib import Path
 
 from .core.dates import format_timestamp, public_timestamp, today_utc
 from .core.i18n import available_locales
-from .core.platforms import FORMATS
+from .core.platforms import FORMAT_NAMES
 from .importer import Rejection, Report, Unusable, import_document, import_files
 from .messages import plural
 from .store import Store, StoreError, explain
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
-PLATFORM_FORMATS = (*FORMATS, "trustpilot-business-unit")
 
 
 def _as_of(value: str) -> date:
@@ -247,7 +246,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--format",
         default="native",
-        choices=("native", *PLATFORM_FORMATS),
+        choices=("native", *FORMAT_NAMES),
         help="a platform's own format (see docs/import.md); default: our native .json/.jsonl/.csv",
     )
     imp.add_argument("--shop", help="with --format: the shop (already imported) the reviews belong to")

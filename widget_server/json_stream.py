@@ -32,6 +32,7 @@ class JsonStream:
         self.eof = False
         self.consumed = 0  # characters dropped from the front of the buffer
         self.newlines = 0  # line breaks in the dropped characters
+        self.rest: dict[str, Any] = {}  # a response's fields other than its list, once read
         if head:
             self._add(head)
 
@@ -100,7 +101,6 @@ class JsonStream:
 
     def items(self, containers: tuple[str, ...]) -> Iterator[tuple[int, Any]]:
         """(line, item) of the list, and the response's other fields in `rest` as they pass."""
-        self.rest: dict[str, Any] = {}
         first = self.peek()
         if first == "[":
             yield from self._list()

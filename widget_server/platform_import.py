@@ -10,19 +10,27 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, BinaryIO
 
 from .core.models import Shop
-from .core.platforms import FORMATS, REVIEW_ID_FIELDS, PlatformScore, ReviewFormat, Skipped, trustpilot_business_unit
+from .core.platforms import (
+    BUSINESS_UNIT,
+    FORMAT_NAMES,
+    FORMATS,
+    REVIEW_ID_FIELDS,
+    SCORED,
+    PlatformScore,
+    ReviewFormat,
+    Skipped,
+    trustpilot_business_unit,
+)
 from .core.records import MAX_DEPTH, Invalid, depth
 from .importer import FOREIGN_BOMS, MAX_LINE, Rejection, Report, Row, Unusable, _lines, import_batch
 from .json_stream import Broken, JsonStream
 from .store import Store
 
-BUSINESS_UNIT = "trustpilot-business-unit"
-FORMAT_NAMES = (*FORMATS, BUSINESS_UNIT)
 MAX_BUSINESS_UNIT = 1 << 20
 
 
@@ -35,9 +43,10 @@ class Input:
 class Mapper:
     """Turns one input's platform objects into rows, noting the fields it does not know."""
 
-    def __init__(self, spec: ReviewFormat, shop: Shop) -> None:
+    def __init__(self, spec: ReviewFormat, shop: Shop, profile_url: str = "") -> None:
         self.spec = spec
         self.shop = shop
+        self.profile_url = profile_url  # given on the command line for the response's score
         self.language = shop.default_locale
         self.unknown: set[str] = set()
 
@@ -68,12 +77,15 @@ class Mapper:
         yield from self.score(line, response, read_on)
 
     def score(self, line: int | None, response: dict[str, Any], read_on: date) -> Iterator[Row]:
+        if self.spec.score is None:
+            return
         try:
             score = self.spec.score(response)
         except Invalid as error:
             yield Row(line, None, f"the platform's score: {error}")
             return
         if score is not None:
+            score = replace(score, profile_url=self.profile_url or score.profile_url)
             yield platform_row(self.shop.id, score, read_on)
 
 
@@ -167,6 +179,8 @@ def import_platform(
     """Import every input in one transaction, as the platform's format says; the shop must exist."""
     if format_name not in FORMAT_NAMES:
         raise Unusable(f"unknown format {format_name!r}: one of {', '.join(FORMAT_NAMES)}")
+    if profile_url and format_name not in SCORED:
+        raise Unusable(f"--profile-url goes with a format that carries the platform's score: {', '.join(SCORED)}")
     shop = store.shop(shop_id)
     if shop is None:
         raise Unusable(f"no shop {shop_id!r} in the store: import its shop record first")
@@ -176,22 +190,11 @@ def import_platform(
         if format_name == BUSINESS_UNIT:
             sources.append((source.name, business_unit_rows(source, shop, profile_url, read_on)))
             continue
-        mapper = Mapper(FORMATS[format_name], shop)
+        mapper = Mapper(FORMATS[format_name], shop, profile_url)
         mappers.append((source.name, mapper))
         sources.append((source.name, review_rows(source, mapper, read_on)))
-    if profile_url and format_name != BUSINESS_UNIT:
-        sources.append(("--profile-url", _profile_rows(shop, profile_url)))
     report = import_batch(store, sources, available_locales=available_locales, on_reject=on_reject)
     for name, mapper in mappers:
         if mapper.unknown:
             report.unknown_fields[name] = sorted(mapper.unknown)
     return report
-
-
-def _profile_rows(shop: Shop, profile_url: str) -> Iterator[Row]:
-    """A profile URL given on the command line for the score a response carried (Google's)."""
-    current = shop.platform
-    if current is None:
-        return
-    record = current.to_record()
-    yield Row(None, {"shop": shop.id, "platform": {**record, "profile_url": profile_url}}, kind="platform")

@@ -26,8 +26,9 @@ from .core.dates import today_utc
 from .core.headers import response_headers
 from .core.i18n import available_locales
 from .core.models import SHOP_ID
+from .core.platforms import FORMAT_NAMES
 from .importer import READERS, Rejection, Report, Row, Unusable, check_input, import_batch, printable_id
-from .platform_import import FORMAT_NAMES, Input, import_platform
+from .platform_import import Input, import_platform
 from .service import service_of
 
 MAX_BODY = 10 * 1024 * 1024

@@ -164,7 +164,7 @@ PRODUCT_WINDOW_SQL = (
     "INDEXED BY reviews_window WHERE shop = ? AND product > '' AND created_on BETWEEN ? AND ? "
     "GROUP BY 1, 2, 3, 4, 5"
 )
-WHOLE_PRODUCTS = 20_000  # a shop's shown product reviews up to this many are read in one query
+WHOLE_PRODUCTS = 4_000  # up to this many shown product reviews are read whole (memory: ~1 KB each, per cached snapshot)
 
 
 # How long a writer waits for another import to finish before it gives up (seconds).
@@ -364,12 +364,12 @@ class Store:
             return True
         if row[0] == record:
             return False
-        version = shop_version(record, row[1])  # refresh_versions adds the products at the end of the import
+        # The import's refresh_versions, for the shops it touched, adds the products to `version`.
+        version = shop_version(record, row[1])
         self.db.execute(
             "UPDATE shops SET record = ?, version = ?, own_version = ? WHERE id = ?",
             (record, version, version, shop.id),
         )
-        self.refresh_versions({shop.id})
         return True
 
     def upsert_reviews(self, reviews: list[Review]) -> int:

@@ -111,11 +111,6 @@ class DocumentRef:
         raise ValueError(f"no {self.kind!r} document for a product")
 
     @property
-    def method_href(self) -> str:
-        """The method page relative to this document (widgets link to it)."""
-        return "../../method.html" if self.product else "method.html"
-
-    @property
     def shop_path(self) -> str:
         """The path inside the shop's folder (`nl/badge.html`), for shop documents."""
         return self.path.removeprefix(f"{PREFIX}{self.shop}/")
@@ -127,6 +122,11 @@ class DocumentRef:
     @property
     def header_kind(self) -> str:
         return HEADER_KINDS[self.kind]
+
+
+def method_href(product: bool) -> str:
+    """The method page relative to a widget of the shop, or of one of its products."""
+    return f"../../{METHOD_FILE}" if product else METHOD_FILE
 
 
 def reviews_file(page: int) -> str:

@@ -9,6 +9,7 @@ from widget_server import __version__
 
 from .catalogue import PARAMETERS, ROUTES, Route
 from .options import OPTION_PATTERNS
+from .platforms import FORMAT_NAMES
 from .rules import VERIFICATIONS
 
 ERROR = {
@@ -261,7 +262,7 @@ PUSH: dict[str, Any] = {
         {
             "name": "format",
             "in": "query",
-            "schema": {"enum": ["native", "trustpilot", "trustpilot-business-unit", "etrusted", "google"]},
+            "schema": {"enum": ["native", *FORMAT_NAMES]},
             "description": "the body's format; default native",
         },
     ],

@@ -53,7 +53,7 @@ class ReviewFormat:
     documented: frozenset[str]  # review fields the documentation names (others are listed as unknown)
     response_fields: frozenset[str]  # other top-level fields of a response page
     to_native: Callable[[Mapping[str, Any], str, str], dict[str, Any]]  # (object, shop, language)
-    score: Callable[[Mapping[str, Any]], PlatformScore | None] = lambda response: None
+    score: Callable[[Mapping[str, Any]], PlatformScore | None] | None = None  # the response's own score
 
 
 def _object(value: object, what: str) -> Mapping[str, Any]:
@@ -374,3 +374,7 @@ FORMATS: dict[str, ReviewFormat] = {
     )
 }
 REVIEW_ID_FIELDS = {"trustpilot": "id", "etrusted": "id", "google": "reviewId"}
+BUSINESS_UNIT = "trustpilot-business-unit"  # a format of its own: the shop's TrustScore, no reviews
+FORMAT_NAMES = (*FORMATS, BUSINESS_UNIT)
+# The formats that carry the platform's score, and so may take the profile URL beside it.
+SCORED = (BUSINESS_UNIT, *(name for name, spec in FORMATS.items() if spec.score is not None))

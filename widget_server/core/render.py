@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from widget_server import __version__
 from widget_templates import TEMPLATES_DIR
 
-from .catalogue import DocumentRef
+from .catalogue import DocumentRef, method_href
 from .csp import DOCUMENT_CSP, METHOD_CSP, WIDGET_SCRIPT_DIGEST, WIDGET_SCRIPT_INTEGRITY
 from .formatting import language_names, star_list
 from .i18n import available_locales, locales_dir, translations
@@ -71,7 +71,7 @@ def render_widget(
         "widget": widget,
         "title": widget_title(spec.label, subject, locale, directory),
         "subject": subject,
-        "method_href": "../../method.html" if snapshot.product else "method.html",
+        "method_href": method_href(snapshot.product is not None),
         "theme": options.theme,
         "theme_class": theme_for(options.theme, options.background),
         "palette": palette_css(),

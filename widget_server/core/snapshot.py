@@ -61,9 +61,6 @@ class Snapshot:
     product: Product | None = None  # set on a product's snapshot: its reviews, its summary
     products: Mapping[str, Snapshot] = field(default_factory=dict)  # by SKU, on the shop's snapshot
 
-    def of_product(self, sku: str) -> Snapshot | None:
-        return self.products.get(sku)
-
     def total(self, wanted: ReviewFilter) -> int:
         """How many shown reviews the filter matches."""
         return sum(n for (rating, language), n in self.shown.items() if wanted.matches(rating, language))
