@@ -48,11 +48,12 @@ extract: $(VENV)/.installed
 		-o locales/messages.pot widget_templates widget_server
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 
-# Debian's Chromium for the browser tests (Playwright drives it via executable_path) and
-# nginx-light, which serves the static build in the tests.
+# Debian's Chromium for the browser tests (Playwright drives it via executable_path),
+# nginx-light, which serves the static build in the tests, and rsync, which copies it.
 system-packages:
-	@command -v chromium >/dev/null && command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core nginx-light; }
+	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v rsync >/dev/null || \
+		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+		chromium fonts-dejavu-core nginx-light rsync; }
 
 # Benchmarks (bench/run.py) write docs/benchmarks.md; they need wrk and nginx.
 bench: install-test

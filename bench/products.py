@@ -41,16 +41,13 @@ def one_product_review(path: Path) -> Path:
 
 def shop_render_seconds(data: Path, out: Path) -> float:
     """The changed shop's own render after one product review (linking the rest from before)."""
-    from static_build.layout import Layout
     from static_build.shop_files import render_shop
     from widget_server.store import Store
 
-    layout = Layout(out)
-    previous = layout.links(layout.current())["shop-00007"]  # type: ignore[arg-type]
     target = Path(tempfile.mkdtemp(dir=data.parent)) / "shop"
     store = Store.open(data)
     started = time.perf_counter()
-    render_shop(store, "shop-00007", AS_OF, target, previous)
+    render_shop(store, "shop-00007", AS_OF, "bench", target, out / "v1" / "shop-00007")
     seconds = time.perf_counter() - started
     store.close()
     return seconds

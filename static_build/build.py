@@ -1,13 +1,10 @@
-"""The build pipeline: plan (digest each shop) → render what changed → assemble → swap."""
+"""The build pipeline: plan (digest each shop) → render what changed → swap each shop in → the top files."""
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import multiprocessing
-import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -23,9 +20,9 @@ from widget_server.core.loader import loader
 from widget_server.core.models import Shop
 from widget_server.store import Store
 
-from .cdn import headers_file, nginx_conf
-from .layout import Layout
-from .shop_files import read_shop_manifest, render_shop, shop_digest
+from .cdn import header_warnings, headers_file, nginx_conf
+from .layout import OWN_FILES, Layout
+from .shop_files import render_shop, shop_digest, shop_manifest
 from .writer import Writer
 
 
@@ -40,8 +37,9 @@ class BuildResult:
     files: int
     bytes: int
     seconds: float
-    swapped: bool
+    changed: bool  # the tree is not what it was
     failed: dict[str, str] = field(default_factory=dict)  # shop id -> why it was not built
+    warnings: list[str] = field(default_factory=list)  # what a host of the tree would drop
 
 
 @contextmanager
@@ -62,11 +60,20 @@ def _start_worker(data_dir: str) -> None:
     _worker_store = Store(Path(data_dir) / "store.sqlite3")
 
 
-def _render_in_worker(shop_id: str, as_of: date, target: str, previous: str | None) -> tuple[str, dict[str, Any]]:
+def _render_in_worker(job: Job) -> dict[str, Any]:
     assert _worker_store is not None
-    return shop_id, render_shop(
-        _worker_store, shop_id, as_of, Path(target), None if previous is None else Path(previous)
-    )
+    return render_shop(_worker_store, job.shop_id, job.as_of, job.digest, job.target, job.live)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One shop to render: into `target` (a staging folder), linking unchanged parts from `live`."""
+
+    shop_id: str
+    as_of: date
+    digest: str
+    target: Path
+    live: Path | None
 
 
 def _failure(error: Exception) -> str:
@@ -75,47 +82,32 @@ def _failure(error: Exception) -> str:
 
 
 def _render_all(
-    data_dir: Path,
-    store: Store,
-    todo: list[tuple[Shop, Path]],
-    as_of: date,
-    jobs: int,
-    tick: Callable[[], None],
-    previous: dict[str, Path],
+    data_dir: Path, store: Store, todo: list[Job], jobs: int, tick: Callable[[], None]
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    """Render every shop of `todo`: (manifests by shop, failures by shop).
+    """Render every shop of `todo`: (file lists by shop, failures by shop).
 
     One shop that cannot be built fails alone; a full disk or another OSError stops the build.
     """
     manifests: dict[str, dict[str, Any]] = {}
     failed: dict[str, str] = {}
     if jobs <= 1 or len(todo) <= 1:
-        for shop, target in todo:
+        for job in todo:
             try:
-                manifests[shop.id] = render_shop(store, shop.id, as_of, target, previous.get(shop.id))
+                manifests[job.shop_id] = render_shop(store, job.shop_id, job.as_of, job.digest, job.target, job.live)
             except OSError:
                 raise
             except Exception as error:  # noqa: BLE001 - reported by shop id, the others go on
-                failed[shop.id] = _failure(error)
+                failed[job.shop_id] = _failure(error)
             tick()
         return manifests, failed
     # spawn, not fork: a forked worker would inherit the build lock and the parent's SQLite
     # handle, and outlive a killed build holding the lock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(str(data_dir),)) as pool:
-        futures = {
-            pool.submit(
-                _render_in_worker,
-                shop.id,
-                as_of,
-                str(target),
-                str(previous[shop.id]) if shop.id in previous else None,
-            ): shop.id
-            for shop, target in todo
-        }
+        futures = {pool.submit(_render_in_worker, job): job.shop_id for job in todo}
         for future, shop_id in futures.items():
             try:
-                manifests[shop_id] = future.result()[1]
+                manifests[shop_id] = future.result()
             except OSError:
                 raise
             except Exception as error:  # noqa: BLE001 - reported by shop id, the others go on
@@ -124,65 +116,55 @@ def _render_all(
     return manifests, failed
 
 
-def _unchanged_manifests(
-    current: Path | None,
-    previous: dict[str, Path],
-    links: dict[str, Path],
-    rendered: dict[str, dict[str, Any]],
-) -> dict[str, dict[str, Any]]:
-    """File lists of shops not rendered now: from the live manifest when it links the same folder."""
-    by_shop: dict[str, dict[str, Any]] = {}
-    if current is not None and (current / "manifest.json").is_file():
-        for path, entry in json.loads((current / "manifest.json").read_text())["files"].items():
-            top, shop_id, rest = (path.split("/", 2) + ["", ""])[:3]
-            if top == "v1" and rest:
-                by_shop.setdefault(shop_id, {})[rest] = entry
-    found: dict[str, dict[str, Any]] = {}
-    for shop_id, target in links.items():
-        if shop_id in rendered:
-            continue
-        if previous.get(shop_id) == target and shop_id in by_shop:
-            found[shop_id] = by_shop[shop_id]
-        else:
-            found[shop_id] = read_shop_manifest(target)
-    return found
+def _entry(digest: str, files: dict[str, Any]) -> dict[str, Any]:
+    """A shop's line in the top manifest."""
+    return {"digest": digest, "files": len(files), "bytes": sum(entry["size"] for entry in files.values())}
 
 
-def _assemble(
-    layout: Layout,
-    inputs: str,
-    links: dict[str, Path],
-    manifests: dict[str, dict[str, Any]],
-    shops: list[Shop],
-    as_of: date,
-    base_url: str,
-) -> tuple[Path, dict[str, Any]]:
-    final = layout.builds / inputs
-    staging = layout.builds / f"{inputs}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    writer = Writer(staging)
+def _live_entry(layout: Layout, shop_id: str, digest: str, earlier: dict[str, Any]) -> dict[str, Any]:
+    """The top-manifest line of a shop whose live folder is already built from these inputs."""
+    if earlier.get(shop_id, {}).get("digest") == digest:
+        return dict(earlier[shop_id])
+    data = shop_manifest(layout.shop_folder(shop_id))  # after a build cut short: read it once
+    assert data is not None and data["digest"] == digest, shop_id
+    return _entry(digest, data["files"])
+
+
+def _top_files(
+    root: Path, shops: list[Shop], entries: dict[str, dict[str, Any]], as_of: date, base_url: str, *, replace: bool
+) -> dict[str, Any]:
+    """The site's own documents, `_headers`, `nginx.conf` and `manifest.json` (written last)."""
+    writer = Writer(root, replace=replace)
     script = loader()
     for ref in site_documents(script.digest):
         body = site_document(ref)
         assert body is not None, ref.path
         writer.write(ref.path.lstrip("/"), body)
+    site = dict(writer.files)
     writer.write("_headers", headers_file(shops, script.digest).encode(), twins=False)
     writer.write("nginx.conf", nginx_conf(shops, script.digest).encode(), twins=False)
-    files = dict(writer.files)
-    for shop_id, target in sorted(links.items()):
-        (staging / "v1" / shop_id).symlink_to(os.path.relpath(target, staging / "v1"))
-        for relative, entry in manifests[shop_id].items():
-            files[f"v1/{shop_id}/{relative}"] = entry
     manifest = {
         "as_of": as_of.isoformat(),
         "base_url": base_url,
-        "inputs": inputs,
         "loader": {"file": f"v1/{script.hashed_name}", "integrity": script.integrity},
-        "files": dict(sorted(files.items())),
+        "files": dict(sorted(site.items())),
+        "shops": dict(sorted(entries.items())),
     }
-    (staging / "manifest.json").write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n")
-    staging.rename(final)
-    return final, manifest
+    text = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
+    writer.write("manifest.json", text.encode(), twins=False)
+    writer.changed.discard("manifest.json")
+    manifest["changed"] = sorted(writer.changed)
+    return manifest
+
+
+def _read_manifest(layout: Layout) -> dict[str, Any]:
+    if not layout.is_built():
+        return {}
+    try:
+        data: dict[str, Any] = json.loads((layout.out / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return data
 
 
 def build(
@@ -195,12 +177,14 @@ def build(
     base_url: str = "",
     on_progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> BuildResult:
-    """Build the tree for `as_of` into `out`; the swap is the last, atomic step."""
+    """Build the tree for `as_of` into `out`: render what changed, then swap each shop in."""
     started = time.perf_counter()
     out = out.absolute()
     layout = Layout(out)
     layout.prepare()
     with exclusive(layout.home / "lock"):
+        layout.collect_garbage(wait=False)  # what the previous build replaced: kept until now for slow readers
+        layout.clean()
         store = Store.open(data_dir)
         try:
             every = store.shops()
@@ -208,20 +192,24 @@ def build(
             unknown = sorted(set(shop_ids or ()) - known)
             if unknown:
                 raise BuildError(f"no shop {unknown[0]!r} in the store")
-            current = layout.current()
-            previous = layout.links(current) if current else {}
-            links: dict[str, Path] = {}
-            todo: list[tuple[Shop, Path]] = []
+            whole = not layout.is_built()  # the first build, or a tree of an earlier layout
+            root = layout.staging / "tree" if whole else out
+            earlier = _read_manifest(layout).get("shops", {})
+            live = set() if whole else layout.live_shops()
+            entries: dict[str, dict[str, Any]] = {}
+            todo: list[Job] = []
             for shop, version in every:
+                digest = shop_digest(version, as_of)
                 if shop_ids and shop.id not in shop_ids:
-                    if shop.id in previous:
-                        links[shop.id] = previous[shop.id]
+                    if shop.id in live and shop.id in earlier:
+                        entries[shop.id] = earlier[shop.id]
                     continue
-                target = layout.shop_dir(shop.id, shop_digest(version, as_of))
-                links[shop.id] = target
-                if not target.is_dir():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    todo.append((shop, target))
+                if shop.id in live and layout.live_digest(shop.id, digest):
+                    entries[shop.id] = _live_entry(layout, shop.id, digest, earlier)
+                    continue
+                target = root / "v1" / shop.id if whole else layout.staging_folder(shop.id, digest)
+                folder = layout.shop_folder(shop.id) if shop.id in live else None
+                todo.append(Job(shop.id, as_of, digest, target, folder))
             done = 0
 
             def tick() -> None:
@@ -230,45 +218,39 @@ def build(
                 on_progress(done, len(todo))
 
             on_progress(0, len(todo))
-            manifests, failed = _render_all(Path(data_dir), store, todo, as_of, jobs, tick, previous)
-            for shop_id in failed:  # the last good files of a shop that failed stay served
-                if shop_id in previous:
-                    links[shop_id] = previous[shop_id]
-                else:
-                    del links[shop_id]
-            manifests.update(_unchanged_manifests(current, previous, links, manifests))
-            digest = hashlib.blake2b(digest_size=12)
-            for shop_id, target in sorted(links.items()):
-                digest.update(f"{shop_id}={target.name};".encode())
-            digest.update(f"{loader().hashed_name};{as_of};{base_url}".encode())
-            inputs = digest.hexdigest()
-            built_shops = [shop for shop, _ in every if shop.id in links]
-            swapped = current is None or current.name != inputs
-            if swapped:
-                final = layout.builds / inputs
-                if final.is_dir():
-                    manifest = json.loads((final / "manifest.json").read_text())
-                else:
-                    final, manifest = _assemble(layout, inputs, links, manifests, built_shops, as_of, base_url)
-                layout.swap(final)
-                layout.collect_garbage({final, *([current] if current else [])}, wait=False)
+            manifests, failed = _render_all(Path(data_dir), store, todo, jobs, tick)
+            for job in todo:  # a shop that failed keeps its last good files, and its line
+                if job.shop_id in manifests:
+                    entries[job.shop_id] = _entry(job.digest, manifests[job.shop_id])
+                elif job.shop_id in live and job.shop_id in earlier:
+                    entries[job.shop_id] = earlier[job.shop_id]
+            gone = set() if shop_ids else live - known
+            shops = [shop for shop, _ in every if shop.id in entries]
+            if whole:
+                top = _top_files(root, shops, entries, as_of, base_url, replace=False)
+                layout.replace_tree(root)
+                changed = True
             else:
-                manifest = json.loads((current / "manifest.json").read_text())  # type: ignore[operator]
+                for job in todo:
+                    if job.shop_id in manifests:
+                        layout.swap_in(job.shop_id, job.target)
+                for shop_id in sorted(gone):
+                    layout.retire(shop_id)
+                top = _top_files(out, shops, entries, as_of, base_url, replace=True)
+                changed = bool(manifests or gone or top["changed"])
         except BaseException:
-            # Leave the disk as the last good build had it: a full disk must not stay full.
-            live = layout.current()
-            layout.collect_garbage({live} if live else set())
+            layout.clean()  # renders of a build that did not finish are not kept
             raise
         finally:
             store.close()
-    files = manifest["files"]
-    built = len(todo) - len(failed)
+    built = len(manifests)
     return BuildResult(
         shops_built=built,
-        shops_skipped=len(links) - built - sum(1 for shop_id in failed if shop_id in links),
-        files=len(files) + 1,
-        bytes=sum(entry["size"] for entry in files.values()),
+        shops_skipped=len(entries) - built - sum(1 for shop_id in failed if shop_id in entries),
+        files=sum(entry["files"] + 1 for entry in entries.values()) + len(top["files"]) + len(OWN_FILES),
+        bytes=sum(entry["bytes"] for entry in entries.values()) + sum(entry["size"] for entry in top["files"].values()),
         seconds=time.perf_counter() - started,
-        swapped=swapped,
+        changed=changed,
         failed=failed,
+        warnings=header_warnings(shops, loader().digest),
     )

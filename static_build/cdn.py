@@ -1,16 +1,21 @@
-"""Server configuration written with the tree: a `_headers` file and an nginx snippet (pure).
+"""Server configuration written with the tree: a `_headers` file and an nginx fragment (pure).
 
-Both carry the same Cache-Control and security headers as the live service.
+Both carry the same Cache-Control and security headers as the live service. Neither grows
+with the number of shops, except by one rule for each shop that restricts who may frame it.
 """
 
 from __future__ import annotations
 
-from widget_server.core.catalogue import SHOP_GLOBS, WIDGET_REGEX, DocumentRef, site_documents
+from widget_server.core.catalogue import PREFIX, WIDGET_REGEX, DocumentRef
 from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.headers import response_headers
 from widget_server.core.models import Shop
 
 JSON_TYPE = {"Content-Type": "application/json"}
+# Cloudflare Pages reads at most 100 rules from `_headers`, and lines of at most 2,000 characters.
+HEADER_RULES_LIMIT = 100
+HEADER_LINE_LIMIT = 2000
+NOT_FOUND = "404 Not Found\n"  # as the live service answers a path it does not know
 
 
 def _block(pattern: str, headers: dict[str, str]) -> str:
@@ -21,51 +26,119 @@ def _headers_of(kind: str, domains: tuple[str, ...] = ()) -> dict[str, str]:
     return {**response_headers(kind, domains), **(JSON_TYPE if kind == "json" else {})}
 
 
+def framing_rule(shop: Shop) -> tuple[str, dict[str, str]]:
+    """The one per-shop rule: only the shop's allowed domains may frame its widgets.
+
+    A request matching several rules gets the headers of all of them, so this Content-Security-
+    Policy arrives beside the catch-all `frame-ancestors *` one; a browser enforces every policy
+    it gets, so the stricter one decides.
+    """
+    csp = response_headers("widget", shop.allowed_domains)["Content-Security-Policy"]
+    return f"{PREFIX}{shop.id}/*.html", {"Content-Security-Policy": csp}
+
+
+def header_rules(shops: list[Shop], loader_digest: str) -> list[tuple[str, dict[str, str]]]:
+    fixed = {
+        "loader": DocumentRef("loader").path,
+        "loader-hashed": DocumentRef("loader-hashed", digest=loader_digest).path,
+    }
+    rules = [(path, _headers_of(kind)) for kind, path in fixed.items()]
+    rules.append((DocumentRef("widget-script", digest=WIDGET_SCRIPT_DIGEST).path, _headers_of("loader-hashed")))
+    rules.append((f"{PREFIX}*.json", _headers_of("json")))
+    rules.append((f"{PREFIX}*.html", _headers_of("widget")))
+    rules.extend(framing_rule(shop) for shop in shops if shop.allowed_domains)
+    return rules
+
+
 def headers_file(shops: list[Shop], loader_digest: str) -> str:
     """The `_headers` format read by Netlify and Cloudflare Pages."""
-    blocks = [_block(ref.path, _headers_of(ref.header_kind)) for ref in site_documents(loader_digest)]
-    for shop in shops:
-        seen: set[str] = set()
-        for locale in shop.locales:
-            for pattern, kind in SHOP_GLOBS:
-                glob = pattern.format(shop=shop.id, locale=locale)
-                if glob not in seen:
-                    seen.add(glob)
-                    blocks.append(_block(glob, _headers_of(kind, shop.allowed_domains)))
-    return "".join(block + "\n" for block in blocks)
+    return "".join(_block(pattern, headers) + "\n" for pattern, headers in header_rules(shops, loader_digest))
 
 
-def _add_headers(headers: dict[str, str], indent: str) -> str:
-    return "".join(f'{indent}add_header {name} "{value}" always;\n' for name, value in headers.items())
+def header_warnings(shops: list[Shop], loader_digest: str) -> list[str]:
+    """What a host that reads `_headers` would drop: rules past its limit, lines too long."""
+    rules = header_rules(shops, loader_digest)
+    warnings = []
+    if len(rules) > HEADER_RULES_LIMIT:
+        warnings.append(
+            f"_headers has {len(rules)} rules ({len(rules) - 5} shops restrict framing); Cloudflare Pages reads "
+            f"only the first {HEADER_RULES_LIMIT}: serve those shops from nginx or the live service"
+        )
+    long = [
+        pattern for pattern, headers in rules if any(len(f"  {n}: {v}") > HEADER_LINE_LIMIT for n, v in headers.items())
+    ]
+    if long:
+        warnings.append(
+            f"_headers: {len(long)} rule(s) have a line over {HEADER_LINE_LIMIT} characters, "
+            f"which Cloudflare Pages ignores (first: {long[0]})"
+        )
+    return warnings
+
+
+def _add_headers(headers: dict[str, str], indent: str, *, always: bool = True) -> str:
+    flag = " always" if always else ""
+    return "".join(f'{indent}add_header {name} "{value}"{flag};\n' for name, value in headers.items())
+
+
+def _location(match: str, kind: str, domains: tuple[str, ...] = ()) -> list[str]:
+    """A location with the service's headers for a document that exists (200 or 304)."""
+    headers = {**response_headers(kind, domains), "Vary": "Accept-Encoding"}
+    return [f"    location {match} {{\n", _add_headers(headers, "        ", always=False), "    }\n"]
+
+
+def _not_found(indent: str) -> list[str]:
+    """The body of a location that answers as the live service does for an unknown path."""
+    return [
+        f"{indent}default_type text/plain;\n",
+        _add_headers(response_headers("error"), indent),
+        f'{indent}return 404 "{NOT_FOUND.strip()}\\n";\n',
+    ]
 
 
 def nginx_conf(shops: list[Shop], loader_digest: str) -> str:
-    """Locations to include in a `server {}` whose `root` is the build's output folder."""
+    """An nginx fragment for the `server {}` block whose `root` is the build's output folder."""
     lines = [
-        "# trustwidgets static tree: include in a server {} block whose root is the --out folder.\n",
-        "# Needs gzip_static (ngx_http_gzip_static_module); brotli_static needs ngx_brotli.\n",
-        "location /v1/ {\n",
+        "# trustwidgets static tree. A fragment for a server {} block whose root is the --out folder:\n",
+        "#\n",
+        "#     server {\n",
+        "#         listen 443 ssl;\n",
+        "#         server_name widgets.example.com;\n",
+        "#         root /srv/widgets;\n",
+        "#         include /srv/widgets/nginx.conf;\n",
+        "#     }\n",
+        "#\n",
+        "# Needs gzip_static (ngx_http_gzip_static_module); add `brotli_static on;` where ngx_brotli is\n",
+        "# loaded. Reload nginx after a build only when this file changed: it names the shops that\n",
+        "# restrict framing. Every answer below /v1/ carries `Vary: Accept-Encoding` (a document of\n",
+        "# 1 KB or more has .gz and .br twins), and a missing path is a short-lived 404.\n",
+        "\n",
+        "# The build's own files are not documents.\n",
+        "location ~ ^/(?:manifest\\.json|nginx\\.conf|_headers)$ {\n",
+        *_not_found("    "),
+        "}\n",
+        "\n",
+        f"location {PREFIX} {{\n",
         "    gzip_static on;\n",
         "    types { text/html html; application/json json; text/javascript js; }\n",
-        f"    location = {DocumentRef('loader').path} {{\n",
-        _add_headers(response_headers("loader"), "        "),
-        "    }\n",
-        f"    location = {DocumentRef('loader-hashed', digest=loader_digest).path} {{\n",
-        _add_headers(response_headers("loader-hashed"), "        "),
-        "    }\n",
-        f"    location = {DocumentRef('widget-script', digest=WIDGET_SCRIPT_DIGEST).path} {{\n",
-        _add_headers(response_headers("loader-hashed"), "        "),
-        "    }\n",
-        "    location ~ \\.json$ {\n",
-        _add_headers(response_headers("json"), "        "),
+        "    error_page 404 = @trustwidgets_not_found;\n",
+        "    # twins are sent for their document, never as themselves; dot files are the build's lists\n",
+        "    location ~ (?:\\.gz|\\.br)$|/\\. {\n",
+        "        return 404;\n",
         "    }\n",
     ]
+    lines += _location(f"= {DocumentRef('loader').path}", "loader")
+    lines += _location(f"= {DocumentRef('loader-hashed', digest=loader_digest).path}", "loader-hashed")
+    lines += _location(f"= {DocumentRef('widget-script', digest=WIDGET_SCRIPT_DIGEST).path}", "loader-hashed")
+    lines += _location("~ \\.json$", "json")
     for shop in shops:
         if shop.allowed_domains:
-            lines += [
-                f"    location ~ {WIDGET_REGEX.format(shop=shop.id)} {{\n",
-                _add_headers(response_headers("widget", shop.allowed_domains), "        "),
-                "    }\n",
-            ]
-    lines += ["    location ~ \\.html$ {\n", _add_headers(response_headers("widget"), "        "), "    }\n", "}\n"]
+            lines += _location(f"~ {WIDGET_REGEX.format(shop=shop.id)}", "widget", shop.allowed_domains)
+    lines += _location("~ \\.html$", "widget")
+    lines += [
+        "}\n",
+        "\n",
+        "location @trustwidgets_not_found {\n",
+        *_not_found("    "),
+        "}\n",
+    ]
     return "".join(lines)

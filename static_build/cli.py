@@ -36,7 +36,9 @@ def build_command(args: argparse.Namespace, store: Store) -> int:
             file=sys.stderr,
         )
         return 1
-    state = "swapped in" if result.swapped else "unchanged"
+    state = "updated" if result.changed else "unchanged"
+    for warning in result.warnings:
+        print(f"trustwidgets build: warning: {warning}", file=sys.stderr)
     for shop_id, reason in sorted(result.failed.items()):
         print(
             f"trustwidgets build: shop {shop_id!r} could not be built ({reason}); "

@@ -1,15 +1,21 @@
-"""Where a build lives beside its output folder, and the atomic swap.
+"""Where a build lives: a plain output folder, its workshop beside it, and the per-shop swap.
 
-    DIR                      -> .DIR.trustwidgets/builds/<inputs digest>   (a symlink)
-    .DIR.trustwidgets/builds/<inputs digest>/v1/<shop> -> ../../../shops/<shop>/<digest>
-    .DIR.trustwidgets/shops/<shop>/<digest>/...          (each complete before it is named)
+    DIR/                                 the tree: files and folders only, any tool can copy it
+      manifest.json                      as_of, the loader, the site's files, the shop list
+      v1/<shop>/.files-<digest>.json     the shop's own file list (never served)
+      v1/<shop>/...                      the shop's documents
+    .DIR.trustwidgets/                   lock, staging/ (shops being rendered), trash/
 
-Swapping DIR is one rename(2) of a new symlink over the old one: a reader sees the old tree or
-the new tree, never a mix, whenever the build is killed.
+A changed shop is rendered whole into staging/ (unchanged parts as hard links to its live
+files) and swapped in with one renameat2(RENAME_EXCHANGE) of its folder: a reader sees the
+shop's old folder or its new one, never a mix, whenever the build is killed. The first build
+of DIR is assembled whole in staging/ and renamed into place.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import sys
@@ -17,9 +23,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+SHOP_MANIFEST_PREFIX = ".files-"  # v1/<shop>/.files-<digest>.json: the digest is in the name, one stat tells it
+OWN_FILES = ("manifest.json", "nginx.conf", "_headers")  # the build's files at the top of the tree
+
 
 class LayoutError(Exception):
     """The output folder is something other than a trustwidgets build."""
+
+
+def shop_manifest_name(digest: str) -> str:
+    return f"{SHOP_MANIFEST_PREFIX}{digest}.json"
 
 
 def _remove(path: Path) -> None:
@@ -29,9 +42,24 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def follow(link: Path) -> Path:
-    """Where a relative symlink points, as a normalised path (no realpath: no lstat per part)."""
-    return Path(os.path.normpath(link.parent / os.readlink(link)))
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap two paths in one step (Linux renameat2); elsewhere two renames with a short gap."""
+    renameat2 = getattr(_libc, "renameat2", None)
+    if renameat2 is not None:
+        if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(a), None, str(b))
+    parked = a.with_name(a.name + ".parked")
+    os.rename(b, parked)
+    os.rename(a, b)
+    os.rename(parked, a)
 
 
 @dataclass(frozen=True)
@@ -43,88 +71,97 @@ class Layout:
         return self.out.with_name(f".{self.out.name}.trustwidgets")
 
     @property
-    def builds(self) -> Path:
-        return self.home / "builds"
-
-    @property
-    def shops(self) -> Path:
-        return self.home / "shops"
-
-    def shop_dir(self, shop_id: str, digest: str) -> Path:
-        return self.shops / shop_id / digest
-
-    def prepare(self) -> None:
-        if self.out.exists() and not self.out.is_symlink():
-            if self.out.is_dir() and not any(self.out.iterdir()):
-                self.out.rmdir()
-            else:
-                raise LayoutError(
-                    f"{self.out} exists and is not a trustwidgets build: remove it or choose another --out"
-                )
-        self.builds.mkdir(parents=True, exist_ok=True)
-        self.shops.mkdir(parents=True, exist_ok=True)
-
-    def current(self) -> Path | None:
-        """The build folder DIR points at now, if any."""
-        if not self.out.is_symlink():
-            return None
-        target = follow(self.out)
-        return target if target.is_dir() else None
-
-    def links(self, build: Path) -> dict[str, Path]:
-        """The shop folders a build links to, by shop id."""
-        folder = build / "v1"
-        if not folder.is_dir():
-            return {}
-        return {entry.name: follow(folder / entry.name) for entry in os.scandir(folder) if entry.is_symlink()}
-
-    def swap(self, build: Path) -> None:
-        link = self.out.with_name(f".{self.out.name}.swap-{os.getpid()}")
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(os.path.relpath(build, self.out.parent))
-        os.replace(link, self.out)
+    def staging(self) -> Path:
+        return self.home / "staging"
 
     @property
     def trash(self) -> Path:
         return self.home / "trash"
 
-    def collect_garbage(self, keep: set[Path], *, wait: bool = True) -> None:
-        """Remove builds other than `keep`, shop folders none of them links to, and temporaries.
+    def prepare(self) -> None:
+        if self.out.is_symlink():  # a tree of an earlier version (a symlink into builds/): rebuilt whole
+            pass
+        elif self.out.exists():
+            if not self.out.is_dir():
+                raise LayoutError(f"{self.out} is not a folder: remove it or choose another --out")
+            if any(self.out.iterdir()) and not (self.out / "manifest.json").is_file():
+                raise LayoutError(
+                    f"{self.out} exists and is not a trustwidgets build: remove it or choose another --out"
+                )
+        self.staging.mkdir(parents=True, exist_ok=True)
+        self.trash.mkdir(parents=True, exist_ok=True)
 
-        With wait=False the doomed folders are only renamed into trash/ (cheap) and deleted by
-        a detached process, so a build after a full rebuild does not pay for 50,000 unlinks.
+    def is_built(self) -> bool:
+        """DIR holds a tree of this layout (a plain folder with its manifest)."""
+        return not self.out.is_symlink() and (self.out / "manifest.json").is_file()
+
+    def shop_folder(self, shop_id: str) -> Path:
+        return self.out / "v1" / shop_id
+
+    def live_digest(self, shop_id: str, digest: str) -> bool:
+        """Whether the shop's live folder was built from these inputs (one stat)."""
+        return (self.shop_folder(shop_id) / shop_manifest_name(digest)).is_file()
+
+    def live_shops(self) -> set[str]:
+        """The shops with a folder in the tree now."""
+        folder = self.out / "v1"
+        if not self.is_built() or not folder.is_dir():
+            return set()
+        return {entry.name for entry in os.scandir(folder) if entry.is_dir(follow_symlinks=False)}
+
+    def staging_folder(self, shop_id: str, digest: str) -> Path:
+        return self.staging / f"{shop_id}-{digest}"
+
+    def swap_in(self, shop_id: str, ready: Path) -> None:
+        """Put a complete shop folder in place of the live one; the old one goes to the trash."""
+        live = self.shop_folder(shop_id)
+        if live.is_dir():
+            exchange(ready, live)
+            ready.rename(self._trash_name(shop_id))
+        else:
+            live.parent.mkdir(parents=True, exist_ok=True)
+            ready.rename(live)
+
+    def retire(self, shop_id: str) -> None:
+        """Take a shop that is no longer in the store out of the tree."""
+        live = self.shop_folder(shop_id)
+        if live.is_dir():
+            live.rename(self._trash_name(shop_id))
+
+    def replace_tree(self, ready: Path) -> None:
+        """Put a whole tree in place of DIR (the first build, or a tree of an earlier layout)."""
+        if self.out.is_symlink() or self.out.exists():
+            exchange(ready, self.out)
+            ready.rename(self._trash_name("tree"))
+        else:
+            ready.rename(self.out)
+
+    def _trash_name(self, name: str) -> Path:
+        return self.trash / f"{name}-{os.getpid()}-{time.monotonic_ns()}"
+
+    def clean(self) -> None:
+        """Remove what a build cut short left in staging/ (its renders are not trusted)."""
+        for entry in self.staging.iterdir():
+            _remove(entry)
+
+    def collect_garbage(self, *, wait: bool = True) -> None:
+        """Delete the trash: old shop folders, and the builds of an earlier layout.
+
+        With wait=False a detached process does it, so a build after a full rebuild does not
+        pay for 50,000 unlinks (and it runs at the lowest priority, not taking the CPU from
+        the next build).
         """
-        doomed: list[Path] = []
-        linked: set[Path] = set()
-        for build in self.builds.iterdir():
-            if build in keep:
-                linked.update(self.links(build).values())
-            else:
-                doomed.append(build)
-        for shop in self.shops.iterdir():
-            for entry in shop.iterdir():
-                folder = entry.with_name(entry.name.removesuffix(".files.json"))
-                if ".tmp-" in entry.name or folder not in linked:
-                    doomed.append(entry)
-        if self.trash.is_dir():
-            doomed.extend(self.trash.iterdir())  # left by an earlier build that was cut short
+        doomed = [*self.trash.iterdir()]
+        for earlier in ("builds", "shops"):  # the folders of the symlinked layout
+            if (self.home / earlier).is_dir():
+                moved = self._trash_name(earlier)
+                (self.home / earlier).rename(moved)
+                doomed.append(moved)
+        if not doomed:
+            return
         if wait:
             for path in doomed:
                 _remove(path)
             return
-        if not doomed:
-            return
-        bin_ = self.trash / f"{os.getpid()}-{time.monotonic_ns()}"
-        bin_.mkdir(parents=True)
-        for n, path in enumerate(doomed):
-            if path.parent != self.trash:
-                path.rename(bin_ / str(n))
-        # A detached process of its own session deletes the trash; nothing waits for it. It runs
-        # at the lowest priority: after a full rebuild it has 50,000 files to unlink, and it
-        # must not take the CPU from the next build (measured: next-day build 6.4 s -> 5.7 s).
         code = "import os, shutil, sys; os.nice(19); [shutil.rmtree(p, True) for p in sys.argv[1:]]"
-        paths = [str(p) for p in self.trash.iterdir()]
-        os.posix_spawn(sys.executable, [sys.executable, "-c", code, *paths], os.environ, setsid=True)
-        for stale in self.out.parent.glob(f".{self.out.name}.swap-*"):
-            stale.unlink(missing_ok=True)
+        os.posix_spawn(sys.executable, [sys.executable, "-c", code, *map(str, doomed)], os.environ, setsid=True)

@@ -17,9 +17,8 @@ from widget_server.core.render import render_version
 from widget_server.core.snapshot import Snapshot
 from widget_server.store import Store
 
+from .layout import SHOP_MANIFEST_PREFIX, shop_manifest_name
 from .writer import Writer
-
-MANIFEST_SUFFIX = ".files.json"  # beside the shop's folder, so it is not served
 
 
 def shop_digest(shop_version: str, as_of: date) -> str:
@@ -43,64 +42,53 @@ def part_digests(snapshot: Snapshot, as_of: date) -> dict[str, str]:
     return {part: hashlib.blake2b(text.encode(), digest_size=10).hexdigest() for part, text in parts.items()}
 
 
-def render_shop(store: Store, shop_id: str, as_of: date, target: Path, previous: Path | None = None) -> dict[str, Any]:
+def render_shop(
+    store: Store, shop_id: str, as_of: date, digest: str, target: Path, live: Path | None = None
+) -> dict[str, Any]:
     """Gather the shop once, render each of its documents, write them into `target`.
 
     Documents of a part (the shop's own, or one product's) whose inputs are those of the
-    shop's `previous` folder are taken from it as hard links, not rendered again; the shop's
-    summary, which lists its products, always is. The folder is written under a temporary name
-    and renamed when complete.
+    shop's `live` folder are taken from it as hard links, not rendered again; the shop's
+    summary, which lists its products, always is. The folder is complete, with its own file
+    list `.files-<digest>.json`, when this returns; the caller swaps it in.
     """
-    if target.exists():
-        return read_shop_manifest(target)
     snapshot = store.snapshot(shop_id, as_of)
     if snapshot is None:
         raise LookupError(f"no shop {shop_id!r} in the store")
-    staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    writer = Writer(staging)
+    shutil.rmtree(target, ignore_errors=True)
+    writer = Writer(target)
     parts = part_digests(snapshot, as_of)
-    earlier_parts, earlier_files = _earlier(previous)
+    earlier_parts, earlier_files = _earlier(live)
     for ref in shop_documents(snapshot):
         same = earlier_parts.get(ref.product) == parts[ref.product] and not (ref.kind == "summary" and not ref.product)
-        if same and previous is not None and writer.link(ref.shop_path, previous, earlier_files):
+        if same and live is not None and writer.link(ref.shop_path, live, earlier_files):
             continue
         body = render_document(snapshot, ref, resolve(snapshot.shop, ref, Options()))
         assert body is not None, ref.path  # the catalogue lists only pages that exist
         writer.write(ref.shop_path, body)
-    manifest = manifest_path(target)
-    temporary = manifest.with_name(f"{manifest.name}.tmp-{os.getpid()}")
-    temporary.write_text(json.dumps({"files": writer.files, "parts": parts}, sort_keys=True))
-    temporary.replace(manifest)
-    try:
-        staging.rename(target)
-    except OSError:
-        if not target.exists():  # a concurrent build finished the same digest first: fine
-            raise
-        shutil.rmtree(staging, ignore_errors=True)
+    record = {"as_of": as_of.isoformat(), "digest": digest, "files": writer.files, "parts": parts}
+    (target / shop_manifest_name(digest)).write_text(json.dumps(record, sort_keys=True, separators=(",", ":")))
     return writer.files
 
 
-def manifest_path(target: Path) -> Path:
-    return target.with_name(target.name + MANIFEST_SUFFIX)
-
-
-def _read(target: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(manifest_path(target).read_text())
-    return data if "files" in data and "parts" in data else {"files": data, "parts": {}}  # before products
-
-
-def read_shop_manifest(target: Path) -> dict[str, Any]:
-    files: dict[str, Any] = _read(target)["files"]
-    return files
-
-
-def _earlier(previous: Path | None) -> tuple[dict[str, str], dict[str, Any]]:
-    """The part digests and files of the shop's previous folder, if it is there to link from."""
-    if previous is None or not previous.is_dir():
-        return {}, {}
+def shop_manifest(folder: Path) -> dict[str, Any] | None:
+    """A shop folder's own file list, digest and part digests; None when it has none."""
     try:
-        data = _read(previous)
+        names = [name for name in os.listdir(folder) if name.startswith(SHOP_MANIFEST_PREFIX)]
+    except OSError:
+        return None
+    if len(names) != 1:
+        return None
+    try:
+        data: dict[str, Any] = json.loads((folder / names[0]).read_text())
     except (OSError, ValueError):
+        return None
+    return data
+
+
+def _earlier(live: Path | None) -> tuple[dict[str, str], dict[str, Any]]:
+    """The part digests and files of the shop's live folder, if it is there to link from."""
+    data = None if live is None else shop_manifest(live)
+    if data is None:
         return {}, {}
     return data["parts"], data["files"]

@@ -17,10 +17,14 @@ class DuplicatePath(Exception):
 
 
 class Writer:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, replace: bool = False) -> None:
+        """With replace=True each file goes into a live tree: unchanged bytes are not touched,
+        others are written beside and renamed over the old file (a reader sees one or the other)."""
         self.root = root
+        self.replace = replace
         self.files: dict[str, dict[str, object]] = {}
         self.folders: set[Path] = set()
+        self.changed: set[str] = set()  # with replace=True: the paths whose bytes changed
 
     def write(self, relative: str, body: bytes, *, twins: bool = True) -> None:
         if relative in self.files:
@@ -55,5 +59,18 @@ class Writer:
         if path.parent not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(path.parent)
-        path.write_bytes(body)
+        if not self.replace:
+            path.write_bytes(body)
+        elif not _holds(path, body):
+            temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            temporary.write_bytes(body)
+            os.replace(temporary, path)
+            self.changed.add(relative)
         self.files[relative] = {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+
+
+def _holds(path: Path, body: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(body) and path.read_bytes() == body
+    except FileNotFoundError:
+        return False

@@ -6,7 +6,7 @@ import pytest
 
 from static_build.build import BuildError, build
 from static_build.layout import LayoutError
-from tests.builds import tree, verify
+from tests.builds import documents, tree, verify
 from tests.client import request
 from tests.factories import SHOP, review, write_json
 from tests.server import running_service
@@ -27,7 +27,7 @@ def data(tmp_path_factory):
 def test_the_tree_follows_the_url_tree_and_its_manifest(data, tmp_path):
     out = tmp_path / "out"
     result = build(data, out, AS_OF)
-    assert result.swapped and result.shops_built == 2
+    assert result.changed and result.shops_built == 2
     files = tree(out)
     for path in (
         "v1/embed.js",
@@ -44,9 +44,11 @@ def test_the_tree_follows_the_url_tree_and_its_manifest(data, tmp_path):
         "manifest.json",
     ):
         assert path in files, path
-    assert verify(out) == len(files) - 1  # everything but the manifest itself
+    assert verify(out) == len(documents(out))
     manifest = json.loads(files["manifest.json"])
     assert manifest["as_of"] == "2026-11-23" and manifest["loader"]["integrity"].startswith("sha384-")
+    assert set(manifest["shops"]) == {"wtw-winkel", "greenvent"}
+    assert result.files == len(files)
     assert not any("@example" in name or b"@example." in body for name, body in files.items())
 
 
@@ -62,7 +64,7 @@ def test_incremental_rebuilds(tmp_path):
     out = tmp_path / "out"
     first = build(folder, out, AS_OF)
     again = build(folder, out, AS_OF)
-    assert (again.shops_built, again.shops_skipped, again.swapped) == (0, 2, False)
+    assert (again.shops_built, again.shops_skipped, again.changed) == (0, 2, False)
     before = tree(out)
     from widget_server.store import Store
 
@@ -74,11 +76,59 @@ def test_incremental_rebuilds(tmp_path):
     import_files(store, [path], available_locales=("en", "nl"))
     store.close()
     changed = build(folder, out, AS_OF)
-    assert (changed.shops_built, changed.shops_skipped, changed.swapped) == (1, 1, True)
+    assert (changed.shops_built, changed.shops_skipped, changed.changed) == (1, 1, True)
     after = tree(out)
     assert {k for k in after if before.get(k) != after[k]} - {"manifest.json"}
     assert all(before[k] == after[k] for k in before if k.startswith("v1/greenvent/"))
-    assert first.files == again.files
+    assert first.files == again.files == len(before)
+    verify(out)
+
+
+def test_the_tree_is_plain_and_survives_a_copy(data, tmp_path):
+    """Files and folders only: rsync -a gives the same bytes and nothing that points elsewhere."""
+    import subprocess
+
+    out = tmp_path / "out"
+    build(data, out, AS_OF)
+    build(data, out, date(2026, 11, 24), shop_ids=["greenvent"])  # an incremental build too
+    copy = tmp_path / "copy"
+    subprocess.run(["rsync", "-a", f"{out}/", f"{copy}/"], check=True)
+    assert not [p for p in copy.rglob("*") if p.is_symlink()]
+    assert tree(copy) == tree(out)
+    verify(copy)
+
+
+def test_a_tree_of_the_symlinked_layout_is_replaced_whole(data, tmp_path):
+    """Before this layout DIR was a symlink into .DIR.trustwidgets/builds/; the next build replaces it."""
+    out = tmp_path / "out"
+    home = tmp_path / ".out.trustwidgets"
+    old = home / "builds" / "abc"
+    (old / "v1").mkdir(parents=True)
+    (old / "manifest.json").write_text("{}")
+    (home / "shops" / "wtw-winkel" / "d1").mkdir(parents=True)
+    out.symlink_to(old)
+    build(data, out, AS_OF)
+    assert not out.is_symlink() and verify(out) > 30
+    assert not (home / "builds").exists() and not (home / "shops").exists()
+
+
+def test_a_shop_gone_from_the_store_leaves_the_tree(tmp_path):
+    import sqlite3
+
+    folder = tmp_path / "data"
+    fixture_store(folder, demo_document(AS_OF)).close()
+    out = tmp_path / "out"
+    build(folder, out, AS_OF)
+    conn = sqlite3.connect(folder / "store.sqlite3")
+    conn.execute("DELETE FROM reviews WHERE shop = 'greenvent'")
+    conn.execute("DELETE FROM shops WHERE id = 'greenvent'")
+    conn.commit()
+    conn.close()
+    result = build(folder, out, AS_OF)
+    assert result.changed and not (out / "v1/greenvent").exists()
+    assert list(json.loads((out / "manifest.json").read_text())["shops"]) == ["wtw-winkel"]
+    assert "greenvent" not in (out / "nginx.conf").read_text() + (out / "_headers").read_text()
+    verify(out)
 
 
 def test_only_named_shops_are_rebuilt(data, tmp_path):
@@ -120,7 +170,7 @@ def test_the_service_answers_the_same_bytes_as_the_build(data, tmp_path):
     out = tmp_path / "out"
     build(data, out, AS_OF)
     files = tree(out)
-    public = [p for p in files if p.startswith("v1/") and not p.endswith((".gz", ".br"))]
+    public = [p for p in documents(out) if not p.endswith((".gz", ".br"))]
     assert len(public) > 30
     with running_service(data) as base:
         for path in public:

@@ -1,6 +1,6 @@
 import subprocess
 
-from static_build.cdn import headers_file, nginx_conf
+from static_build.cdn import HEADER_RULES_LIMIT, header_rules, header_warnings, headers_file, nginx_conf
 from tests.factories import SHOP
 from widget_server.core.headers import cache_control
 from widget_server.core.records import parse_shop
@@ -9,23 +9,62 @@ OPEN = parse_shop(SHOP, ("en", "nl"))
 LOCKED = parse_shop({**SHOP, "id": "locked", "allowed_domains": ["www.example.nl"]}, ("en", "nl"))
 
 
+def blocks_of(text):
+    return {block.split("\n")[0]: block for block in text.strip().split("\n\n")}
+
+
 def test_headers_file_has_the_services_rules():
-    text = headers_file([OPEN, LOCKED], "0123456789ab")
-    blocks = {block.split("\n")[0]: block for block in text.strip().split("\n\n")}
+    blocks = blocks_of(headers_file([OPEN, LOCKED], "0123456789ab"))
     assert f"Cache-Control: {cache_control('loader-hashed')}" in blocks["/v1/embed.0123456789ab.js"]
     assert f"Cache-Control: {cache_control('loader')}" in blocks["/v1/embed.js"]
-    assert "Access-Control-Allow-Origin: *" in blocks["/v1/wtw-winkel/nl/*.json"]
-    assert "frame-ancestors *" in blocks["/v1/wtw-winkel/nl/*.html"]
-    assert "frame-ancestors www.example.nl" in blocks["/v1/locked/en/*.html"]
-    assert all("X-Content-Type-Options: nosniff" in block for block in blocks.values())
+    assert "Access-Control-Allow-Origin: *" in blocks["/v1/*.json"]
+    assert "Content-Type: application/json" in blocks["/v1/*.json"]
+    assert "frame-ancestors *" in blocks["/v1/*.html"]
+    assert f"Cache-Control: {cache_control('widget')}" in blocks["/v1/*.html"]
+    assert "frame-ancestors www.example.nl" in blocks["/v1/locked/*.html"]
+    assert "/v1/wtw-winkel/*.html" not in blocks  # an open shop needs no rule of its own
+    assert all(
+        "X-Content-Type-Options: nosniff" in block for pattern, block in blocks.items() if "locked" not in pattern
+    )
+
+
+def shops(count, locked):
+    return [
+        parse_shop(
+            {**SHOP, "id": f"shop-{n:04d}", **({"allowed_domains": [f"www.s{n}.nl"]} if n < locked else {})},
+            ("en", "nl"),
+        )
+        for n in range(count)
+    ]
+
+
+def test_headers_file_does_not_grow_with_the_shops():
+    """Cloudflare Pages reads 100 rules: 1,000 open shops take the five fixed ones."""
+    assert len(header_rules(shops(1000, 0), "0123456789ab")) == 5
+    assert len(blocks_of(headers_file(shops(1000, 0), "0123456789ab"))) == 5
+    assert len(header_rules(shops(1000, 95), "0123456789ab")) == HEADER_RULES_LIMIT
+    assert header_warnings(shops(1000, 95), "0123456789ab") == []
+
+
+def test_the_build_warns_when_framing_rules_pass_the_limit():
+    (warning,) = header_warnings(shops(1000, 96), "0123456789ab")
+    assert "101 rules (96 shops restrict framing)" in warning and "first 100" in warning
+
+
+def test_a_framing_rule_over_the_line_limit_is_named():
+    domains = [f"s{n:02d}-{'x' * 24}.example.nl" for n in range(50)]
+    capped = parse_shop({**SHOP, "allowed_domains": domains, "id": "capped"}, ("en", "nl"))
+    (warning,) = header_warnings([capped], "0123456789ab")
+    assert "over 2000 characters" in warning and "/v1/capped/*.html" in warning
 
 
 def test_nginx_conf_has_the_services_rules():
     text = nginx_conf([OPEN, LOCKED], "0123456789ab")
     assert "gzip_static on;" in text
-    assert f'add_header Cache-Control "{cache_control("loader-hashed")}" always;' in text
+    assert f'add_header Cache-Control "{cache_control("loader-hashed")}";' in text
     assert "location ~ ^/v1/locked/" in text and "location ~ ^/v1/wtw-winkel/" not in text
     assert text.count("{") == text.count("}")
+    assert text.startswith("# trustwidgets static tree. A fragment for a server {} block")
 
 
 def test_nginx_accepts_the_config_of_a_shop_at_every_cap(tmp_path):

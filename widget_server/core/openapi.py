@@ -8,7 +8,7 @@ from typing import Any
 from widget_server import __version__
 
 from .catalogue import PARAMETERS, ROUTES, Route
-from .options import OPTION_PATTERNS
+from .options import OPTION_MAX_LENGTHS, OPTION_PATTERNS
 from .platforms import FORMAT_NAMES
 from .rules import VERIFICATIONS
 
@@ -205,7 +205,9 @@ def _parameters(route: Route) -> list[dict[str, Any]]:
         for name in names
     ]
     for name in route.options:
-        schema = {"type": "string", "pattern": f"^(?:{OPTION_PATTERNS[name]})$"}
+        schema: dict[str, Any] = {"type": "string", "pattern": f"^(?:{OPTION_PATTERNS[name]})$"}
+        if name in OPTION_MAX_LENGTHS:
+            schema["maxLength"] = OPTION_MAX_LENGTHS[name]
         found.append({"name": name, "in": "query", "schema": schema, "description": QUERY[name]})
     return found
 

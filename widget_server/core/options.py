@@ -35,6 +35,8 @@ OPTION_PATTERNS = {
     "lang": f"(?:{ALL_LANGUAGES}|{_LANGS.pattern})?",
     "count": _COUNT.pattern,
 }
+MAX_LANG_LENGTH = 20 * MAX_LANG_TAGS
+OPTION_MAX_LENGTHS = {"lang": MAX_LANG_LENGTH}  # beyond the patterns: a cap on the whole value
 
 
 class OptionError(ValueError):
@@ -159,7 +161,7 @@ def parse_lang(value: str) -> tuple[str, ...] | None:
     if value == ALL_LANGUAGES:
         return ()
     tags = value.lower().split(",")
-    if len(value) > 20 * MAX_LANG_TAGS or not _LANGS.fullmatch(value) or ALL_LANGUAGES in tags:
+    if len(value) > MAX_LANG_LENGTH or not _LANGS.fullmatch(value) or ALL_LANGUAGES in tags:
         raise OptionError(f"lang must list up to {MAX_LANG_TAGS} language tags, such as nl,en, or be all")
     return tuple(sorted(set(tags)))
 
