@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import json
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
@@ -14,16 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from widget_server.core.catalogue import site_documents
-from widget_server.core.documents import site_document
 from widget_server.core.loader import loader
-from widget_server.core.models import Shop
 from widget_server.store import Store
 
-from .cdn import header_warnings, headers_file, nginx_conf
+from .cdn import framing_of, header_warnings
 from .layout import OWN_FILES, Layout
 from .shop_files import render_shop, shop_digest, shop_manifest
-from .writer import Writer
+from .top import Shard, read_manifest, write_top
 
 
 class BuildError(Exception):
@@ -130,49 +126,13 @@ def _live_entry(layout: Layout, shop_id: str, digest: str, earlier: dict[str, An
     return _entry(digest, data["files"])
 
 
-def _top_files(
-    root: Path, shops: list[Shop], entries: dict[str, dict[str, Any]], as_of: date, base_url: str, *, replace: bool
-) -> dict[str, Any]:
-    """The site's own documents, `_headers`, `nginx.conf` and `manifest.json` (written last)."""
-    writer = Writer(root, replace=replace)
-    script = loader()
-    for ref in site_documents(script.digest):
-        body = site_document(ref)
-        assert body is not None, ref.path
-        writer.write(ref.path.lstrip("/"), body)
-    site = dict(writer.files)
-    writer.write("_headers", headers_file(shops, script.digest).encode(), twins=False)
-    writer.write("nginx.conf", nginx_conf(shops, script.digest).encode(), twins=False)
-    manifest = {
-        "as_of": as_of.isoformat(),
-        "base_url": base_url,
-        "loader": {"file": f"v1/{script.hashed_name}", "integrity": script.integrity},
-        "files": dict(sorted(site.items())),
-        "shops": dict(sorted(entries.items())),
-    }
-    text = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
-    writer.write("manifest.json", text.encode(), twins=False)
-    writer.changed.discard("manifest.json")
-    manifest["changed"] = sorted(writer.changed)
-    return manifest
-
-
-def _read_manifest(layout: Layout) -> dict[str, Any]:
-    if not layout.is_built():
-        return {}
-    try:
-        data: dict[str, Any] = json.loads((layout.out / "manifest.json").read_text())
-    except (OSError, ValueError):
-        return {}
-    return data
-
-
 def build(
     data_dir: Path,
     out: Path,
     as_of: date,
     *,
     shop_ids: list[str] | None = None,
+    shard: Shard | None = None,
     jobs: int = 1,
     base_url: str = "",
     on_progress: Callable[[int, int], None] = lambda done, total: None,
@@ -187,14 +147,18 @@ def build(
         layout.clean()
         store = Store.open(data_dir)
         try:
-            every = store.shops()
-            known = {shop.id for shop, _ in every}
-            unknown = sorted(set(shop_ids or ()) - known)
+            stored = store.shops()
+            unknown = sorted(set(shop_ids or ()) - {shop.id for shop, _ in stored})
             if unknown:
                 raise BuildError(f"no shop {unknown[0]!r} in the store")
+            every = [(shop, version) for shop, version in stored if shard is None or shard.holds(shop.id)]
+            known = {shop.id for shop, _ in every}
+            elsewhere = sorted(set(shop_ids or ()) - known)
+            if elsewhere:
+                raise BuildError(f"shop {elsewhere[0]!r} is not in shard {shard}")
             whole = not layout.is_built()  # the first build, or a tree of an earlier layout
             root = layout.staging / "tree" if whole else out
-            earlier = _read_manifest(layout).get("shops", {})
+            earlier = read_manifest(layout.out).get("shops", {}) if not whole else {}
             live = set() if whole else layout.live_shops()
             entries: dict[str, dict[str, Any]] = {}
             todo: list[Job] = []
@@ -225,9 +189,10 @@ def build(
                 elif job.shop_id in live and job.shop_id in earlier:
                     entries[job.shop_id] = earlier[job.shop_id]
             gone = set() if shop_ids else live - known
-            shops = [shop for shop, _ in every if shop.id in entries]
+            framing = framing_of([shop for shop, _ in every if shop.id in entries])
+            top_args = (entries, framing, as_of, base_url, shard)
             if whole:
-                top = _top_files(root, shops, entries, as_of, base_url, replace=False)
+                top = write_top(root, *top_args, replace=False)
                 layout.replace_tree(root)
                 changed = True
             else:
@@ -236,7 +201,7 @@ def build(
                         layout.swap_in(job.shop_id, job.target)
                 for shop_id in sorted(gone):
                     layout.retire(shop_id)
-                top = _top_files(out, shops, entries, as_of, base_url, replace=True)
+                top = write_top(out, *top_args, replace=True)
                 changed = bool(manifests or gone or top["changed"])
         except BaseException:
             layout.clean()  # renders of a build that did not finish are not kept
@@ -252,5 +217,5 @@ def build(
         seconds=time.perf_counter() - started,
         changed=changed,
         failed=failed,
-        warnings=header_warnings(shops, loader().digest),
+        warnings=header_warnings(framing, loader().digest),
     )

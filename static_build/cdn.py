@@ -26,18 +26,26 @@ def _headers_of(kind: str, domains: tuple[str, ...] = ()) -> dict[str, str]:
     return {**response_headers(kind, domains), **(JSON_TYPE if kind == "json" else {})}
 
 
-def framing_rule(shop: Shop) -> tuple[str, dict[str, str]]:
+Framing = dict[str, tuple[str, ...]]  # shop id -> the domains that may frame its widgets (none: anyone)
+
+
+def framing_of(shops: list[Shop]) -> Framing:
+    """The shops that restrict framing, and to which domains: all these files need of a shop."""
+    return {shop.id: shop.allowed_domains for shop in shops if shop.allowed_domains}
+
+
+def framing_rule(shop_id: str, domains: tuple[str, ...]) -> tuple[str, dict[str, str]]:
     """The one per-shop rule: only the shop's allowed domains may frame its widgets.
 
     A request matching several rules gets the headers of all of them, so this Content-Security-
     Policy arrives beside the catch-all `frame-ancestors *` one; a browser enforces every policy
     it gets, so the stricter one decides.
     """
-    csp = response_headers("widget", shop.allowed_domains)["Content-Security-Policy"]
-    return f"{PREFIX}{shop.id}/*.html", {"Content-Security-Policy": csp}
+    csp = response_headers("widget", domains)["Content-Security-Policy"]
+    return f"{PREFIX}{shop_id}/*.html", {"Content-Security-Policy": csp}
 
 
-def header_rules(shops: list[Shop], loader_digest: str) -> list[tuple[str, dict[str, str]]]:
+def header_rules(framing: Framing, loader_digest: str) -> list[tuple[str, dict[str, str]]]:
     fixed = {
         "loader": DocumentRef("loader").path,
         "loader-hashed": DocumentRef("loader-hashed", digest=loader_digest).path,
@@ -46,18 +54,18 @@ def header_rules(shops: list[Shop], loader_digest: str) -> list[tuple[str, dict[
     rules.append((DocumentRef("widget-script", digest=WIDGET_SCRIPT_DIGEST).path, _headers_of("loader-hashed")))
     rules.append((f"{PREFIX}*.json", _headers_of("json")))
     rules.append((f"{PREFIX}*.html", _headers_of("widget")))
-    rules.extend(framing_rule(shop) for shop in shops if shop.allowed_domains)
+    rules.extend(framing_rule(shop_id, domains) for shop_id, domains in sorted(framing.items()))
     return rules
 
 
-def headers_file(shops: list[Shop], loader_digest: str) -> str:
+def headers_file(framing: Framing, loader_digest: str) -> str:
     """The `_headers` format read by Netlify and Cloudflare Pages."""
-    return "".join(_block(pattern, headers) + "\n" for pattern, headers in header_rules(shops, loader_digest))
+    return "".join(_block(pattern, headers) + "\n" for pattern, headers in header_rules(framing, loader_digest))
 
 
-def header_warnings(shops: list[Shop], loader_digest: str) -> list[str]:
+def header_warnings(framing: Framing, loader_digest: str) -> list[str]:
     """What a host that reads `_headers` would drop: rules past its limit, lines too long."""
-    rules = header_rules(shops, loader_digest)
+    rules = header_rules(framing, loader_digest)
     warnings = []
     if len(rules) > HEADER_RULES_LIMIT:
         warnings.append(
@@ -95,7 +103,7 @@ def _not_found(indent: str) -> list[str]:
     ]
 
 
-def nginx_conf(shops: list[Shop], loader_digest: str) -> str:
+def nginx_conf(framing: Framing, loader_digest: str) -> str:
     """An nginx fragment for the `server {}` block whose `root` is the build's output folder."""
     lines = [
         "# trustwidgets static tree. A fragment for a server {} block whose root is the --out folder:\n",
@@ -130,9 +138,8 @@ def nginx_conf(shops: list[Shop], loader_digest: str) -> str:
     lines += _location(f"= {DocumentRef('loader-hashed', digest=loader_digest).path}", "loader-hashed")
     lines += _location(f"= {DocumentRef('widget-script', digest=WIDGET_SCRIPT_DIGEST).path}", "loader-hashed")
     lines += _location("~ \\.json$", "json")
-    for shop in shops:
-        if shop.allowed_domains:
-            lines += _location(f"~ {WIDGET_REGEX.format(shop=shop.id)}", "widget", shop.allowed_domains)
+    for shop_id, domains in sorted(framing.items()):
+        lines += _location(f"~ {WIDGET_REGEX.format(shop=shop_id)}", "widget", domains)
     lines += _location("~ \\.html$", "widget")
     lines += [
         "}\n",

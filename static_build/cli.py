@@ -22,6 +22,7 @@ def build_command(args: argparse.Namespace, store: Store) -> int:
             Path(args.out),
             args.as_of,
             shop_ids=args.shop,
+            shard=args.shard,
             jobs=max(1, args.jobs),
             base_url=args.base_url.rstrip("/"),
             on_progress=Progress(),
@@ -51,3 +52,30 @@ def build_command(args: argparse.Namespace, store: Store) -> int:
         f"{plural(result.files, 'file')}, {plural(result.bytes, 'byte')}, {result.seconds:.2f} s; {args.out} {state}"
     )
     return 1 if result.failed else 0
+
+
+def merge_command(args: argparse.Namespace) -> int:
+    from .merge import merge
+
+    try:
+        result = merge(
+            Path(args.out),
+            [Path(shard) for shard in args.shards],
+            base_url=None if args.base_url is None else args.base_url.rstrip("/"),
+        )
+    except (BuildError, LayoutError) as error:
+        print(f"trustwidgets merge: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"trustwidgets merge failed: {error.strerror or error}{where}; {args.out} is unchanged", file=sys.stderr)
+        return 1
+    for warning in result.warnings:
+        print(f"trustwidgets merge: warning: {warning}", file=sys.stderr)
+    state = "updated" if result.changed else "unchanged"
+    print(
+        f"merged {plural(len(args.shards), 'tree')}: {plural(result.shops_copied, 'shop')} taken in, "
+        f"{result.shops_kept} unchanged, {plural(result.files, 'file')}, {plural(result.bytes, 'byte')}, "
+        f"{result.seconds:.2f} s; {args.out} {state}"
+    )
+    return 0

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from .core.dates import format_timestamp, public_timestamp, today_utc
 from .core.i18n import available_locales
@@ -212,10 +213,25 @@ def cmd_proxy_config(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def _shard(text: str) -> Any:
+    from static_build.top import Shard
+
+    try:
+        return Shard.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def cmd_build(args: argparse.Namespace, store: Store) -> int:
     from static_build.cli import build_command
 
     return build_command(args, store)
+
+
+def cmd_merge(args: argparse.Namespace, store: Store | None) -> int:
+    from static_build.cli import merge_command
+
+    return merge_command(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -353,9 +369,27 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", required=True, help="output folder")
     build.add_argument("--as-of", type=_as_of, default=None, help="the build's date (default today, UTC)")
     build.add_argument("--shop", action="append", default=None, help="build only this shop (repeatable)")
+    build.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="I/N",
+        help="build only the shops of shard I of N (by a hash of the shop id) into DIR; combine with merge",
+    )
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
     build.add_argument("--base-url", default="", help="public URL the tree is served from (for the loader)")
     build.set_defaults(run=cmd_build)
+
+    merge = commands.add_parser(
+        "merge",
+        help="combine the trees of a sharded build into one",
+        description="Combine the trees of `build --shard I/N` (every shard of N) into DIR, "
+        "incrementally and one shop at a time, as a build writes it.",
+    )
+    merge.add_argument("--out", required=True, help="the combined tree")
+    merge.add_argument("--base-url", default=None, help="public URL the tree is served from (default: the shards')")
+    merge.add_argument("shards", nargs="+", metavar="SHARD_DIR", help="the --out folder of each shard's build")
+    merge.set_defaults(run=cmd_merge, store_free=True)
     return top
 
 
@@ -363,6 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if getattr(args, "as_of", "unset") is None and args.command != "serve":
         args.as_of = _default_as_of()
+    if getattr(args, "store_free", False):  # a command on files only: no store is opened or made
+        return int(args.run(args, None))
     try:
         store = Store.open(args.data)
     except (StoreError, OSError) as error:
