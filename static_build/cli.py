@@ -79,3 +79,37 @@ def merge_command(args: argparse.Namespace) -> int:
         f"{result.seconds:.2f} s; {args.out} {state}"
     )
     return 0
+
+
+def publish_command(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from .publish import PublishError, Target, publish
+
+    try:
+        target = Target.parse(args.to)
+    except ValueError as error:
+        print(f"trustwidgets publish: {error}", file=sys.stderr)
+        return 2
+    try:
+        result = publish(
+            Path(args.out),
+            target,
+            endpoint_url=args.endpoint_url,
+            grace=timedelta(hours=args.grace_hours),
+            encoding=args.encoding,
+            jobs=max(1, args.jobs),
+        )
+    except (PublishError, BuildError) as error:
+        print(f"trustwidgets publish: {error}; the bucket keeps the previous publish", file=sys.stderr)
+        return 1
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"trustwidgets publish failed: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
+    print(
+        f"published {plural(result.objects, 'object')} to {args.to}: {result.sent} sent "
+        f"({plural(result.bytes_sent, 'byte')}), {result.retired} retired, {result.deleted} deleted, "
+        f"{result.seconds:.2f} s"
+    )
+    return 0

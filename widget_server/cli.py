@@ -234,6 +234,12 @@ def cmd_merge(args: argparse.Namespace, store: Store | None) -> int:
     return merge_command(args)
 
 
+def cmd_publish(args: argparse.Namespace, store: Store | None) -> int:
+    from static_build.cli import publish_command
+
+    return publish_command(args)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="trustwidgets",
@@ -390,6 +396,31 @@ def parser() -> argparse.ArgumentParser:
     merge.add_argument("--base-url", default=None, help="public URL the tree is served from (default: the shards')")
     merge.add_argument("shards", nargs="+", metavar="SHARD_DIR", help="the --out folder of each shard's build")
     merge.set_defaults(run=cmd_merge, store_free=True)
+
+    publish = commands.add_parser(
+        "publish",
+        help="upload a built tree to S3-compatible object storage, only what changed",
+        description="Upload the documents of DIR to s3://BUCKET/PREFIX: only objects whose bytes or "
+        "headers changed since the last publish, new objects before the bucket's state, stale ones "
+        "deleted only after the grace period. Credentials the standard AWS way (environment, "
+        "~/.aws, instance role).",
+    )
+    publish.add_argument("--out", required=True, help="the built tree (build's or merge's --out)")
+    publish.add_argument("--to", required=True, metavar="s3://BUCKET/PREFIX", help="where the objects go")
+    publish.add_argument(
+        "--endpoint-url", default=None, help="an S3-compatible service: R2, B2, MinIO, SeaweedFS (env AWS_ENDPOINT_URL)"
+    )
+    publish.add_argument(
+        "--grace-hours", type=float, default=24.0, help="keep objects no longer built this long (default 24)"
+    )
+    publish.add_argument(
+        "--encoding",
+        choices=("identity", "gzip"),
+        default="identity",
+        help="store documents as sent (the CDN compresses; default) or as their gzip twin with Content-Encoding",
+    )
+    publish.add_argument("--jobs", type=int, default=8, help="uploads at once (default 8)")
+    publish.set_defaults(run=cmd_publish, store_free=True)
     return top
 
 

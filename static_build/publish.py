@@ -1,0 +1,261 @@
+"""Publish a built tree to S3-compatible object storage, sending only what changed.
+
+The bucket keeps the state of the last publish (`<prefix>/_trustwidgets/publish.json`: each
+object's digest and headers, and when a stale one was retired). A publish:
+
+1. uploads every object whose bytes or headers differ from that state (in parallel);
+2. writes the new state, which lists the new objects and retires the ones no longer built;
+3. deletes only objects retired longer ago than the grace period (default a day), so a CDN
+   or a reader that learnt a key from the previous tree never gets a 404 mid-publish.
+
+An object is replaced in one PUT, so a reader gets its old bytes or its new ones. S3 cannot
+negotiate encodings: each document is one object, sent identity by default (the CDN
+compresses at the edge) or, with `encoding="gzip"`, as its gzip twin with
+`Content-Encoding: gzip` for a CDN that stores it so and decompresses for the rare client that
+cannot take it. Response headers other than Content-Type, Cache-Control and Content-Encoding
+(the CSP with a shop's `frame-ancestors`, CORS) cannot be object metadata: the CDN adds them
+(docs/static-build.md has a worked example).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from widget_server.core.catalogue import parse
+from widget_server.core.headers import cache_control
+
+from .build import exclusive
+from .layout import Layout, shop_manifest_name
+from .top import read_manifest
+
+STATE_NAME = "_trustwidgets/publish.json"
+ENCODINGS = ("identity", "gzip")
+DEFAULT_GRACE = timedelta(hours=24)
+DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
+
+
+class PublishError(Exception):
+    """The publish cannot go on; the bucket's state is the previous publish's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    bucket: str
+    prefix: str  # "" or "some/folder/" (always ending in a slash)
+
+    @classmethod
+    def parse(cls, url: str) -> Target:
+        parts = urlsplit(url)
+        if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"--to must be s3://BUCKET or s3://BUCKET/PREFIX, not {url!r}")
+        prefix = parts.path.strip("/")
+        return cls(parts.netloc, f"{prefix}/" if prefix else "")
+
+    def key(self, relative: str) -> str:
+        return self.prefix + relative
+
+    @property
+    def state_key(self) -> str:
+        return self.key(STATE_NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One object as it should be in the bucket."""
+
+    key: str
+    path: Path
+    sha256: str  # of the bytes sent
+    content_type: str
+    cache_control: str
+    encoding: str  # "identity" or "gzip"
+
+    def state(self) -> dict[str, str]:
+        return {
+            "sha256": self.sha256,
+            "type": self.content_type,
+            "cache": self.cache_control,
+            "encoding": self.encoding,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    objects: int
+    sent: int
+    bytes_sent: int
+    retired: int  # no longer built: kept until the grace period is over
+    deleted: int
+    seconds: float
+
+
+def _documents(out: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(relative path, manifest entry) of every document of the tree, twins included."""
+    manifest = read_manifest(out)
+    if "shops" not in manifest:
+        raise PublishError(f"{out} is not a trustwidgets build (no manifest.json)")
+    yield from manifest["files"].items()
+    for shop_id, line in manifest["shops"].items():
+        folder = f"v1/{shop_id}"
+        listed = out / folder / shop_manifest_name(line["digest"])
+        try:
+            files = json.loads(listed.read_text())["files"]
+        except (OSError, ValueError, KeyError):
+            raise PublishError(f"{listed} is missing or unreadable: build {out} again") from None
+        for relative, entry in files.items():
+            yield f"{folder}/{relative}", entry
+
+
+def uploads(out: Path, target: Target, encoding: str = "identity") -> dict[str, Upload]:
+    """Every object the tree should be in the bucket, by key (pure but for reading the lists)."""
+    entries = dict(_documents(out))
+    found = {}
+    for relative in entries:
+        if relative.endswith((".gz", ".br")):
+            continue
+        ref = parse("/" + relative)
+        if ref is None:
+            raise PublishError(f"{relative} is not a document of the URL tree: build {out} again")
+        coding, name = "identity", relative
+        if encoding == "gzip" and f"{relative}.gz" in entries:
+            coding, name = "gzip", f"{relative}.gz"
+        found[target.key(relative)] = Upload(
+            key=target.key(relative),
+            path=out / name,
+            sha256=str(entries[name]["sha256"]),
+            content_type=ref.media_type,
+            cache_control=cache_control(ref.header_kind),
+            encoding=coding,
+        )
+    return found
+
+
+def plan(
+    wanted: dict[str, Upload], state: dict[str, Any], now: datetime, grace: timedelta
+) -> tuple[list[Upload], dict[str, str], list[str]]:
+    """What to send, what is retired (key -> when), and what to delete now (pure)."""
+    previous = state.get("objects", {})
+    send = [upload for key, upload in sorted(wanted.items()) if previous.get(key) != upload.state()]
+    retired = {key: when for key, when in state.get("retired", {}).items() if key not in wanted}
+    for key in previous:
+        if key not in wanted and key not in retired:
+            retired[key] = now.isoformat()
+    doomed = sorted(key for key, when in retired.items() if now - datetime.fromisoformat(when) >= grace)
+    for key in doomed:
+        del retired[key]
+    return send, retired, doomed
+
+
+def _client(endpoint_url: str | None) -> Any:
+    try:
+        import boto3
+        from botocore.config import Config
+    except ImportError:
+        raise PublishError("publish needs boto3: pip install 'trustwidgets[publish]'") from None
+    config = Config(retries={"max_attempts": 5, "mode": "standard"}, max_pool_connections=16)
+    return boto3.client("s3", endpoint_url=endpoint_url, config=config)
+
+
+def _explain(error: Exception) -> str:
+    """One line for a failed S3 call: the service's code and message, never a traceback."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict) and "Error" in response:
+        detail = response["Error"]
+        return f"{detail.get('Code', 'error')}: {detail.get('Message', '')}".rstrip(": ")
+    return f"{type(error).__name__}: {error}"
+
+
+def _read_state(client: Any, target: Target) -> dict[str, Any]:
+    try:
+        body = client.get_object(Bucket=target.bucket, Key=target.state_key)["Body"].read()
+    except client.exceptions.NoSuchKey:
+        return {}
+    except client.exceptions.NoSuchBucket:
+        raise PublishError(f"there is no bucket {target.bucket!r} (publish does not create one)") from None
+    try:
+        state: dict[str, Any] = json.loads(body)
+    except ValueError:
+        raise PublishError(f"s3://{target.bucket}/{target.state_key} is not a publish state") from None
+    return state
+
+
+def _put(client: Any, target: Target, upload: Upload) -> int:
+    body = upload.path.read_bytes()
+    if hashlib.sha256(body).hexdigest() != upload.sha256:
+        raise PublishError(f"{upload.path} changed since its build: build again, then publish")
+    extra = {"ContentEncoding": "gzip"} if upload.encoding == "gzip" else {}
+    client.put_object(
+        Bucket=target.bucket,
+        Key=upload.key,
+        Body=body,
+        ContentType=upload.content_type,
+        CacheControl=upload.cache_control,
+        **extra,
+    )
+    return len(body)
+
+
+def publish(
+    out: Path,
+    target: Target,
+    *,
+    endpoint_url: str | None = None,
+    grace: timedelta = DEFAULT_GRACE,
+    encoding: str = "identity",
+    jobs: int = 8,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> PublishResult:
+    started = time.perf_counter()
+    out = out.absolute()
+    layout = Layout(out)
+    if not layout.is_built():
+        raise PublishError(f"{out} is not a trustwidgets build (no manifest.json)")
+    client = _client(endpoint_url)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    with exclusive(layout.home / "lock"):  # no build swaps a shop while its files are read
+        wanted = uploads(out, target, encoding)
+        try:
+            state = _read_state(client, target)
+            moment = now()
+            send, retired, doomed = plan(wanted, state, moment, grace)
+            with ThreadPoolExecutor(max(1, jobs)) as pool:
+                sent = sum(pool.map(lambda upload: _put(client, target, upload), send))
+            new_state = {
+                "published_at": moment.isoformat(),
+                "objects": {key: upload.state() for key, upload in sorted(wanted.items())},
+                "retired": dict(sorted(retired.items())),
+            }
+            body = json.dumps(new_state, sort_keys=True, separators=(",", ":")).encode()
+            client.put_object(
+                Bucket=target.bucket,
+                Key=target.state_key,
+                Body=body,
+                ContentType="application/json",
+                CacheControl="no-store",
+            )
+            for start in range(0, len(doomed), DELETE_BATCH):
+                batch = [{"Key": key} for key in doomed[start : start + DELETE_BATCH]]
+                answer = client.delete_objects(Bucket=target.bucket, Delete={"Objects": batch, "Quiet": True})
+                if answer.get("Errors"):
+                    first = answer["Errors"][0]
+                    raise PublishError(f"could not delete {first.get('Key')}: {first.get('Message', '')}")
+        except (BotoCoreError, ClientError) as error:  # one line; the bucket as the last publish left it
+            raise PublishError(_explain(error)) from None
+    return PublishResult(
+        objects=len(wanted),
+        sent=len(send),
+        bytes_sent=sent,
+        retired=len(retired),
+        deleted=len(doomed),
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,211 @@
+"""Publishing a built tree to a real S3-compatible server (SeaweedFS, started by the tests)."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from static_build.build import build
+from static_build.publish import STATE_NAME, PublishError, Target, Upload, plan, publish
+from tests.builds import documents
+from tests.s3 import running_s3
+from tests.server import cli_args
+from tests.widgets import AS_OF, fixture_store
+from widget_server.core.headers import cache_control
+from widget_server.demo import demo_document
+
+NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("url", "bucket", "prefix"),
+    [
+        ("s3://widgets", "widgets", ""),
+        ("s3://widgets/", "widgets", ""),
+        ("s3://widgets/cdn", "widgets", "cdn/"),
+        ("s3://widgets/a/b/", "widgets", "a/b/"),
+    ],
+)
+def test_target_parse(url, bucket, prefix):
+    target = Target.parse(url)
+    assert (target.bucket, target.prefix, target.key("v1/embed.js")) == (bucket, prefix, f"{prefix}v1/embed.js")
+    assert target.state_key == f"{prefix}{STATE_NAME}"
+
+
+@pytest.mark.parametrize("url", ["widgets", "https://widgets/x", "s3:///x", "s3://b/x?y=1"])
+def test_target_parse_refuses(url):
+    with pytest.raises(ValueError, match="s3://BUCKET"):
+        Target.parse(url)
+
+
+def upload(key, sha="a"):
+    return Upload(key, None, sha, "text/html; charset=utf-8", "public", "identity")  # type: ignore[arg-type]
+
+
+def test_plan_sends_only_what_differs_and_deletes_only_after_the_grace():
+    grace = timedelta(hours=24)
+    state = {
+        "objects": {"a": upload("a").state(), "b": upload("b").state(), "gone": upload("gone").state()},
+        "retired": {"old": (NOW - timedelta(hours=25)).isoformat(), "young": (NOW - timedelta(hours=1)).isoformat()},
+    }
+    wanted = {"a": upload("a"), "b": upload("b", sha="changed"), "new": upload("new")}
+    send, retired, doomed = plan(wanted, state, NOW, grace)
+    assert [u.key for u in send] == ["b", "new"]
+    assert retired == {"gone": NOW.isoformat(), "young": (NOW - timedelta(hours=1)).isoformat()}
+    assert doomed == ["old"]
+
+
+def test_plan_a_key_built_again_is_no_longer_retired():
+    state = {"objects": {}, "retired": {"back": (NOW - timedelta(hours=30)).isoformat()}}
+    send, retired, doomed = plan({"back": upload("back")}, state, NOW, timedelta(hours=24))
+    assert ([u.key for u in send], retired, doomed) == (["back"], {}, [])
+
+
+def test_plan_a_changed_header_is_sent_again():
+    old = Upload("k", None, "a", "text/html; charset=utf-8", "public, max-age=60", "identity")  # type: ignore[arg-type]
+    send, _, _ = plan({"k": upload("k")}, {"objects": {"k": old.state()}}, NOW, timedelta(0))
+    assert [u.key for u in send] == ["k"]
+
+
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory):
+    with running_s3(tmp_path_factory.mktemp("seaweedfs")) as server:
+        yield server
+
+
+@pytest.fixture
+def bucket(s3, monkeypatch, request):
+    for name, value in s3.env.items():
+        monkeypatch.setenv(name, value)
+    name = "t-" + request.node.name.lower().replace("_", "-")[:50].strip("-")
+    s3.client().create_bucket(Bucket=name)
+    return name
+
+
+def demo_data(folder, extra_shops=0):
+    document = demo_document(AS_OF)
+    for n in range(extra_shops):
+        document["shops"].append({**document["shops"][1], "id": f"extra-{n}", "name": f"Extra {n}"})
+    fixture_store(folder, document).close()
+    return folder
+
+
+def listing(client, bucket, prefix=""):
+    keys, token = [], {}
+    while True:
+        page = client.list_objects_v2(Bucket=bucket, Prefix=prefix, **token)
+        keys += [item["Key"] for item in page.get("Contents", [])]
+        if not page.get("IsTruncated"):
+            return keys
+        token = {"ContinuationToken": page["NextContinuationToken"]}
+
+
+def test_publish_sends_every_document_with_its_headers_and_nothing_of_the_builds_own(s3, bucket, tmp_path):
+    out = tmp_path / "out"
+    build(demo_data(tmp_path / "data"), out, AS_OF)
+    result = publish(out, Target.parse(f"s3://{bucket}/cdn"), endpoint_url=s3.endpoint)
+    client = s3.client()
+    expected = {f"cdn/{path}" for path in documents(out) if not path.endswith((".gz", ".br"))}
+    assert set(listing(client, bucket)) == expected | {f"cdn/{STATE_NAME}"}
+    assert result.objects == result.sent == len(expected)
+    badge = client.get_object(Bucket=bucket, Key="cdn/v1/wtw-winkel/nl/badge.html")
+    assert badge["Body"].read() == (out / "v1/wtw-winkel/nl/badge.html").read_bytes()
+    assert (badge["ContentType"], badge["CacheControl"]) == ("text/html; charset=utf-8", cache_control("widget"))
+    assert badge.get("ContentEncoding") in (None, "")
+    hashed = next(key for key in expected if key.startswith("cdn/v1/embed.") and key != "cdn/v1/embed.js")
+    assert client.get_object(Bucket=bucket, Key=hashed)["CacheControl"] == cache_control("loader-hashed")
+    summary = client.get_object(Bucket=bucket, Key="cdn/v1/wtw-winkel/summary.json")
+    assert summary["ContentType"] == "application/json"
+
+
+def test_a_second_publish_sends_only_what_changed(s3, bucket, tmp_path):
+    data, out = demo_data(tmp_path / "data"), tmp_path / "out"
+    build(data, out, AS_OF)
+    target = Target.parse(f"s3://{bucket}")
+    first = publish(out, target, endpoint_url=s3.endpoint)
+    again = publish(out, target, endpoint_url=s3.endpoint)
+    assert (again.sent, again.objects) == (0, first.objects)
+    build(data, out, date(2026, 11, 24), shop_ids=["greenvent"])
+    later = publish(out, target, endpoint_url=s3.endpoint)
+    changed = {p for p in documents(out) if p.startswith("v1/greenvent/") and not p.endswith((".gz", ".br"))}
+    assert 0 < later.sent <= len(changed)
+    body = s3.client().get_object(Bucket=bucket, Key="v1/greenvent/summary.json")["Body"].read()
+    assert json.loads(body)["as_of"] == "2026-11-24"
+
+
+def test_gzip_objects_carry_their_encoding(s3, bucket, tmp_path):
+    out = tmp_path / "out"
+    build(demo_data(tmp_path / "data"), out, AS_OF)
+    publish(out, Target.parse(f"s3://{bucket}"), endpoint_url=s3.endpoint, encoding="gzip")
+    client = s3.client()
+    carousel = client.get_object(Bucket=bucket, Key="v1/wtw-winkel/nl/carousel.html")
+    assert carousel["ContentEncoding"] == "gzip"
+    assert carousel["Body"].read() == (out / "v1/wtw-winkel/nl/carousel.html.gz").read_bytes()
+    summary = client.get_object(Bucket=bucket, Key="v1/wtw-winkel/summary.json")
+    assert (summary["ContentEncoding"], summary["ContentType"]) == ("gzip", "application/json")
+
+
+def test_a_reader_never_gets_a_404_during_a_publish_and_stale_objects_go_after_the_grace(s3, bucket, tmp_path):
+    data, out = demo_data(tmp_path / "data", extra_shops=4), tmp_path / "out"
+    build(data, out, AS_OF)
+    target = Target.parse(f"s3://{bucket}")
+    publish(out, target, endpoint_url=s3.endpoint, now=lambda: NOW)
+    conn = sqlite3.connect(data / "store.sqlite3")
+    conn.execute("DELETE FROM reviews WHERE shop = 'extra-0'")
+    conn.execute("DELETE FROM shops WHERE id = 'extra-0'")
+    conn.commit()
+    conn.close()
+    build(data, out, date(2026, 11, 24))  # every document changes, and one shop is gone
+    client = s3.client()
+    problems, passes, stop = [], [0], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            for key in listing(client, bucket):
+                try:
+                    client.get_object(Bucket=bucket, Key=key)["Body"].read()
+                except client.exceptions.NoSuchKey:
+                    problems.append(key)
+            passes[0] += 1
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        second = publish(out, target, endpoint_url=s3.endpoint, now=lambda: NOW + timedelta(hours=1))
+    finally:
+        stop.set()
+        thread.join()
+    assert problems == [] and passes[0] >= 1
+    assert second.retired > 0 and second.deleted == 0
+    assert any(key.startswith("v1/extra-0/") for key in listing(client, bucket))  # kept through the grace
+    third = publish(out, target, endpoint_url=s3.endpoint, now=lambda: NOW + timedelta(hours=26))
+    assert (third.sent, third.deleted, third.retired) == (0, second.retired, 0)
+    assert not any(key.startswith("v1/extra-0/") for key in listing(client, bucket))
+
+
+def test_publish_on_the_command_line(s3, bucket, tmp_path):
+    out = tmp_path / "out"
+    build(demo_data(tmp_path / "data"), out, AS_OF)
+    env = s3.env
+    command = cli_args(tmp_path / "none", "publish", "--out", str(out), "--to", f"s3://{bucket}/w")
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **env})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("published ") and " sent" in done.stdout
+    missing = cli_args(tmp_path / "none", "publish", "--out", str(out), "--to", "s3://no-such-bucket")
+    refused = subprocess.run(missing, capture_output=True, text=True, env={**os.environ, **env})
+    assert refused.returncode == 1 and "no bucket 'no-such-bucket'" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    wrong = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **env, "AWS_SECRET_ACCESS_KEY": "wrong"}
+    )
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr and "wrong" not in wrong.stderr
+    assert not (tmp_path / "none").exists()
+
+
+def test_publish_refuses_a_folder_that_is_not_a_build(tmp_path):
+    with pytest.raises(PublishError, match="not a trustwidgets build"):
+        publish(tmp_path, Target.parse("s3://x"))
