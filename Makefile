@@ -49,11 +49,13 @@ extract: $(VENV)/.installed
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 
 # Debian's Chromium for the browser tests (Playwright drives it via executable_path),
-# nginx-light, which serves the static build in the tests, and rsync, which copies it.
+# nginx-light, which serves the static build in the tests, rsync, which copies it, and
+# postgresql, whose initdb/pg_ctl the store's tests use for a throw-away cluster.
 system-packages:
-	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v rsync >/dev/null || \
+	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v rsync >/dev/null && \
+		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-		chromium fonts-dejavu-core nginx-light rsync; }
+		chromium fonts-dejavu-core nginx-light rsync postgresql; }
 
 # Benchmarks (bench/run.py) write docs/benchmarks.md; they need wrk and nginx.
 bench: install-test

@@ -18,6 +18,7 @@ from bench import harness
 from bench.harness import AS_OF, CLI, PY, Server, measured, nginx, run, timed, wrk
 from bench.synth import write as write_synth
 from tests.server import free_port
+from widget_server.stores import open_store
 
 TRUSTBOX_KB, TRUSTBADGE_KB = 120, 143  # published weights of Trustpilot's TrustBox and Trusted Shops' Trustbadge
 
@@ -120,9 +121,8 @@ def bench_render(work: Path, runs: int) -> list[str]:
     from widget_server.core.options import Options
     from widget_server.core.render import render_widget
     from widget_server.core.widgets import WIDGETS
-    from widget_server.store import Store
 
-    store = Store.open(work / "demo")
+    store = open_store(work / "demo")
     snapshot = store.snapshot("wtw-winkel", AS_OF)
     assert snapshot is not None
     options = Options().resolve(snapshot.shop)

@@ -27,7 +27,7 @@ from bench.harness import AS_OF, CLI, ROOT, Server
 from tests.server import free_port
 from widget_server.core.models import Shop
 from widget_server.preview import embed_snippet, iframe_snippet, plain_snippet
-from widget_server.store import Store
+from widget_server.stores import open_store
 
 LIGHTHOUSE = "12.2.3"  # 13 wants Node 22; Debian 12 has Node 20
 NODE = ROOT / "bench" / "node"
@@ -129,7 +129,7 @@ def main() -> None:
         )
         site = folder / "site"
         site.mkdir()
-        store = Store.open(folder / "data")
+        store = open_store(folder / "data")
         shop = store.shop("wtw-winkel")
         store.close()
         assert shop is not None

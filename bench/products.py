@@ -21,6 +21,7 @@ from bench.cases import build
 from bench.harness import AS_OF, CLI, ROOT, Server, measured, wrk
 from bench.synth import write, write_products
 from tests.server import free_port
+from widget_server.stores import open_store
 
 
 def one_product_review(path: Path) -> Path:
@@ -42,10 +43,9 @@ def one_product_review(path: Path) -> Path:
 def shop_render_seconds(data: Path, out: Path) -> float:
     """The changed shop's own render after one product review (linking the rest from before)."""
     from static_build.shop_files import render_shop
-    from widget_server.store import Store
 
     target = Path(tempfile.mkdtemp(dir=data.parent)) / "shop"
-    store = Store.open(data)
+    store = open_store(data)
     started = time.perf_counter()
     render_shop(store, "shop-00007", AS_OF, "bench", target, out / "v1" / "shop-00007")
     seconds = time.perf_counter() - started

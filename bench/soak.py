@@ -33,6 +33,7 @@ from bench.harness import CLI, ROOT, Server, run
 from tests.nginx import running_nginx
 from tests.server import free_port
 from widget_server.proxy_config import ProxySettings, nginx_server_block
+from widget_server.stores import open_store
 
 CACHE_MB = 16  # a small cap, so distinct accents would pass it quickly if it did not hold
 HOSTILE_VALUES = ["", "²", "５", "-1", "0", "51", "4, 5", "nl," * 30, "#zzzzzz", "\u0000", "a" * 3000, "🙂", "%"]
@@ -74,9 +75,8 @@ def rss_mb(pid: int) -> float:
 
 def expected_summary(data: Path, shop: str) -> bytes:
     from widget_server.core.render import render_json
-    from widget_server.store import Store
 
-    store = Store.open(data)
+    store = open_store(data)
     try:
         snapshot = store.snapshot(shop, AS_OF)
         assert snapshot is not None

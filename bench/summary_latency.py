@@ -12,11 +12,11 @@ from datetime import date
 
 from widget_server.core.rules import score_window
 from widget_server.core.summary import build_summary
-from widget_server.store import Store
+from widget_server.stores import open_store
 
 
 def main() -> None:
-    store = Store.open(sys.argv[1])
+    store = open_store(sys.argv[1])
     times = []
     for shop, _ in store.shops():
         started = time.perf_counter()

@@ -15,6 +15,7 @@ from typing import Any
 
 from widget_server.core.loader import loader
 from widget_server.store import Store
+from widget_server.stores import open_store
 
 from .cdn import framing_of, header_warnings
 from .layout import OWN_FILES, Layout
@@ -53,7 +54,7 @@ _worker_store: Store | None = None
 
 def _start_worker(data_dir: str) -> None:
     global _worker_store
-    _worker_store = Store(Path(data_dir) / "store.sqlite3")
+    _worker_store = open_store(data_dir)  # the same store as the parent's (TRUSTWIDGETS_STORE is inherited)
 
 
 def _render_in_worker(job: Job) -> dict[str, Any]:
@@ -145,7 +146,7 @@ def build(
     with exclusive(layout.home / "lock"):
         layout.collect_garbage(wait=False)  # what the previous build replaced: kept until now for slow readers
         layout.clean()
-        store = Store.open(data_dir)
+        store = open_store(data_dir)
         try:
             stored = store.shops()
             unknown = sorted(set(shop_ids or ()) - {shop.id for shop, _ in stored})

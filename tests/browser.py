@@ -4,6 +4,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.server import free_port
+from widget_server.stores import open_store
 
 CLS_OBSERVER = """
 window.__cls = 0; window.__shifts = [];
@@ -62,9 +63,8 @@ class Pages:
 
 
 def shop_record(data, shop_id):
-    from widget_server.store import Store
 
-    store = Store.open(data)
+    store = open_store(data)
     shop = store.shop(shop_id)
     store.close()
     return shop

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from widget_server.store import Store
+from widget_server.stores import open_store
 
 
 # UTC+14 and UTC-11: whatever the hour, the local date differs from the UTC date in one of them.
@@ -20,8 +21,44 @@ def machine_timezone(request, monkeypatch):
     time.tzset()
 
 
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throw-away PostgreSQL cluster for the session, started on first use (tests/postgres.py)."""
+    from tests.postgres import running_postgres
+
+    with running_postgres() as url:
+        yield url
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, monkeypatch):
+    """Run a test on each store backend: SQLite in the data folder, or an empty PostgreSQL database
+    (TRUSTWIDGETS_STORE, which every Store.open of the test, the CLI and the service read)."""
+    if request.param == "postgresql":
+        from tests.postgres import fresh_database
+
+        cluster = request.getfixturevalue("postgres_cluster")
+        name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+        monkeypatch.setenv("TRUSTWIDGETS_STORE", fresh_database(cluster, name))
+    else:
+        monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
+    return request.param
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path, backend: str) -> Store:
+    opened = open_store(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path, monkeypatch) -> Store:
+    """A store for what only SQLite has (PRAGMAs, its file, its migrations from older versions)."""
+    monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
     opened = Store.open(tmp_path / "data")
     yield opened
     opened.close()

@@ -13,6 +13,7 @@ from tests.server import running_service
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
 from widget_server.importer import import_files
+from widget_server.stores import open_store
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +67,8 @@ def test_incremental_rebuilds(tmp_path):
     again = build(folder, out, AS_OF)
     assert (again.shops_built, again.shops_skipped, again.changed) == (0, 2, False)
     before = tree(out)
-    from widget_server.store import Store
 
-    store = Store.open(folder)
+    store = open_store(folder)
     path = write_json(
         tmp_path / "one.json",
         {"shops": [SHOP], "reviews": [review(id="fresh", created_at="2026-11-22T09:00:00Z", experienced_at=None)]},
@@ -222,9 +222,8 @@ def test_a_changed_product_rewrites_only_its_own_files_and_the_shops_summary(tmp
         "gtin": "4012345000009",
         "url": "https://www.example.nl/p/zeh-q350",
     }
-    from widget_server.store import Store
 
-    store = Store.open(folder)
+    store = open_store(folder)
     path = write_json(
         tmp_path / "one.json",
         {"reviews": [review(id="fresh", created_at="2026-11-22T09:00:00Z", experienced_at=None, product=product)]},

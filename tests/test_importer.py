@@ -1,7 +1,6 @@
 import codecs
 import csv
 import json
-import sqlite3
 from datetime import date
 
 import pytest
@@ -9,6 +8,7 @@ import pytest
 from tests.factories import SHOP, review, write_json
 from widget_server.core.options import ReviewFilter
 from widget_server.importer import Unusable, import_files
+from widget_server.stores import open_store
 
 LOCALES = ("en", "nl")
 
@@ -59,12 +59,10 @@ def test_reimport_changes_nothing_and_an_update_updates(store, tmp_path):
 
 
 def test_data_version_depends_on_content_not_on_history(tmp_path):
-    from widget_server.store import Store
-
     a = write_json(tmp_path / "a.json", {"shops": [SHOP], "reviews": [review(id="1"), review(id="2")]})
     b = write_json(tmp_path / "b.json", {"shops": [SHOP], "reviews": [review(id="2"), review(id="1", title="x")]})
     c = write_json(tmp_path / "c.json", {"reviews": [review(id="1")]})
-    one, two = Store.open(tmp_path / "one"), Store.open(tmp_path / "two")
+    one, two = open_store(tmp_path / "one"), open_store(tmp_path / "two")
     run(one, a)
     run(two, b)
     run(two, c)  # same content as `one` now, reached another way
@@ -169,11 +167,12 @@ def test_a_line_longer_than_the_limit_is_rejected_without_reading_it(store, tmp_
 def test_a_reader_never_sees_a_half_applied_batch(store, tmp_path):
     write_json(tmp_path / "a.json", {"shops": [SHOP], "reviews": [review()]})
     run(store, tmp_path / "a.json")
-    reader = sqlite3.connect(store.path)
+    reader = open_store(tmp_path / "data")  # a second connection to the same store
     with store.transaction() as db:
         db.execute("UPDATE reviews SET title = 'half'")
-        assert reader.execute("SELECT title FROM reviews").fetchone()[0] == "Snel geleverd"
-    assert reader.execute("SELECT title FROM reviews").fetchone()[0] == "half"
+        assert reader.db.execute("SELECT title FROM reviews").fetchone()[0] == "Snel geleverd"
+    assert reader.db.execute("SELECT title FROM reviews").fetchone()[0] == "half"
+    reader.close()
 
 
 def test_a_csv_saved_by_dutch_excel_uses_semicolons(store, tmp_path):

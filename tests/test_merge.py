@@ -17,7 +17,7 @@ from tests.server import cli_args
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
 from widget_server.importer import import_files
-from widget_server.store import Store
+from widget_server.stores import open_store
 
 
 def test_shard_parse():
@@ -103,7 +103,7 @@ def test_a_merge_takes_only_the_shops_that_changed(data, tmp_path):
     again = merge(merged, trees)
     assert (again.shops_copied, again.changed) == (0, False)
     before = json.loads((merged / "v1/wtw-winkel/summary.json").read_text())["window_total"]
-    store = Store.open(data)
+    store = open_store(data)
     path = write_json(
         tmp_path / "one.json", {"shops": [SHOP], "reviews": [review(id="fresh", created_at="2026-11-22T09:00:00Z")]}
     )

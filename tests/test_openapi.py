@@ -9,7 +9,7 @@ from tests.widgets import AS_OF
 from widget_server.app import create_app
 from widget_server.demo import demo_document
 from widget_server.importer import import_document
-from widget_server.store import Store
+from widget_server.stores import open_store
 
 
 def make_app(tmp_path_factory=None):
@@ -17,7 +17,7 @@ def make_app(tmp_path_factory=None):
     from pathlib import Path
 
     folder = Path(tempfile.mkdtemp(prefix="tw-openapi-"))
-    store = Store.open(folder)
+    store = open_store(folder)
     import_document(store, demo_document(AS_OF), available_locales=("en", "nl"))
     store.close()
     return create_app(folder, as_of=date(2026, 11, 23))

@@ -18,7 +18,7 @@ from tests.server import cli_args
 from widget_server.core.catalogue import parse
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
-from widget_server.store import Store
+from widget_server.stores import open_store
 
 FIXTURES = Path(__file__).parent / "data" / "platforms"
 AS_OF = date(2026, 11, 29)
@@ -48,7 +48,7 @@ def run(data, fmt, *files, stdin=None, code=None):
 
 def documents(data, locale):
     """Every public document of the shop as text (what a visitor or a CDN could ever see)."""
-    store = Store.open(data)
+    store = open_store(data)
     snapshot = store.snapshot("wtw-winkel", AS_OF)
     texts = {}
     for path in (
@@ -64,7 +64,7 @@ def documents(data, locale):
 
 
 def summary(data):
-    store = Store.open(data)
+    store = open_store(data)
     try:
         return store.snapshot("wtw-winkel", AS_OF).summary
     finally:
@@ -175,7 +175,7 @@ def test_etrusted_reviews(data):
     }
     assert {r["marker"] for r in reviews} == {"geverifieerd", "geïmporteerde beoordeling"}
     # the PRODUCT_REVIEW is the product's: it never moves the shop's score
-    store = Store.open(data)
+    store = open_store(data)
     product = store.snapshot("wtw-winkel", AS_OF).products["WTW-350-ENT"]
     store.close()
     assert (product.summary["review_count"], product.summary["score"]) == (1, 5.0)

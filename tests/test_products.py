@@ -18,7 +18,7 @@ from widget_server.core.catalogue import DocumentRef, parse, shop_documents
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
 from widget_server.core.records import Invalid, parse_review
-from widget_server.store import Store
+from widget_server.stores import open_store
 
 AS_OF = date(2026, 11, 23)
 WINDOW_START = date(2025, 11, 23)
@@ -212,7 +212,7 @@ def test_csv_product_columns(tmp_path):
         cli_args(tmp_path / "d", "import", "--shop-file", str(shops), str(csv)), capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    store = Store.open(tmp_path / "d")
+    store = open_store(tmp_path / "d")
     snapshot = store.snapshot("wtw-winkel", AS_OF)
     assert snapshot.summary["review_count"] == 1  # p2, the shop's
     assert snapshot.products["ZEH-Q350"].summary["product"] == {

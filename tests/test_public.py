@@ -14,7 +14,7 @@ from widget_server.core.i18n import available_locales
 from widget_server.core.options import ReviewFilter
 from widget_server.demo import demo_document
 from widget_server.importer import import_document
-from widget_server.store import Store
+from widget_server.stores import open_store
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_reviews_json_does_not_depend_on_presentation_options(client):
 
 def test_an_import_shows_at_the_next_request(client):
     before = client.get("/v1/wtw-winkel/summary.json").json()
-    store = Store.open(client.data)
+    store = open_store(client.data)
     fresh = review(id="fresh", shop="wtw-winkel", rating=1, created_at="2026-11-22T10:00:00Z", experienced_at=None)
     import_document(store, {"reviews": [fresh]}, available_locales=available_locales())
     store.close()
@@ -174,7 +174,7 @@ def test_the_memo_holds_at_most_its_bytes(client):
 
 def test_a_shop_keeps_one_snapshot_whatever_its_versions(client):
     for n in range(3):
-        store = Store.open(client.data)
+        store = open_store(client.data)
         fresh = review(id=f"v{n}", shop="wtw-winkel", created_at="2026-11-22T10:00:00Z", experienced_at=None)
         import_document(store, {"reviews": [fresh]}, available_locales=available_locales())
         store.close()

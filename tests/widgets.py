@@ -11,13 +11,14 @@ from widget_server.core.options import Options
 from widget_server.core.render import render_widget
 from widget_server.importer import import_document
 from widget_server.store import Store
+from widget_server.stores import open_store
 
 DATA = Path(__file__).parent / "data"
 AS_OF = date(2026, 11, 23)
 
 
 def fixture_store(path: Path, document: dict | None = None) -> Store:
-    store = Store.open(path)
+    store = open_store(path)
     rejected: list = []
     import_document(
         store,

@@ -19,6 +19,7 @@ from .core.platforms import FORMAT_NAMES
 from .importer import Rejection, Report, Unusable, import_document, import_files
 from .messages import plural
 from .store import Store, StoreError, explain
+from .stores import STORE_ENV, open_store
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -251,6 +252,12 @@ def parser() -> argparse.ArgumentParser:
         default=os.environ.get("TRUSTWIDGETS_DATA", "var"),
         help="folder holding the review store and the cache (env TRUSTWIDGETS_DATA, default ./var)",
     )
+    top.add_argument(
+        "--store",
+        default=None,
+        metavar="URL",
+        help="a postgresql:// URL for a shared store (env TRUSTWIDGETS_STORE); default: SQLite in the data folder",
+    )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     imp = commands.add_parser(
@@ -428,10 +435,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if getattr(args, "as_of", "unset") is None and args.command != "serve":
         args.as_of = _default_as_of()
+    if args.store is not None:  # for this process and what it starts (the build's workers, the service)
+        os.environ[STORE_ENV] = args.store
     if getattr(args, "store_free", False):  # a command on files only: no store is opened or made
         return int(args.run(args, None))
     try:
-        store = Store.open(args.data)
+        store = open_store(args.data)
     except (StoreError, OSError) as error:
         print(f"trustwidgets: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -444,8 +453,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         done = "; nothing of this import was stored" if args.command in ("import", "demo") else ""
         print(f"trustwidgets: {explain(error, store.path)}{done}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except Exception as error:
+        if not type(error).__module__.startswith("psycopg"):
+            raise
+        from .store_postgres import explain_postgres
+
+        done = "; nothing of this import was stored" if args.command in ("import", "demo") else ""
+        print(f"trustwidgets: {explain_postgres(error, str(store.path))}{done}", file=sys.stderr)
+        return EXIT_UNUSABLE
     finally:
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(Exception):  # closing must not hide what went wrong
             store.close()
 
 

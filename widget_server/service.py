@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from .core.dates import today_utc
 from .core.headers import response_headers
 from .core.models import SHOP_ID, Shop
 from .core.snapshot import Snapshot
-from .store import Store
+from .stores import open_store
 
 # Host names that only this machine can reach: the preview is open by default only there, and
 # a request to one of them may supply the snippets' base URL.
@@ -52,7 +52,7 @@ class Service:
         preview: str = "on",
         public_url: str = "",
     ) -> None:
-        self.store = Store.open(data_dir)
+        self.store = open_store(data_dir)
         self.cache = RenderCache(
             cache_dir if cache_dir is not None else data_dir / "cache",
             shards=shards,
@@ -63,7 +63,7 @@ class Service:
         self.preview = preview  # "on", "off", or a token the staff must give
         self.public_url = public_url.rstrip("/")
         self._lock = threading.Lock()  # the preview runs in a worker thread beside the event loop
-        self._seen_version: int | None = None
+        self._seen_version: Hashable = None
         self._shops: dict[str, tuple[Shop, str]] = {}
         # One snapshot per shop, of its current data version and date: a new version replaces it.
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()

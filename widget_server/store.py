@@ -13,7 +13,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -291,6 +291,7 @@ class Store:
 
     @classmethod
     def open(cls, data_dir: Path | str) -> Store:
+        """The embedded SQLite store in `data_dir` (stores.open_store also knows PostgreSQL)."""
         directory = Path(data_dir)
         directory.mkdir(parents=True, exist_ok=True)
         store = cls(directory / "store.sqlite3")
@@ -333,7 +334,7 @@ class Store:
                         self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number + 1}")
 
-    def data_version(self) -> int:
+    def data_version(self) -> Hashable:
         """Changes whenever another connection commits: a cheap "did anything change?"."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
@@ -376,24 +377,24 @@ class Store:
         """Insert or update reviews; returns how many rows changed (unchanged ones are not written)."""
         self.db.executemany(
             "INSERT INTO review_audit (shop, id, email) VALUES (?, ?, ?) "
-            "ON CONFLICT (shop, id) DO UPDATE SET email = excluded.email WHERE email IS NOT excluded.email",
+            "ON CONFLICT (shop, id) DO UPDATE SET email = excluded.email "
+            "WHERE review_audit.email IS NOT excluded.email",
             [(r.shop, r.id, r.email) for r in reviews],
         )
-        before = self.db.total_changes
-        self.db.executemany(
+        written = self.db.executemany(
             "INSERT INTO reviews (shop, id, rating, title, text, author, language, experienced_on, "
             "created_at, created_on, verification, status, reply_text, reply_created_at, digest, product) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shop, id) DO UPDATE SET "
             + ", ".join(f"{c} = excluded.{c}" for c in REVIEW_COLUMNS)
-            + " WHERE digest IS NOT excluded.digest",
+            + " WHERE reviews.digest IS NOT excluded.digest",
             [_review_row(r) for r in reviews],
         )
-        changed = self.db.total_changes - before
+        changed = written.rowcount  # rows inserted or updated: an unchanged digest writes nothing
         products = {(r.shop, r.product.sku): r.product for r in reviews if r.product is not None}
         self.db.executemany(
             "INSERT INTO products (shop, sku, name, gtin, url, reviews_xor, version) VALUES (?, ?, ?, ?, ?, ?, '') "
             "ON CONFLICT (shop, sku) DO UPDATE SET name = excluded.name, gtin = excluded.gtin, url = excluded.url "
-            "WHERE (name, gtin, url) IS NOT (excluded.name, excluded.gtin, excluded.url)",
+            "WHERE (products.name, products.gtin, products.url) IS NOT (excluded.name, excluded.gtin, excluded.url)",
             [(shop, p.sku, p.name, p.gtin, p.url, EMPTY_XOR) for (shop, _), p in products.items()],
         )
         return changed
@@ -518,7 +519,7 @@ class Store:
                 one = (
                     f"SELECT * FROM ({REVIEW_SELECT} INDEXED BY reviews_groups "
                     f"WHERE shop = ? AND product = '' AND rating = ? AND language = ? AND {SHOWN} "
-                    f"AND created_on <= ? ORDER BY created_at DESC, id LIMIT {HEAD_SIZE})"
+                    f"AND created_on <= ? ORDER BY created_at DESC, id LIMIT {HEAD_SIZE}) AS head"
                 )
                 params: list[Any] = []
                 for rating, language in chunk:
@@ -575,7 +576,7 @@ class Store:
             sql = (
                 f"SELECT product, {columns} FROM (SELECT product, {columns}, row_number() OVER "
                 "(PARTITION BY product, rating, language ORDER BY created_at DESC, id) AS n FROM reviews "
-                f"WHERE shop = ? AND product > '' AND {SHOWN} AND created_on <= ?) WHERE n <= {HEAD_SIZE} "
+                f"WHERE shop = ? AND product > '' AND {SHOWN} AND created_on <= ?) AS ranked WHERE n <= {HEAD_SIZE} "
                 "ORDER BY product, created_at DESC, id"
             )
         listed: dict[str, list[PublicReview]] = {sku: [] for sku, *_ in rows}

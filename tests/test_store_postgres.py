@@ -1,0 +1,179 @@
+"""What only the PostgreSQL store has: the SQL translation, its schema, locking, and change notices.
+
+The rest of the store's tests run on both backends (the `backend` fixture in conftest.py).
+"""
+
+import json
+import os
+import subprocess
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from tests.factories import SHOP, review, write_json
+from tests.postgres import fresh_database
+from tests.server import cli_args, running_service
+from widget_server.importer import import_files
+from widget_server.store import StoreError
+from widget_server.store_postgres import LOCK_KEY, SCHEMA_VERSION, PostgresStore, shown_url, to_postgres
+from widget_server.stores import open_store
+
+
+@pytest.mark.parametrize(
+    ("sqlite", "postgres"),
+    [
+        ("SELECT a FROM t WHERE b = ?", "SELECT a FROM t WHERE b = %s"),
+        ("SELECT a FROM reviews INDEXED BY reviews_newest WHERE x = ?", "SELECT a FROM reviews WHERE x = %s"),
+        ("WHERE digest IS NOT excluded.digest", "WHERE digest IS DISTINCT FROM excluded.digest"),
+        ("WHERE (a, b) IS NOT (?, ?)", "WHERE (a, b) IS DISTINCT FROM (%s, %s)"),
+        ("lower(language) LIKE ?", "lower(language) LIKE %s"),
+        ("SELECT '100%'", "SELECT '100%%'"),
+        ("WHERE revoked_at IS NULL", "WHERE revoked_at IS NULL"),
+    ],
+)
+def test_to_postgres(sqlite, postgres):
+    assert to_postgres(sqlite) == postgres
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://tw:s3cret@db.example:5433/widgets", "postgresql://tw@db.example:5433/widgets"),
+        ("postgresql://db.example/widgets", "postgresql://db.example/widgets"),
+        ("postgres://tw:s3cret@db/w?sslmode=require", "postgres://tw@db/w?sslmode=require"),
+    ],
+)
+def test_a_url_is_shown_without_its_password(url, shown):
+    assert shown_url(url) == shown
+
+
+@pytest.fixture
+def database(postgres_cluster, request, monkeypatch):
+    url = fresh_database(postgres_cluster, "p_" + request.node.name.lower()[:50].replace("[", "_").replace("]", ""))
+    monkeypatch.setenv("TRUSTWIDGETS_STORE", url)
+    return url
+
+
+def test_the_schema_is_created_once_and_a_newer_one_is_refused(database, tmp_path):
+    store = open_store(tmp_path)
+    assert isinstance(store, PostgresStore)
+    assert store.db.execute("SELECT schema_version FROM store_meta").fetchone()[0] == SCHEMA_VERSION
+    store.close()
+    open_store(tmp_path).close()  # opening again migrates nothing
+    store = open_store(tmp_path)
+    store.db.execute("UPDATE store_meta SET schema_version = ?", (SCHEMA_VERSION + 1,))
+    store.close()
+    with pytest.raises(StoreError, match=f"schema version {SCHEMA_VERSION + 1}; .*upgrade trustwidgets"):
+        open_store(tmp_path)
+
+
+def test_ids_sort_byte_wise_as_in_sqlite(database, tmp_path):
+    """The text columns are COLLATE "C": keyset pages and ties order as SQLite orders them."""
+    store = open_store(tmp_path)
+    found = [
+        row[0]
+        for row in store.db.execute(
+            "SELECT x FROM (VALUES ('b'), ('B'), ('a-2'), ('a_1'), ('A')) AS v(x) ORDER BY x COLLATE \"C\""
+        )
+    ]
+    assert found == ["A", "B", "a-2", "a_1", "b"]
+    collations = {
+        row[0]
+        for row in store.db.execute(
+            "SELECT collation_name FROM information_schema.columns WHERE table_name = 'reviews' AND data_type = 'text'"
+        )
+    }
+    assert collations == {"C"}
+    store.close()
+
+
+def test_concurrent_imports_run_one_after_the_other_and_lose_nothing(database, tmp_path):
+    first = open_store(tmp_path)
+    path = write_json(tmp_path / "shop.json", {"shops": [SHOP]})
+    import_files(first, [path], available_locales=("en", "nl"))
+    batches = [
+        write_json(tmp_path / f"b{n}.json", {"reviews": [review(id=f"{n}-{i}") for i in range(200)]}) for n in range(4)
+    ]
+    errors = []
+
+    def work(batch):
+        store = open_store(tmp_path)  # a connection of its own
+        try:
+            import_files(store, [batch], available_locales=("en", "nl"))
+        except Exception as error:  # noqa: BLE001 - any failure is the test's failure
+            errors.append(error)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=work, args=(batch,)) for batch in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert first.counts() == (1, 800)
+    versions = {first.shop_versions()["wtw-winkel"]}
+    sqlite_twin = tmp_path / "twin"
+    os.environ.pop("TRUSTWIDGETS_STORE")
+    twin = open_store(sqlite_twin)
+    import_files(twin, [path, *batches], available_locales=("en", "nl"))
+    versions.add(twin.shop_versions()["wtw-winkel"])
+    assert len(versions) == 1  # the same content gives the same data version on both engines
+    first.close()
+    twin.close()
+
+
+def test_an_import_waits_for_another_and_then_says_busy(database, tmp_path):
+    import psycopg
+
+    store = open_store(tmp_path)
+    store.close()
+    path = write_json(tmp_path / "one.json", {"shops": [SHOP], "reviews": [review()]})
+    holder = psycopg.connect(database, autocommit=False)
+    holder.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+    try:
+        started = time.monotonic()
+        env = {**os.environ, "TRUSTWIDGETS_STORE_WAIT": "1"}
+        done = subprocess.run(cli_args(tmp_path, "import", str(path)), capture_output=True, text=True, env=env)
+        waited = time.monotonic() - started
+    finally:
+        holder.rollback()
+        holder.close()
+    assert done.returncode != 0 and "is busy: another import held it for 1 s" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and waited >= 1
+    assert "nothing of this import was stored" in done.stderr
+    again = subprocess.run(cli_args(tmp_path, "import", str(path)), capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+
+
+def test_an_unreachable_store_is_one_clear_line(tmp_path, postgres_cluster):
+    url = "postgresql://tw:s3cret@127.0.0.1:1/nothing"
+    done = subprocess.run(
+        cli_args(tmp_path, "--store", url, "shops"), capture_output=True, text=True, env=dict(os.environ)
+    )
+    assert done.returncode != 0
+    assert "cannot reach the store at postgresql://tw@127.0.0.1:1/nothing" in done.stderr
+    assert "s3cret" not in done.stderr and "Traceback" not in done.stderr
+    other = subprocess.run(cli_args(tmp_path, "--store", "mysql://x", "shops"), capture_output=True, text=True)
+    assert other.returncode != 0 and "takes a postgresql:// URL" in other.stderr
+
+
+def fetch(base, path):
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_two_services_over_one_database_show_an_import_at_their_next_request(database, tmp_path):
+    first = write_json(tmp_path / "one.json", {"shops": [SHOP], "reviews": [review(id="r1")]})
+    assert subprocess.run(cli_args(tmp_path, "import", str(first)), capture_output=True).returncode == 0
+    env = {"TRUSTWIDGETS_STORE": database}
+    with running_service(tmp_path / "a", env_extra=env) as one, running_service(tmp_path / "b", env_extra=env) as two:
+        for base in (one, two):
+            assert fetch(base, "/v1/wtw-winkel/summary.json")["window_total"] == 1
+        more = write_json(tmp_path / "two.json", {"reviews": [review(id="r2"), review(id="r3")]})
+        done = subprocess.run(cli_args(tmp_path, "import", str(more)), capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        for base in (one, two):
+            assert fetch(base, "/v1/wtw-winkel/summary.json")["window_total"] == 3

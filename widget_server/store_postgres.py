@@ -1,0 +1,285 @@
+"""The review store on PostgreSQL: the same schema semantics, queries and transactions as SQLite.
+
+`Store`'s methods are written in the SQL both engines speak; the few SQLite spellings they
+use are translated here (`to_postgres`, pure). Differences kept on this side:
+
+- the schema is created at the current version in one step (no SQLite history to replay), its
+  text columns `COLLATE "C"`, so ids, dates and keyset pages sort byte-wise as in SQLite;
+- an import's transaction takes one advisory lock, so imports run one after another as
+  SQLite's `BEGIN IMMEDIATE` makes them, and waits at most TRUSTWIDGETS_STORE_WAIT seconds;
+- every committed write bumps `store_meta.data_version` and sends a NOTIFY: the service
+  listens on a connection of its own and learns of a change without a query per request
+  (SQLite's `PRAGMA data_version` is that cheap); while that connection is down it polls
+  `store_meta` on every request instead, so a change is never missed.
+
+psycopg 3 is the driver (`pip install 'trustwidgets[postgresql]'`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from .store import BUSY_SECONDS, Store, StoreError
+
+SCHEMA_VERSION = 1
+CHANNEL = "trustwidgets_changes"
+RELISTEN_SECONDS = 1.0
+LOCK_KEY = 0x7457_6964_6765_7473 & 0x7FFF_FFFF_FFFF_FFFF  # "tWidgets": one advisory lock for writers
+# The schema of SQLite's version 4, in PostgreSQL's words. Never edit a shipped version: add one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE store_meta (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        schema_version INTEGER NOT NULL,
+        data_version BIGINT NOT NULL
+    );
+    INSERT INTO store_meta VALUES (1, 0, 0);
+    CREATE TABLE shops (
+        id TEXT PRIMARY KEY,
+        record TEXT NOT NULL,
+        reviews_xor TEXT NOT NULL,
+        version TEXT NOT NULL,
+        own_version TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE reviews (
+        shop TEXT NOT NULL REFERENCES shops(id),
+        id TEXT NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        language TEXT NOT NULL,
+        experienced_on TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_on TEXT NOT NULL,
+        verification TEXT NOT NULL CHECK (verification IN ('verified', 'imported', 'unverified')),
+        status TEXT NOT NULL CHECK (status IN ('published', 'flagged', 'removed')),
+        reply_text TEXT,
+        reply_created_at TEXT,
+        digest TEXT NOT NULL,
+        product TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (shop, id)
+    );
+    CREATE INDEX reviews_window ON reviews (shop, product, created_on, verification, status, rating);
+    CREATE INDEX reviews_newest ON reviews (shop, product, created_at DESC, id);
+    CREATE INDEX reviews_groups ON reviews (shop, product, rating, language, created_at DESC, id);
+    CREATE TABLE review_audit (
+        shop TEXT NOT NULL,
+        id TEXT NOT NULL,
+        email TEXT,
+        PRIMARY KEY (shop, id)
+    );
+    CREATE TABLE push_tokens (
+        id TEXT PRIMARY KEY,
+        shop TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE TABLE products (
+        shop TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        name TEXT NOT NULL,
+        gtin TEXT NOT NULL,
+        url TEXT NOT NULL,
+        reviews_xor TEXT NOT NULL,
+        version TEXT NOT NULL,
+        PRIMARY KEY (shop, sku)
+    )
+    """.replace(" TEXT", ' TEXT COLLATE "C"'),
+)
+
+_INDEXED_BY = re.compile(r" INDEXED BY \w+")
+
+
+def to_postgres(sql: str) -> str:
+    """A statement of Store's in PostgreSQL's spelling (pure; tests/test_store_postgres.py)."""
+    sql = _INDEXED_BY.sub("", sql)  # SQLite's plan pins; PostgreSQL's planner picks the same indexes
+    sql = sql.replace(" IS NOT ", " IS DISTINCT FROM ")  # SQLite's null-safe comparison, rows too
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+class Connection:
+    """A psycopg connection that takes Store's SQL (the sqlite3 methods Store uses)."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self.raw.execute(to_postgres(sql), tuple(params))  # placeholders always parsed: %% is %
+
+    def executemany(self, sql: str, rows: list[Any]) -> Any:
+        cursor = self.raw.cursor()
+        cursor.executemany(to_postgres(sql), rows)
+        return cursor
+
+    @property
+    def in_transaction(self) -> bool:
+        import psycopg
+
+        return bool(self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def explain_postgres(error: Exception, where: str) -> StoreError:
+    """One plain sentence for a PostgreSQL failure (never the password, never a traceback)."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    code = getattr(getattr(error, "diag", None), "sqlstate", None) or ""
+    if code == "55P03" or "lock timeout" in first:
+        return StoreError(
+            f"the store at {where} is busy: another import held it for {BUSY_SECONDS:g} s; try again when it is done"
+        )
+    if "connection" in first.lower() or code.startswith("08"):
+        return StoreError(f"cannot reach the store at {where} ({first})")
+    return StoreError(f"the store at {where} cannot be used ({first})")
+
+
+class ChangeWatch:
+    """A thread that LISTENs for committed writes and counts them (no query per request)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.changes = 0
+        self.listening = threading.Event()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="trustwidgets-listen", daemon=True)
+        self.thread.start()
+        self.listening.wait(timeout=5)
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self.stopped.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self.changes += 1  # anything may have changed while nobody listened
+                    self.listening.set()
+                    while not self.stopped.is_set():
+                        for _ in conn.notifies(timeout=1.0):
+                            self.changes += 1
+            except psycopg.Error:
+                pass
+            self.listening.clear()
+            self.stopped.wait(RELISTEN_SECONDS)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+class PostgresStore(Store):
+    """The store in a PostgreSQL database: a connection per thread, one transaction per import."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path = shown_url(url)  # type: ignore[assignment]  # where the store is, for messages
+        self._local = threading.local()
+        self._watch: ChangeWatch | None = None
+        self._watch_lock = threading.Lock()
+
+    @classmethod
+    def connect(cls, url: str) -> PostgresStore:
+        try:
+            import psycopg
+        except ImportError:
+            raise StoreError("a PostgreSQL store needs psycopg: pip install 'trustwidgets[postgresql]'") from None
+        store = cls(url)
+        try:
+            store.migrate()
+        except psycopg.Error as error:
+            store.close()
+            raise explain_postgres(error, store.path) from None  # type: ignore[arg-type]
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @property
+    def db(self) -> Connection:  # type: ignore[override]
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            import psycopg
+
+            conn = Connection(psycopg.connect(self.url, autocommit=True, connect_timeout=10))
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+        if self._watch is not None:
+            self._watch.stop()
+
+    def _schema_version(self, db: Connection) -> int:
+        exists = db.execute("SELECT to_regclass('store_meta') IS NOT NULL").fetchone()[0]
+        version = int(db.execute("SELECT schema_version FROM store_meta").fetchone()[0]) if exists else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store at {self.path} has schema version {version}; "
+                f"this trustwidgets knows up to {SCHEMA_VERSION}: upgrade trustwidgets"
+            )
+        return version
+
+    def migrate(self) -> None:
+        if self._schema_version(self.db) == SCHEMA_VERSION:
+            return  # the usual case: no lock, so opening never waits for an import
+        with self.transaction(counts=False) as db:
+            version = self._schema_version(db)  # again, under the writers' lock
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.raw.execute(statement)
+                db.execute("UPDATE store_meta SET schema_version = ?", (number + 1,))
+
+    def data_version(self) -> Hashable:
+        """Changes whenever a write commits: the count of notifications while listening, else
+        (the listening connection is down) the stored counter, read on every call."""
+        with self._watch_lock:
+            if self._watch is None:
+                self._watch = ChangeWatch(self.url)
+        if self._watch.listening.is_set():
+            return ("listened", self._watch.changes)
+        return ("polled", int(self.db.execute("SELECT data_version FROM store_meta WHERE id = 1").fetchone()[0]))
+
+    @contextmanager
+    def transaction(self, *, counts: bool = True) -> Iterator[Connection]:  # type: ignore[override]
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            db.execute(f"SET LOCAL lock_timeout = '{int(BUSY_SECONDS * 1000)}ms'")
+            db.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
+            yield db
+            if counts:
+                db.execute("UPDATE store_meta SET data_version = data_version + 1 WHERE id = 1")
+                db.execute(f"NOTIFY {CHANNEL}")  # delivered when (and only if) the transaction commits
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
