@@ -28,9 +28,10 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def running_postgres() -> Iterator[str]:
+def running_postgres(*, durable: bool = False) -> Iterator[str]:
     """A cluster in a new temporary folder on a free port, trusting local connections; yields its URL.
 
+    durable=False turns fsync off (the tests' data is thrown away); benchmarks keep it on.
     The folder is its own (pytest's are private to the user running the tests, and the server
     runs as `postgres` when that user is root) and is removed afterwards.
     """
@@ -44,7 +45,9 @@ def running_postgres() -> Iterator[str]:
         capture_output=True,
     )
     port = free_port()
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+    if not durable:
+        options += " -c fsync=off"
     start = [pg_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-o", options, "-w", "start"]
     subprocess.run(_as_postgres(start), check=True, capture_output=True)
     try:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -316,11 +318,11 @@ def import_batch(
             report.shops_touched.update(r.shop for r in pending)
             pending.clear()
 
-    with store.transaction() as db:
-        db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS batch_seen (shop TEXT, id TEXT, place TEXT, PRIMARY KEY (shop, id))"
-        )
-        db.execute("DELETE FROM batch_seen")
+    # Which (shop, id) this import has taken, and where: a scratch SQLite file of its own (memory
+    # stays flat for any size of import, and a check costs no round trip to a remote store).
+    seen = sqlite3.connect("")
+    seen.execute("CREATE TABLE batch_seen (shop TEXT, id TEXT, place TEXT, PRIMARY KEY (shop, id))")
+    with contextlib.closing(seen), store.transaction():
         known = {shop.id for shop, _ in store.shops()}
 
         def set_platform(shop_id: str, record: dict[str, Any]) -> None:
@@ -374,12 +376,12 @@ def import_batch(
                 reject(name, row, f"unknown shop {review.shop!r}: import its shop record first", shown_id)
                 return
             place = name if row.line is None else f"{name}:{row.line}"
-            first = db.execute(
+            first = seen.execute(
                 "INSERT INTO batch_seen VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING place",
                 (review.shop, review.id, place),
             ).fetchone()
             if first is None:
-                earlier = db.execute(
+                earlier = seen.execute(
                     "SELECT place FROM batch_seen WHERE shop = ? AND id = ?", (review.shop, review.id)
                 ).fetchone()[0]
                 reject(name, row, f"duplicate id in this import (first at {earlier})", shown_id)

@@ -234,6 +234,19 @@ REVIEW_COLUMNS = (
 )
 
 
+REVIEW_INSERT_COLUMNS = ("shop", "id", *REVIEW_COLUMNS)  # the order of _review_row
+# An insert of reviews: a changed review replaces the stored one, an unchanged one writes nothing.
+REVIEW_UPSERT = (
+    "ON CONFLICT (shop, id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in REVIEW_COLUMNS)
+    + " WHERE reviews.digest IS NOT excluded.digest"
+)
+
+AUDIT_UPSERT = (
+    "ON CONFLICT (shop, id) DO UPDATE SET email = excluded.email WHERE review_audit.email IS NOT excluded.email"
+)
+
+
 def _review_row(review: Review) -> tuple[Any, ...]:
     reply = review.reply
     return (
@@ -375,21 +388,8 @@ class Store:
 
     def upsert_reviews(self, reviews: list[Review]) -> int:
         """Insert or update reviews; returns how many rows changed (unchanged ones are not written)."""
-        self.db.executemany(
-            "INSERT INTO review_audit (shop, id, email) VALUES (?, ?, ?) "
-            "ON CONFLICT (shop, id) DO UPDATE SET email = excluded.email "
-            "WHERE review_audit.email IS NOT excluded.email",
-            [(r.shop, r.id, r.email) for r in reviews],
-        )
-        written = self.db.executemany(
-            "INSERT INTO reviews (shop, id, rating, title, text, author, language, experienced_on, "
-            "created_at, created_on, verification, status, reply_text, reply_created_at, digest, product) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shop, id) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in REVIEW_COLUMNS)
-            + " WHERE reviews.digest IS NOT excluded.digest",
-            [_review_row(r) for r in reviews],
-        )
-        changed = written.rowcount  # rows inserted or updated: an unchanged digest writes nothing
+        self._write_audit([(r.shop, r.id, r.email) for r in reviews])
+        changed = self._write_reviews([_review_row(r) for r in reviews])
         products = {(r.shop, r.product.sku): r.product for r in reviews if r.product is not None}
         self.db.executemany(
             "INSERT INTO products (shop, sku, name, gtin, url, reviews_xor, version) VALUES (?, ?, ?, ?, ?, ?, '') "
@@ -398,6 +398,18 @@ class Store:
             [(shop, p.sku, p.name, p.gtin, p.url, EMPTY_XOR) for (shop, _), p in products.items()],
         )
         return changed
+
+    def _write_audit(self, rows: list[tuple[str, str, str | None]]) -> None:
+        self.db.executemany(f"INSERT INTO review_audit (shop, id, email) VALUES (?, ?, ?) {AUDIT_UPSERT}", rows)
+
+    def _write_reviews(self, rows: list[tuple[Any, ...]]) -> int:
+        """Upsert review rows; how many were inserted or updated (an unchanged digest writes nothing)."""
+        written = self.db.executemany(
+            f"INSERT INTO reviews ({', '.join(REVIEW_INSERT_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(REVIEW_INSERT_COLUMNS))}) {REVIEW_UPSERT}",
+            rows,
+        )
+        return int(written.rowcount)
 
     def remove_shops(self, shop_ids: list[str]) -> dict[str, int]:
         """Remove shops with their reviews and audit rows, all in one transaction: reviews by shop."""

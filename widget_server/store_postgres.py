@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .store import BUSY_SECONDS, Store, StoreError
+from .store import AUDIT_UPSERT, BUSY_SECONDS, REVIEW_INSERT_COLUMNS, REVIEW_UPSERT, Store, StoreError
 
 SCHEMA_VERSION = 1
 CHANNEL = "trustwidgets_changes"
@@ -256,6 +256,25 @@ class PostgresStore(Store):
                     if statement.strip():
                         db.raw.execute(statement)
                 db.execute("UPDATE store_meta SET schema_version = ?", (number + 1,))
+
+    def _write_audit(self, rows: list[tuple[str, str, str | None]]) -> None:
+        self._copy_upsert("review_audit", ("shop", "id", "email"), rows, AUDIT_UPSERT)
+
+    def _write_reviews(self, rows: list[tuple[Any, ...]]) -> int:
+        return self._copy_upsert("reviews", REVIEW_INSERT_COLUMNS, rows, REVIEW_UPSERT)
+
+    def _copy_upsert(self, table: str, columns: tuple[str, ...], rows: list[Any], upsert: str) -> int:
+        """COPY the rows into a scratch table, then one INSERT … SELECT with the same upsert as
+        SQLite's: one round trip for a batch instead of one per row."""
+        db = self.db
+        scratch = f"{table}_batch"
+        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {scratch} (LIKE {table} INCLUDING DEFAULTS)")
+        db.execute(f"TRUNCATE {scratch}")
+        names = ", ".join(columns)
+        with db.raw.cursor().copy(f"COPY {scratch} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return int(db.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {scratch} {upsert}").rowcount)
 
     def data_version(self) -> Hashable:
         """Changes whenever a write commits: the count of notifications while listening, else
