@@ -245,3 +245,17 @@ def test_a_changed_product_rewrites_only_its_own_files_and_the_shops_summary(tmp
     build(folder, scratch, AS_OF)
     assert tree(scratch) == tree(out)
     verify(out)
+
+
+def test_the_pages_recipe_copies_the_documents_and_headers_but_not_the_builds_lists(data, tmp_path):
+    """docs/static-build.md's rsync for Netlify / Cloudflare Pages: what it leaves out and keeps."""
+    import subprocess
+
+    out = tmp_path / "out"
+    build(data, out, AS_OF)
+    deploy = tmp_path / "deploy"
+    recipe = ["rsync", "-a", "--delete", "--exclude=/manifest.json", "--exclude=/nginx.conf", "--exclude=.files-*"]
+    subprocess.run([*recipe, f"{out}/", f"{deploy}/"], check=True)
+    copied = tree(deploy)
+    assert set(copied) == set(documents(out)) | {"_headers"}
+    assert all(copied[path] == body for path, body in documents(out).items())
