@@ -56,7 +56,19 @@ def summary(base):
 
 
 @pytest.fixture
-def service(tmp_path):
+def service(tmp_path, monkeypatch):
+    """The service over SQLite (some tests look into its file)."""
+    monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
+    yield from _service(tmp_path)
+
+
+@pytest.fixture
+def any_service(tmp_path, backend):
+    """The service over each store backend (conftest's `backend`)."""
+    yield from _service(tmp_path)
+
+
+def _service(tmp_path):
     data = tmp_path / "data"
     shops = write_json(tmp_path / "shops.json", {"shops": [SHOP, OTHER]})
     assert cli(data, "import", str(shops)).returncode == 0
@@ -105,8 +117,8 @@ def test_tokens_decide_who_may_push(service):
     assert tokens["other"].split("_")[2].encode() not in stored  # only a hash is kept
 
 
-def test_good_and_bad_rows_and_the_next_request_shows_them(service):
-    base, _, tokens, log = service
+def test_good_and_bad_rows_and_the_next_request_shows_them(any_service):
+    base, _, tokens, log = any_service
     before = request(base, "GET", "/v1/wtw-winkel/nl/badge.html")[2]
     rows = [
         review(
@@ -145,8 +157,8 @@ def test_good_and_bad_rows_and_the_next_request_shows_them(service):
     assert "@example" not in log.read_text()
 
 
-def test_platform_formats_over_the_push(service):
-    base, _, tokens, _ = service
+def test_platform_formats_over_the_push(any_service):
+    base, _, tokens, _ = any_service
     body = (FIXTURES / "trustpilot-reviews.json").read_bytes()
     status, _, answer = push(base, tokens["wtw"], body, fmt="trustpilot")
     assert (status, answer["accepted"], answer["rejected_count"]) == (200, 7, 1)

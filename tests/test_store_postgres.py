@@ -31,6 +31,8 @@ from widget_server.stores import open_store
         ("lower(language) LIKE ?", "lower(language) LIKE %s"),
         ("SELECT '100%'", "SELECT '100%%'"),
         ("WHERE revoked_at IS NULL", "WHERE revoked_at IS NULL"),
+        ("WHERE reply_text IS NOT NULL", "WHERE reply_text IS NOT NULL"),
+        ("WHERE a IS NOT DISTINCT FROM b", "WHERE a IS NOT DISTINCT FROM b"),
     ],
 )
 def test_to_postgres(sqlite, postgres):
@@ -42,7 +44,11 @@ def test_to_postgres(sqlite, postgres):
     [
         ("postgresql://tw:s3cret@db.example:5433/widgets", "postgresql://tw@db.example:5433/widgets"),
         ("postgresql://db.example/widgets", "postgresql://db.example/widgets"),
-        ("postgres://tw:s3cret@db/w?sslmode=require", "postgres://tw@db/w?sslmode=require"),
+        ("postgres://tw:s3cret@db/w?sslmode=require", "postgres://tw@db/w"),
+        ("postgresql://tw@db/w?password=s3cret", "postgresql://tw@db/w"),
+        ("postgresql://tw:s3/c#ret@db:5432/w", "postgresql://tw@db:5432/w"),
+        ("postgresql://tw:s3cret@h1:5432,h2:5433/w", "postgresql://tw@h1:5432,h2:5433/w"),
+        ("db.example", "postgresql://…"),
     ],
 )
 def test_a_url_is_shown_without_its_password(url, shown):
@@ -158,6 +164,22 @@ def test_an_unreachable_store_is_one_clear_line(tmp_path, postgres_cluster):
     assert "s3cret" not in done.stderr and "Traceback" not in done.stderr
     other = subprocess.run(cli_args(tmp_path, "--store", "mysql://x", "shops"), capture_output=True, text=True)
     assert other.returncode != 0 and "takes a postgresql:// URL" in other.stderr
+
+
+def test_a_connection_the_server_dropped_is_replaced(database, tmp_path):
+    """A restart or a killed session must not leave a service failing until it restarts."""
+    import psycopg
+
+    write_json(tmp_path / "one.json", {"shops": [SHOP], "reviews": [review()]})
+    store = open_store(tmp_path)
+    import_files(store, [tmp_path / "one.json"], available_locales=("en", "nl"))
+    pid = store.db.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with psycopg.connect(database, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(psycopg.OperationalError):
+        store.counts()  # the request that finds the connection gone fails
+    assert store.counts() == (1, 1)  # the next one has a new connection
+    store.close()
 
 
 def fetch(base, path):

@@ -130,7 +130,7 @@ async def push_reviews(request: Request) -> Response:
                 shop_id,
                 bytes(body),
                 NATIVE_TYPES[media],
-                service.store.path.parent,
+                service.data_dir,
                 rejections.append,
             )
         else:

@@ -52,6 +52,7 @@ class Service:
         preview: str = "on",
         public_url: str = "",
     ) -> None:
+        self.data_dir = Path(data_dir)  # the cache and the push endpoint's spool live here, whatever the store
         self.store = open_store(data_dir)
         self.cache = RenderCache(
             cache_dir if cache_dir is not None else data_dir / "cache",

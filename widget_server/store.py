@@ -175,8 +175,9 @@ class StoreError(Exception):
     """The store cannot be used (newer schema, unreadable file, busy, full, read-only, damaged)."""
 
 
-def explain(error: sqlite3.Error, path: Path) -> StoreError:
+def explain(error: sqlite3.Error, path: Path | str) -> StoreError:
     """One plain sentence for a SQLite failure: what is wrong and what to do."""
+    path = Path(path)
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return StoreError(

@@ -22,13 +22,14 @@ import threading
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from .store import AUDIT_UPSERT, BUSY_SECONDS, REVIEW_INSERT_COLUMNS, REVIEW_UPSERT, Store, StoreError
 
 SCHEMA_VERSION = 1
 CHANNEL = "trustwidgets_changes"
 RELISTEN_SECONDS = 1.0
+CHECK_SECONDS = 5.0  # how often the listening connection also reads the stored counter
+KEEPALIVES: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
 LOCK_KEY = 0x7457_6964_6765_7473 & 0x7FFF_FFFF_FFFF_FFFF  # "tWidgets": one advisory lock for writers
 # The schema of SQLite's version 4, in PostgreSQL's words. Never edit a shipped version: add one.
 MIGRATIONS: tuple[str, ...] = (
@@ -96,12 +97,13 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 _INDEXED_BY = re.compile(r" INDEXED BY \w+")
+_IS_NOT = re.compile(r" IS NOT (?!NULL\b|DISTINCT\b)")
 
 
 def to_postgres(sql: str) -> str:
     """A statement of Store's in PostgreSQL's spelling (pure; tests/test_store_postgres.py)."""
     sql = _INDEXED_BY.sub("", sql)  # SQLite's plan pins; PostgreSQL's planner picks the same indexes
-    sql = sql.replace(" IS NOT ", " IS DISTINCT FROM ")  # SQLite's null-safe comparison, rows too
+    sql = _IS_NOT.sub(" IS DISTINCT FROM ", sql)  # SQLite's null-safe comparison, rows too
     return sql.replace("%", "%%").replace("?", "%s")
 
 
@@ -110,15 +112,20 @@ def is_postgres_url(url: str) -> bool:
 
 
 def shown_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}@{host}" if parts.username else host
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    """The URL for messages: scheme, user, hosts and database; never a password or the query.
+
+    Parsed by hand, not with urlsplit: a password with an unescaped '/' or '#', or libpq's
+    several hosts (h1:5432,h2:5432), must not leak or raise.
+    """
+    scheme, found, rest = url.partition("://")
+    if not found:
+        return "postgresql://…"
+    user = ""
+    if "@" in rest:
+        credentials, _, rest = rest.rpartition("@")
+        user = credentials.split(":", 1)[0] + "@"
+    rest = rest.split("?", 1)[0].split("#", 1)[0]
+    return f"{scheme}://{user}{rest}"
 
 
 class Connection:
@@ -158,6 +165,10 @@ def explain_postgres(error: Exception, where: str) -> StoreError:
     return StoreError(f"the store at {where} cannot be used ({first})")
 
 
+def _stored_version(conn: Any) -> int:
+    return int(conn.execute("SELECT data_version FROM store_meta WHERE id = 1").fetchone()[0])
+
+
 class ChangeWatch:
     """A thread that LISTENs for committed writes and counts them (no query per request)."""
 
@@ -175,16 +186,25 @@ class ChangeWatch:
 
         while not self.stopped.is_set():
             try:
-                with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn:
+                with psycopg.connect(self.url, autocommit=True, connect_timeout=10, **KEEPALIVES) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    seen = _stored_version(conn)
                     self.changes += 1  # anything may have changed while nobody listened
                     self.listening.set()
                     while not self.stopped.is_set():
-                        for _ in conn.notifies(timeout=1.0):
+                        for _ in conn.notifies(timeout=CHECK_SECONDS):
                             self.changes += 1
-            except psycopg.Error:
+                        # A notice can only be missed on a connection that died without a word
+                        # (a NAT's idle timeout): the stored counter, read on the same connection
+                        # every few seconds, catches that and proves the connection alive.
+                        now = _stored_version(conn)
+                        if now != seen:
+                            seen = now
+                            self.changes += 1
+            except Exception:  # noqa: BLE001 - any failure: poll until listening again
                 pass
-            self.listening.clear()
+            finally:
+                self.listening.clear()
             self.stopped.wait(RELISTEN_SECONDS)
 
     def stop(self) -> None:
@@ -221,10 +241,12 @@ class PostgresStore(Store):
     @property
     def db(self) -> Connection:  # type: ignore[override]
         conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is not None and (conn.raw.closed or conn.raw.broken):  # a restart, a failover, a killed session
+            self._local.conn = conn = None
         if conn is None:
             import psycopg
 
-            conn = Connection(psycopg.connect(self.url, autocommit=True, connect_timeout=10))
+            conn = Connection(psycopg.connect(self.url, autocommit=True, connect_timeout=10, **KEEPALIVES))
             self._local.conn = conn
         return conn
 
@@ -298,7 +320,7 @@ class PostgresStore(Store):
                 db.execute("UPDATE store_meta SET data_version = data_version + 1 WHERE id = 1")
                 db.execute(f"NOTIFY {CHANNEL}")  # delivered when (and only if) the transaction commits
         except BaseException:
-            if db.in_transaction:
+            if not db.raw.broken and db.in_transaction:
                 db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
