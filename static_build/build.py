@@ -20,7 +20,7 @@ from widget_server.stores import open_store
 from .cdn import framing_of, header_warnings
 from .layout import OWN_FILES, Layout
 from .shop_files import render_shop, shop_digest, shop_manifest
-from .top import Shard, read_manifest, write_top
+from .top import Shard, read_manifest, write_site, write_top
 
 
 class BuildError(Exception):
@@ -118,6 +118,15 @@ def _entry(digest: str, files: dict[str, Any]) -> dict[str, Any]:
     return {"digest": digest, "files": len(files), "bytes": sum(entry["size"] for entry in files.values())}
 
 
+def _kept_entry(layout: Layout, shop_id: str, earlier: dict[str, Any]) -> dict[str, Any] | None:
+    """The top-manifest line of a shop left as it is: from its live folder's own file list
+    (the top manifest's line may be stale after a build killed between its swaps)."""
+    digest = layout.digest_of(shop_id)
+    if digest is None:
+        return None
+    return _live_entry(layout, shop_id, digest, earlier)
+
+
 def _live_entry(layout: Layout, shop_id: str, digest: str, earlier: dict[str, Any]) -> dict[str, Any]:
     """The top-manifest line of a shop whose live folder is already built from these inputs."""
     if earlier.get(shop_id, {}).get("digest") == digest:
@@ -158,6 +167,8 @@ def build(
             if elsewhere:
                 raise BuildError(f"shop {elsewhere[0]!r} is not in shard {shard}")
             whole = not layout.is_built()  # the first build, or a tree of an earlier layout
+            if whole:
+                shop_ids = None  # a new tree holds every shop, whatever --shop asked
             root = layout.staging / "tree" if whole else out
             earlier = read_manifest(layout.out).get("shops", {}) if not whole else {}
             live = set() if whole else layout.live_shops()
@@ -166,8 +177,9 @@ def build(
             for shop, version in every:
                 digest = shop_digest(version, as_of)
                 if shop_ids and shop.id not in shop_ids:
-                    if shop.id in live and shop.id in earlier:
-                        entries[shop.id] = earlier[shop.id]
+                    kept = _kept_entry(layout, shop.id, earlier) if shop.id in live else None
+                    if kept is not None:
+                        entries[shop.id] = kept
                     continue
                 if shop.id in live and layout.live_digest(shop.id, digest):
                     entries[shop.id] = _live_entry(layout, shop.id, digest, earlier)
@@ -187,22 +199,23 @@ def build(
             for job in todo:  # a shop that failed keeps its last good files, and its line
                 if job.shop_id in manifests:
                     entries[job.shop_id] = _entry(job.digest, manifests[job.shop_id])
-                elif job.shop_id in live and job.shop_id in earlier:
-                    entries[job.shop_id] = earlier[job.shop_id]
+                elif job.shop_id in live and (kept := _kept_entry(layout, job.shop_id, earlier)) is not None:
+                    entries[job.shop_id] = kept
             gone = set() if shop_ids else live - known
             framing = framing_of([shop for shop, _ in every if shop.id in entries])
             top_args = (entries, framing, as_of, base_url, shard)
             if whole:
-                top = write_top(root, *top_args, replace=False)
+                top = write_top(root, write_site(root, replace=False), *top_args, replace=False)
                 layout.replace_tree(root)
                 changed = True
             else:
+                site = write_site(out, replace=True)  # the scripts the new pages name, before the pages
                 for job in todo:
                     if job.shop_id in manifests:
                         layout.swap_in(job.shop_id, job.target)
                 for shop_id in sorted(gone):
                     layout.retire(shop_id)
-                top = write_top(out, *top_args, replace=True)
+                top = write_top(out, site, *top_args, replace=True)
                 changed = bool(manifests or gone or top["changed"])
         except BaseException:
             layout.clean()  # renders of a build that did not finish are not kept

@@ -6,7 +6,7 @@ with the number of shops, except by one rule for each shop that restricts who ma
 
 from __future__ import annotations
 
-from widget_server.core.catalogue import PREFIX, WIDGET_REGEX, DocumentRef
+from widget_server.core.catalogue import LOADER_HASH, PREFIX, WIDGET_REGEX, DocumentRef
 from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.headers import response_headers
 from widget_server.core.models import Shop
@@ -59,7 +59,7 @@ def header_rules(framing: Framing, loader_digest: str) -> list[tuple[str, dict[s
 
 
 def headers_file(framing: Framing, loader_digest: str) -> str:
-    """The `_headers` format read by Netlify and Cloudflare Pages."""
+    """The `_headers` format read by Netlify and Cloudflare (static assets and Pages)."""
     return "".join(_block(pattern, headers) + "\n" for pattern, headers in header_rules(framing, loader_digest))
 
 
@@ -128,6 +128,9 @@ def nginx_conf(framing: Framing, loader_digest: str) -> str:
         f"location {PREFIX} {{\n",
         "    gzip_static on;\n",
         "    types { text/html html; application/json json; text/javascript js; }\n",
+        "    charset utf-8;  # as the service: text/html and text/javascript say utf-8, JSON needs no charset\n",
+        "    charset_types text/javascript;  # text/html is always one\n",
+        "    try_files $uri =404;  # a folder is not a document: 404, never a listing, 403 or redirect\n",
         "    error_page 404 = @trustwidgets_not_found;\n",
         "    # twins are sent for their document, never as themselves; dot files are the build's lists\n",
         "    location ~ (?:\\.gz|\\.br)$|/\\. {\n",
@@ -135,8 +138,8 @@ def nginx_conf(framing: Framing, loader_digest: str) -> str:
         "    }\n",
     ]
     lines += _location(f"= {DocumentRef('loader').path}", "loader")
-    lines += _location(f"= {DocumentRef('loader-hashed', digest=loader_digest).path}", "loader-hashed")
-    lines += _location(f"= {DocumentRef('widget-script', digest=WIDGET_SCRIPT_DIGEST).path}", "loader-hashed")
+    # every hashed script, this build's and earlier ones' (kept: pages cached elsewhere name them)
+    lines += _location(f'~ "^{PREFIX}(?:embed|widget)\\.{LOADER_HASH.pattern}\\.js$"', "loader-hashed")
     lines += _location("~ \\.json$", "json")
     for shop_id, domains in sorted(framing.items()):
         lines += _location(f"~ {WIDGET_REGEX.format(shop=shop_id)}", "widget", domains)

@@ -101,7 +101,10 @@ def publish_command(args: argparse.Namespace) -> int:
             jobs=max(1, args.jobs),
         )
     except (PublishError, BuildError) as error:
-        print(f"trustwidgets publish: {error}; the bucket keeps the previous publish", file=sys.stderr)
+        print(
+            f"trustwidgets publish: {error}; objects already sent stay, nothing in use was deleted: publish again",
+            file=sys.stderr,
+        )
         return 1
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""

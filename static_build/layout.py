@@ -102,6 +102,14 @@ class Layout:
         """Whether the shop's live folder was built from these inputs (one stat)."""
         return (self.shop_folder(shop_id) / shop_manifest_name(digest)).is_file()
 
+    def digest_of(self, shop_id: str) -> str | None:
+        """The digest the shop's live folder was built from, read from its file list's name."""
+        try:
+            names = [n for n in os.listdir(self.shop_folder(shop_id)) if n.startswith(SHOP_MANIFEST_PREFIX)]
+        except OSError:
+            return None
+        return names[0].removeprefix(SHOP_MANIFEST_PREFIX).removesuffix(".json") if len(names) == 1 else None
+
     def live_shops(self) -> set[str]:
         """The shops with a folder in the tree now."""
         folder = self.out / "v1"
@@ -140,9 +148,14 @@ class Layout:
         return self.trash / f"{name}-{os.getpid()}-{time.monotonic_ns()}"
 
     def clean(self) -> None:
-        """Remove what a build cut short left in staging/ (its renders are not trusted)."""
+        """Remove what a build cut short left: staging/ (its renders are not trusted) and the
+        temporary files of top files it was replacing (`.NAME.tmp-PID`, never served)."""
         for entry in self.staging.iterdir():
             _remove(entry)
+        if self.is_built():
+            for folder in (self.out, self.out / "v1"):
+                for leftover in folder.glob(".*.tmp-*"):
+                    leftover.unlink(missing_ok=True)
 
     def collect_garbage(self, *, wait: bool = True) -> None:
         """Delete the trash: old shop folders, and the builds of an earlier layout.
@@ -152,8 +165,8 @@ class Layout:
         the next build).
         """
         doomed = [*self.trash.iterdir()]
-        for earlier in ("builds", "shops"):  # the folders of the symlinked layout
-            if (self.home / earlier).is_dir():
+        for earlier in ("builds", "shops"):  # the folders of the symlinked layout, once DIR no longer needs them
+            if (self.home / earlier).is_dir() and not self.out.is_symlink():
                 moved = self._trash_name(earlier)
                 (self.home / earlier).rename(moved)
                 doomed.append(moved)

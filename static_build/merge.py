@@ -8,6 +8,7 @@ folder in DIR already has the shard's digest is not touched.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -23,7 +24,7 @@ from .build import BuildError, exclusive
 from .cdn import header_warnings
 from .layout import OWN_FILES, Layout, shop_manifest_name
 from .shop_files import shop_manifest
-from .top import Shard, read_manifest, write_top
+from .top import Shard, read_manifest, write_site, write_top
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,9 @@ def merge(out: Path, shards: list[Path], *, base_url: str | None = None) -> Merg
     layout = Layout(out.absolute())
     layout.prepare()
     found = _shard_manifests([shard.absolute() for shard in shards])
-    with exclusive(layout.home / "lock"):
+    with exclusive(layout.home / "lock"), contextlib.ExitStack() as shards_held:
+        for path, _ in found:  # no build of a shard swaps a shop while it is copied
+            shards_held.enter_context(exclusive(Layout(path).home / "lock"))
         layout.collect_garbage(wait=False)
         layout.clean()
         try:
@@ -130,16 +133,17 @@ def merge(out: Path, shards: list[Path], *, base_url: str | None = None) -> Merg
                 first["base_url"] if base_url is None else base_url,
             )
             if whole:
-                top = write_top(root, *top_args, None, replace=False)
+                top = write_top(root, write_site(root, replace=False), *top_args, None, replace=False)
                 layout.replace_tree(root)
                 changed = True
             else:
+                site = write_site(layout.out, replace=True)  # the scripts the new pages name, before the pages
                 for shop_id, target in staged:
                     layout.swap_in(shop_id, target)
                 gone = live - set(entries)
                 for shop_id in sorted(gone):
                     layout.retire(shop_id)
-                top = write_top(layout.out, *top_args, None, replace=True)
+                top = write_top(layout.out, site, *top_args, None, replace=True)
                 changed = bool(staged or gone or top["changed"])
         except BaseException:
             layout.clean()

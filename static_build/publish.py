@@ -5,8 +5,12 @@ object's digest and headers, and when a stale one was retired). A publish:
 
 1. uploads every object whose bytes or headers differ from that state (in parallel);
 2. writes the new state, which lists the new objects and retires the ones no longer built;
-3. deletes only objects retired longer ago than the grace period (default a day), so a CDN
-   or a reader that learnt a key from the previous tree never gets a 404 mid-publish.
+3. deletes only objects retired longer ago than the grace period (default 8 days, longer than
+   a CDN may serve a stale page that names them), so a CDN or a reader that learnt a key from
+   the previous tree never gets a 404 mid-publish.
+
+Before sending, it announces the keys it is about to create (`pending`), so a publish that stops
+halfway leaves nothing the next one cannot retire; a deletion stays listed until it is done.
 
 An object is replaced in one PUT, so a reader gets its old bytes or its new ones. S3 cannot
 negotiate encodings: each document is one object, sent identity by default (the CDN
@@ -39,7 +43,9 @@ from .top import read_manifest
 
 STATE_NAME = "_trustwidgets/publish.json"
 ENCODINGS = ("identity", "gzip")
-DEFAULT_GRACE = timedelta(hours=24)
+# A CDN may answer from a stale copy of a page for a day (stale-while-revalidate) and, while the
+# origin fails, for a week (stale-if-error): what such a page names stays for longer than that.
+DEFAULT_GRACE = timedelta(days=8)
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
 
 
@@ -78,6 +84,7 @@ class Upload:
     content_type: str
     cache_control: str
     encoding: str  # "identity" or "gzip"
+    site: bool = False  # the loader, the widgets' script, OpenAPI: sent before the pages that name them
 
     def state(self) -> dict[str, str]:
         return {
@@ -135,6 +142,7 @@ def uploads(out: Path, target: Target, encoding: str = "identity") -> dict[str, 
             content_type=ref.media_type,
             cache_control=cache_control(ref.header_kind),
             encoding=coding,
+            site=not ref.shop,
         )
     return found
 
@@ -142,11 +150,17 @@ def uploads(out: Path, target: Target, encoding: str = "identity") -> dict[str, 
 def plan(
     wanted: dict[str, Upload], state: dict[str, Any], now: datetime, grace: timedelta
 ) -> tuple[list[Upload], dict[str, str], list[str]]:
-    """What to send, what is retired (key -> when), and what to delete now (pure)."""
+    """What to send (the site's own files first: the pages sent after them name them), what is
+    retired (key -> when), and what to delete now (pure).
+
+    Keys an unfinished publish had announced as pending may be in the bucket: those no longer
+    built are retired like the objects of the last publish.
+    """
     previous = state.get("objects", {})
-    send = [upload for key, upload in sorted(wanted.items()) if previous.get(key) != upload.state()]
+    changed = [upload for key, upload in wanted.items() if previous.get(key) != upload.state()]
+    send = sorted(changed, key=lambda upload: (not upload.site, upload.key))
     retired = {key: when for key, when in state.get("retired", {}).items() if key not in wanted}
-    for key in previous:
+    for key in [*previous, *state.get("pending", [])]:
         if key not in wanted and key not in retired:
             retired[key] = now.isoformat()
     doomed = sorted(key for key, when in retired.items() if now - datetime.fromisoformat(when) >= grace)
@@ -186,6 +200,13 @@ def _read_state(client: Any, target: Target) -> dict[str, Any]:
     except ValueError:
         raise PublishError(f"s3://{target.bucket}/{target.state_key} is not a publish state") from None
     return state
+
+
+def _write_state(client: Any, target: Target, state: dict[str, Any]) -> None:
+    body = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
+    client.put_object(
+        Bucket=target.bucket, Key=target.state_key, Body=body, ContentType="application/json", CacheControl="no-store"
+    )
 
 
 def _put(client: Any, target: Target, upload: Upload) -> int:
@@ -228,27 +249,26 @@ def publish(
             state = _read_state(client, target)
             moment = now()
             send, retired, doomed = plan(wanted, state, moment, grace)
+            new_keys = sorted({upload.key for upload in send} - set(state.get("objects", {})))
+            if new_keys:  # announced first: if this publish stops halfway, the next one can retire them
+                pending = sorted(set(state.get("pending", [])) | set(new_keys))
+                _write_state(client, target, {**state, "pending": pending})
             with ThreadPoolExecutor(max(1, jobs)) as pool:
                 sent = sum(pool.map(lambda upload: _put(client, target, upload), send))
-            new_state = {
-                "published_at": moment.isoformat(),
-                "objects": {key: upload.state() for key, upload in sorted(wanted.items())},
-                "retired": dict(sorted(retired.items())),
-            }
-            body = json.dumps(new_state, sort_keys=True, separators=(",", ":")).encode()
-            client.put_object(
-                Bucket=target.bucket,
-                Key=target.state_key,
-                Body=body,
-                ContentType="application/json",
-                CacheControl="no-store",
-            )
+            objects = {key: upload.state() for key, upload in sorted(wanted.items())}
+            done = {"published_at": moment.isoformat(), "objects": objects}
+            listed = {**retired, **{key: moment.isoformat() for key in doomed}}  # until they are gone
+            _write_state(client, target, {**done, "retired": listed})
             for start in range(0, len(doomed), DELETE_BATCH):
                 batch = [{"Key": key} for key in doomed[start : start + DELETE_BATCH]]
                 answer = client.delete_objects(Bucket=target.bucket, Delete={"Objects": batch, "Quiet": True})
                 if answer.get("Errors"):
                     first = answer["Errors"][0]
                     raise PublishError(f"could not delete {first.get('Key')}: {first.get('Message', '')}")
+            if doomed:
+                _write_state(
+                    client, target, {"published_at": moment.isoformat(), "objects": objects, "retired": retired}
+                )
         except (BotoCoreError, ClientError) as error:  # one line; the bucket as the last publish left it
             raise PublishError(_explain(error)) from None
     return PublishResult(

@@ -51,8 +51,22 @@ def shard_of(shop_id: str, count: int) -> int:
     return int.from_bytes(hashlib.blake2b(shop_id.encode(), digest_size=8).digest(), "big") % count
 
 
+def write_site(root: Path, *, replace: bool) -> dict[str, Any]:
+    """The site's own documents (the loader, the widgets' script, OpenAPI), written before any
+    shop whose pages name them is swapped in. Hashed files of earlier builds are kept: a page
+    cached elsewhere may still name them. Returns their manifest entries."""
+    writer = Writer(root, replace=replace)
+    script = loader()
+    for ref in site_documents(script.digest):
+        body = site_document(ref)
+        assert body is not None, ref.path
+        writer.write(ref.path.lstrip("/"), body)
+    return {"files": dict(sorted(writer.files.items())), "changed": sorted(writer.changed)}
+
+
 def write_top(
     root: Path,
+    site: dict[str, Any],
     entries: dict[str, dict[str, Any]],
     framing: Framing,
     as_of: date,
@@ -61,24 +75,19 @@ def write_top(
     *,
     replace: bool,
 ) -> dict[str, Any]:
-    """Write the top files into `root`; the manifest, which lists the others, last.
+    """Write `_headers`, `nginx.conf` and, last, the manifest that lists the site and the shops.
 
     Returns the manifest, with "changed": the top files whose bytes changed (replace=True).
     """
     writer = Writer(root, replace=replace)
     script = loader()
-    for ref in site_documents(script.digest):
-        body = site_document(ref)
-        assert body is not None, ref.path
-        writer.write(ref.path.lstrip("/"), body)
-    site = dict(writer.files)
     writer.write("_headers", headers_file(framing, script.digest).encode(), twins=False)
     writer.write("nginx.conf", nginx_conf(framing, script.digest).encode(), twins=False)
     manifest: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "base_url": base_url,
         "loader": {"file": f"v1/{script.hashed_name}", "integrity": script.integrity},
-        "files": dict(sorted(site.items())),
+        "files": site["files"],
         "shops": dict(sorted(entries.items())),
         "framing": {shop_id: list(domains) for shop_id, domains in sorted(framing.items())},
     }
@@ -87,7 +96,7 @@ def write_top(
     text = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
     writer.write("manifest.json", text.encode(), twins=False)
     writer.changed.discard("manifest.json")
-    return {**manifest, "changed": sorted(writer.changed)}
+    return {**manifest, "changed": sorted(writer.changed | set(site["changed"]))}
 
 
 def read_manifest(root: Path) -> dict[str, Any]:

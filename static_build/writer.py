@@ -42,6 +42,7 @@ class Writer:
         names = [name for name in (relative, f"{relative}.gz", f"{relative}.br") if name in entries]
         if relative not in entries or relative in self.files:
             return False
+        made: list[Path] = []
         for name in names:
             path = self.root / name
             if path.parent not in self.folders:
@@ -49,9 +50,12 @@ class Writer:
                 self.folders.add(path.parent)
             try:
                 os.link(source / name, path)
-            except FileNotFoundError:
+            except FileNotFoundError:  # all or nothing: the caller renders the file and its twins
+                for undone in made:
+                    undone.unlink()
                 return False
-            self.files[name] = entries[name]
+            made.append(path)
+        self.files.update({name: entries[name] for name in names})
         return True
 
     def _put(self, relative: str, body: bytes) -> None:

@@ -65,6 +65,10 @@ def test_a_document_with_twins_varies_on_accept_encoding_whatever_was_asked(orig
         "/manifest.json",
         "/nginx.conf",
         "/_headers",
+        "/v1/",
+        "/v1/wtw-winkel/",
+        "/v1/wtw-winkel",
+        "/v1/wtw-winkel/nl",
     ],
 )
 def test_a_missing_path_or_a_file_of_the_build_is_a_short_lived_404(origin, path):
@@ -100,3 +104,32 @@ def test_a_revalidation_keeps_the_headers(origin):
     assert status == 304
     assert values(headers, "Cache-Control") == [cache_control("widget")]
     assert values(headers, "Vary") == ["Accept-Encoding"]
+
+
+@pytest.mark.parametrize(
+    ("path", "media"),
+    [
+        ("/v1/wtw-winkel/nl/badge.html", "text/html; charset=utf-8"),
+        ("/v1/wtw-winkel/summary.json", "application/json"),
+        ("/v1/embed.js", "text/javascript; charset=utf-8"),
+    ],
+)
+def test_content_types_are_the_services(origin, path, media):
+    base, _ = origin
+    status, headers, _ = get(base, path, **{"Accept-Encoding": "gzip"})
+    assert (status, values(headers, "Content-Type")) == (200, [media])
+
+
+def test_a_hashed_script_of_an_earlier_build_keeps_its_headers(origin):
+    """Pages cached elsewhere may still name last week's script: it stays, and stays immutable."""
+    base, out = origin
+    current = next((out / "v1").glob("widget.*.js"))
+    earlier = out / "v1" / "widget.000000000000.js"
+    earlier.write_bytes(current.read_bytes())
+    try:
+        status, headers, _ = get(base, "/v1/widget.000000000000.js")
+    finally:
+        earlier.unlink()
+    assert status == 200
+    assert values(headers, "Cache-Control") == [cache_control("loader-hashed")]
+    assert values(headers, "Access-Control-Allow-Origin") == ["*"]

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from static_build.build import build
-from static_build.publish import STATE_NAME, PublishError, Target, Upload, plan, publish
+from static_build.publish import DEFAULT_GRACE, STATE_NAME, PublishError, Target, Upload, plan, publish
 from tests.builds import documents
 from tests.s3 import running_s3
 from tests.server import cli_args
@@ -182,9 +182,43 @@ def test_a_reader_never_gets_a_404_during_a_publish_and_stale_objects_go_after_t
     assert problems == [] and passes[0] >= 1
     assert second.retired > 0 and second.deleted == 0
     assert any(key.startswith("v1/extra-0/") for key in listing(client, bucket))  # kept through the grace
-    third = publish(out, target, endpoint_url=s3.endpoint, now=lambda: NOW + timedelta(hours=26))
+    third = publish(out, target, endpoint_url=s3.endpoint, now=lambda: NOW + DEFAULT_GRACE + timedelta(hours=2))
     assert (third.sent, third.deleted, third.retired) == (0, second.retired, 0)
     assert not any(key.startswith("v1/extra-0/") for key in listing(client, bucket))
+
+
+def test_a_publish_cut_short_leaves_nothing_the_next_cannot_retire(s3, bucket, tmp_path, monkeypatch):
+    """New keys are announced before they are sent: a shop whose first publish failed halfway
+    and which is then removed is still deleted after the grace."""
+    import static_build.publish as publishing
+
+    data, out = demo_data(tmp_path / "data", extra_shops=1), tmp_path / "out"
+    build(data, out, AS_OF)
+    target = Target.parse(f"s3://{bucket}")
+    real_put, sent = publishing._put, []
+
+    def failing_put(client, target, upload):
+        if len(sent) >= 5:
+            raise PublishError("the network went away")
+        sent.append(upload.key)
+        return real_put(client, target, upload)
+
+    monkeypatch.setattr(publishing, "_put", failing_put)
+    with pytest.raises(PublishError, match="network went away"):
+        publish(out, target, endpoint_url=s3.endpoint, jobs=1, now=lambda: NOW)
+    monkeypatch.setattr(publishing, "_put", real_put)
+    client = s3.client()
+    assert set(listing(client, bucket)) - {STATE_NAME} == set(sent)  # five objects, no state of them but pending
+    assert sent[0].startswith("v1/") and sent[0].count("/") == 1  # the site's files go first
+    conn = sqlite3.connect(data / "store.sqlite3")
+    for table, column in (("reviews", "shop"), ("shops", "id")):
+        conn.execute(f"DELETE FROM {table} WHERE {column} IN ('wtw-winkel', 'greenvent', 'extra-0')")
+    conn.commit()
+    conn.close()
+    build(data, out, AS_OF)  # no shop left: only the site's own documents
+    publish(out, target, endpoint_url=s3.endpoint, grace=timedelta(0), now=lambda: NOW + timedelta(hours=1))
+    left = set(listing(client, bucket)) - {STATE_NAME}
+    assert left and all(key.count("/") == 1 for key in left), sorted(left)[:5]
 
 
 def test_publish_on_the_command_line(s3, bucket, tmp_path):

@@ -418,7 +418,10 @@ def parser() -> argparse.ArgumentParser:
         "--endpoint-url", default=None, help="an S3-compatible service: R2, B2, MinIO, SeaweedFS (env AWS_ENDPOINT_URL)"
     )
     publish.add_argument(
-        "--grace-hours", type=float, default=24.0, help="keep objects no longer built this long (default 24)"
+        "--grace-hours",
+        type=float,
+        default=192.0,
+        help="keep objects no longer built this long (default 192: 8 days, past a CDN's stale copies)",
     )
     publish.add_argument(
         "--encoding",
