@@ -14,6 +14,13 @@ from .layout import LayoutError
 from .progress import Progress
 
 
+def _io_failure(command: str, error: OSError, after: str = "") -> int:
+    """One line for a failed read or write (a full disk, a permission): never a traceback."""
+    where = f" ({error.filename})" if error.filename else ""
+    print(f"trustwidgets {command} failed: {error.strerror or error}{where}{after}", file=sys.stderr)
+    return 1
+
+
 def build_command(args: argparse.Namespace, store: Store) -> int:
     store.close()  # the build opens its own connections
     try:
@@ -31,12 +38,7 @@ def build_command(args: argparse.Namespace, store: Store) -> int:
         print(f"trustwidgets build: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
-        print(
-            f"trustwidgets build failed: {error.strerror or error}{where}; the previous output is unchanged",
-            file=sys.stderr,
-        )
-        return 1
+        return _io_failure("build", error, "; the previous output is unchanged")
     state = "updated" if result.changed else "unchanged"
     for warning in result.warnings:
         print(f"trustwidgets build: warning: {warning}", file=sys.stderr)
@@ -67,9 +69,7 @@ def merge_command(args: argparse.Namespace) -> int:
         print(f"trustwidgets merge: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
-        print(f"trustwidgets merge failed: {error.strerror or error}{where}; {args.out} is unchanged", file=sys.stderr)
-        return 1
+        return _io_failure("merge", error, f"; {args.out} is unchanged")
     for warning in result.warnings:
         print(f"trustwidgets merge: warning: {warning}", file=sys.stderr)
     state = "updated" if result.changed else "unchanged"
@@ -107,9 +107,7 @@ def publish_command(args: argparse.Namespace) -> int:
         )
         return 1
     except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
-        print(f"trustwidgets publish failed: {error.strerror or error}{where}", file=sys.stderr)
-        return 1
+        return _io_failure("publish", error)
     print(
         f"published {plural(result.objects, 'object')} to {args.to}: {result.sent} sent "
         f"({plural(result.bytes_sent, 'byte')}), {result.retired} retired, {result.deleted} deleted, "

@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-SHOP_MANIFEST_PREFIX = ".files-"
+from static_build.layout import OWN_FILES, SHOP_MANIFEST_PREFIX
 
 
 def tree(out: Path) -> dict[str, bytes]:
@@ -28,7 +28,7 @@ def documents(out: Path) -> dict[str, bytes]:
     return {
         path: body
         for path, body in tree(out).items()
-        if path not in ("manifest.json", "_headers", "nginx.conf") and not Path(path).name.startswith(".files-")
+        if path not in OWN_FILES and not Path(path).name.startswith(SHOP_MANIFEST_PREFIX)
     }
 
 
