@@ -283,3 +283,24 @@ def test_a_stale_line_of_the_top_manifest_is_taken_from_the_shops_own_list(data,
     build(data, out, date(2026, 11, 24), shop_ids=["greenvent"])
     assert json.loads((out / "manifest.json").read_text())["shops"]["wtw-winkel"] == real
     verify(out)
+
+
+def test_a_1000_shop_build_has_at_most_100_header_rules(tmp_path):
+    """Issue 14: _headers does not grow with the shops (Cloudflare reads 100 rules)."""
+    from bench.harness import AS_OF as SYNTH_DAY
+    from bench.synth import write
+
+    shops, reviews = write(tmp_path / "synth", 1000, 1, SYNTH_DAY)
+    document = json.loads(shops.read_text())
+    for record in document["shops"][:3]:
+        record["allowed_domains"] = [f"www.{record['id']}.example"]
+    shops.write_text(json.dumps(document))
+    store = open_store(tmp_path / "data")
+    import_files(store, [shops, reviews], available_locales=("en", "nl"))
+    store.close()
+    out = tmp_path / "out"
+    result = build(tmp_path / "data", out, SYNTH_DAY, jobs=2)
+    assert result.shops_built == 1000 and result.warnings == []
+    blocks = (out / "_headers").read_text().strip().split("\n\n")
+    assert len(blocks) == 5 + 3 <= 100
+    assert (out / "nginx.conf").read_text().count("location ~ ^/v1/shop-") == 3
