@@ -182,6 +182,18 @@ def test_a_connection_the_server_dropped_is_replaced(database, tmp_path):
     store.close()
 
 
+@pytest.mark.parametrize(("rows", "analysed"), [(60, True), (40, False)])
+def test_a_large_import_refreshes_the_planners_statistics(database, tmp_path, monkeypatch, rows, analysed):
+    """Without it the first build after a big import sorted a 100,000-review shop for every page."""
+    monkeypatch.setattr("widget_server.store_postgres.ANALYZE_AFTER", 50)
+    path = write_json(tmp_path / "many.json", {"shops": [SHOP], "reviews": [review(id=f"r{n}") for n in range(rows)]})
+    store = open_store(tmp_path)
+    import_files(store, [path], available_locales=("en", "nl"))
+    row = store.db.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'reviews'").fetchone()
+    assert (row[0] is not None) == analysed
+    store.close()
+
+
 def fetch(base, path):
     with urllib.request.urlopen(base + path, timeout=10) as response:
         return json.loads(response.read())
