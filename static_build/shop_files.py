@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -59,13 +60,18 @@ def render_shop(
     writer = Writer(target)
     parts = part_digests(snapshot, as_of)
     earlier_parts, earlier_files = _earlier(live)
-    for ref in shop_documents(snapshot):
-        same = earlier_parts.get(ref.product) == parts[ref.product] and not (ref.kind == "summary" and not ref.product)
-        if same and live is not None and writer.link(ref.shop_path, live, earlier_files):
-            continue
-        body = render_document(snapshot, ref, resolve(snapshot.shop, ref, Options()))
-        assert body is not None, ref.path  # the catalogue lists only pages that exist
-        writer.write(ref.shop_path, body)
+
+    def rendered() -> Iterator[tuple[str, bytes]]:
+        for ref in shop_documents(snapshot):
+            always = ref.kind == "summary" and not ref.product  # it lists the products
+            same = earlier_parts.get(ref.product) == parts[ref.product] and not always
+            if same and live is not None and writer.link(ref.shop_path, live, earlier_files):
+                continue
+            body = render_document(snapshot, ref, resolve(snapshot.shop, ref, Options()))
+            assert body is not None, ref.path  # the catalogue lists only pages that exist
+            yield ref.shop_path, body
+
+    writer.write_all(rendered())
     record = {"as_of": as_of.isoformat(), "digest": digest, "files": writer.files, "parts": parts}
     (target / shop_manifest_name(digest)).write_text(json.dumps(record, sort_keys=True, separators=(",", ":")))
     return writer.files

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from widget_server.core.compression import compress
 
 TWIN_MIN_SIZE = 1024
 TWINS = (("gz", "gzip"), ("br", "br"))
+# write_all works in batches of about this many bytes of documents: each step (render,
+# compress, write) runs over a whole batch, which measured 19% faster for a shop of 1,415
+# documents than one document at a time (brotli's tables and Jinja's code evict each other
+# from the CPU's caches), while a shop of 100,000 reviews still never holds all its pages.
+BATCH_BYTES = 8 << 20
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
 
 
 class DuplicatePath(Exception):
@@ -23,7 +30,7 @@ class Writer:
         self.root = root
         self.replace = replace
         self.files: dict[str, dict[str, object]] = {}
-        self.folders: set[Path] = set()
+        self.folders: set[str] = set()
         self.changed: set[str] = set()  # with replace=True: the paths whose bytes changed
 
     def write(self, relative: str, body: bytes, *, twins: bool = True) -> None:
@@ -34,6 +41,28 @@ class Writer:
             for suffix, coding in TWINS:
                 self._put(f"{relative}.{suffix}", compress(body, coding))
 
+    def write_all(self, documents: Iterable[tuple[str, bytes]]) -> None:
+        """Write every (path, body) with its twins, as `write` does, a batch at a time."""
+        batch: list[tuple[str, bytes]] = []
+        claimed: set[str] = set()
+        size = 0
+        for relative, body in documents:
+            if relative in self.files or relative in claimed:
+                raise DuplicatePath(f"{relative} would be written twice")
+            claimed.add(relative)
+            batch.append((relative, body))
+            size += len(body)
+            if size >= BATCH_BYTES:
+                self._write_batch(batch)
+                batch, size = [], 0
+        self._write_batch(batch)
+
+    def _write_batch(self, batch: list[tuple[str, bytes]]) -> None:
+        big = [(relative, body) for relative, body in batch if len(body) >= TWIN_MIN_SIZE]
+        twins = [(f"{relative}.{suffix}", compress(body, coding)) for suffix, coding in TWINS for relative, body in big]
+        for relative, body in batch + twins:
+            self._put(relative, body)
+
     def link(self, relative: str, source: Path, entries: dict[str, dict[str, object]]) -> bool:
         """Take an unchanged file and its twins from an earlier folder as hard links (no rewrite).
 
@@ -42,39 +71,52 @@ class Writer:
         names = [name for name in (relative, f"{relative}.gz", f"{relative}.br") if name in entries]
         if relative not in entries or relative in self.files:
             return False
-        made: list[Path] = []
+        made: list[str] = []
         for name in names:
-            path = self.root / name
-            if path.parent not in self.folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self.folders.add(path.parent)
+            path = self._path(name)
             try:
-                os.link(source / name, path)
+                os.link(f"{source}/{name}", path)
             except FileNotFoundError:  # all or nothing: the caller renders the file and its twins
                 for undone in made:
-                    undone.unlink()
+                    os.unlink(undone)
                 return False
             made.append(path)
         self.files.update({name: entries[name] for name in names})
         return True
 
+    def _path(self, relative: str) -> str:
+        """The file's path, its folder made once."""
+        path = f"{self.root}/{relative}"
+        folder = path.rpartition("/")[0]
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        return path
+
     def _put(self, relative: str, body: bytes) -> None:
-        path = self.root / relative
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
+        path = self._path(relative)
         if not self.replace:
-            path.write_bytes(body)
+            _write_file(path, body)
         elif not _holds(path, body):
-            temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-            temporary.write_bytes(body)
+            temporary = f"{path.rpartition('/')[0]}/.{relative.rpartition('/')[2]}.tmp-{os.getpid()}"
+            _write_file(temporary, body)
             os.replace(temporary, path)
             self.changed.add(relative)
         self.files[relative] = {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
 
 
-def _holds(path: Path, body: bytes) -> bool:
+def _write_file(path: str, body: bytes) -> None:
+    descriptor = os.open(path, _CREATE, 0o666)
     try:
-        return path.stat().st_size == len(body) and path.read_bytes() == body
+        view = memoryview(body)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+
+
+def _holds(path: str, body: bytes) -> bool:
+    try:
+        return os.stat(path).st_size == len(body) and Path(path).read_bytes() == body
     except FileNotFoundError:
         return False
