@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,12 @@ PLOT_TOP, PLOT_BOTTOM = 14, 118  # the bars' area; month labels sit below it
 
 def month_label(month: Mapping[str, Any], locale: str) -> str:
     """`nov. 2026`, or the days it covers where the window cuts the month: `23–30 nov. 2025`."""
-    first, last = date.fromisoformat(month["from"]), date.fromisoformat(month["to"])
+    return _month_label(month["from"], month["to"], locale)
+
+
+@lru_cache(maxsize=1024)  # every shop built for one date has the same months
+def _month_label(start: str, end: str, locale: str) -> str:
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
     whole = first.day == 1 and (last.month != date.fromordinal(last.toordinal() + 1).month)
     if whole:
         return format_date(first, "MMM y", locale=locale)
@@ -51,12 +57,18 @@ def month_chart(months: list[Mapping[str, Any]], locale: str, label: str) -> Mar
                 f'<text x="{round(index * step + step / 2, 1)}" y="{round(PLOT_BOTTOM - height - 3, 1)}" '
                 f'class="n">{escape(format_count(month["count"], locale))}</text>'
             )
-        short = format_date(date.fromisoformat(month["from"]), "MMM", locale=locale).rstrip(".")
+        short = _month_short(month["from"], locale)
         parts.append(
             f'<text x="{round(index * step + step / 2, 1)}" y="{PLOT_BOTTOM + 14}" class="m">{escape(short)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+@lru_cache(maxsize=1024)
+def _month_short(start: str, locale: str) -> str:
+    """`nov`: the chart's label under a month's bar."""
+    return format_date(date.fromisoformat(start), "MMM", locale=locale).rstrip(".")
 
 
 def method_view(summary: Mapping[str, Any], locale: str, directory: Path) -> dict[str, Any]:
