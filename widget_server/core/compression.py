@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import gzip
-
 import brotli
+from isal import igzip
 
 MIN_SIZE = 256  # smaller bodies gain nothing from compression
 # Measured on 54 built documents (reviews pages and widgets, 1.0 MB): brotli quality 4 gives
 # 93 KB at 0.10 ms a document, quality 5 86 KB at 0.18 ms, quality 11 is 50 times slower; gzip
 # level 6 gives 98 KB at 0.13 ms, level 9 92 KB at 0.21 ms. Compression was 40% of a static
 # build's CPU time; these levels cut that nearly in half for 6-8% larger twins.
+# gzip through ISA-L (isal): on a product shop's 1,415 documents (9.6 MB) its level 3 takes
+# 0.037 s for 2.66 MB where zlib's level 6 takes 0.089 s for 2.56 MB (2026-11-29); the gzip
+# twins are a fifth of a build's CPU time at zlib's speed.
 BROTLI_QUALITY = 4
-GZIP_LEVEL = 6
+GZIP_LEVEL = 3
 
 
 def choose_encoding(accept_encoding: str) -> str | None:
@@ -40,5 +42,5 @@ def compress(body: bytes, coding: str) -> bytes:
     if coding == "br":
         return bytes(brotli.compress(body, quality=BROTLI_QUALITY))
     if coding == "gzip":
-        return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+        return igzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
     raise ValueError(coding)
