@@ -2,13 +2,17 @@ import gzip
 import json
 import os
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+from jinja2 import UndefinedError
 
 from tests.hostile import HOSTILE, hostile_document
 from tests.widgets import AS_OF, DATA, fixture_store, render
+from widget_server.core.i18n import locales_dir
 from widget_server.core.options import Options
+from widget_server.core.render import environment
 from widget_server.core.widgets import WIDGETS
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden")
@@ -213,3 +217,20 @@ def test_a_filter_that_matches_nothing_says_so_calmly(tmp_path):
     html = render(fixture_store(tmp_path), "wtw-winkel", "carousel", "en", Options(stars=(1,), lang=()))
     assert "No reviews match this selection yet." in html
     assert '<section class="track"' not in html
+
+
+def test_template_names_read_dict_keys_then_attributes():
+    nl = environment("nl", locales_dir())
+    template = '{{ view.items }}|{{ view.text }}|{{ day.year }}|{{ _("verified") }}'
+    values = {"view": {"items": "sleutel", "text": "<b>"}, "day": date(2026, 11, 29)}
+    assert nl.from_string(template).render(values) == "sleutel|&lt;b&gt;|2026|geverifieerd"
+    with pytest.raises(UndefinedError):
+        nl.from_string("{{ view.missing }}").render(values)
+
+
+def test_locales_share_compiled_templates_and_keep_their_own_words():
+    view = {"filter_stars": None, "filter_languages": None}
+    nl = environment("nl", locales_dir()).get_template("_macros.html").module.empty(view)
+    en = environment("en", locales_dir()).get_template("_macros.html").module.empty(view)
+    assert str(nl) == '<p class="empty">Nog geen beoordelingen om te tonen.</p>'
+    assert str(en) == '<p class="empty">No reviews to show yet.</p>'

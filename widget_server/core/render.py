@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 
 from widget_server import __version__
 from widget_templates import TEMPLATES_DIR
@@ -29,10 +30,40 @@ from .views import review_view, summary_view
 from .widgets import FOOTER_WIDE_FROM, WIDGETS
 
 
+class _Environment(Environment):
+    """Jinja with `view.name` read as the key of a plain dict first (views are dicts): the
+    default tries the attribute, and the AttributeError it catches cost a fifth of a review
+    card's render. No template calls a dict method."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+class _SharedCode(BytecodeCache):
+    """Compiled templates kept in memory and shared by the locales' environments (each
+    environment would compile every template again: a tenth of a second per build process)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _SharedCode()
+
+
 @cache
 def environment(locale: str, directory: Path) -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
+        bytecode_cache=_COMPILED,
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
