@@ -60,6 +60,8 @@ class Snapshot:
     own_version: str = ""  # the shop's record and own reviews only (a product: its version)
     product: Product | None = None  # set on a product's snapshot: its reviews, its summary
     products: Mapping[str, Snapshot] = field(default_factory=dict)  # by SKU, on the shop's snapshot
+    # each filter's newest reviews, merged from the heads once: every widget and first page asks
+    _newest: dict[ReviewFilter, list[PublicReview]] = field(default_factory=dict, compare=False, repr=False)
 
     def total(self, wanted: ReviewFilter) -> int:
         """How many shown reviews the filter matches."""
@@ -73,9 +75,13 @@ class Snapshot:
         """The newest `limit` (at most HEAD_SIZE) shown reviews the filter matches."""
         if limit > HEAD_SIZE:
             raise ValueError(f"at most {HEAD_SIZE} reviews come from a snapshot's heads")
-        found = [r for (rating, language), head in self.heads.items() if wanted.matches(rating, language) for r in head]
-        found.sort(key=lambda r: r.id)
-        found.sort(key=lambda r: r.created_at, reverse=True)  # stable: ties stay in id order
+        found = self._newest.get(wanted)
+        if found is None:
+            heads = [head for (rating, language), head in self.heads.items() if wanted.matches(rating, language)]
+            found = [review for head in heads for review in head]
+            found.sort(key=lambda r: r.id)
+            found.sort(key=lambda r: r.created_at, reverse=True)  # stable: ties stay in id order
+            self._newest[wanted] = found = found[:HEAD_SIZE]
         return found[:limit]
 
     def pages(self, wanted: ReviewFilter) -> int:
