@@ -1,5 +1,6 @@
 """kill -9 the build at random moments while a reader keeps checking the output folder."""
 
+import os
 import random
 import signal
 import subprocess
@@ -28,6 +29,29 @@ def build_command(data, out, day):
     )
 
 
+def children(pid):
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    stat = handle.read()
+            except OSError:  # gone meanwhile
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_kill_nine_never_shows_a_half_written_tree(tmp_path):
     data, out = tmp_path / "data", tmp_path / "out"
     fixture_store(data, demo_document(AS_OF)).close()
@@ -45,6 +69,7 @@ def test_kill_nine_never_shows_a_half_written_tree(tmp_path):
     thread = threading.Thread(target=reader)
     thread.start()
     rng = random.Random(6193)
+    orphans = []  # the killed builds' workers
     try:
         for n in range(1, KILLS + 1):
             process = subprocess.Popen(
@@ -53,14 +78,21 @@ def test_kill_nine_never_shows_a_half_written_tree(tmp_path):
                 stderr=subprocess.DEVNULL,
             )
             time.sleep(rng.uniform(0.0, 1.2))
+            workers = children(process.pid)
             process.send_signal(signal.SIGKILL)
             process.wait()
             verify(out)
+            orphans.extend(workers)
     finally:
         stop.set()
         thread.join()
     assert problems == []
     assert checks[0] > KILLS
+    assert orphans, "no kill came after the build had started its workers"
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in orphans) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in orphans if alive(pid)] == [], "workers outlived their killed build"
     finished = subprocess.run(build_command(data, out, AS_OF + timedelta(days=99)), capture_output=True, text=True)
     assert finished.returncode == 0, finished.stderr
     verify(out)
