@@ -80,7 +80,7 @@ def _exit_with_build() -> None:
 
 def _render_in_worker(job: Job) -> dict[str, Any]:
     assert _worker_store is not None
-    return render_shop(_worker_store, job.shop_id, job.as_of, job.digest, job.target, job.live)
+    return render_shop(_worker_store, job.shop_id, job.as_of, job.digest, job.target, job.live, brotli=job.brotli)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +92,7 @@ class Job:
     digest: str
     target: Path
     live: Path | None
+    brotli: bool = False
 
 
 def _failure(error: Exception) -> str:
@@ -111,7 +112,9 @@ def _render_all(
     if jobs <= 1 or len(todo) <= 1:
         for job in todo:
             try:
-                manifests[job.shop_id] = render_shop(store, job.shop_id, job.as_of, job.digest, job.target, job.live)
+                manifests[job.shop_id] = render_shop(
+                    store, job.shop_id, job.as_of, job.digest, job.target, job.live, brotli=job.brotli
+                )
             except OSError:
                 raise
             except Exception as error:  # noqa: BLE001 - reported by shop id, the others go on
@@ -166,9 +169,13 @@ def build(
     shard: Shard | None = None,
     jobs: int = 1,
     base_url: str = "",
+    brotli: bool = False,
     on_progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> BuildResult:
-    """Build the tree for `as_of` into `out`: render what changed, then swap each shop in."""
+    """Build the tree for `as_of` into `out`: render what changed, then swap each shop in.
+
+    Each document of 1 KB or more gets a .gz twin, and with `brotli` a .br twin as well.
+    """
     started = time.perf_counter()
     out = out.absolute()
     layout = Layout(out)
@@ -196,7 +203,7 @@ def build(
             entries: dict[str, dict[str, Any]] = {}
             todo: list[Job] = []
             for shop, version in every:
-                digest = shop_digest(version, as_of)
+                digest = shop_digest(version, as_of, brotli)
                 if shop_ids and shop.id not in shop_ids:
                     kept = _kept_entry(layout, shop.id, earlier) if shop.id in live else None
                     if kept is not None:
@@ -207,7 +214,7 @@ def build(
                     continue
                 target = root / "v1" / shop.id if whole else layout.staging_folder(shop.id, digest)
                 folder = layout.shop_folder(shop.id) if shop.id in live else None
-                todo.append(Job(shop.id, as_of, digest, target, folder))
+                todo.append(Job(shop.id, as_of, digest, target, folder, brotli))
             done = 0
 
             def tick() -> None:
@@ -226,17 +233,19 @@ def build(
             framing = framing_of([shop for shop, _ in every if shop.id in entries])
             top_args = (entries, framing, as_of, base_url, shard)
             if whole:
-                top = write_top(root, write_site(root, replace=False), *top_args, replace=False)
+                top = write_top(
+                    root, write_site(root, replace=False, brotli=brotli), *top_args, replace=False, brotli=brotli
+                )
                 layout.replace_tree(root)
                 changed = True
             else:
-                site = write_site(out, replace=True)  # the scripts the new pages name, before the pages
+                site = write_site(out, replace=True, brotli=brotli)  # the scripts the new pages name, first
                 for job in todo:
                     if job.shop_id in manifests:
                         layout.swap_in(job.shop_id, job.target)
                 for shop_id in sorted(gone):
                     layout.retire(shop_id)
-                top = write_top(out, site, *top_args, replace=True)
+                top = write_top(out, site, *top_args, replace=True, brotli=brotli)
                 changed = bool(manifests or gone or top["changed"])
         except BaseException:
             layout.clean()  # renders of a build that did not finish are not kept

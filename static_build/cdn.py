@@ -103,8 +103,9 @@ def _not_found(indent: str) -> list[str]:
     ]
 
 
-def nginx_conf(framing: Framing, loader_digest: str) -> str:
+def nginx_conf(framing: Framing, loader_digest: str, brotli: bool = False) -> str:
     """An nginx fragment for the `server {}` block whose `root` is the build's output folder."""
+    twins = ".gz and .br" if brotli else ".gz"
     lines = [
         "# trustwidgets static tree. A fragment for a server {} block whose root is the --out folder:\n",
         "#\n",
@@ -115,10 +116,15 @@ def nginx_conf(framing: Framing, loader_digest: str) -> str:
         "#         include /srv/widgets/nginx.conf;\n",
         "#     }\n",
         "#\n",
-        "# Needs gzip_static (ngx_http_gzip_static_module); add `brotli_static on;` where ngx_brotli is\n",
-        "# loaded. Reload nginx after a build only when this file changed: it names the shops that\n",
-        "# restrict framing. Every answer below /v1/ carries `Vary: Accept-Encoding` (a document of\n",
-        "# 1 KB or more has .gz and .br twins), and a missing path is a short-lived 404.\n",
+        "# Needs gzip_static (ngx_http_gzip_static_module). Reload nginx after a build only when this\n",
+        "# file changed: it names the shops that restrict framing. Every answer below /v1/ carries\n",
+        f"# `Vary: Accept-Encoding` (a document of 1 KB or more has a {twins} twin{'s' if brotli else ''}), and a\n",
+        "# missing path is a short-lived 404.\n",
+        *(
+            ["# Where ngx_brotli is loaded, add `brotli_static on;` to the /v1/ location.\n"]
+            if brotli
+            else ["# The tree has no .br twins: build with --brotli for them (and ngx_brotli's brotli_static).\n"]
+        ),
         "\n",
         "# The build's own files are not documents.\n",
         "location ~ ^/(?:manifest\\.json|nginx\\.conf|_headers)$ {\n",

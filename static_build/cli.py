@@ -32,6 +32,7 @@ def build_command(args: argparse.Namespace, store: Store) -> int:
             shard=args.shard,
             jobs=max(1, args.jobs),
             base_url=args.base_url.rstrip("/"),
+            brotli=args.brotli,
             on_progress=Progress(),
         )
     except (BuildError, LayoutError) as error:

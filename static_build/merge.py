@@ -50,6 +50,8 @@ def _shard_manifests(shards: list[Path]) -> list[tuple[Path, dict[str, Any]]]:
     for path, manifest in found:
         if manifest["loader"]["integrity"] != integrity:
             raise BuildError(f"{path} was built by another version of trustwidgets: build it again")
+    if len({manifest.get("brotli", True) for _, manifest in found}) > 1:  # before "brotli" was written, always
+        raise BuildError("some shards have .br twins and some not: build every shard with --brotli, or none")
     dates = sorted({manifest["as_of"] for _, manifest in found})
     if len(dates) > 1:
         raise BuildError(f"the shards were built for different dates ({', '.join(dates)}): build them for one")
@@ -126,6 +128,7 @@ def merge(out: Path, shards: list[Path], *, base_url: str | None = None) -> Merg
                     _stage_shop(path / "v1" / shop_id, entry["digest"], target)
                     staged.append((shop_id, target))
             first = found[0][1]
+            brotli = bool(first.get("brotli", True))
             top_args = (
                 entries,
                 framing,
@@ -133,17 +136,18 @@ def merge(out: Path, shards: list[Path], *, base_url: str | None = None) -> Merg
                 first["base_url"] if base_url is None else base_url,
             )
             if whole:
-                top = write_top(root, write_site(root, replace=False), *top_args, None, replace=False)
+                site = write_site(root, replace=False, brotli=brotli)
+                top = write_top(root, site, *top_args, None, replace=False, brotli=brotli)
                 layout.replace_tree(root)
                 changed = True
             else:
-                site = write_site(layout.out, replace=True)  # the scripts the new pages name, before the pages
+                site = write_site(layout.out, replace=True, brotli=brotli)  # the scripts the new pages name, first
                 for shop_id, target in staged:
                     layout.swap_in(shop_id, target)
                 gone = live - set(entries)
                 for shop_id in sorted(gone):
                     layout.retire(shop_id)
-                top = write_top(layout.out, site, *top_args, None, replace=True)
+                top = write_top(layout.out, site, *top_args, None, replace=True, brotli=brotli)
                 changed = bool(staged or gone or top["changed"])
         except BaseException:
             layout.clean()

@@ -22,20 +22,24 @@ from .layout import SHOP_MANIFEST_PREFIX, shop_manifest_name
 from .writer import Writer
 
 
-def shop_digest(shop_version: str, as_of: date) -> str:
-    """Everything a shop's files depend on: its data, the templates and catalogs, the date."""
-    text = f"{shop_version}|{render_version()}|{as_of.isoformat()}"
+def _twins(brotli: bool) -> str:
+    return "gz,br" if brotli else "gz"
+
+
+def shop_digest(shop_version: str, as_of: date, brotli: bool = False) -> str:
+    """Everything a shop's files depend on: its data, the templates and catalogs, the date, the twins."""
+    text = f"{shop_version}|{render_version()}|{as_of.isoformat()}|{_twins(brotli)}"
     return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
 
-def part_digests(snapshot: Snapshot, as_of: date) -> dict[str, str]:
+def part_digests(snapshot: Snapshot, as_of: date, brotli: bool = False) -> dict[str, str]:
     """What each part of a shop's files depends on: "" the shop's own documents, else a product's.
 
     A product's documents show the shop's name, source, policy and colours, but not its reviews,
     so a new shop review leaves them as they were, and a new product review leaves the others.
     """
     record = json.dumps(snapshot.shop.to_record(), sort_keys=True)
-    common = f"{render_version()}|{as_of.isoformat()}"
+    common = f"{render_version()}|{as_of.isoformat()}|{_twins(brotli)}"
     # the method page says whether the shop has products
     parts = {"": f"{snapshot.own_version}|{record}|{bool(snapshot.products)}|{common}"}
     for sku, product in snapshot.products.items():
@@ -44,7 +48,14 @@ def part_digests(snapshot: Snapshot, as_of: date) -> dict[str, str]:
 
 
 def render_shop(
-    store: Store, shop_id: str, as_of: date, digest: str, target: Path, live: Path | None = None
+    store: Store,
+    shop_id: str,
+    as_of: date,
+    digest: str,
+    target: Path,
+    live: Path | None = None,
+    *,
+    brotli: bool = False,
 ) -> dict[str, Any]:
     """Gather the shop once, render each of its documents, write them into `target`.
 
@@ -57,8 +68,8 @@ def render_shop(
     if snapshot is None:
         raise LookupError(f"no shop {shop_id!r} in the store")
     shutil.rmtree(target, ignore_errors=True)
-    writer = Writer(target)
-    parts = part_digests(snapshot, as_of)
+    writer = Writer(target, brotli=brotli)
+    parts = part_digests(snapshot, as_of, brotli)
     earlier_parts, earlier_files = _earlier(live)
 
     def rendered() -> Iterator[tuple[str, bytes]]:

@@ -51,11 +51,11 @@ def shard_of(shop_id: str, count: int) -> int:
     return int.from_bytes(hashlib.blake2b(shop_id.encode(), digest_size=8).digest(), "big") % count
 
 
-def write_site(root: Path, *, replace: bool) -> dict[str, Any]:
+def write_site(root: Path, *, replace: bool, brotli: bool) -> dict[str, Any]:
     """The site's own documents (the loader, the widgets' script, OpenAPI), written before any
     shop whose pages name them is swapped in. Hashed files of earlier builds are kept: a page
     cached elsewhere may still name them. Returns their manifest entries."""
-    writer = Writer(root, replace=replace)
+    writer = Writer(root, replace=replace, brotli=brotli)
     script = loader()
     for ref in site_documents(script.digest):
         body = site_document(ref)
@@ -74,6 +74,7 @@ def write_top(
     shard: Shard | None,
     *,
     replace: bool,
+    brotli: bool,
 ) -> dict[str, Any]:
     """Write `_headers`, `nginx.conf` and, last, the manifest that lists the site and the shops.
 
@@ -82,7 +83,7 @@ def write_top(
     writer = Writer(root, replace=replace)
     script = loader()
     writer.write("_headers", headers_file(framing, script.digest).encode(), twins=False)
-    writer.write("nginx.conf", nginx_conf(framing, script.digest).encode(), twins=False)
+    writer.write("nginx.conf", nginx_conf(framing, script.digest, brotli).encode(), twins=False)
     manifest: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "base_url": base_url,
@@ -90,6 +91,7 @@ def write_top(
         "files": site["files"],
         "shops": dict(sorted(entries.items())),
         "framing": {shop_id: list(domains) for shop_id, domains in sorted(framing.items())},
+        "brotli": brotli,  # whether documents have .br twins besides .gz
     }
     if shard is not None:
         manifest["shard"] = str(shard)

@@ -1,7 +1,9 @@
-"""Writes one folder of a build: each path once, with .gz and .br twins for text of 1 KB or more."""
+"""Writes one folder of a build: each path once, with a .gz twin (and a .br twin when asked) for
+text of 1 KB or more."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterable
@@ -10,7 +12,7 @@ from pathlib import Path
 from widget_server.core.compression import compress
 
 TWIN_MIN_SIZE = 1024
-TWINS = (("gz", "gzip"), ("br", "br"))
+TWIN_SUFFIXES = ("gz", "br")
 # write_all works in batches of about this many bytes of documents: each step (render,
 # compress, write) runs over a whole batch, which measured 19% faster for a shop of 1,415
 # documents than one document at a time (brotli's tables and Jinja's code evict each other
@@ -24,11 +26,13 @@ class DuplicatePath(Exception):
 
 
 class Writer:
-    def __init__(self, root: Path, *, replace: bool = False) -> None:
+    def __init__(self, root: Path, *, replace: bool = False, brotli: bool = False) -> None:
         """With replace=True each file goes into a live tree: unchanged bytes are not touched,
-        others are written beside and renamed over the old file (a reader sees one or the other)."""
+        others are written beside and renamed over the old file (a reader sees one or the other).
+        With brotli=True each twinned file also gets a .br twin."""
         self.root = root
         self.replace = replace
+        self.twins = (("gz", "gzip"), ("br", "br")) if brotli else (("gz", "gzip"),)
         self.files: dict[str, dict[str, object]] = {}
         self.folders: set[str] = set()
         self.changed: set[str] = set()  # with replace=True: the paths whose bytes changed
@@ -37,12 +41,21 @@ class Writer:
         if relative in self.files:
             raise DuplicatePath(f"{relative} would be written twice")
         self._put(relative, body)
+        made: set[str] = set()
         if twins and len(body) >= TWIN_MIN_SIZE:
-            for suffix, coding in TWINS:
+            for suffix, coding in self.twins:
                 self._put(f"{relative}.{suffix}", compress(body, coding))
+                made.add(suffix)
+        if self.replace:  # a twin of earlier bytes would be served for these
+            for suffix in sorted(set(TWIN_SUFFIXES) - made):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self._path(f"{relative}.{suffix}"))
+                    self.changed.add(f"{relative}.{suffix}")
 
     def write_all(self, documents: Iterable[tuple[str, bytes]]) -> None:
-        """Write every (path, body) with its twins, as `write` does, a batch at a time."""
+        """Write every (path, body) with its twins into a new folder, as `write` does, a batch at a time."""
+        if self.replace:
+            raise ValueError("write_all fills a new folder; a live tree takes write()")
         batch: list[tuple[str, bytes]] = []
         claimed: set[str] = set()
         size = 0
@@ -59,7 +72,11 @@ class Writer:
 
     def _write_batch(self, batch: list[tuple[str, bytes]]) -> None:
         big = [(relative, body) for relative, body in batch if len(body) >= TWIN_MIN_SIZE]
-        twins = [(f"{relative}.{suffix}", compress(body, coding)) for suffix, coding in TWINS for relative, body in big]
+        twins = [
+            (f"{relative}.{suffix}", compress(body, coding))
+            for suffix, coding in self.twins  # one coding over the whole batch, then the next
+            for relative, body in big
+        ]
         for relative, body in batch + twins:
             self._put(relative, body)
 
@@ -68,7 +85,7 @@ class Writer:
 
         False when that folder does not hold them all (then the caller renders the file).
         """
-        names = [name for name in (relative, f"{relative}.gz", f"{relative}.br") if name in entries]
+        names = [name for name in (relative, *(f"{relative}.{suffix}" for suffix in TWIN_SUFFIXES)) if name in entries]
         if relative not in entries or relative in self.files:
             return False
         made: list[str] = []

@@ -2,6 +2,7 @@ import json
 import os
 from datetime import date
 
+import brotli
 import pytest
 
 from static_build.build import BuildError, build
@@ -39,7 +40,6 @@ def test_the_tree_follows_the_url_tree_and_its_manifest(data, tmp_path):
         "v1/wtw-winkel/en/stars.html",
         "v1/wtw-winkel/nl/badge--dark-positive.html",
         "v1/wtw-winkel/nl/carousel.html.gz",
-        "v1/wtw-winkel/nl/carousel.html.br",
         "_headers",
         "nginx.conf",
         "manifest.json",
@@ -51,6 +51,27 @@ def test_the_tree_follows_the_url_tree_and_its_manifest(data, tmp_path):
     assert set(manifest["shops"]) == {"wtw-winkel", "greenvent"}
     assert result.files == len(files)
     assert not any("@example" in name or b"@example." in body for name, body in files.items())
+    assert not [name for name in files if name.endswith(".br")]  # only with brotli=True
+    assert manifest["brotli"] is False
+
+
+def test_brotli_twins_are_asked_for_and_asking_rebuilds_every_shop(data, tmp_path):
+    out = tmp_path / "out"
+    build(data, out, AS_OF)
+    with_br = build(data, out, AS_OF, brotli=True)
+    assert with_br.shops_built == 2 and with_br.changed
+    files = tree(out)
+    assert brotli.decompress(files["v1/wtw-winkel/nl/carousel.html.br"]) == files["v1/wtw-winkel/nl/carousel.html"]
+    assert brotli.decompress(files["v1/embed.js.br"]) == files["v1/embed.js"]
+    assert {name.removesuffix(".br") for name in files if name.endswith(".br")} == {
+        name.removesuffix(".gz") for name in files if name.endswith(".gz")
+    }
+    assert "brotli_static on" in files["nginx.conf"].decode()
+    assert verify(out) == len(documents(out))
+    without = build(data, out, AS_OF)
+    assert without.shops_built == 2
+    files = tree(out)
+    assert not [name for name in files if name.endswith(".br")]  # the site's own twins too: none left stale
 
 
 def test_same_inputs_give_identical_trees_whatever_the_jobs(data, tmp_path):

@@ -131,6 +131,10 @@ def test_a_merge_refuses_trees_that_do_not_fit_together(data, tmp_path):
     other = shard_trees(data, tmp_path / "two", 2)
     with pytest.raises(BuildError, match="split the shops differently"):
         merge(tmp_path / "m4", [trees[0], trees[1], other[0]])
+    brotli = tmp_path / "brotli"
+    build(data, brotli, AS_OF, shard=Shard(2, 3), brotli=True)
+    with pytest.raises(BuildError, match="some shards have .br twins and some not"):
+        merge(tmp_path / "m6", [trees[0], trees[1], brotli])
     manifest = json.loads((trees[1] / "manifest.json").read_text())
     manifest["loader"]["integrity"] = "sha384-other"
     (trees[1] / "manifest.json").write_text(json.dumps(manifest))

@@ -20,7 +20,7 @@ def origin(tmp_path_factory):
     document = demo_document(AS_OF)
     document["shops"][1]["allowed_domains"] = ["www.greenvent.example"]
     fixture_store(data, document).close()
-    build(data, out, AS_OF)
+    build(data, out, AS_OF, brotli=True)  # with .br twins, which must never be sent by name
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     block = f"server {{ listen 127.0.0.1:{port}; root {out}; include {out}/nginx.conf; }}"
@@ -72,7 +72,9 @@ def test_a_document_with_twins_varies_on_accept_encoding_whatever_was_asked(orig
     ],
 )
 def test_a_missing_path_or_a_file_of_the_build_is_a_short_lived_404(origin, path):
-    base, _ = origin
+    base, out = origin
+    if path.endswith((".gz", ".br")):
+        assert (out / path.lstrip("/")).is_file()
     status, headers, body = get(base, path, **{"Accept-Encoding": "gzip"})
     assert (status, body) == (404, b"404 Not Found\n")
     assert values(headers, "Cache-Control") == [cache_control("error")]

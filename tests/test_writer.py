@@ -7,7 +7,7 @@ from static_build.writer import DuplicatePath, Writer
 
 
 def test_each_path_once_with_twins_from_one_kb(tmp_path):
-    writer = Writer(tmp_path)
+    writer = Writer(tmp_path, brotli=True)
     big, small = b"x" * 1024, b"y" * 1023
     writer.write("a/big.html", big)
     writer.write("a/small.json", small)
@@ -27,10 +27,10 @@ def test_each_path_once_with_twins_from_one_kb(tmp_path):
 def test_write_all_writes_like_write_across_batches(tmp_path, monkeypatch):
     monkeypatch.setattr("static_build.writer.BATCH_BYTES", 2048)  # 6,000 bytes of documents: two batches
     documents = [(f"d/{n}.html", bytes([65 + n]) * (600 + 300 * n)) for n in range(5)]
-    one_by_one = Writer(tmp_path / "one")
+    one_by_one = Writer(tmp_path / "one", brotli=True)
     for relative, body in documents:
         one_by_one.write(relative, body)
-    batched = Writer(tmp_path / "all")
+    batched = Writer(tmp_path / "all", brotli=True)
     batched.write_all(iter(documents))
     assert batched.files == one_by_one.files
     assert sorted(batched.files) == [
@@ -54,3 +54,23 @@ def test_write_all_writes_like_write_across_batches(tmp_path, monkeypatch):
 def test_write_all_refuses_a_path_twice_in_one_batch(tmp_path):
     with pytest.raises(DuplicatePath):
         Writer(tmp_path).write_all([("a.json", b"{}"), ("a.json", b"[]")])
+
+
+def test_a_gz_twin_only_unless_brotli_is_asked(tmp_path):
+    writer = Writer(tmp_path)
+    writer.write("a.html", b"x" * 2000)
+    writer.write_all([("b.json", b"y" * 2000)])
+    assert sorted(writer.files) == ["a.html", "a.html.gz", "b.json", "b.json.gz"]
+
+
+def test_a_live_file_loses_the_twins_its_new_bytes_do_not_have(tmp_path):
+    Writer(tmp_path, replace=True, brotli=True).write("embed.js", b"x" * 2000)
+    assert (tmp_path / "embed.js.br").exists()
+    without_br = Writer(tmp_path, replace=True)
+    without_br.write("embed.js", b"z" * 2000)
+    assert not (tmp_path / "embed.js.br").exists()  # else nginx's brotli_static sends the old bytes
+    assert gzip.decompress((tmp_path / "embed.js.gz").read_bytes()) == b"z" * 2000
+    small = Writer(tmp_path, replace=True)
+    small.write("embed.js", b"tiny")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["embed.js"]
+    assert small.changed == {"embed.js", "embed.js.gz"}

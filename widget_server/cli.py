@@ -391,6 +391,12 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
     build.add_argument("--base-url", default="", help="public URL the tree is served from (for the loader)")
+    build.add_argument(
+        "--brotli",
+        action="store_true",
+        help="also write .br twins (for nginx's brotli_static); they are about 10%% smaller than the .gz "
+        "twins and cost about a quarter of the build's time",
+    )
     build.set_defaults(run=cmd_build)
 
     merge = commands.add_parser(
