@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .dates import add_months
@@ -23,7 +24,8 @@ class WindowKey(NamedTuple):
     month: str  # the calendar month the review was given in, "2026-11"
 
 
-def window_months(as_of: date) -> list[tuple[str, date, date]]:
+@lru_cache(maxsize=64)  # a shop and each of its products ask for the same date
+def window_months(as_of: date) -> tuple[tuple[str, date, date], ...]:
     """(month, first day, last day) of each calendar month the window touches, oldest first.
 
     The window's first and last months are partial: 23 Nov 2025 – 23 Nov 2026 touches 13 months.
@@ -35,7 +37,7 @@ def window_months(as_of: date) -> list[tuple[str, date, date]]:
         last = min(window.end, date.fromordinal(following.toordinal() - 1))
         months.append((f"{day.year:04d}-{day.month:02d}", day, last))
         day = following
-    return months
+    return tuple(months)
 
 
 def build_summary(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup
 
 from .catalogue import reviews_file
 from .dates import public_timestamp
@@ -64,14 +67,20 @@ def platform_view(platform: Mapping[str, Any] | None, locale: str) -> dict[str, 
     }
 
 
+@lru_cache(maxsize=64)
+def _review_stars(rating: int, locale: str, directory: Path) -> Markup:
+    """A card's stars: one of five images per locale."""
+    gettext = translations(locale, directory).gettext
+    return star_svg(rating, gettext("%(score)s out of 5 stars") % {"score": rating})
+
+
 def review_view(review: PublicReview, locale: str, as_of: date, directory: Path) -> dict[str, Any]:
     """A review card's fields, formatted for the locale."""
-    gettext = translations(locale, directory).gettext
     reply = None if review.reply is None else {"text": review.reply.text}
     return {
         "id": review.id,
         "rating": review.rating,
-        "stars_svg": star_svg(review.rating, gettext("%(score)s out of 5 stars") % {"score": review.rating}),
+        "stars_svg": _review_stars(review.rating, locale, directory),
         "title": review.title,
         "text": review.text,
         "language": review.language,
