@@ -48,6 +48,30 @@ def test_newest_and_total_follow_the_filter(wanted, ids):
     assert [r.id for r in snapshot.page(wanted, 1)] == ids
 
 
+def test_asking_again_gives_the_same_answers_whatever_was_asked_between():
+    snapshot = memory_snapshot(SHOP, REVIEWS, AS_OF, {})
+    five, everything = ReviewFilter(stars=(5,)), ReviewFilter()
+    assert [r.id for r in snapshot.newest(five, 1)] == ["b"]
+    assert [r.id for r in snapshot.newest(everything, 3)] == ["b", "c", "a"]
+    assert [r.id for r in snapshot.newest(five, HEAD_SIZE)] == ["b", "a"]
+    assert [r.id for r in snapshot.newest(everything, 2)] == ["b", "c"]
+    assert (snapshot.total(five), snapshot.total(everything), snapshot.total(five)) == (2, 5, 2)
+
+
+def test_a_derived_view_is_made_once_per_key():
+    snapshot = memory_snapshot(SHOP, REVIEWS, AS_OF, {})
+    made_for: list[str] = []
+
+    def make(locale):
+        made_for.append(locale)
+        return {"locale": locale}
+
+    first = snapshot.derived(("summary", "nl"), lambda: make("nl"))
+    assert snapshot.derived(("summary", "nl"), lambda: make("nl")) is first
+    assert snapshot.derived(("summary", "en"), lambda: make("en")) == {"locale": "en"}
+    assert made_for == ["nl", "en"]
+
+
 def test_newest_keeps_id_order_within_one_timestamp_across_groups():
     tied = [made(f"x{n}", 1 + n % 5, "nl", "2026-11-20T10:00:00.000000Z") for n in (10, 9, 8, 11)]
     snapshot = memory_snapshot(SHOP, tied, AS_OF, {})

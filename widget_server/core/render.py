@@ -119,7 +119,9 @@ def render_widget(
         "script_path": DocumentRef("widget-script", digest=WIDGET_SCRIPT_DIGEST).path,
         "script_integrity": WIDGET_SCRIPT_INTEGRITY,
         "shop_name": snapshot.shop.name,
-        "summary": summary_view(snapshot.summary, locale, directory),
+        "summary": snapshot.derived(
+            ("summary", locale, directory), lambda: summary_view(snapshot.summary, locale, directory)
+        ),
         "reviews": [review_view(r, locale, snapshot.as_of, directory) for r in reviews],
         "view": {
             "filter_stars": star_list(options.stars, locale) if options.stars else None,

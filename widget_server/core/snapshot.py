@@ -11,10 +11,10 @@ implements with keyset queries (never a growing OFFSET when read in order).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from .models import Product, PublicReview, Shop
 from .options import MAX_COUNT, ReviewFilter
@@ -23,6 +23,7 @@ PAGE_SIZE = 50  # reviews per reviews.json page
 HEAD_SIZE = max(PAGE_SIZE, MAX_COUNT)  # newest reviews held per (rating, language) group
 
 Group = tuple[int, str]  # (rating, language as stored)
+T = TypeVar("T")
 
 
 class ReviewSource(Protocol):
@@ -62,10 +63,26 @@ class Snapshot:
     products: Mapping[str, Snapshot] = field(default_factory=dict)  # by SKU, on the shop's snapshot
     # each filter's newest reviews, merged from the heads once: every widget and first page asks
     _newest: dict[ReviewFilter, list[PublicReview]] = field(default_factory=dict, compare=False, repr=False)
+    _totals: dict[ReviewFilter, int] = field(default_factory=dict, compare=False, repr=False)
+    _derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def total(self, wanted: ReviewFilter) -> int:
         """How many shown reviews the filter matches."""
-        return sum(n for (rating, language), n in self.shown.items() if wanted.matches(rating, language))
+        found = self._totals.get(wanted)
+        if found is None:
+            found = self._totals[wanted] = sum(
+                n for (rating, language), n in self.shown.items() if wanted.matches(rating, language)
+            )
+        return found
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()`, made once per snapshot and key: a view every document of a locale shares.
+
+        What it returns is shared between documents, so nothing may change it afterwards.
+        """
+        if key not in self._derived:
+            self._derived[key] = make()
+        return cast(T, self._derived[key])
 
     def has_language(self, tag: str) -> bool:
         """Whether any shown review is in that language (or one of its subtags)."""
