@@ -1,6 +1,7 @@
 """Products at scale (issue 13): 100 shops x 200 products x 10 reviews plus 100 shop reviews each.
 
     python -m bench.products --tmp /dev/shm --out bench/results/products.json
+    python -m bench.products --tmp /dev/shm --code /path/to/older/checkout --builds-only --out before.json
 
 Full build (2 jobs), a build with nothing changed, one product's new review (the whole build
 command, and that shop's own render), and the service: a product's star snippet against the
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench import harness
 from bench.cases import build
 from bench.harness import AS_OF, CLI, ROOT, Server, measured, wrk
 from bench.synth import write, write_products
@@ -58,7 +61,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--tmp", type=Path, default=ROOT / "bench")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--code", type=Path, help="a checkout whose widget_server the commands run")
+    parser.add_argument("--builds-only", action="store_true", help="the build figures, not the service's")
     args = parser.parse_args()
+    if args.code:  # every command (import, build, serve) runs that checkout's code
+        harness.CODE = args.code.resolve()
+        os.environ["PYTHONPATH"] = str(harness.CODE)
     work = Path(tempfile.mkdtemp(prefix="tw-products-", dir=args.tmp))
     try:
         synth = work / "synth"
@@ -70,8 +78,11 @@ def main() -> None:
         result["full"] = build(data, out, AS_OF, 2)
         result["no_change"] = build(data, out, AS_OF, 2)
         measured(CLI + ["--data", str(data), "import", str(one_product_review(synth / "one.jsonl"))])
-        result["shop_render_after_one_product"] = shop_render_seconds(data, out)
+        if not args.code:  # in this process: this checkout's code
+            result["shop_render_after_one_product"] = shop_render_seconds(data, out)
         result["one_product"] = build(data, out, AS_OF, 2)
+        if args.builds_only:
+            return finish(args.out, result)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = Server(
@@ -88,8 +99,12 @@ def main() -> None:
             server.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    finish(args.out, result)
+
+
+def finish(path: Path, result: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(result))
 
 
