@@ -1,0 +1,169 @@
+"""Who may frame a widget, in Chromium: a shop's `allowed_domains` hold on every way it is served.
+
+A shop that lists the domains allowed to frame its widgets gets `frame-ancestors <domains>`;
+every other shop `frame-ancestors *`. The host pages are served as www.greenvent.example and
+www.elsewhere.example (Chromium maps both names to a local port), framing the widget from:
+- the live service;
+- the static tree behind real nginx with the build's nginx.conf (one policy per document);
+- the static tree with the headers `_headers` gives it: a host such as Netlify sends every
+  matching rule's headers, so the framed shop's widget carries two policies (`frame-ancestors *`
+  from the catch-all rule and its own), and the browser must enforce the stricter.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from static_build.build import build
+from static_build.cdn import header_rules
+from tests.browser import Pages
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.nginx import running_nginx
+from tests.server import free_port, running_service
+from tests.widgets import AS_OF, fixture_store
+from widget_server.core.loader import loader
+from widget_server.demo import demo_document
+
+pytestmark = pytest.mark.browser
+
+ALLOWED, ELSEWHERE = "www.greenvent.example", "www.elsewhere.example"
+FRAMED = "/v1/greenvent/nl/badge.html"  # greenvent lets only ALLOWED frame its widgets
+OPEN = "/v1/wtw-winkel/nl/badge.html"  # wtw-winkel lets anyone
+
+
+def headers_host(root: Path) -> ThreadingHTTPServer:
+    """The tree as a host that applies `_headers` serves it: every rule whose path matches adds
+    its headers (a header named by two rules is sent twice)."""
+    rules = [
+        (re.compile("^" + re.escape(pattern).replace(r"\*", ".*") + "$"), headers)
+        for pattern, headers in header_rules({"greenvent": (ALLOWED,)}, loader().digest)
+    ]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = self.path.split("?")[0]
+            file = root / path.lstrip("/")
+            if ".." in path or not file.is_file():
+                self.send_error(404)
+                return
+            body = file.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            for pattern, headers in rules:
+                if pattern.match(path):
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def origins(tmp_path_factory) -> Iterator[dict[str, str]]:
+    folder = tmp_path_factory.mktemp("framing")
+    data, out = folder / "data", folder / "out"
+    document = demo_document(AS_OF)
+    greenvent = next(shop for shop in document["shops"] if shop["id"] == "greenvent")
+    greenvent["allowed_domains"] = [ALLOWED]
+    fixture_store(data, document).close()
+    build(data, out, AS_OF)
+    port = free_port()
+    nginx = f"http://127.0.0.1:{port}"
+    block = f"server {{ listen 127.0.0.1:{port}; root {out}; include {out}/nginx.conf; }}"
+    headers = headers_host(out)
+    try:
+        with running_service(data) as service, running_nginx(folder / "nginx", block, nginx + "/v1/embed.js"):
+            yield {
+                "service": service,
+                "nginx": nginx,
+                "_headers": f"http://127.0.0.1:{headers.server_port}",
+            }
+    finally:
+        headers.shutdown()
+        headers.server_close()
+
+
+@pytest.fixture(scope="module")
+def pages() -> Iterator[tuple[Pages, object]]:
+    """Host pages, and a Chromium that reaches them as ALLOWED and ELSEWHERE (port 80)."""
+    from playwright.sync_api import sync_playwright
+
+    host = Pages()
+    port = host.server.server_port
+    rules = f"MAP {ALLOWED}:80 127.0.0.1:{port}, MAP {ELSEWHERE}:80 127.0.0.1:{port}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"]
+        )
+        yield host, browser
+        browser.close()
+    host.server.shutdown()
+    host.server.server_close()
+
+
+def csp_headers(base: str, path: str) -> list[str]:
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return [value for name, value in response.getheaders() if name.lower() == "content-security-policy"]
+
+
+def framed(pages, domain: str, url: str) -> tuple[bool, list[str]]:
+    """Whether a page on `domain` shows the widget at `url` in its iframe, and what the console said."""
+    host, browser = pages
+    name = f"/page-{len(host.pages)}.html"
+    host.add(name, f'<iframe id="w" src="{url}" width="320" height="120"></iframe>')
+    page = browser.new_page()
+    said: list[str] = []
+    page.on("console", lambda message: said.append(message.text))
+    try:
+        page.goto(f"http://{domain}{name}")
+        page.wait_for_load_state("load")
+        # the badge's document has a <main>; a frame the browser refused shows its error page
+        return page.frame_locator("#w").locator("main").count() == 1, said
+    finally:
+        page.close()
+
+
+def test_the_headers_host_sends_the_framed_shop_two_policies_and_the_others_one(origins):
+    framed = csp_headers(origins["_headers"], FRAMED)
+    assert [policy.rpartition("frame-ancestors ")[2] for policy in framed] == ["*", ALLOWED]
+    assert [policy.rpartition("frame-ancestors ")[2] for policy in csp_headers(origins["_headers"], OPEN)] == ["*"]
+    for kind in ("service", "nginx"):
+        assert [policy.rpartition("frame-ancestors ")[2] for policy in csp_headers(origins[kind], FRAMED)] == [ALLOWED]
+
+
+@pytest.mark.parametrize("kind", ["service", "nginx", "_headers"])
+@pytest.mark.parametrize(
+    ("domain", "path", "shown"),
+    [
+        (ALLOWED, FRAMED, True),
+        (ELSEWHERE, FRAMED, False),
+        (ELSEWHERE, OPEN, True),
+    ],
+)
+def test_only_the_allowed_domains_may_frame_a_shops_widget(origins, pages, kind, domain, path, shown):
+    seen, said = framed(pages, domain, origins[kind] + path)
+    assert seen is shown
+    refusals = [text for text in said if "violates the following Content Security Policy directive" in text]
+    if shown:
+        assert refusals == []
+    else:  # refused by the shop's own policy, whatever other policy came beside it
+        assert len(refusals) == 1 and f'"frame-ancestors {ALLOWED}"' in refusals[0], said
