@@ -195,10 +195,11 @@ def build(
             if elsewhere:
                 raise BuildError(f"shop {elsewhere[0]!r} is not in shard {shard}")
             whole = not layout.is_built()  # the first build, or a tree of an earlier layout
-            if whole:
-                shop_ids = None  # a new tree holds every shop, whatever --shop asked
+            top_before = {} if whole else read_manifest(layout.out)
+            if whole or top_before.get("brotli", True) != brotli:
+                shop_ids = None  # a new tree, or new twins, take every shop, whatever --shop asked
             root = layout.staging / "tree" if whole else out
-            earlier = read_manifest(layout.out).get("shops", {}) if not whole else {}
+            earlier = top_before.get("shops", {})
             live = set() if whole else layout.live_shops()
             entries: dict[str, dict[str, Any]] = {}
             todo: list[Job] = []

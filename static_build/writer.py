@@ -18,7 +18,9 @@ TWIN_SUFFIXES = ("gz", "br")
 # documents than one document at a time (brotli's tables and Jinja's code evict each other
 # from the CPU's caches), while a shop of 100,000 reviews still never holds all its pages.
 BATCH_BYTES = 8 << 20
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+# A new folder's files are created, never opened: a path that is already there (a hard link
+# into the live tree, say) fails loudly instead of being written through.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 
 
 class DuplicatePath(Exception):
@@ -36,33 +38,32 @@ class Writer:
         self.files: dict[str, dict[str, object]] = {}
         self.folders: set[str] = set()
         self.changed: set[str] = set()  # with replace=True: the paths whose bytes changed
+        self.pending: set[str] = set()  # given to write_all, not written yet
 
     def write(self, relative: str, body: bytes, *, twins: bool = True) -> None:
         if relative in self.files:
             raise DuplicatePath(f"{relative} would be written twice")
-        self._put(relative, body)
-        made: set[str] = set()
-        if twins and len(body) >= TWIN_MIN_SIZE:
-            for suffix, coding in self.twins:
-                self._put(f"{relative}.{suffix}", compress(body, coding))
-                made.add(suffix)
-        if self.replace:  # a twin of earlier bytes would be served for these
-            for suffix in sorted(set(TWIN_SUFFIXES) - made):
+        twinned = twins and len(body) >= TWIN_MIN_SIZE
+        if self.replace:  # a twin these bytes will not have goes first: it holds earlier bytes
+            for suffix in sorted(set(TWIN_SUFFIXES) - {suffix for suffix, _ in self.twins if twinned}):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self._path(f"{relative}.{suffix}"))
                     self.changed.add(f"{relative}.{suffix}")
+        self._put(relative, body)
+        if twinned:
+            for suffix, coding in self.twins:
+                self._put(f"{relative}.{suffix}", compress(body, coding))
 
     def write_all(self, documents: Iterable[tuple[str, bytes]]) -> None:
         """Write every (path, body) with its twins into a new folder, as `write` does, a batch at a time."""
         if self.replace:
             raise ValueError("write_all fills a new folder; a live tree takes write()")
         batch: list[tuple[str, bytes]] = []
-        claimed: set[str] = set()
         size = 0
         for relative, body in documents:
-            if relative in self.files or relative in claimed:
+            if relative in self.files or relative in self.pending:
                 raise DuplicatePath(f"{relative} would be written twice")
-            claimed.add(relative)
+            self.pending.add(relative)
             batch.append((relative, body))
             size += len(body)
             if size >= BATCH_BYTES:
@@ -79,6 +80,7 @@ class Writer:
         ]
         for relative, body in batch + twins:
             self._put(relative, body)
+        self.pending.difference_update(relative for relative, _ in batch)
 
     def link(self, relative: str, source: Path, entries: dict[str, dict[str, object]]) -> bool:
         """Take an unchanged file and its twins from an earlier folder as hard links (no rewrite).
@@ -86,7 +88,7 @@ class Writer:
         False when that folder does not hold them all (then the caller renders the file).
         """
         names = [name for name in (relative, *(f"{relative}.{suffix}" for suffix in TWIN_SUFFIXES)) if name in entries]
-        if relative not in entries or relative in self.files:
+        if relative not in entries or relative in self.files or relative in self.pending:
             return False
         made: list[str] = []
         for name in names:
@@ -116,6 +118,8 @@ class Writer:
             _write_file(path, body)
         elif not _holds(path, body):
             temporary = f"{path.rpartition('/')[0]}/.{relative.rpartition('/')[2]}.tmp-{os.getpid()}"
+            with contextlib.suppress(FileNotFoundError):  # left by a killed build of the same pid
+                os.unlink(temporary)
             _write_file(temporary, body)
             os.replace(temporary, path)
             self.changed.add(relative)

@@ -325,3 +325,13 @@ def test_a_1000_shop_build_has_at_most_100_header_rules(tmp_path):
     blocks = (out / "_headers").read_text().strip().split("\n\n")
     assert len(blocks) == 5 + 3 <= 100
     assert (out / "nginx.conf").read_text().count("location ~ ^/v1/shop-") == 3
+
+
+def test_new_twins_take_every_shop_whatever_shop_was_asked(data, tmp_path):
+    out = tmp_path / "out"
+    build(data, out, AS_OF)
+    result = build(data, out, AS_OF, shop_ids=["greenvent"], brotli=True)
+    assert result.shops_built == 2
+    files = tree(out)
+    assert "v1/wtw-winkel/nl/carousel.html.br" in files and "v1/greenvent/nl/carousel.html.br" in files
+    assert build(data, out, AS_OF, shop_ids=["greenvent"], brotli=True).shops_built == 0

@@ -7,7 +7,7 @@ import pytest
 from tests.snapshots import memory_snapshot
 from widget_server.core.models import PublicReview, Shop
 from widget_server.core.options import ReviewFilter
-from widget_server.core.snapshot import HEAD_SIZE, PAGE_SIZE, ReviewList
+from widget_server.core.snapshot import HEAD_SIZE, MEMO_FILTERS, PAGE_SIZE, ReviewList
 
 SHOP = Shop("s", "S", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
 AS_OF = date(2026, 11, 23)
@@ -56,6 +56,16 @@ def test_asking_again_gives_the_same_answers_whatever_was_asked_between():
     assert [r.id for r in snapshot.newest(five, HEAD_SIZE)] == ["b", "a"]
     assert [r.id for r in snapshot.newest(everything, 2)] == ["b", "c"]
     assert (snapshot.total(five), snapshot.total(everything), snapshot.total(five)) == (2, 5, 2)
+
+
+def test_a_snapshot_keeps_the_answers_of_a_bounded_number_of_filters():
+    snapshot = memory_snapshot(SHOP, REVIEWS, AS_OF, {})
+    asked = [ReviewFilter(lang=("nl", f"x{n:03d}")) for n in range(3 * MEMO_FILTERS)]
+    for wanted in asked:
+        assert [r.id for r in snapshot.newest(wanted, HEAD_SIZE)] == ["b", "a"]
+        assert snapshot.total(wanted) == 2
+    assert len(snapshot._newest) == len(snapshot._totals) == MEMO_FILTERS  # a visitor's ?lang= is unbounded
+    assert [r.id for r in snapshot.newest(asked[-1], 1)] == ["b"]
 
 
 def test_a_derived_view_is_made_once_per_key():

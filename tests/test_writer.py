@@ -74,3 +74,28 @@ def test_a_live_file_loses_the_twins_its_new_bytes_do_not_have(tmp_path):
     small.write("embed.js", b"tiny")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["embed.js"]
     assert small.changed == {"embed.js", "embed.js.gz"}
+
+
+def test_a_path_waiting_in_a_batch_is_never_linked_nor_written_through_a_link(tmp_path):
+    live = tmp_path / "live"
+    live.mkdir()
+    (live / "a.html").write_bytes(b"live bytes")
+    entries = {"a.html": {"size": 10, "sha256": "-"}}
+    writer = Writer(tmp_path / "new")
+    linked = []
+
+    def documents():
+        yield "a.html", b"new bytes"
+        linked.append(writer.link("a.html", live, entries))
+        yield "b.html", b"b"
+
+    writer.write_all(documents())
+    assert linked == [False]
+    assert (live / "a.html").read_bytes() == b"live bytes"
+    assert (tmp_path / "new/a.html").read_bytes() == b"new bytes"
+    # a path already in the new folder (here a hard link to the live file) is refused, not written through
+    linking = Writer(tmp_path / "other")
+    assert linking.link("a.html", live, entries)
+    with pytest.raises(FileExistsError):
+        linking._put("a.html", b"new bytes")
+    assert (live / "a.html").read_bytes() == b"live bytes"

@@ -21,6 +21,7 @@ from .options import MAX_COUNT, ReviewFilter
 
 PAGE_SIZE = 50  # reviews per reviews.json page
 HEAD_SIZE = max(PAGE_SIZE, MAX_COUNT)  # newest reviews held per (rating, language) group
+MEMO_FILTERS = 32  # filters whose newest reviews and total a snapshot keeps (see Snapshot)
 
 Group = tuple[int, str]  # (rating, language as stored)
 T = TypeVar("T")
@@ -61,7 +62,9 @@ class Snapshot:
     own_version: str = ""  # the shop's record and own reviews only (a product: its version)
     product: Product | None = None  # set on a product's snapshot: its reviews, its summary
     products: Mapping[str, Snapshot] = field(default_factory=dict)  # by SKU, on the shop's snapshot
-    # each filter's newest reviews, merged from the heads once: every widget and first page asks
+    # Each filter's newest reviews and total, worked out once for the first MEMO_FILTERS filters
+    # asked (a build asks a handful; the service's visitors can ask any number, so the rest are
+    # worked out each time rather than held for the snapshot's life).
     _newest: dict[ReviewFilter, list[PublicReview]] = field(default_factory=dict, compare=False, repr=False)
     _totals: dict[ReviewFilter, int] = field(default_factory=dict, compare=False, repr=False)
     _derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -70,9 +73,9 @@ class Snapshot:
         """How many shown reviews the filter matches."""
         found = self._totals.get(wanted)
         if found is None:
-            found = self._totals[wanted] = sum(
-                n for (rating, language), n in self.shown.items() if wanted.matches(rating, language)
-            )
+            found = sum(n for (rating, language), n in self.shown.items() if wanted.matches(rating, language))
+            if len(self._totals) < MEMO_FILTERS:
+                self._totals[wanted] = found
         return found
 
     def derived(self, key: Hashable, make: Callable[[], T]) -> T:
@@ -98,7 +101,9 @@ class Snapshot:
             found = [review for head in heads for review in head]
             found.sort(key=lambda r: r.id)
             found.sort(key=lambda r: r.created_at, reverse=True)  # stable: ties stay in id order
-            self._newest[wanted] = found = found[:HEAD_SIZE]
+            found = found[:HEAD_SIZE]
+            if len(self._newest) < MEMO_FILTERS:
+                self._newest[wanted] = found
         return found[:limit]
 
     def pages(self, wanted: ReviewFilter) -> int:
