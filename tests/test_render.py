@@ -2,7 +2,7 @@ import gzip
 import json
 import os
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -234,3 +234,31 @@ def test_locales_share_compiled_templates_and_keep_their_own_words():
     en = environment("en", locales_dir()).get_template("_macros.html").module.empty(view)
     assert str(nl) == '<p class="empty">Nog geen beoordelingen om te tonen.</p>'
     assert str(en) == '<p class="empty">No reviews to show yet.</p>'
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ({"b": 1, "a": {"d": [1, 2.5], "c": None}}, b'{"a":{"c":null,"d":[1,2.5]},"b":1}\n'),
+        ({"text": 'é "q" \\ \n \u2028 \x01'}, b'{"text":"\xc3\xa9 \\"q\\" \\\\ \\n \xe2\x80\xa8 \\u0001"}\n'),
+        ((True, False), b"[true,false]\n"),
+    ],
+)
+def test_json_documents_are_written_as_json_dumps_writes_them(value, written):
+    from widget_server.core.render import render_json
+
+    assert render_json(value) == written
+    assert (
+        render_json(value)
+        == (json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    )
+
+
+@pytest.mark.parametrize(
+    "value", [{"day": date(2026, 11, 29)}, {"moment": datetime(2026, 11, 29, tzinfo=UTC)}, {"options": Options()}]
+)
+def test_json_documents_refuse_what_json_cannot_hold(value):
+    from widget_server.core.render import render_json
+
+    with pytest.raises(TypeError):
+        render_json(value)
