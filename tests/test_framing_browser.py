@@ -98,19 +98,17 @@ def origins(tmp_path_factory) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def pages() -> Iterator[tuple[Pages, object]]:
-    """Host pages, and a Chromium that reaches them as ALLOWED and ELSEWHERE (port 80)."""
-    from playwright.sync_api import sync_playwright
-
+def pages(browser) -> Iterator[tuple[Pages, object]]:
+    """Host pages, and a Chromium that reaches them as ALLOWED and ELSEWHERE (port 80): a second
+    launch through the session's Playwright (one Playwright per process)."""
     host = Pages()
     port = host.server.server_port
     rules = f"MAP {ALLOWED}:80 127.0.0.1:{port}, MAP {ELSEWHERE}:80 127.0.0.1:{port}"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"]
-        )
-        yield host, browser
-        browser.close()
+    mapped = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"]
+    )
+    yield host, mapped
+    mapped.close()
     host.server.shutdown()
     host.server.server_close()
 
