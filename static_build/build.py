@@ -23,7 +23,7 @@ from widget_server.stores import open_store
 from .cdn import framing_of, header_warnings
 from .layout import OWN_FILES, Layout
 from .shop_files import render_shop, shop_digest, shop_manifest
-from .top import Shard, read_manifest, write_site, write_top
+from .top import Shard, has_brotli, read_manifest, write_site, write_top
 
 
 class BuildError(Exception):
@@ -196,7 +196,7 @@ def build(
                 raise BuildError(f"shop {elsewhere[0]!r} is not in shard {shard}")
             whole = not layout.is_built()  # the first build, or a tree of an earlier layout
             top_before = {} if whole else read_manifest(layout.out)
-            if whole or top_before.get("brotli", True) != brotli:
+            if whole or has_brotli(top_before) != brotli:
                 shop_ids = None  # a new tree, or new twins, take every shop, whatever --shop asked
             root = layout.staging / "tree" if whole else out
             earlier = top_before.get("shops", {})

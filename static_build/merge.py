@@ -24,7 +24,7 @@ from .build import BuildError, exclusive
 from .cdn import header_warnings
 from .layout import OWN_FILES, Layout, shop_manifest_name
 from .shop_files import shop_manifest
-from .top import Shard, read_manifest, write_site, write_top
+from .top import Shard, has_brotli, read_manifest, write_site, write_top
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ def _shard_manifests(shards: list[Path]) -> list[tuple[Path, dict[str, Any]]]:
     for path, manifest in found:
         if manifest["loader"]["integrity"] != integrity:
             raise BuildError(f"{path} was built by another version of trustwidgets: build it again")
-    if len({manifest.get("brotli", True) for _, manifest in found}) > 1:  # before "brotli" was written, always
+    if len({has_brotli(manifest) for _, manifest in found}) > 1:
         raise BuildError("some shards have .br twins and some not: build every shard with --brotli, or none")
     dates = sorted({manifest["as_of"] for _, manifest in found})
     if len(dates) > 1:
@@ -128,7 +128,7 @@ def merge(out: Path, shards: list[Path], *, base_url: str | None = None) -> Merg
                     _stage_shop(path / "v1" / shop_id, entry["digest"], target)
                     staged.append((shop_id, target))
             first = found[0][1]
-            brotli = bool(first.get("brotli", True))
+            brotli = has_brotli(first)
             top_args = (
                 entries,
                 framing,

@@ -19,11 +19,11 @@ from widget_server.core.snapshot import Snapshot
 from widget_server.store import Store
 
 from .layout import SHOP_MANIFEST_PREFIX, shop_manifest_name
-from .writer import Writer
+from .writer import Writer, twin_codings
 
 
 def _twins(brotli: bool) -> str:
-    return "gz,br" if brotli else "gz"
+    return ",".join(suffix for suffix, _ in twin_codings(brotli))
 
 
 def shop_digest(shop_version: str, as_of: date, brotli: bool = False) -> str:

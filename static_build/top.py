@@ -101,6 +101,11 @@ def write_top(
     return {**manifest, "changed": sorted(writer.changed | set(site["changed"]))}
 
 
+def has_brotli(manifest: dict[str, Any]) -> bool:
+    """Whether a tree's documents have .br twins (a manifest from before the option: they do)."""
+    return bool(manifest.get("brotli", True))
+
+
 def read_manifest(root: Path) -> dict[str, Any]:
     """A tree's top manifest; {} when there is none or it cannot be read."""
     try:
