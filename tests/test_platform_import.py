@@ -6,6 +6,7 @@ off the fixtures by hand.
 """
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -61,6 +62,12 @@ def documents(data, locale):
         texts[path] = render_document(snapshot, ref, Options().resolve(snapshot.shop)).decode()
     store.close()
     return texts
+
+
+def visible(html):
+    """The text a visitor reads in a document's body, tags dropped and spaces folded."""
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html[html.index("<body") :], flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", body).replace("&nbsp;", " ").split())
 
 
 def summary(data):
@@ -139,19 +146,24 @@ def test_the_business_unit_fills_the_platform_score_and_widgets_show_it(data):
         "profile_url": "https://nl.trustpilot.com/review/wtw-winkel.nl",
     }
     nl = documents(data, "nl")
-    line = "TrustScore 4,6</span> · 1.234 beoordelingen op Trustpilot"
-    for widget in ("badge", "carousel", "footer"):
-        text = nl[f"/v1/wtw-winkel/nl/{widget}.html"]
-        assert line in text, widget
-        assert 'href="https://nl.trustpilot.com/review/wtw-winkel.nl"' in text
-        assert 'href="method.html"' in text
+    for widget in ("badge", "carousel", "footer", "stars"):
+        html = nl[f"/v1/wtw-winkel/nl/{widget}.html"]
+        text = visible(html)
+        # The platform's score leads, with its total and name; ours follows, saying what it is.
+        lead = text.index("TrustScore 4,6")
+        assert text.index("1.234 beoordelingen op Trustpilot") > lead, widget
+        assert text.index("3,67 uit 6 geverifieerde beoordelingen, laatste 12 maanden") > lead, widget
+        assert 'href="https://nl.trustpilot.com/review/wtw-winkel.nl"' in html
+        assert 'href="method.html"' in html
+        assert 'class="grade"' not in html, widget  # our grade word never stands beside their score
     stars = nl["/v1/wtw-winkel/nl/stars.html"]
     assert '<a class="main" href="https://nl.trustpilot.com/review/wtw-winkel.nl"' in stars
-    assert "TrustScore 4,6 · 1.234 beoordelingen op Trustpilot" in stars
-    en = documents(data, "en")["/v1/wtw-winkel/en/badge.html"]
-    assert "TrustScore 4.6</span> · 1,234 reviews on Trustpilot" in en
-    # ours stays ours: 3.67 over 6 counted reviews, labelled as the last 12 months
-    assert "3.67" in en and "6 reviews" in en and "last 12 months" in en
+    en = visible(documents(data, "en")["/v1/wtw-winkel/en/badge.html"])
+    assert (
+        en.index("TrustScore 4.6")
+        < en.index("1,234 reviews on Trustpilot")
+        < en.index("3.67 from 6 verified reviews, last 12 months")
+    )
     out, _ = run(data, "trustpilot-business-unit", str(FIXTURES / "trustpilot-business-unit.json"), code=0)
     assert "0 shops new or updated" in out  # the same score read the same day changes nothing
 
@@ -215,8 +227,8 @@ def test_google_reviews_and_score(data):
         code=1,
     )
     assert summary(data)["platform"]["profile_url"] == "https://maps.google.com/?cid=123"
-    badge = documents(data, "nl")["/v1/wtw-winkel/nl/badge.html"]
-    assert "Google 4,4</span> · 87 beoordelingen op Google" in badge
+    badge = visible(documents(data, "nl")["/v1/wtw-winkel/nl/badge.html"])
+    assert badge.startswith("4,4 87 beoordelingen op Google via Google")  # none verified of ours: Google alone
 
 
 @pytest.mark.parametrize(
@@ -294,3 +306,66 @@ def test_a_large_response_is_streamed(data, tmp_path):
     assert big.stat().st_size > 25_000_000
     # measured: 28 MB streamed; json.load of this file alone peaks at 108 MB
     assert peak_kb < 80_000, f"peak memory {peak_kb} KB: the response was not streamed"
+
+
+def import_shop(data, tmp_path, **changes):
+    shop = write_json(tmp_path / "shop-again.json", {"shops": [{**SHOP, **changes}]})
+    result = cli(data, "import", str(shop))
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout.decode()
+
+
+def test_reimporting_the_shop_record_keeps_the_platform_score(data, tmp_path):
+    run(data, "trustpilot-business-unit", str(FIXTURES / "trustpilot-business-unit.json"), code=0)
+    out = import_shop(data, tmp_path, allowed_domains=["www.example.nl"])
+    assert "1 shop new or updated" in out
+    found = summary(data)
+    assert [p["name"] for p in found["platforms"]] == ["Trustpilot"]
+    assert (found["platform"]["score"], found["platform"]["review_count"]) == ("4.6", 1234)
+    stars = documents(data, "nl")["/v1/wtw-winkel/nl/stars.html"]
+    assert '<a class="main" href="https://nl.trustpilot.com/review/wtw-winkel.nl"' in stars
+
+
+def test_a_second_platform_is_kept_beside_the_first(data):
+    run(data, "trustpilot", str(FIXTURES / "trustpilot-reviews.json"), code=1)
+    run(data, "trustpilot-business-unit", str(FIXTURES / "trustpilot-business-unit.json"), code=0)
+    run(data, "google", str(FIXTURES / "google-reviews.json"), code=1)
+    found = summary(data)
+    assert [(p["name"], p["score"], p["review_count"]) for p in found["platforms"]] == [
+        ("Google", "4.4", 87),
+        ("Trustpilot", "4.6", 1234),
+    ]
+    assert (found["headline"], found["platform"]["name"]) == ("platform", "Trustpilot")  # the most reviews
+    assert found["review_platforms"] == ["Google", "Trustpilot"]
+    nl = documents(data, "nl")
+    badge = visible(nl["/v1/wtw-winkel/nl/badge.html"])
+    assert badge.index("TrustScore 4,6") < badge.index("Google 4,4 · 87 beoordelingen op Google")
+    assert "via Google en Trustpilot" in badge
+    method = visible(nl["/v1/wtw-winkel/nl/method.html"])
+    assert "TrustScore 4,6 van 5, uit 1.234 beoordelingen op Trustpilot" in method
+    assert "4,4 van 5, uit 87 beoordelingen op Google" in method
+
+
+def test_each_review_says_which_platform_it_came_from(data):
+    run(data, "trustpilot", str(FIXTURES / "trustpilot-reviews.json"), code=1)
+    run(data, "google", str(FIXTURES / "google-reviews.json"), code=1)
+    nl = documents(data, "nl")
+    reviews = json.loads(nl["/v1/wtw-winkel/nl/reviews.json"])["reviews"]
+    origins = {(r["platform"], r["marker"]) for r in reviews}
+    assert origins == {
+        ("Trustpilot", "geverifieerd"),
+        ("Trustpilot", "niet geverifieerd"),
+        ("Google", "niet geverifieerd"),
+    }
+    carousel = visible(nl["/v1/wtw-winkel/nl/carousel.html"])
+    assert "✓ geverifieerd · Trustpilot" in carousel and "niet geverifieerd · Google" in carousel
+
+
+def test_a_shop_may_lead_with_its_own_score(data, tmp_path):
+    run(data, "trustpilot", str(FIXTURES / "trustpilot-reviews.json"), code=1)
+    run(data, "trustpilot-business-unit", str(FIXTURES / "trustpilot-business-unit.json"), code=0)
+    import_shop(data, tmp_path, headline="own")
+    assert summary(data)["headline"] == "own"
+    badge = visible(documents(data, "nl")["/v1/wtw-winkel/nl/badge.html"])
+    assert badge.index("3,67") < badge.index("TrustScore 4,6 · 1.234 beoordelingen op Trustpilot")
+    assert "6 beoordelingen · afgelopen 12 maanden" in badge

@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import SHOP, review
 from widget_server.core.options import ReviewFilter
-from widget_server.core.records import parse_review, parse_shop
+from widget_server.core.records import parse_platform, parse_review, parse_shop
 from widget_server.core.rules import score_window
 from widget_server.store import SCHEMA_VERSION, WINDOW_SQL, Store, StoreError
 from widget_server.store_postgres import PostgresStore
@@ -152,3 +152,63 @@ def test_a_version_2_store_keeps_its_reviews_and_takes_unverified_ones(tmp_path)
     assert (summary["review_count"], summary["unverified_count"]) == (1, 1)
     indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"reviews_window", "reviews_newest", "reviews_groups"} <= indexes
+
+
+def test_a_version_4_store_moves_the_platform_score_out_of_the_record(tmp_path):
+    from widget_server.store import MIGRATIONS
+
+    conn = sqlite3.connect(tmp_path / "store.sqlite3")
+    for number, script in enumerate(MIGRATIONS[:4]):
+        for statement in script.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    record = {
+        **parse_shop(SHOP, ("en", "nl")).to_record(),
+        "platform": {
+            "name": "Trustpilot",
+            "score_name": "TrustScore",
+            "score": "4.6",
+            "scale": 5,
+            "review_count": 1234,
+            "profile_url": "https://nl.trustpilot.com/review/wtw-winkel.nl",
+            "read_on": "2026-11-20",
+        },
+    }
+    conn.execute("INSERT INTO shops VALUES ('wtw-winkel', ?, ?, 'v', 'v')", (json.dumps(record), "0" * 32))
+    conn.commit()
+    conn.close()
+    store = Store.open(tmp_path)
+    stored = json.loads(store.db.execute("SELECT record FROM shops").fetchone()[0])
+    assert "platform" not in stored
+    shop = store.shop("wtw-winkel")
+    assert [(p.name, p.score, p.review_count) for p in shop.platforms] == [("Trustpilot", "4.6", 1234)]
+    assert store.shop_versions()["wtw-winkel"] != "v"  # the shop is rebuilt once with its new facts
+    with store.transaction():  # the record imported again, as it was: the score stays
+        store.upsert_shop(parse_shop(SHOP, ("en", "nl")))
+    assert [p.name for p in store.shop("wtw-winkel").platforms] == ["Trustpilot"]
+
+
+def test_a_platform_score_replaces_only_its_own_platform(tmp_path):
+    store = Store.open(tmp_path)
+    base = {"score_name": "", "scale": 5, "profile_url": "", "read_on": "2026-11-20"}
+    with store.transaction():
+        store.upsert_shop(parse_shop(SHOP, ("en", "nl")))
+        assert store.upsert_platform(
+            "wtw-winkel", parse_platform({**base, "name": "Google", "score": 4.1, "review_count": 87})
+        )
+        version = store.shop_versions()["wtw-winkel"]
+        assert store.upsert_platform(
+            "wtw-winkel", parse_platform({**base, "name": "Trustpilot", "score": 4.6, "review_count": 1234})
+        )
+        assert store.shop_versions()["wtw-winkel"] != version
+        version = store.shop_versions()["wtw-winkel"]
+        assert not store.upsert_platform(  # the same score again changes nothing
+            "wtw-winkel", parse_platform({**base, "name": "Trustpilot", "score": 4.6, "review_count": 1234})
+        )
+        assert store.shop_versions()["wtw-winkel"] == version
+        assert store.upsert_platform(
+            "wtw-winkel", parse_platform({**base, "name": "google", "score": 4.2, "review_count": 90})
+        )
+    kept = store.shop("wtw-winkel").platforms
+    assert [(p.name, p.score, p.review_count) for p in kept] == [("google", "4.2", 90), ("Trustpilot", "4.6", 1234)]

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from tests.factories import SHOP
+from widget_server.core.models import Product
 from widget_server.core.records import parse_shop
 from widget_server.core.summary import WindowKey, build_summary, window_months
 
@@ -44,7 +45,10 @@ def test_summary_fields_from_rules():
         "removed_count": 3,
         "source": "Trustpilot",
         "policy_url": "https://www.example.nl/reviews",
+        "headline": "own",
         "platform": None,
+        "platforms": [],
+        "review_platforms": [],
         "products": [],
     }
     assert len(months) == 13
@@ -108,3 +112,65 @@ def test_the_platform_score_is_carried_as_published():
         "profile_url": "https://nl.trustpilot.com/review/wtw-winkel.nl",
         "read_on": "2026-11-20",
     }
+
+
+TRUSTPILOT = {
+    "name": "Trustpilot",
+    "score_name": "TrustScore",
+    "score": "4.6",
+    "scale": 5,
+    "review_count": 1234,
+    "profile_url": "https://nl.trustpilot.com/review/wtw-winkel.nl",
+    "read_on": "2026-11-20",
+}
+GOOGLE = {
+    "name": "Google",
+    "score_name": "",
+    "score": "4.1",
+    "scale": 5,
+    "review_count": 87,
+    "profile_url": "",
+    "read_on": "2026-11-21",
+}
+KIYOH = {**GOOGLE, "name": "Kiyoh", "score": "8.9", "scale": 10, "review_count": 5000}
+
+
+@pytest.mark.parametrize(
+    ("platforms", "headline", "expected_headline", "expected_first"),
+    [
+        ([], None, "own", None),
+        ([TRUSTPILOT], None, "platform", "Trustpilot"),
+        ([TRUSTPILOT], "own", "own", "Trustpilot"),
+        ([TRUSTPILOT, GOOGLE], None, "platform", "Trustpilot"),  # the most reviews on it
+        ([GOOGLE, TRUSTPILOT], "google", "platform", "Google"),  # named, in any case
+        ([TRUSTPILOT], "Google", "platform", "Trustpilot"),  # a name not kept: the default rule
+        ([TRUSTPILOT, KIYOH], None, "platform", "Kiyoh"),
+        ([TRUSTPILOT, KIYOH], "own", "own", "Kiyoh"),
+    ],
+)
+def test_which_platform_score_leads(platforms, headline, expected_headline, expected_first):
+    record = {**SHOP, "platforms": platforms, **({"headline": headline} if headline else {})}
+    summary = build_summary(parse_shop(record, ("en", "nl")), {}, AS_OF)
+    assert summary["headline"] == expected_headline
+    assert (summary["platform"] or {}).get("name") == expected_first
+    assert [p["name"] for p in summary["platforms"]] == sorted((p["name"] for p in platforms), key=str.casefold)
+
+
+def test_a_product_summary_carries_no_platform_score():
+    shop = parse_shop({**SHOP, "platforms": [TRUSTPILOT]}, ("en", "nl"))
+    summary = build_summary(shop, {}, AS_OF, product=Product(sku="A1", name="Unit"))
+    assert (summary["headline"], summary["platform"], summary["platforms"]) == ("own", None, [])
+
+
+@pytest.mark.parametrize(
+    ("review_platforms", "expected"),
+    [
+        ([], []),
+        ([""], ["Trustpilot"]),  # a review whose import named no platform comes from the shop's source
+        (["", "Trustpilot"], ["Trustpilot"]),
+        (["Google", "Trustpilot"], ["Google", "Trustpilot"]),
+        (["trusted shops", "Google", ""], ["Google", "trusted shops", "Trustpilot"]),
+    ],
+)
+def test_review_platforms_name_where_the_shown_reviews_come_from(review_platforms, expected):
+    assert build_summary(SHOP_RECORD, {}, AS_OF, review_platforms=review_platforms)["review_platforms"] == expected

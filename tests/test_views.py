@@ -79,3 +79,49 @@ def test_by_default_a_page_lists_every_language_and_lang_narrows_it(tmp_path):
         assert {r["language"] for r in listed["reviews"]} == {"nl", "en"}
     english = page(snapshot, "en", 1, Options(lang=("en",)).resolve(snapshot.shop))
     assert [r["id"] for r in english["reviews"]] == ["r-5"]  # the one English review
+
+
+def public(verification, platform):
+    from widget_server.core.models import PublicReview
+
+    return PublicReview(
+        id="x",
+        rating=5,
+        title="",
+        text="",
+        author="A",
+        language="nl",
+        experienced_on=date(2026, 11, 1),
+        created_at="2026-11-01T10:00:00.000000Z",
+        created_on=date(2026, 11, 1),
+        verification=verification,
+        status="published",
+        reply=None,
+        platform=platform,
+    )
+
+
+@pytest.mark.parametrize(
+    ("verification", "platform", "expected"),
+    [
+        ("verified", "Trustpilot", "Trustpilot"),
+        ("unverified", "Google", "Google"),
+        ("imported", "Trustpilot", "Trustpilot"),  # the import said where it was written
+        ("verified", "", "Shop Source"),  # native rows that name none come from the shop's source
+        ("unverified", "", "Shop Source"),
+        ("imported", "", ""),  # taken over from elsewhere: we cannot say where
+    ],
+)
+def test_origin_of_a_review(verification, platform, expected):
+    from widget_server.core.views import origin
+
+    assert origin(public(verification, platform), "Shop Source") == expected
+
+
+def test_reviews_json_names_each_review_s_platform(tmp_path):
+    store = fixture_store(tmp_path / "s")
+    document = page(store.snapshot("wtw-winkel", AS_OF), "nl", 1)
+    by_id = {r["id"]: (r["verification"], r["platform"]) for r in document["reviews"]}
+    # the fixture's reviews name no platform: verified ones come from the shop's source
+    assert by_id["r-1"] == ("verified", "Trustpilot")
+    assert by_id["r-3"] == ("imported", None)

@@ -139,7 +139,9 @@ def cmd_shops(args: argparse.Namespace, store: Store) -> int:
         return remove_shops(store, args.ids)
     rows = store.shops()
     if args.json:
-        print(json.dumps([shop.to_record() for shop, _ in rows], indent=2, ensure_ascii=False))
+        # The record and, kept apart from it, the platforms' scores: the output imports as it is.
+        listed = [{**shop.to_record(), "platforms": [p.to_record() for p in shop.platforms]} for shop, _ in rows]
+        print(json.dumps(listed, indent=2, ensure_ascii=False))
         return EXIT_OK
     if not rows:
         print("no shops yet: `trustwidgets import FILE` or `trustwidgets demo` adds some")

@@ -9,7 +9,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -326,10 +326,9 @@ def import_batch(
         known = {shop.id for shop, _ in store.shops()}
 
         def set_platform(shop_id: str, record: dict[str, Any]) -> None:
-            shop = store.shop(shop_id)
-            if shop is None:
+            if store.shop(shop_id) is None:
                 raise Unusable(f"no shop {shop_id!r} in the store: import its shop record first")
-            changed = store.upsert_shop(replace(shop, platform=parse_platform(record)))
+            changed = store.upsert_platform(shop_id, parse_platform(record))
             report.platform_scores += 1
             report.shops_changed += changed
             report.shops_unchanged += not changed

@@ -59,7 +59,7 @@ class Mapper:
             return Row(line, None, f"nests deeper than {MAX_DEPTH} levels", rid=rid)
         self.unknown.update(str(key) for key in obj if key not in self.spec.documented)
         try:
-            native = self.spec.to_native(obj, self.shop.id, self.language)
+            native = {**self.spec.to_native(obj, self.shop.id, self.language), "platform": self.spec.platform}
         except Skipped as reason:
             return Row(line, None, skip=str(reason), rid=rid)
         except Invalid as error:

@@ -15,12 +15,13 @@ import sqlite3
 import threading
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .core.dates import format_timestamp, parse_timestamp, public_timestamp
-from .core.models import Product, PublicReview, Reply, Review, Shop
+from .core.models import Platform, Product, PublicReview, Reply, Review, Shop
 from .core.options import ReviewFilter
 from .core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, Window, score_window
 from .core.snapshot import HEAD_SIZE, ReviewList, ReviewSource, Snapshot
@@ -135,7 +136,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE shops ADD COLUMN own_version TEXT NOT NULL DEFAULT '';
     UPDATE shops SET own_version = version
     """,
+    # 5: the platforms' own scores leave the shop record for a column of their own (a JSON list,
+    # one per platform; move_platforms carries over the one a record held), so importing the
+    # record again keeps them; and each review says which platform it came from.
+    """
+    ALTER TABLE shops ADD COLUMN platforms TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE reviews ADD COLUMN platform TEXT NOT NULL DEFAULT ''
+    """,
 )
+PLATFORMS_MIGRATION = 5  # the schema version after which move_platforms runs
 SCHEMA_VERSION = len(MIGRATIONS)
 GROUPS_PER_QUERY = 200
 WHOLE_SHOP = 1000  # shops with at most this many shown reviews are read whole (bounded memory)
@@ -143,8 +152,9 @@ MAX_REMEMBERED_PAGES = 4096
 EMPTY_XOR = "0" * 32
 REVIEW_SELECT = (
     "SELECT id, rating, title, text, author, language, experienced_on, created_at, created_on, "
-    "verification, status, reply_text, reply_created_at FROM reviews"
+    "verification, status, reply_text, reply_created_at, platform FROM reviews"
 )
+NO_PLATFORMS = "[]"
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
@@ -214,6 +224,8 @@ def review_digest(review: Review) -> str:
     if review.product is not None:  # shop reviews keep the digests they had before products
         product = review.product
         parts += ["product", product.sku, product.name, product.gtin, product.url]
+    if review.platform:  # likewise, reviews that name no platform keep theirs
+        parts += ["platform", review.platform]
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -232,6 +244,7 @@ REVIEW_COLUMNS = (
     "reply_created_at",
     "digest",
     "product",
+    "platform",
 )
 
 
@@ -267,12 +280,21 @@ def _review_row(review: Review) -> tuple[Any, ...]:
         None if reply is None else format_timestamp(reply.created_at),
         review_digest(review),
         "" if review.product is None else review.product.sku,
+        review.platform,
     )
 
 
-def shop_version(record: str, reviews_xor: str) -> str:
-    """The data version of a shop: changes exactly when its record or any review changes."""
-    return hashlib.blake2b(f"{record}\n{reviews_xor}".encode(), digest_size=8).hexdigest()
+def shop_version(record: str, reviews_xor: str, platforms: str = NO_PLATFORMS) -> str:
+    """The data version of a shop: changes exactly when its record, a platform's score or any
+    review changes (a shop without platform scores keeps the version it had before them)."""
+    facts = record if platforms == NO_PLATFORMS else f"{record}\n{platforms}"
+    return hashlib.blake2b(f"{facts}\n{reviews_xor}".encode(), digest_size=8).hexdigest()
+
+
+def platforms_text(platforms: tuple[Platform, ...]) -> str:
+    """The stored form of a shop's platform scores: a JSON list by name."""
+    ordered = sorted(platforms, key=lambda p: p.name.casefold())
+    return json.dumps([p.to_record() for p in ordered], sort_keys=True, ensure_ascii=False)
 
 
 TOKEN_PREFIX = "tw_"
@@ -292,8 +314,11 @@ def split_token(token: str) -> tuple[str, str]:
     return (token_id, secret) if token_id and secret else ("", "")
 
 
-def shop_from_record(record: str) -> Shop:
-    return Shop.from_record(json.loads(record))
+def shop_from_record(record: str, platforms: str = NO_PLATFORMS) -> Shop:
+    shop = Shop.from_record(json.loads(record))
+    if platforms == NO_PLATFORMS:
+        return shop
+    return replace(shop, platforms=tuple(Platform.from_record(p) for p in json.loads(platforms)))
 
 
 class Store:
@@ -346,6 +371,8 @@ class Store:
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
                         self.db.execute(statement)
+                if number + 1 == PLATFORMS_MIGRATION:
+                    self.move_platforms()
                 self.db.execute(f"PRAGMA user_version = {number + 1}")
 
     def data_version(self) -> Hashable:
@@ -367,25 +394,63 @@ class Store:
     # -- writes (inside a transaction) ------------------------------------------------
 
     def upsert_shop(self, shop: Shop) -> bool:
-        """Insert or update a shop record; True when anything changed."""
+        """Insert or update a shop record; True when anything changed.
+
+        The platform scores the record carries each replace only their own platform's stored
+        score; a record without them keeps the stored ones (they are not part of the record).
+        """
         record = json.dumps(shop.to_record(), sort_keys=True, ensure_ascii=False)
-        row = self.db.execute("SELECT record, reviews_xor FROM shops WHERE id = ?", (shop.id,)).fetchone()
+        row = self.db.execute("SELECT record, reviews_xor, platforms FROM shops WHERE id = ?", (shop.id,)).fetchone()
         if row is None:
             version = shop_version(record, EMPTY_XOR)
             self.db.execute(
                 "INSERT INTO shops (id, record, reviews_xor, version, own_version) VALUES (?, ?, ?, ?, ?)",
                 (shop.id, record, EMPTY_XOR, version, version),
             )
-            return True
-        if row[0] == record:
+            changed = True
+        elif row[0] != record:
+            # The import's refresh_versions, for the shops it touched, adds the products to `version`.
+            version = shop_version(record, row[1], row[2])
+            self.db.execute(
+                "UPDATE shops SET record = ?, version = ?, own_version = ? WHERE id = ?",
+                (record, version, version, shop.id),
+            )
+            changed = True
+        else:
+            changed = False
+        for platform in shop.platforms:
+            changed = self.upsert_platform(shop.id, platform) or changed
+        return changed
+
+    def upsert_platform(self, shop_id: str, platform: Platform) -> bool:
+        """Keep a platform's own score for a shop, replacing only that platform's; True when it changed."""
+        row = self.db.execute("SELECT record, reviews_xor, platforms FROM shops WHERE id = ?", (shop_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no shop {shop_id!r} in the store: import its shop record first")
+        kept = shop_from_record(row[0], row[2]).platforms
+        others = tuple(p for p in kept if p.name.casefold() != platform.name.casefold())
+        platforms = platforms_text((*others, platform))
+        if platforms == row[2]:
             return False
-        # The import's refresh_versions, for the shops it touched, adds the products to `version`.
-        version = shop_version(record, row[1])
+        version = shop_version(row[0], row[1], platforms)
         self.db.execute(
-            "UPDATE shops SET record = ?, version = ?, own_version = ? WHERE id = ?",
-            (record, version, version, shop.id),
+            "UPDATE shops SET platforms = ?, version = ?, own_version = ? WHERE id = ?",
+            (platforms, version, version, shop_id),
         )
         return True
+
+    def move_platforms(self) -> None:
+        """Migration 5's data step: the platform score a shop record held moves to `platforms`."""
+        for shop_id, record in self.db.execute("SELECT id, record FROM shops").fetchall():
+            data = json.loads(record)
+            if data.pop("platform", None) is None:
+                continue
+            kept = Platform.from_record(json.loads(record)["platform"])
+            self.db.execute(
+                "UPDATE shops SET record = ?, platforms = ? WHERE id = ?",
+                (json.dumps(data, sort_keys=True, ensure_ascii=False), platforms_text((kept,)), shop_id),
+            )
+            self.refresh_versions({shop_id})
 
     def upsert_reviews(self, reviews: list[Review]) -> int:
         """Insert or update reviews; returns how many rows changed (unchanged ones are not written)."""
@@ -434,7 +499,7 @@ class Store:
             for product, digest in self.db.execute("SELECT product, digest FROM reviews WHERE shop = ?", (shop_id,)):
                 xors[product] = xors.get(product, 0) ^ int(digest, 16)
             reviews_xor = format(xors.pop("", 0), "032x")
-            row = self.db.execute("SELECT record FROM shops WHERE id = ?", (shop_id,)).fetchone()
+            row = self.db.execute("SELECT record, platforms FROM shops WHERE id = ?", (shop_id,)).fetchone()
             if row is None:
                 continue
             products = self.db.execute(
@@ -453,8 +518,8 @@ class Store:
                         "UPDATE products SET reviews_xor = ?, version = ? WHERE shop = ? AND sku = ?",
                         (product_xor, version, shop_id, sku),
                     )
-            own = shop_version(row[0], reviews_xor)
-            every = shop_version(row[0], f"{reviews_xor}{format(combined, '016x')}") if products else own
+            own = shop_version(row[0], reviews_xor, row[1])
+            every = shop_version(row[0], f"{reviews_xor}{format(combined, '016x')}", row[1]) if products else own
             self.db.execute(
                 "UPDATE shops SET reviews_xor = ?, own_version = ?, version = ? WHERE id = ? "
                 "AND (reviews_xor, own_version, version) IS NOT (?, ?, ?)",
@@ -464,13 +529,13 @@ class Store:
     # -- reads -----------------------------------------------------------------------
 
     def shop(self, shop_id: str) -> Shop | None:
-        row = self.db.execute("SELECT record FROM shops WHERE id = ?", (shop_id,)).fetchone()
-        return None if row is None else shop_from_record(row[0])
+        row = self.db.execute("SELECT record, platforms FROM shops WHERE id = ?", (shop_id,)).fetchone()
+        return None if row is None else shop_from_record(row[0], row[1])
 
     def shops(self) -> list[tuple[Shop, str]]:
         """Every shop with its data version, by id."""
-        rows = self.db.execute("SELECT record, version FROM shops ORDER BY id").fetchall()
-        return [(shop_from_record(record), version) for record, version in rows]
+        rows = self.db.execute("SELECT record, platforms, version FROM shops ORDER BY id").fetchall()
+        return [(shop_from_record(record, platforms), version) for record, platforms, version in rows]
 
     def shop_versions(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, version FROM shops").fetchall())
@@ -490,25 +555,29 @@ class Store:
         from memory; a larger one keeps only each group's newest and pages through SQL. Its
         products come in four more queries whatever their number (see _products).
         """
-        row = self.db.execute("SELECT record, version, own_version FROM shops WHERE id = ?", (shop_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT record, version, own_version, platforms FROM shops WHERE id = ?", (shop_id,)
+        ).fetchone()
         if row is None:
             return None
-        shop = shop_from_record(row[0])
+        shop = shop_from_record(row[0], row[3])
         products = self._products(shop, as_of)
+        shown: dict[tuple[int, str], int] = {}
+        platforms: set[str] = set()
+        for rating, language, platform, n in self.db.execute(
+            f"SELECT rating, language, platform, count(*) FROM reviews INDEXED BY reviews_groups WHERE shop = ? "
+            f"AND product = '' AND {SHOWN} AND created_on <= ? GROUP BY rating, language, platform",
+            (shop_id, as_of.isoformat()),
+        ):
+            shown[(rating, language)] = shown.get((rating, language), 0) + n
+            platforms.add(platform)
         summary = build_summary(
             shop,
             self.window_counts(shop_id, score_window(as_of)),
             as_of,
             products=[p.summary for p in products.values()],
+            review_platforms=sorted(platforms),
         )
-        shown = {
-            (rating, language): n
-            for rating, language, n in self.db.execute(
-                f"SELECT rating, language, count(*) FROM reviews INDEXED BY reviews_groups WHERE shop = ? "
-                f"AND product = '' AND {SHOWN} AND created_on <= ? GROUP BY rating, language",
-                (shop_id, as_of.isoformat()),
-            )
-        }
         heads: dict[tuple[int, str], list[PublicReview]] = {group: [] for group in shown}
         source: ReviewSource
         if sum(shown.values()) <= WHOLE_SHOP:  # small: one query reads it all, pages come from memory
@@ -572,12 +641,15 @@ class Store:
         ):
             counts.setdefault(sku, {})[WindowKey(*key)] = n
         shown: dict[str, dict[tuple[int, str], int]] = {sku: {} for sku, *_ in rows}
-        for sku, rating, language, n in self.db.execute(
-            f"SELECT product, rating, language, count(*) FROM reviews INDEXED BY reviews_groups WHERE shop = ? "
-            f"AND product > '' AND {SHOWN} AND created_on <= ? GROUP BY 1, 2, 3",
+        platforms: dict[str, set[str]] = {}
+        for sku, rating, language, platform, n in self.db.execute(
+            f"SELECT product, rating, language, platform, count(*) FROM reviews INDEXED BY reviews_groups "
+            f"WHERE shop = ? AND product > '' AND {SHOWN} AND created_on <= ? GROUP BY 1, 2, 3, 4",
             (shop.id, as_of.isoformat()),
         ):
-            shown.setdefault(sku, {})[(rating, language)] = n
+            groups = shown.setdefault(sku, {})
+            groups[(rating, language)] = groups.get((rating, language), 0) + n
+            platforms.setdefault(sku, set()).add(platform)
         whole = sum(n for groups in shown.values() for n in groups.values()) <= WHOLE_PRODUCTS
         if whole:
             sql = (
@@ -610,7 +682,13 @@ class Store:
                 shop=shop,
                 version=version,
                 as_of=as_of,
-                summary=build_summary(shop, counts.get(sku, {}), as_of, product=product),
+                summary=build_summary(
+                    shop,
+                    counts.get(sku, {}),
+                    as_of,
+                    product=product,
+                    review_platforms=sorted(platforms.get(sku, ())),
+                ),
                 shown=shown.get(sku, {}),
                 heads={group: tuple(reviews) for group, reviews in heads.items()},
                 source=source,
@@ -688,6 +766,7 @@ def _public(row: tuple[Any, ...]) -> PublicReview:
         status,
         reply_text,
         reply_created_at,
+        platform,
     ) = row
     reply = None
     if reply_text is not None:
@@ -705,6 +784,7 @@ def _public(row: tuple[Any, ...]) -> PublicReview:
         verification=verification,
         status=status,
         reply=reply,
+        platform=platform,
     )
 
 

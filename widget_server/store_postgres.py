@@ -25,14 +25,13 @@ from typing import Any
 
 from .store import AUDIT_UPSERT, BUSY_SECONDS, REVIEW_INSERT_COLUMNS, REVIEW_UPSERT, Store, StoreError
 
-SCHEMA_VERSION = 1
 CHANNEL = "trustwidgets_changes"
 RELISTEN_SECONDS = 1.0
 ANALYZE_AFTER = 10_000  # rows written by one import after which it refreshes the planner's statistics
 CHECK_SECONDS = 5.0  # how often the listening connection also reads the stored counter
 KEEPALIVES: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
 LOCK_KEY = 0x7457_6964_6765_7473 & 0x7FFF_FFFF_FFFF_FFFF  # "tWidgets": one advisory lock for writers
-# The schema of SQLite's version 4, in PostgreSQL's words. Never edit a shipped version: add one.
+# SQLite's schema in PostgreSQL's words: 1 is its version 4. Never edit a shipped version: add one.
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE store_meta (
@@ -95,7 +94,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (shop, sku)
     )
     """.replace(" TEXT", ' TEXT COLLATE "C"'),
+    # 2: SQLite's version 5: the platforms' scores apart from the record, each review's platform.
+    """
+    ALTER TABLE shops ADD COLUMN platforms TEXT COLLATE "C" NOT NULL DEFAULT '[]';
+    ALTER TABLE reviews ADD COLUMN platform TEXT COLLATE "C" NOT NULL DEFAULT ''
+    """,
 )
+PLATFORMS_MIGRATION = 2  # the schema version after which move_platforms runs
+SCHEMA_VERSION = len(MIGRATIONS)
 
 _INDEXED_BY = re.compile(r" INDEXED BY \w+")
 _IS_NOT = re.compile(r" IS NOT (?!NULL\b|DISTINCT\b)")
@@ -278,6 +284,8 @@ class PostgresStore(Store):
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
                         db.raw.execute(statement)
+                if number + 1 == PLATFORMS_MIGRATION:
+                    self.move_platforms()
                 db.execute("UPDATE store_meta SET schema_version = ?", (number + 1,))
 
     def _write_audit(self, rows: list[tuple[str, str, str | None]]) -> None:

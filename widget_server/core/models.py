@@ -12,6 +12,8 @@ from typing import Any
 SHOP_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 DEFAULT_ACCENT = "#f5a400"
 DEFAULT_CAROUSEL_COUNT = 10
+HEADLINE_PLATFORM = "platform"  # a shop's `headline`: a platform's own score leads where there is one
+HEADLINE_OWN = "own"  # ours leads; the platforms' scores follow
 
 
 # A product's SKU as it appears in URLs: upper case is allowed in this path segment only.
@@ -55,6 +57,7 @@ class Review:
     status: str
     reply: Reply | None
     product: Product | None = None  # a product review; None: a review of the shop
+    platform: str = ""  # where it was written, as visitors know it ("Trustpilot"); "" when not said
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class PublicReview:
     verification: str
     status: str
     reply: Reply | None
+    platform: str = ""  # where it was written ("Trustpilot"); "" when the import did not say
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +132,10 @@ class Shop:
     carousel_count: int = DEFAULT_CAROUSEL_COUNT
     jsonld: bool = False
     variants: tuple[Variant, ...] = ()
-    platform: Platform | None = None  # the review platform's own score, shown beside ours
+    headline: str = HEADLINE_PLATFORM  # which score leads: a platform's own, or ours (see lead())
+    # The review platforms' own scores, one per platform by name. Kept apart from the record
+    # (to_record leaves them out): importing the record again never drops one.
+    platforms: tuple[Platform, ...] = ()
 
     def to_record(self) -> dict[str, Any]:
         """The shop as an import-format object (what is stored and listed)."""
@@ -148,7 +155,8 @@ class Shop:
             "carousel_count": self.carousel_count,
             "jsonld": self.jsonld,
             "variants": [{"name": v.name, **v.options} for v in self.variants],
-            **({} if self.platform is None else {"platform": self.platform.to_record()}),
+            # Only when set, so that the records (and data versions) of other shops stay as they were.
+            **({} if self.headline == HEADLINE_PLATFORM else {"headline": self.headline}),
         }
 
     @classmethod
@@ -159,7 +167,6 @@ class Shop:
             Variant(name=v["name"], options={k: x for k, x in v.items() if k != "name"})
             for v in fields.pop("variants", [])
         )
-        platform = fields.pop("platform", None)
         return cls(
             **{
                 **fields,
@@ -168,9 +175,24 @@ class Shop:
                 "star_filter": tuple(fields["star_filter"]),
                 "language_filter": None if fields.get("language_filter") is None else tuple(fields["language_filter"]),
                 "variants": variants,
-                "platform": None if platform is None else Platform.from_record(platform),
             }
         )
 
     def variant(self, name: str) -> Variant | None:
         return next((v for v in self.variants if v.name == name), None)
+
+    def lead(self) -> Platform | None:
+        """The platform whose own score leads the widgets, or None when ours leads.
+
+        `headline` is "own" (ours), a platform's name (that platform, when its score is kept),
+        or "platform": then the platform with the most reviews on it, ties by name.
+        """
+        if self.headline == HEADLINE_OWN or not self.platforms:
+            return None
+        named = [p for p in self.platforms if p.name.casefold() == self.headline.casefold()]
+        return named[0] if named else most_reviewed(self.platforms)
+
+
+def most_reviewed(platforms: tuple[Platform, ...]) -> Platform | None:
+    """The platform with the most reviews on it (ties by name), or None."""
+    return min(platforms, key=lambda p: (-p.review_count, p.name.casefold()), default=None)

@@ -12,6 +12,7 @@ from .dates import parse_date, parse_timestamp
 from .models import (
     DEFAULT_ACCENT,
     DEFAULT_CAROUSEL_COUNT,
+    HEADLINE_PLATFORM,
     SHOP_ID,
     SKU,
     Platform,
@@ -68,8 +69,10 @@ REVIEW_FIELDS = frozenset(
         "status",
         "reply",
         "product",
+        "platform",
     ]
 )
+MAX_PLATFORM_NAME = 60
 PRODUCT_FIELDS = frozenset({"sku", "name", "gtin", "url"})
 GTIN = re.compile(r"[0-9]{8}|[0-9]{12,14}")
 REPLY_FIELDS = frozenset({"text", "created_at"})
@@ -90,9 +93,12 @@ SHOP_FIELDS = frozenset(
         "carousel_count",
         "jsonld",
         "variants",
+        "headline",
         "platform",
+        "platforms",
     ]
 )
+MAX_PLATFORMS = 20
 PLATFORM_FIELDS = frozenset({"name", "score_name", "score", "scale", "review_count", "profile_url", "read_on"})
 PLATFORM_SCALES = (5, 10)
 MAX_PLATFORM_COUNT = 10**9
@@ -272,6 +278,7 @@ def parse_review(raw: object, *, reference_required: bool = True) -> Review:
         status=status,
         reply=parse_reply(obj.get("reply"), created_at),
         product=None if obj.get("product") is None else parse_product(obj["product"]),
+        platform=_text(obj, "platform", limit=MAX_PLATFORM_NAME, required=False, lines=False),
     )
 
 
@@ -371,7 +378,7 @@ def parse_platform(raw: object) -> Platform:
     _in_years(read_on, "platform read_on")
     url = obj.get("profile_url")
     return Platform(
-        name=_text(obj, "name", limit=60, required=True, lines=False),
+        name=_text(obj, "name", limit=MAX_PLATFORM_NAME, required=True, lines=False),
         score_name=_text(obj, "score_name", limit=40, required=False, lines=False),
         score=_decimal_text(obj.get("score"), "platform score", int(scale)),
         scale=int(scale),
@@ -464,8 +471,40 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
         carousel_count=count,
         jsonld=jsonld,
         variants=tuple(variants),
-        platform=None if obj.get("platform") is None else parse_platform(obj["platform"]),
+        headline=_headline(obj.get("headline", HEADLINE_PLATFORM)),
+        platforms=_shop_platforms(obj),
     )
+
+
+def _headline(value: object) -> str:
+    """`platform` (a platform's own score leads where there is one), `own`, or a platform's name."""
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > MAX_PLATFORM_NAME
+        or CONTROL.search(value)
+        or SURROGATE.search(value)
+        or LINE_BREAK.search(value)
+    ):
+        raise Invalid("headline must be platform, own, or the name of the platform whose score leads")
+    return value.strip()
+
+
+def _shop_platforms(obj: Mapping[str, Any]) -> tuple[Platform, ...]:
+    """Platform scores a shop record carries (`platform`, one; or `platforms`, a list).
+
+    They are stored apart from the record, each replacing only the stored score of its own
+    platform: a record without them keeps the stored ones.
+    """
+    found = [] if obj.get("platform") is None else [parse_platform(obj["platform"])]
+    if obj.get("platforms") is not None:
+        entries = _string_list(obj, "platforms")
+        if len(entries) > MAX_PLATFORMS:
+            raise Invalid(f"platforms lists more than {MAX_PLATFORMS} platforms")
+        found += [parse_platform(entry) for entry in entries]
+    if len({p.name.casefold() for p in found}) != len(found):
+        raise Invalid("platforms must name each platform once")
+    return tuple(found)
 
 
 def _option_text(value: object) -> str:

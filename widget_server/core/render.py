@@ -122,7 +122,7 @@ def render_widget(
         "summary": snapshot.derived(
             ("summary", locale, directory), lambda: summary_view(snapshot.summary, locale, directory)
         ),
-        "reviews": [review_view(r, locale, snapshot.as_of, directory) for r in reviews],
+        "reviews": [review_view(r, locale, snapshot.as_of, directory, snapshot.shop.source) for r in reviews],
         "view": {
             "filter_stars": star_list(options.stars, locale) if options.stars else None,
             "filter_languages": language_names(options.lang, locale) if options.lang else None,

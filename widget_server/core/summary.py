@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .dates import add_months
-from .models import Product, Shop
+from .models import Product, Shop, most_reviewed
 from .rules import SHOWN_STATUSES, counts, grade, mean_score, score_window
 
 
@@ -47,12 +47,15 @@ def build_summary(
     *,
     product: Product | None = None,
     products: Sequence[Mapping[str, Any]] = (),
+    review_platforms: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The summary from every review given inside the window (removed ones too, to say why not).
 
     `window_counts` holds only reviews given inside the window (the store's query says so).
     A product's summary (`product`) follows the same rules over the product's reviews; the
     shop's lists its products' scores (`products`: their summaries), which never enter its own.
+    `review_platforms` are the platforms the shown reviews come from ("" for reviews whose import
+    named none: they come from the shop's `source`).
     """
     window = score_window(as_of)
     counted = {key: n for key, n in window_counts.items() if counts(key.verification, key.status)}
@@ -97,7 +100,8 @@ def build_summary(
         "months": months,
         "source": shop.source,
         "policy_url": shop.policy_url,
-        "platform": None if shop.platform is None or product is not None else shop.platform.to_record(),
+        **platform_fields(shop, product),
+        "review_platforms": sorted({name or shop.source for name in review_platforms}, key=str.casefold),
     }
     if product is not None:
         summary["product"] = product.to_record()
@@ -113,3 +117,19 @@ def build_summary(
             for item in products
         ]
     return summary
+
+
+def platform_fields(shop: Shop, product: Product | None) -> dict[str, Any]:
+    """The platforms' own scores (the shop's only: a platform scores a shop, not a product).
+
+    `platforms` lists every kept score by name; `platform` is the one shown first (the lead, or
+    the most-reviewed when ours leads); `headline` says which score leads: "platform" or "own".
+    """
+    kept = () if product is not None else tuple(sorted(shop.platforms, key=lambda p: p.name.casefold()))
+    lead = None if product is not None else shop.lead()
+    first = lead or most_reviewed(kept)
+    return {
+        "headline": "own" if lead is None else "platform",
+        "platform": None if first is None else first.to_record(),
+        "platforms": [p.to_record() for p in kept],
+    }

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.lists import format_list
 from markupsafe import Markup
 
 from .catalogue import reviews_file
@@ -16,6 +18,7 @@ from .formatting import format_count, format_published, format_score, long_date,
 from .i18n import N_, translations
 from .models import PublicReview
 from .options import Resolved
+from .rules import WINDOW_MONTHS
 from .snapshot import PAGE_SIZE, Snapshot
 
 GRADE_LABELS = {
@@ -46,18 +49,37 @@ def summary_view(summary: Mapping[str, Any], locale: str, directory: Path) -> di
         view["stars_svg"] = star_svg(score, gettext("%(score)s out of 5 stars") % {"score": view["score_text"]})
         label = GRADE_LABELS[summary["grade"]]  # a variable: extraction must not see "grade"
         view["grade_label"] = gettext(label)
-    view["platform_view"] = platform_view(summary.get("platform"), locale)
+    platforms = [platform_view(p, locale, gettext) for p in summary.get("platforms", ())]
+    first = summary.get("platform")
+    lead = None
+    if summary.get("headline") == "platform" and first is not None:
+        lead = next(p for p in platforms if p["name"] == first["name"])
+    view["lead"] = lead  # the platform whose score leads, or None: ours leads
+    view["platform_view"] = next((p for p in platforms if first and p["name"] == first["name"]), None)
+    view["other_platforms"] = [p for p in platforms if p is not lead]
+    view["platforms_view"] = platforms
+    view["via_text"] = format_list(summary.get("review_platforms") or [summary["source"]], locale=locale)
+    view["window_months"] = WINDOW_MONTHS
     return view
 
 
-def platform_view(platform: Mapping[str, Any] | None, locale: str) -> dict[str, Any] | None:
-    """The platform's own score formatted for the locale, labelled with the platform's names."""
-    if platform is None:
-        return None
+def platform_view(platform: Mapping[str, Any], locale: str, gettext: Any = None) -> dict[str, Any]:
+    """The platform's own score formatted for the locale, labelled with the platform's names.
+
+    Stars only for a 5-point scale: a score out of 10 is never drawn as stars.
+    """
+    score_text = format_published(platform["score"], locale)
+    stars = None
+    if gettext is not None and platform["scale"] == 5:
+        stars = star_svg(
+            Decimal(platform["score"]),
+            gettext("%(score)s out of 5 stars") % {"score": score_text},
+        )
     return {
         "name": platform["name"],
         "label": platform["score_name"] or platform["name"],
-        "score_text": format_published(platform["score"], locale),
+        "score_text": score_text,
+        "stars_svg": stars,
         "scale": platform["scale"],
         "review_count": platform["review_count"],
         "count_text": format_count(platform["review_count"], locale),
@@ -74,10 +96,19 @@ def _review_stars(rating: int, locale: str, directory: Path) -> Markup:
     return star_svg(rating, gettext("%(score)s out of 5 stars") % {"score": rating})
 
 
-def review_view(review: PublicReview, locale: str, as_of: date, directory: Path) -> dict[str, Any]:
+def origin(review: PublicReview, source: str) -> str:
+    """Where a review says it came from: its platform; the shop's source when the import named
+    none; nothing for an imported review that names none (taken over from we cannot say where)."""
+    if review.platform:
+        return review.platform
+    return "" if review.verification == "imported" else source
+
+
+def review_view(review: PublicReview, locale: str, as_of: date, directory: Path, source: str = "") -> dict[str, Any]:
     """A review card's fields, formatted for the locale."""
     reply = None if review.reply is None else {"text": review.reply.text}
     return {
+        "origin": origin(review, source),
         "id": review.id,
         "rating": review.rating,
         "stars_svg": _review_stars(review.rating, locale, directory),
@@ -93,7 +124,9 @@ def review_view(review: PublicReview, locale: str, as_of: date, directory: Path)
     }
 
 
-def review_documents(reviews: list[PublicReview], locale: str, as_of: date, directory: Path) -> list[dict[str, Any]]:
+def review_documents(
+    reviews: list[PublicReview], locale: str, as_of: date, directory: Path, source: str = ""
+) -> list[dict[str, Any]]:
     """Reviews as reviews.json publishes them (never an email: PublicReview has none)."""
     gettext = translations(locale, directory).gettext
     today = gettext("today")
@@ -117,6 +150,7 @@ def review_documents(reviews: list[PublicReview], locale: str, as_of: date, dire
                 "experienced_at": review.experienced_on.isoformat(),
                 "verification": review.verification,
                 "marker": markers[review.verification],
+                "platform": origin(review, source) or None,
                 "status": review.status,
                 "reply": reply,
             }
@@ -149,5 +183,5 @@ def reviews_page(
         "pages": pages,
         "page_size": PAGE_SIZE,
         "next": reviews_file(page + 1) if page < pages else None,
-        "reviews": review_documents(reviews, locale, snapshot.as_of, directory),
+        "reviews": review_documents(reviews, locale, snapshot.as_of, directory, shop.source),
     }
