@@ -56,6 +56,8 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
             report = _import_platform(args, store)
     except Unusable as error:
         print(f"trustwidgets import: {error}; nothing was stored", file=sys.stderr)
+        if error.hint:
+            print(error.hint, file=sys.stderr)
         return EXIT_UNUSABLE
     print(import_summary(report))
     return EXIT_REJECTED if report.rejected else EXIT_OK
