@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.factories import write_json
+from tests.server import cli_args
 from widget_server.core.widgets import HEIGHTS, WIDGETS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -72,3 +77,46 @@ def test_every_height_the_embedding_doc_reserves_is_the_registrys():
 
 def test_every_narrowest_slot_the_embedding_doc_states_is_the_registrys():
     assert narrowest_in_prose(EMBEDDING) == {name: spec.narrowest for name, spec in WIDGETS.items()}
+
+
+IMPORT = (DOCS / "import.md").read_text(encoding="utf-8")
+PLATFORMS = Path(__file__).resolve().parent / "data" / "platforms"
+
+
+def section(text: str, heading: str) -> str:
+    start = text.index(f"\n## {heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def code_blocks(text: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_the_first_shop_example_imports_as_the_doc_says(tmp_path):
+    steps = section(IMPORT, "A first shop, step by step")
+    (record,) = code_blocks(steps, "json")
+    (commands,) = code_blocks(steps, "sh")
+    reviews = json.loads((PLATFORMS / "trustpilot-reviews.json").read_text())
+    reviews["reviews"] = [r for r in reviews["reviews"] if r["status"] != "archived"]  # the fixture's one bad row
+    files = {
+        "groenhuis.json": write_json(tmp_path / "groenhuis.json", json.loads(record)),
+        "trustpilot-reviews.json": write_json(tmp_path / "trustpilot-reviews.json", reviews),
+        "business-unit.json": PLATFORMS / "trustpilot-business-unit.json",
+    }
+    outputs = []
+    for line in commands.splitlines():
+        program, *args = shlex.split(line, comments=True)
+        assert program == "trustwidgets"
+        result = subprocess.run(
+            cli_args(tmp_path / "data", *(str(files.get(a, a)) for a in args)),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, f"{line}\n{result.stderr}"
+        outputs.append(result.stdout)
+    assert "1 shop new or updated" in outputs[0]
+    assert f"imported: {len(reviews['reviews'])} reviews new or updated" in outputs[1]
+    assert "platform score read" in outputs[2]
+    assert outputs[3].startswith("groenhuis\tGroenhuis Tuinmeubelen\tnl,en\tTrustpilot\t")
