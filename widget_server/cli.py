@@ -19,9 +19,17 @@ from .core.platforms import FORMAT_NAMES
 from .importer import Rejection, Report, Unusable, import_document, import_files
 from .messages import plural
 from .store import Store, StoreError, explain
-from .stores import STORE_ENV, open_store
+from .stores import STORE_ENV, open_store, sqlite_path, store_url
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+
+# The commands that may make a new store where there is none; the others only read one or
+# need a shop in it, and say where they looked instead of leaving an empty store behind.
+CREATING = frozenset({"init", "import", "demo", "serve"})
+
+
+def may_create(command: str) -> bool:
+    return command in CREATING
 
 
 def _as_of(value: str) -> date:
@@ -107,6 +115,15 @@ def import_summary(report: Report) -> str:
     for name, fields in sorted(report.unknown_fields.items()):
         line += f"; fields not known to us, ignored in {name}: {', '.join(fields)}"
     return line
+
+
+def cmd_init(args: argparse.Namespace, store: Store) -> int:
+    shops, reviews = store.counts()
+    if args.created:
+        print("an empty store is ready: add a shop with `trustwidgets import FILE` (docs/import.md)")
+    else:
+        print(f"the store is already there, holding {plural(shops, 'shop')} and {plural(reviews, 'review')}")
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace, store: Store) -> int:
@@ -206,7 +223,7 @@ def cmd_serve(args: argparse.Namespace, store: Store) -> int:
     return serve(args)
 
 
-def cmd_proxy_config(args: argparse.Namespace, store: Store) -> int:
+def cmd_proxy_config(args: argparse.Namespace, store: Store | None) -> int:
     from .proxy_config import ProxySettings, nginx_server_block
 
     settings = ProxySettings(
@@ -283,6 +300,14 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--shop", help="with --format: the shop (already imported) the reviews belong to")
     imp.add_argument("--profile-url", help="with --format: the shop's profile page on the platform")
     imp.set_defaults(run=cmd_import)
+
+    init = commands.add_parser(
+        "init",
+        help="make an empty store (the other commands that read one never make it)",
+        description="Make an empty review store in the data folder (or the schema in --store's "
+        "database); a store that is already there is left as it is.",
+    )
+    init.set_defaults(run=cmd_init)
 
     demo = commands.add_parser(
         "demo",
@@ -374,7 +399,7 @@ def parser() -> argparse.ArgumentParser:
     proxy.add_argument("--listen", default="80", help="nginx's listen directive (port or address:port)")
     proxy.add_argument("--server-name", default="_", help="nginx's server_name")
     proxy.add_argument("--header-timeout", type=int, default=10, help="seconds a client has to send its headers")
-    proxy.set_defaults(run=cmd_proxy_config)
+    proxy.set_defaults(run=cmd_proxy_config, store_free=True)
 
     build = commands.add_parser(
         "build",
@@ -450,11 +475,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[STORE_ENV] = args.store
     if getattr(args, "store_free", False):  # a command on files only: no store is opened or made
         return int(args.run(args, None))
+    sqlite = not store_url()
+    existed = sqlite and sqlite_path(args.data).exists()
     try:
-        store = open_store(args.data)
+        store = open_store(args.data, create=may_create(args.command))
     except (StoreError, OSError) as error:
         print(f"trustwidgets: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
+    args.created = sqlite and not existed
+    if args.created:
+        print(f"trustwidgets: created a new store at {sqlite_path(args.data)}", file=sys.stderr)
     try:
         return int(args.run(args, store))
     except StoreError as error:
