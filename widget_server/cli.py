@@ -217,6 +217,12 @@ def cmd_token(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def check_serve(args: argparse.Namespace) -> str | None:
+    from .serve import check_listen
+
+    return check_listen(args.host, args.port)
+
+
 def cmd_serve(args: argparse.Namespace, store: Store) -> int:
     from .serve import serve
 
@@ -387,7 +393,7 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="the render cache's size cap in MB (default 512; never more than half the volume's free space)",
     )
-    serve.set_defaults(run=cmd_serve)
+    serve.set_defaults(run=cmd_serve, precheck=check_serve)
 
     proxy = commands.add_parser(
         "proxy-config",
@@ -475,6 +481,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[STORE_ENV] = args.store
     if getattr(args, "store_free", False):  # a command on files only: no store is opened or made
         return int(args.run(args, None))
+    precheck = getattr(args, "precheck", None)  # what can fail before a store is opened or made
+    problem = precheck(args) if precheck else None
+    if problem:
+        print(f"trustwidgets {args.command}: {problem}", file=sys.stderr)
+        return EXIT_UNUSABLE
     sqlite = not store_url()
     existed = sqlite and sqlite_path(args.data).exists()
     try:
