@@ -376,6 +376,12 @@ def parser() -> argparse.ArgumentParser:
         help="the address shops load widgets from, for the preview's snippets (env TRUSTWIDGETS_PUBLIC_URL)",
     )
     serve.add_argument(
+        "--static-url",
+        default=os.environ.get("TRUSTWIDGETS_STATIC_URL", ""),
+        help="where the static build is served (its build --base-url), for the preview's snippets when "
+        "'static files' is chosen (env TRUSTWIDGETS_STATIC_URL)",
+    )
+    serve.add_argument(
         "--preview",
         default=None,
         metavar="on|off|TOKEN",

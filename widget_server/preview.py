@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
@@ -160,6 +161,38 @@ def _choices(request: Request, shop: Shop) -> tuple[dict[str, str], str, str]:
 
 
 PLACEHOLDER_URL = "https://widgets.example.com"
+STATIC_PLACEHOLDER_URL = "https://cdn.example.com"
+# An address staff may type for the static files: no quotes, spaces or markup, so it can go in
+# any snippet as it is; a query or fragment would end up in the middle of the loader's URL.
+STATIC_URL = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:/[A-Za-z0-9._~%/-]*)?")
+
+
+def static_base(value: str) -> str | None:
+    """A typed address of the static files as the snippets' base (no trailing slash), or None."""
+    value = value.strip()
+    return value.rstrip("/") if STATIC_URL.fullmatch(value) else None
+
+
+def snippet_base(live: str, static: bool, typed: str, configured: str) -> tuple[str, bool, str | None]:
+    """The base URL the snippets load from: (base, a placeholder?, what is wrong with `typed`).
+
+    Live: this service's address. Static files: the address typed in the preview, else the
+    configured --static-url, else a placeholder; never the live service's, which a static
+    setup does not run.
+    """
+    if not static:
+        return live, False, None
+    problem = None
+    if typed.strip():
+        base = static_base(typed)
+        if base is not None:
+            return base, False, None
+        problem = "the static files' address must be http(s)://host[/path], such as https://cdn.example.com"
+    if configured:
+        return configured, False, problem
+    return STATIC_PLACEHOLDER_URL, True, problem
+
+
 TOKEN_COOKIE = "tw_preview"
 
 
@@ -226,6 +259,11 @@ def preview_shop(request: Request) -> Response:
     variant = request.query_params.get("variant", "") if static else ""
     variant = variant if shop.variant(variant) else ""
     valid, errors = valid_options(query)  # the form keeps what was typed; the widget what is valid
+    typed_cdn = request.query_params.get("cdn", "")
+    live_base, live_placeholder = public_base(request)
+    base_url, static_placeholder, cdn_problem = snippet_base(live_base, static, typed_cdn, service.static_url)
+    if cdn_problem:
+        errors.append(cdn_problem)
     resolved: Resolved = parse_options(valid).resolve(shop)
     as_of = service.as_of()
     snapshot = service.snapshot(shop.id, version, as_of)
@@ -238,7 +276,6 @@ def preview_shop(request: Request) -> Response:
     summary = snapshot.summary if not product else snapshot.products[product].summary
     counted = service.store.counted_reviews(shop.id, score_window(as_of), COUNTED_SHOWN) if not product else []
     extra = widget_query(shop, valid)
-    base_url, placeholder = public_base(request)
     context: dict[str, Any] = {
         "shop": shop,
         "widgets": WIDGETS,
@@ -261,7 +298,9 @@ def preview_shop(request: Request) -> Response:
         "product": product,
         "integrity": loader().integrity,
         "hashed_loader": base_url + DocumentRef("loader-hashed", digest=loader().digest).path,
-        "placeholder_url": placeholder,
+        "placeholder_url": live_placeholder and not static,
+        "static_placeholder": static_placeholder,
+        "cdn": typed_cdn if typed_cdn.strip() else service.static_url,
     }
     html = _env().get_template("preview.html").render(context)
     return remember(HTMLResponse(html, status_code=400 if errors else 200, headers=response_headers("preview")), token)

@@ -52,6 +52,8 @@ def serve(args: argparse.Namespace) -> int:
     os.environ["TRUSTWIDGETS_PREVIEW"] = preview_mode(args.preview or os.environ.get("TRUSTWIDGETS_PREVIEW"), args.host)
     if args.public_url:
         os.environ["TRUSTWIDGETS_PUBLIC_URL"] = args.public_url
+    if args.static_url:
+        os.environ["TRUSTWIDGETS_STATIC_URL"] = args.static_url
     if args.cache_dir:
         os.environ["TRUSTWIDGETS_CACHE"] = str(args.cache_dir)
     if args.cache_size_mb is not None:
