@@ -8,16 +8,19 @@ from tests.factories import SHOP
 from tests.widgets import AS_OF, fixture_store
 from widget_server.app import create_app
 from widget_server.core.records import parse_shop
+from widget_server.core.themes import PAGES
 from widget_server.demo import demo_document
 from widget_server.preview import (
     embed_snippet,
     iframe_snippet,
     plain_snippet,
     snippet_base,
+    stages,
     static_base,
     widget_query,
     widget_src,
 )
+from widget_templates import TEMPLATES_DIR
 
 STATIC_PROBLEM = "the static files' address must be http(s)://host[/path], such as https://cdn.example.com"
 
@@ -135,3 +138,24 @@ def test_the_static_choice_falls_back_to_the_configured_address_then_a_placehold
     assert '"https://cdn.example.com/v1/embed.js")</script>' in placeholder[0]
     live = preview_snippets(tmp_path / "c", "origin=live", static_url="https://cdn.shop.nl")
     assert '"https://live.example/v1/embed.js")</script>' in live[0]
+
+
+@pytest.mark.parametrize(
+    ("theme", "background", "expected"),
+    [
+        ("light", "", [("light", "")]),
+        ("dark", "", [("dark", "")]),
+        ("dark", "#10261c", [("dark", "")]),
+        ("auto", "", [("light", "light"), ("dark", "dark")]),  # what each visitor sees
+        ("auto", "#10261c", [("light", ""), ("dark", "")]),  # the panel decides, on either page
+    ],
+)
+def test_stages_are_the_pages_a_theme_is_made_for(theme, background, expected):
+    assert [(stage.page, stage.theme) for stage in stages(theme, background)] == expected
+
+
+def test_the_stages_are_painted_in_page_colours_the_palettes_are_made_for():
+    css = (TEMPLATES_DIR / "preview.css").read_text()
+    for page in ("light", "dark"):
+        colour = re.search(rf"\.stage\.{page}{{background:(#[0-9a-f]{{6}})", css)
+        assert colour and colour[1] in PAGES[page]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
@@ -160,6 +161,34 @@ def _choices(request: Request, shop: Shop) -> tuple[dict[str, str], str, str]:
     return {k: v for k, v in query.items() if v}, widget, locale
 
 
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A page of one colour the preview shows the widget on."""
+
+    page: str  # "light" or "dark": the colour around the frames (preview.css, from themes.PAGES)
+    label: str
+    theme: str  # the theme its frames show, or "" for what the options say
+
+
+def stages(theme: str, background: str) -> tuple[Stage, ...]:
+    """The pages a widget of this theme is made for: one for light or dark, both for auto.
+
+    On its own an auto widget follows the visitor's preference, so each stage shows what that
+    visitor sees; on a panel the panel's colour decides, whatever the page.
+    """
+    if theme in ("light", "dark"):
+        return (Stage(theme, f"On a {theme} page", ""),)
+    if background:
+        return (
+            Stage("light", "On a light page (the panel's colour decides the theme)", ""),
+            Stage("dark", "On a dark page (the panel's colour decides the theme)", ""),
+        )
+    return (
+        Stage("light", "On a light page, as a visitor who prefers light sees it", "light"),
+        Stage("dark", "On a dark page, as a visitor who prefers dark sees it", "dark"),
+    )
+
+
 PLACEHOLDER_URL = "https://widgets.example.com"
 STATIC_PLACEHOLDER_URL = "https://cdn.example.com"
 # An address staff may type for the static files: no quotes, spaces or markup, so it can go in
@@ -290,6 +319,15 @@ def preview_shop(request: Request) -> Response:
         "counted": counted,
         "counted_limit": COUNTED_SHOWN,
         "src": widget_src(shop, widget, locale, extra, variant, product),
+        "stages": [
+            (
+                stage,
+                widget_src(
+                    shop, widget, locale, {**extra, "theme": stage.theme} if stage.theme else extra, variant, product
+                ),
+            )
+            for stage in stages(resolved.theme, resolved.background)
+        ],
         "height": HEIGHTS[widget],
         "snippet": embed_snippet(base_url, shop, widget, locale, extra, variant, product),
         "plain_snippet": plain_snippet(base_url, shop, widget, locale, extra, variant, product),
