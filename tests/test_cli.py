@@ -2,8 +2,11 @@ import json
 import sqlite3
 import subprocess
 
+import pytest
+
 from tests.factories import SHOP, review, write_json
 from tests.server import cli_args
+from widget_server.cli import may_create, parser
 
 
 def cli(data, *args):
@@ -54,6 +57,7 @@ def test_demo_then_summary_prints_a_plausible_summary(tmp_path):
 
 
 def test_unknown_shop_and_bad_date_are_plain_errors(tmp_path):
+    cli(tmp_path, "init")
     missing = cli(tmp_path, "summary", "nope")
     assert missing.returncode == 1 and "no shop 'nope'" in missing.stderr
     bad = cli(tmp_path, "summary", "x", "--as-of", "tomorrow")
@@ -90,3 +94,77 @@ def test_shops_remove_takes_the_shop_and_its_reviews(tmp_path):
     conn = sqlite3.connect(data / "store.sqlite3")
     assert conn.execute("SELECT count(*) FROM review_audit WHERE shop = 'wtw-winkel'").fetchone() == (0,)
     conn.close()
+
+
+@pytest.mark.parametrize(
+    ("command", "creates"),
+    [
+        ("init", True),
+        ("import", True),
+        ("demo", True),
+        ("serve", True),
+        ("summary", False),
+        ("shops", False),  # also `shops remove`
+        ("token", False),  # `token create` needs a shop, so a store with one in it
+        ("build", False),
+    ],
+)
+def test_which_commands_may_make_a_store(command, creates):
+    assert may_create(command) is creates
+
+
+def test_every_command_that_opens_a_store_is_in_the_table():
+    commands = parser()._subparsers._group_actions[0].choices  # argparse keeps its subcommands here
+    opening = {name for name, sub in commands.items() if not sub.get_default("store_free")}
+    assert opening == {"init", "import", "demo", "serve", "summary", "shops", "token", "build"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["shops"],
+        ["shops", "remove", "wtw-winkel"],
+        ["summary", "wtw-winkel"],
+        ["token", "list"],
+        ["token", "create", "wtw-winkel"],
+        ["token", "revoke", "abc"],
+        ["build", "--out", "site"],
+    ],
+)
+def test_a_command_that_only_reads_never_makes_a_store(tmp_path, args):
+    data = tmp_path / "elsewhere" / "var"
+    result = cli(data, *args)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"trustwidgets: no store at {data}/store.sqlite3: run `trustwidgets import FILE` (or `trustwidgets init`) "
+        "to make one, or set TRUSTWIDGETS_DATA (or --data) to the folder that holds it\n"
+    )
+    assert not data.exists()
+
+
+def test_proxy_config_needs_no_store(tmp_path):
+    data = tmp_path / "var"
+    assert cli(data, "proxy-config").returncode == 0
+    assert not data.exists()
+
+
+def test_making_a_store_says_where_once(tmp_path):
+    data = tmp_path / "var"
+    path = write_json(tmp_path / "in.json", {"shops": [SHOP], "reviews": [review(id="a")]})
+    first = cli(data, "import", str(path))
+    assert first.returncode == 0
+    assert first.stderr == f"trustwidgets: created a new store at {data}/store.sqlite3\n"
+    again = cli(data, "import", str(path))
+    assert again.returncode == 0 and again.stderr == ""
+
+
+def test_init_makes_an_empty_store_and_leaves_one_that_is_there(tmp_path):
+    data = tmp_path / "var"
+    made = cli(data, "init")
+    assert made.returncode == 0 and "created a new store at" in made.stderr
+    assert "an empty store is ready" in made.stdout
+    assert cli(data, "shops").stdout.startswith("no shops yet")
+    cli(data, "import", str(write_json(tmp_path / "in.json", {"shops": [SHOP], "reviews": [review(id="a")]})))
+    again = cli(data, "init")
+    assert again.returncode == 0 and again.stderr == ""
+    assert "already there, holding 1 shop and 1 review" in again.stdout

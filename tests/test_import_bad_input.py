@@ -24,6 +24,15 @@ CASES = [
     ("truncated json", "in.json", b'{"reviews": [{"id": "x"', 2, "not valid JSON (line 1", set()),
     ("json not an object", "in.json", b'"reviews"', 2, 'expected an object with "shops" and "reviews"', set()),
     (
+        "a trustpilot file without --format",
+        "in.json",
+        json.dumps({"reviews": [{"id": "tp1", "stars": 5, "consumer": {"displayName": "Jan"}}], "links": []}).encode(),
+        2,
+        'expected an object with "shops" and "reviews" lists; nothing was stored\n'
+        "this looks like a Trustpilot export: try --format trustpilot --shop SHOP\n",
+        set(),
+    ),
+    (
         "wrong type of rating",
         "in.jsonl",
         jsonl(json.dumps(review(id="t", rating="5")), GOOD),

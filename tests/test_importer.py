@@ -2,12 +2,13 @@ import codecs
 import csv
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from tests.factories import SHOP, review, write_json
 from widget_server.core.options import ReviewFilter
-from widget_server.importer import Unusable, import_files
+from widget_server.importer import Unusable, import_files, platform_guess, platform_hint
 from widget_server.stores import open_store
 
 LOCALES = ("en", "nl")
@@ -185,3 +186,50 @@ def test_a_csv_saved_by_dutch_excel_uses_semicolons(store, tmp_path):
     report, rejected = run(store, path, shop_file=write_json(tmp_path / "s.json", {"shops": [SHOP]}))
     assert rejected == [] and report.reviews_changed == 1
     assert store.snapshot("wtw-winkel", date(2026, 11, 23)).newest(ReviewFilter(), 1)[0].text == "Goed, snel"
+
+
+PLATFORM_DATA = Path(__file__).parent / "data" / "platforms"
+
+
+@pytest.mark.parametrize(
+    ("data", "guess"),
+    [
+        ({"reviews": [{"id": "a", "stars": 5, "consumer": {"displayName": "Jan"}}], "links": []}, "trustpilot"),
+        ([{"id": "a", "stars": 5, "title": "Top"}], "trustpilot"),  # a bare list of reviews
+        ({"reviews": [{"reviewId": "a", "starRating": "FIVE", "reviewer": {}}]}, "google"),
+        ({"reviews": [], "averageRating": 4.4, "totalReviewCount": 87}, "google"),
+        ({"items": [], "paging": {}}, "etrusted"),
+        ([{"id": "r", "rating": 5, "verificationType": "VERIFIED"}], "etrusted"),
+        ({"id": "b", "score": {"trustScore": 4.6}, "numberOfReviews": {"total": 12}}, "trustpilot-business-unit"),
+        ({"trustScore": 4.6}, "trustpilot-business-unit"),
+        # ours, or nothing known: no guess
+        ({"shops": [], "reviews": [{"id": "a", "rating": 5}]}, None),
+        ({"reviews": [], "links": []}, None),
+        ({"review": []}, None),
+        ([1, 2], None),
+        ("reviews", None),
+        (None, None),
+    ],
+)
+def test_platform_guess_reads_the_keys_only_one_format_has(data, guess):
+    assert platform_guess(data) == guess
+
+
+@pytest.mark.parametrize(
+    ("fixture", "hint"),
+    [
+        ("trustpilot-reviews.json", "this looks like a Trustpilot export: try --format trustpilot --shop SHOP"),
+        ("google-reviews.json", "this looks like a Google Business Profile export: try --format google --shop SHOP"),
+        (
+            "etrusted-reviews.json",
+            "this looks like a Trusted Shops (eTrusted) export: try --format etrusted --shop SHOP",
+        ),
+        (
+            "trustpilot-business-unit.json",
+            "this looks like Trustpilot's business unit (its TrustScore): "
+            "try --format trustpilot-business-unit --shop SHOP",
+        ),
+    ],
+)
+def test_each_platforms_documented_example_gets_its_hint(fixture, hint):
+    assert platform_hint(json.loads((PLATFORM_DATA / fixture).read_text())) == hint

@@ -1,8 +1,28 @@
+import html
+import re
+
 import pytest
+from starlette.testclient import TestClient
 
 from tests.factories import SHOP
+from tests.widgets import AS_OF, fixture_store
+from widget_server.app import create_app
 from widget_server.core.records import parse_shop
-from widget_server.preview import embed_snippet, iframe_snippet, plain_snippet, widget_query, widget_src
+from widget_server.core.themes import PAGES
+from widget_server.demo import demo_document
+from widget_server.preview import (
+    embed_snippet,
+    iframe_snippet,
+    plain_snippet,
+    snippet_base,
+    stages,
+    static_base,
+    widget_query,
+    widget_src,
+)
+from widget_templates import TEMPLATES_DIR
+
+STATIC_PROBLEM = "the static files' address must be http(s)://host[/path], such as https://cdn.example.com"
 
 SHOP_RECORD = parse_shop({**SHOP, "name": 'A "quoted" <shop>'}, ("en", "nl"))
 
@@ -58,3 +78,84 @@ def test_iframe_snippet_encodes_the_query():
 )
 def test_presentation_goes_in_the_fragment_and_content_in_the_query(query, variant, src):
     assert widget_src(SHOP_RECORD, "carousel", "nl", query, variant) == src
+
+
+@pytest.mark.parametrize(
+    ("typed", "base"),
+    [
+        ("https://cdn.groenhuis.nl", "https://cdn.groenhuis.nl"),
+        ("  https://cdn.groenhuis.nl/widgets/ ", "https://cdn.groenhuis.nl/widgets"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("cdn.groenhuis.nl", None),  # no scheme
+        ("ftp://cdn.groenhuis.nl", None),
+        ('https://cdn.example.com/"><script>', None),
+        ("https://cdn.example.com/?v=1", None),  # a query would land mid-URL
+        ("https://cdn.example.com/#x", None),
+        ("javascript:alert(1)", None),
+    ],
+)
+def test_static_base_takes_an_http_address_and_nothing_else(typed, base):
+    assert static_base(typed) == base
+
+
+@pytest.mark.parametrize(
+    ("static", "typed", "configured", "expected"),
+    [
+        (False, "https://cdn.x.nl", "https://cdn.y.nl", ("https://w.example", False, None)),
+        (True, "https://cdn.x.nl/", "https://cdn.y.nl", ("https://cdn.x.nl", False, None)),
+        (True, "", "https://cdn.y.nl", ("https://cdn.y.nl", False, None)),
+        (True, "", "", ("https://cdn.example.com", True, None)),  # never the live service's address
+        (True, "cdn.x.nl", "", ("https://cdn.example.com", True, STATIC_PROBLEM)),
+        (True, "cdn.x.nl", "https://cdn.y.nl", ("https://cdn.y.nl", False, STATIC_PROBLEM)),
+    ],
+)
+def test_snippet_base_for_static_files_is_their_address(static, typed, configured, expected):
+    assert snippet_base("https://w.example", static, typed, configured) == expected
+
+
+def preview_snippets(tmp_path, query, static_url=""):
+    fixture_store(tmp_path / "data", demo_document(AS_OF)).close()
+    app = create_app(tmp_path / "data", as_of=AS_OF, public_url="https://live.example", static_url=static_url)
+    with TestClient(app) as client:
+        page = client.get(f"/preview/wtw-winkel?{query}").text
+    return [html.unescape(s) for s in re.findall(r'<pre id="[a-z-]*snippet" class="code">(.*?)</pre>', page, re.S)]
+
+
+def test_the_static_choice_puts_the_static_address_in_every_snippet(tmp_path):
+    snippets = preview_snippets(tmp_path, "widget=badge&origin=static&cdn=https://cdn.groenhuis.nl/w")
+    assert len(snippets) == 4  # inline loader, plain tag, iframe, pinned loader
+    assert '"https://cdn.groenhuis.nl/w/v1/embed.js")</script>' in snippets[0]
+    assert '<script async src="https://cdn.groenhuis.nl/w/v1/embed.js"></script>' in snippets[1]
+    assert 'src="https://cdn.groenhuis.nl/w/v1/wtw-winkel/nl/badge.html"' in snippets[2]
+    assert 'src="https://cdn.groenhuis.nl/w/v1/embed.' in snippets[3]
+    assert not any("live.example" in s for s in snippets)
+
+
+def test_the_static_choice_falls_back_to_the_configured_address_then_a_placeholder(tmp_path):
+    configured = preview_snippets(tmp_path / "a", "origin=static", static_url="https://cdn.shop.nl")
+    assert '"https://cdn.shop.nl/v1/embed.js")</script>' in configured[0]
+    placeholder = preview_snippets(tmp_path / "b", "origin=static")
+    assert '"https://cdn.example.com/v1/embed.js")</script>' in placeholder[0]
+    live = preview_snippets(tmp_path / "c", "origin=live", static_url="https://cdn.shop.nl")
+    assert '"https://live.example/v1/embed.js")</script>' in live[0]
+
+
+@pytest.mark.parametrize(
+    ("theme", "background", "expected"),
+    [
+        ("light", "", [("light", "")]),
+        ("dark", "", [("dark", "")]),
+        ("dark", "#10261c", [("dark", "")]),
+        ("auto", "", [("light", "light"), ("dark", "dark")]),  # what each visitor sees
+        ("auto", "#10261c", [("light", ""), ("dark", "")]),  # the panel decides, on either page
+    ],
+)
+def test_stages_are_the_pages_a_theme_is_made_for(theme, background, expected):
+    assert [(stage.page, stage.theme) for stage in stages(theme, background)] == expected
+
+
+def test_the_stages_are_painted_in_page_colours_the_palettes_are_made_for():
+    css = (TEMPLATES_DIR / "preview.css").read_text()
+    for page in ("light", "dark"):
+        colour = re.search(rf"\.stage\.{page}{{background:(#[0-9a-f]{{6}})", css)
+        assert colour and colour[1] in PAGES[page]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -27,7 +29,7 @@ def test_the_preview_passes_axe_and_never_scrolls_sideways(browser, base, width,
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(f"{base}/preview/wtw-winkel?widget={widget}")
-    page.frame_locator("iframe.desktop").locator("main").wait_for()
+    page.frame_locator("iframe.desktop").first.locator("main").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert serious_violations(page) == []
     context.close()
@@ -63,4 +65,50 @@ def test_for_static_files_the_preview_offers_variants_instead_of_filters(browser
     assert "data-stars" not in page.locator("#snippet").inner_text()  # it would be ignored
     page.get_by_label("Variant").select_option("dark-positive")
     expect(page.locator("#snippet")).to_contain_text('data-variant="dark-positive"')
+    page.close()
+
+
+# Text that is cut sideways: an element holding text of its own (not a visually hidden one)
+# whose content is wider than its box, inside a frame, and a frame its region cuts.
+CLIPPED_TEXT = """(frame) => {
+  const cut = [];
+  for (const el of frame.contentDocument.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (own && el.clientWidth > 1 && el.scrollWidth > el.clientWidth) cut.push(el.textContent.trim().slice(0, 60));
+  }
+  const region = frame.closest(".scroll");
+  if (region && region.scrollWidth > region.clientWidth) cut.push(`the frame: ${region.scrollWidth} > ${region.clientWidth}`);
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("widget", ["badge", "stars", "carousel", "footer"])
+def test_no_text_in_the_desktop_frame_is_cut_sideways_at_1280(browser, base, widget):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/preview/wtw-winkel?widget={widget}&theme=light")
+    page.frame_locator("iframe.desktop").locator("main").wait_for()
+    page.wait_for_timeout(200)  # the widget's script has fitted its text
+    assert page.locator("iframe.desktop").evaluate(CLIPPED_TEXT) == []
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("theme", "pages"),
+    [("light", ["light"]), ("dark", ["dark"]), ("auto", ["light", "dark"])],
+)
+def test_each_widget_shows_on_a_page_of_the_colour_its_theme_is_for(browser, base, theme, pages, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/preview/wtw-winkel?widget=badge&theme={theme}")
+    stages = page.locator(".stage")
+    expect(stages).to_have_count(len(pages))
+    for index, colour in enumerate(pages):
+        stage = stages.nth(index)
+        assert stage.get_attribute("data-page") == colour
+        background = stage.evaluate("(el) => getComputedStyle(el).backgroundColor")
+        assert background == {"light": "rgb(255, 255, 255)", "dark": "rgb(13, 17, 23)"}[colour]
+        for frame in ("iframe.phone", "iframe.desktop"):
+            html = stage.frame_locator(frame).locator("html")
+            expect(html).to_have_class(re.compile(rf"\b{colour}\b"))  # the widget's theme is the page's
+    page.wait_for_timeout(300)
+    page.locator("section[aria-labelledby=h-preview]").screenshot(path=tmp_path / f"preview-{theme}.png")
     page.close()

@@ -55,6 +55,7 @@ def create_app(
     memory_items: int = 1024,
     preview: str = "on",
     public_url: str = "",
+    static_url: str = "",
 ) -> ASGIApp:
     service = Service(
         Path(data_dir),
@@ -65,6 +66,7 @@ def create_app(
         memory_items=memory_items,
         preview=preview,
         public_url=public_url,
+        static_url=static_url,
     )
     read = ["GET", "HEAD"]
     routes = [
@@ -100,4 +102,5 @@ def app_from_env() -> ASGIApp:
         memory_items=int(os.environ.get("TRUSTWIDGETS_MEMORY_ITEMS", "1024")),
         preview=os.environ.get("TRUSTWIDGETS_PREVIEW", "on"),
         public_url=os.environ.get("TRUSTWIDGETS_PUBLIC_URL", ""),
+        static_url=os.environ.get("TRUSTWIDGETS_STATIC_URL", ""),
     )

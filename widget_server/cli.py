@@ -19,9 +19,17 @@ from .core.platforms import FORMAT_NAMES
 from .importer import Rejection, Report, Unusable, import_document, import_files
 from .messages import plural
 from .store import Store, StoreError, explain
-from .stores import STORE_ENV, open_store
+from .stores import STORE_ENV, open_store, sqlite_path, store_url
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+
+# The commands that may make a new store where there is none; the others only read one or
+# need a shop in it, and say where they looked instead of leaving an empty store behind.
+CREATING = frozenset({"init", "import", "demo", "serve"})
+
+
+def may_create(command: str) -> bool:
+    return command in CREATING
 
 
 def _as_of(value: str) -> date:
@@ -56,6 +64,8 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
             report = _import_platform(args, store)
     except Unusable as error:
         print(f"trustwidgets import: {error}; nothing was stored", file=sys.stderr)
+        if error.hint:
+            print(error.hint, file=sys.stderr)
         return EXIT_UNUSABLE
     print(import_summary(report))
     return EXIT_REJECTED if report.rejected else EXIT_OK
@@ -105,6 +115,15 @@ def import_summary(report: Report) -> str:
     for name, fields in sorted(report.unknown_fields.items()):
         line += f"; fields not known to us, ignored in {name}: {', '.join(fields)}"
     return line
+
+
+def cmd_init(args: argparse.Namespace, store: Store) -> int:
+    shops, reviews = store.counts()
+    if args.created:
+        print("an empty store is ready: add a shop with `trustwidgets import FILE` (docs/import.md)")
+    else:
+        print(f"the store is already there, holding {plural(shops, 'shop')} and {plural(reviews, 'review')}")
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace, store: Store) -> int:
@@ -200,13 +219,19 @@ def cmd_token(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def check_serve(args: argparse.Namespace) -> str | None:
+    from .serve import check_listen
+
+    return check_listen(args.host, args.port)
+
+
 def cmd_serve(args: argparse.Namespace, store: Store) -> int:
     from .serve import serve
 
     return serve(args)
 
 
-def cmd_proxy_config(args: argparse.Namespace, store: Store) -> int:
+def cmd_proxy_config(args: argparse.Namespace, store: Store | None) -> int:
     from .proxy_config import ProxySettings, nginx_server_block
 
     settings = ProxySettings(
@@ -284,6 +309,14 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--profile-url", help="with --format: the shop's profile page on the platform")
     imp.set_defaults(run=cmd_import)
 
+    init = commands.add_parser(
+        "init",
+        help="make an empty store (the other commands that read one never make it)",
+        description="Make an empty review store in the data folder (or the schema in --store's "
+        "database); a store that is already there is left as it is.",
+    )
+    init.set_defaults(run=cmd_init)
+
     demo = commands.add_parser(
         "demo",
         help="load a generated demo data set (wtw-winkel and greenvent)",
@@ -345,6 +378,12 @@ def parser() -> argparse.ArgumentParser:
         help="the address shops load widgets from, for the preview's snippets (env TRUSTWIDGETS_PUBLIC_URL)",
     )
     serve.add_argument(
+        "--static-url",
+        default=os.environ.get("TRUSTWIDGETS_STATIC_URL", ""),
+        help="where the static build is served (its build --base-url), for the preview's snippets when "
+        "'static files' is chosen (env TRUSTWIDGETS_STATIC_URL)",
+    )
+    serve.add_argument(
         "--preview",
         default=None,
         metavar="on|off|TOKEN",
@@ -362,7 +401,7 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="the render cache's size cap in MB (default 512; never more than half the volume's free space)",
     )
-    serve.set_defaults(run=cmd_serve)
+    serve.set_defaults(run=cmd_serve, precheck=check_serve)
 
     proxy = commands.add_parser(
         "proxy-config",
@@ -374,7 +413,7 @@ def parser() -> argparse.ArgumentParser:
     proxy.add_argument("--listen", default="80", help="nginx's listen directive (port or address:port)")
     proxy.add_argument("--server-name", default="_", help="nginx's server_name")
     proxy.add_argument("--header-timeout", type=int, default=10, help="seconds a client has to send its headers")
-    proxy.set_defaults(run=cmd_proxy_config)
+    proxy.set_defaults(run=cmd_proxy_config, store_free=True)
 
     build = commands.add_parser(
         "build",
@@ -450,11 +489,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[STORE_ENV] = args.store
     if getattr(args, "store_free", False):  # a command on files only: no store is opened or made
         return int(args.run(args, None))
+    precheck = getattr(args, "precheck", None)  # what can fail before a store is opened or made
+    problem = precheck(args) if precheck else None
+    if problem:
+        print(f"trustwidgets {args.command}: {problem}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    sqlite = not store_url()
+    existed = sqlite and sqlite_path(args.data).exists()
     try:
-        store = open_store(args.data)
+        store = open_store(args.data, create=may_create(args.command))
     except (StoreError, OSError) as error:
         print(f"trustwidgets: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
+    args.created = sqlite and not existed
+    if args.created:
+        print(f"trustwidgets: created a new store at {sqlite_path(args.data)}", file=sys.stderr)
     try:
         return int(args.run(args, store))
     except StoreError as error:

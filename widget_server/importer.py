@@ -38,6 +38,45 @@ FOREIGN_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, c
 class Unusable(Exception):
     """An input cannot be used at all; nothing of the batch is stored."""
 
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint  # one line on what to do instead, or ""
+
+
+# The keys that only one platform's format has: (format, where, keys). `where` is "top" for the
+# response object itself, "item" for each review in it (or in a bare list).
+PLATFORM_MARKS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("trustpilot-business-unit", "top", frozenset({"trustScore", "numberOfReviews"})),
+    ("google", "top", frozenset({"averageRating", "totalReviewCount"})),
+    ("etrusted", "top", frozenset({"items"})),
+    ("trustpilot", "item", frozenset({"stars", "consumer", "companyReply", "isVerified"})),
+    ("google", "item", frozenset({"starRating", "reviewer", "reviewId", "reviewReply"})),
+    ("etrusted", "item", frozenset({"verificationType", "submittedAt", "questionnaire"})),
+)
+PLATFORM_EXPORTS = {
+    "trustpilot": "a Trustpilot export",
+    "trustpilot-business-unit": "Trustpilot's business unit (its TrustScore)",
+    "etrusted": "a Trusted Shops (eTrusted) export",
+    "google": "a Google Business Profile export",
+}
+
+
+def platform_guess(data: object) -> str | None:
+    """The platform format an input that is not ours has the shape of, or None."""
+    top = data if isinstance(data, dict) else {}
+    score = top.get("score")
+    top_keys = set(top) | (set(score) if isinstance(score, dict) else set())  # a business unit's trustScore
+    listed = data if isinstance(data, list) else top.get("reviews", top.get("items"))
+    first = listed[0] if isinstance(listed, list) and listed else None
+    keys = {"top": top_keys, "item": set(first) if isinstance(first, dict) else set()}
+    return next((name for name, where, marks in PLATFORM_MARKS if marks & keys[where]), None)
+
+
+def platform_hint(data: object) -> str:
+    """One line saying which --format an input looks like, or ""."""
+    name = platform_guess(data)
+    return "" if name is None else f"this looks like {PLATFORM_EXPORTS[name]}: try --format {name} --shop SHOP"
+
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
@@ -109,7 +148,7 @@ def _rows_json(path: Path) -> Iterator[Row]:
     except RecursionError:
         raise Unusable(f"{path}: the JSON nests deeper than {MAX_DEPTH} levels") from None
     if not isinstance(data, dict) or not set(data) <= {"shops", "reviews"}:
-        raise Unusable(f'{path}: expected an object with "shops" and "reviews" lists')
+        raise Unusable(f'{path}: expected an object with "shops" and "reviews" lists', platform_hint(data))
     for key in ("shops", "reviews"):
         if not isinstance(data.get(key, []), list):
             raise Unusable(f'{path}: "{key}" must be a list')

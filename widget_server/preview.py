@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
@@ -159,7 +161,67 @@ def _choices(request: Request, shop: Shop) -> tuple[dict[str, str], str, str]:
     return {k: v for k, v in query.items() if v}, widget, locale
 
 
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A page of one colour the preview shows the widget on."""
+
+    page: str  # "light" or "dark": the colour around the frames (preview.css, from themes.PAGES)
+    label: str
+    theme: str  # the theme its frames show, or "" for what the options say
+
+
+def stages(theme: str, background: str) -> tuple[Stage, ...]:
+    """The pages a widget of this theme is made for: one for light or dark, both for auto.
+
+    On its own an auto widget follows the visitor's preference, so each stage shows what that
+    visitor sees; on a panel the panel's colour decides, whatever the page.
+    """
+    if theme in ("light", "dark"):
+        return (Stage(theme, f"On a {theme} page", ""),)
+    if background:
+        return (
+            Stage("light", "On a light page (the panel's colour decides the theme)", ""),
+            Stage("dark", "On a dark page (the panel's colour decides the theme)", ""),
+        )
+    return (
+        Stage("light", "On a light page, as a visitor who prefers light sees it", "light"),
+        Stage("dark", "On a dark page, as a visitor who prefers dark sees it", "dark"),
+    )
+
+
 PLACEHOLDER_URL = "https://widgets.example.com"
+STATIC_PLACEHOLDER_URL = "https://cdn.example.com"
+# An address staff may type for the static files: no quotes, spaces or markup, so it can go in
+# any snippet as it is; a query or fragment would end up in the middle of the loader's URL.
+STATIC_URL = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:/[A-Za-z0-9._~%/-]*)?")
+
+
+def static_base(value: str) -> str | None:
+    """A typed address of the static files as the snippets' base (no trailing slash), or None."""
+    value = value.strip()
+    return value.rstrip("/") if STATIC_URL.fullmatch(value) else None
+
+
+def snippet_base(live: str, static: bool, typed: str, configured: str) -> tuple[str, bool, str | None]:
+    """The base URL the snippets load from: (base, a placeholder?, what is wrong with `typed`).
+
+    Live: this service's address. Static files: the address typed in the preview, else the
+    configured --static-url, else a placeholder; never the live service's, which a static
+    setup does not run.
+    """
+    if not static:
+        return live, False, None
+    problem = None
+    if typed.strip():
+        base = static_base(typed)
+        if base is not None:
+            return base, False, None
+        problem = "the static files' address must be http(s)://host[/path], such as https://cdn.example.com"
+    if configured:
+        return configured, False, problem
+    return STATIC_PLACEHOLDER_URL, True, problem
+
+
 TOKEN_COOKIE = "tw_preview"
 
 
@@ -226,6 +288,11 @@ def preview_shop(request: Request) -> Response:
     variant = request.query_params.get("variant", "") if static else ""
     variant = variant if shop.variant(variant) else ""
     valid, errors = valid_options(query)  # the form keeps what was typed; the widget what is valid
+    typed_cdn = request.query_params.get("cdn", "")
+    live_base, live_placeholder = public_base(request)
+    base_url, static_placeholder, cdn_problem = snippet_base(live_base, static, typed_cdn, service.static_url)
+    if cdn_problem:
+        errors.append(cdn_problem)
     resolved: Resolved = parse_options(valid).resolve(shop)
     as_of = service.as_of()
     snapshot = service.snapshot(shop.id, version, as_of)
@@ -238,7 +305,6 @@ def preview_shop(request: Request) -> Response:
     summary = snapshot.summary if not product else snapshot.products[product].summary
     counted = service.store.counted_reviews(shop.id, score_window(as_of), COUNTED_SHOWN) if not product else []
     extra = widget_query(shop, valid)
-    base_url, placeholder = public_base(request)
     context: dict[str, Any] = {
         "shop": shop,
         "widgets": WIDGETS,
@@ -253,6 +319,15 @@ def preview_shop(request: Request) -> Response:
         "counted": counted,
         "counted_limit": COUNTED_SHOWN,
         "src": widget_src(shop, widget, locale, extra, variant, product),
+        "stages": [
+            (
+                stage,
+                widget_src(
+                    shop, widget, locale, {**extra, "theme": stage.theme} if stage.theme else extra, variant, product
+                ),
+            )
+            for stage in stages(resolved.theme, resolved.background)
+        ],
         "height": HEIGHTS[widget],
         "snippet": embed_snippet(base_url, shop, widget, locale, extra, variant, product),
         "plain_snippet": plain_snippet(base_url, shop, widget, locale, extra, variant, product),
@@ -261,7 +336,9 @@ def preview_shop(request: Request) -> Response:
         "product": product,
         "integrity": loader().integrity,
         "hashed_loader": base_url + DocumentRef("loader-hashed", digest=loader().digest).path,
-        "placeholder_url": placeholder,
+        "placeholder_url": live_placeholder and not static,
+        "static_placeholder": static_placeholder,
+        "cdn": typed_cdn if typed_cdn.strip() else service.static_url,
     }
     html = _env().get_template("preview.html").render(context)
     return remember(HTMLResponse(html, status_code=400 if errors else 200, headers=response_headers("preview")), token)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 
 import uvicorn
 
@@ -17,12 +19,41 @@ def preview_mode(asked: str | None, host: str) -> str:
     return "on" if host in LOOPBACK_HOSTS else "off"
 
 
+def bind_problem(host: str, port: int, code: int | None, reason: str = "") -> str:
+    """One line on why `trustwidgets serve` cannot listen on host:port (`code`: the errno, None: none)."""
+    if code == errno.EADDRINUSE:
+        return f"port {port} on {host} is in use: choose another with --port"
+    if code == errno.EACCES:
+        return f"port {port} on {host} needs rights this user does not have: choose one from 1024 up with --port"
+    if code == errno.EADDRNOTAVAIL:
+        return f"{host} is not an address of this machine: choose another with --host"
+    return f"cannot listen on port {port} on {host} ({reason or 'unknown error'})"
+
+
+def check_listen(host: str, port: int) -> str | None:
+    """Bind host:port as uvicorn will, and let go: what is wrong, or None when it is free."""
+    if not 0 < port < 65536:
+        return f"--port must be from 1 to 65535 (got {port})"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a TIME_WAIT port is free
+        try:
+            probe.bind((host, port))
+        except socket.gaierror as error:
+            return f"{host} is not an address this machine can listen on ({error.strerror}): choose another with --host"
+        except OSError as error:
+            return bind_problem(host, port, error.errno, error.strerror or "")
+    return None
+
+
 def serve(args: argparse.Namespace) -> int:
     os.environ["TRUSTWIDGETS_DATA"] = str(args.data)
     os.environ["TRUSTWIDGETS_WORKERS"] = str(args.workers)
     os.environ["TRUSTWIDGETS_PREVIEW"] = preview_mode(args.preview or os.environ.get("TRUSTWIDGETS_PREVIEW"), args.host)
     if args.public_url:
         os.environ["TRUSTWIDGETS_PUBLIC_URL"] = args.public_url
+    if args.static_url:
+        os.environ["TRUSTWIDGETS_STATIC_URL"] = args.static_url
     if args.cache_dir:
         os.environ["TRUSTWIDGETS_CACHE"] = str(args.cache_dir)
     if args.cache_size_mb is not None:

@@ -51,6 +51,7 @@ class Service:
         memory_items: int = 1024,
         preview: str = "on",
         public_url: str = "",
+        static_url: str = "",
     ) -> None:
         self.data_dir = Path(data_dir)  # the cache and the push endpoint's spool live here, whatever the store
         self.store = open_store(data_dir)
@@ -63,6 +64,7 @@ class Service:
         self.pinned = as_of
         self.preview = preview  # "on", "off", or a token the staff must give
         self.public_url = public_url.rstrip("/")
+        self.static_url = static_url.rstrip("/")  # where the static build is served, for the preview
         self._lock = threading.Lock()  # the preview runs in a worker thread beside the event loop
         self._seen_version: Hashable = None
         self._shops: dict[str, tuple[Shop, str]] = {}
