@@ -21,6 +21,8 @@ from .options import Resolved
 from .rules import WINDOW_MONTHS
 from .snapshot import PAGE_SIZE, Snapshot
 
+LEAD_LABEL_MAX = 14  # characters of a platform's name for its score shown beside the leading score
+
 GRADE_LABELS = {
     "excellent": N_("Excellent"),
     "good": N_("Good"),
@@ -69,6 +71,7 @@ def platform_view(platform: Mapping[str, Any], locale: str, gettext: Any = None)
     Stars only for a 5-point scale: a score out of 10 is never drawn as stars.
     """
     score_text = format_published(platform["score"], locale)
+    label = platform["score_name"] or platform["name"]
     stars = None
     if gettext is not None and platform["scale"] == 5:
         stars = star_svg(
@@ -77,8 +80,11 @@ def platform_view(platform: Mapping[str, Any], locale: str, gettext: Any = None)
         )
     return {
         "name": platform["name"],
-        "label": platform["score_name"] or platform["name"],
+        "label": label,
         "score_text": score_text,
+        # The score's own name beside the leading score ("TrustScore 4,6"), when it is short
+        # enough to share a line with the stars; a longer one stays on the method page.
+        "lead_label": "" if platform["score_name"] in ("", platform["name"]) or len(label) > LEAD_LABEL_MAX else label,
         "stars_svg": stars,
         "scale": platform["scale"],
         "review_count": platform["review_count"],
