@@ -79,3 +79,95 @@ def test_the_platform_score_leads_at_every_width(browser, service, shop, widget,
     finally:
         page.close()
     assert faults == [], "\n".join(faults)
+
+
+def open_at(page, url: str, width: int, height: int) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(url, wait_until="load")
+
+
+def test_the_badge_hugs_its_content(browser, service):
+    page = browser.new_page()
+    try:
+        for width in (200, 320, 390, 1280):
+            open_at(page, f"{service}/v1/groenhuis/nl/badge.html", width, WIDGETS["badge"].height)
+            above, below = page.evaluate(
+                """() => { const b = document.querySelector('.badge').getBoundingClientRect();
+                const kids = [...document.querySelector('.badge').children].map(k => k.getBoundingClientRect());
+                return [kids[0].top - b.top, b.bottom - kids[kids.length - 1].bottom]; }"""
+            )
+            assert above <= 12 and below <= 12, f"{width}px: {above:.0f}px empty above, {below:.0f}px below"
+    finally:
+        page.close()
+
+
+# Every "·" of the source line, and whether it stands first on its line (where it reads as a stray).
+SEPARATORS = """() => {
+  const found = [];
+  for (const p of document.querySelectorAll('.src')) {
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) {
+      for (let i = node.textContent.indexOf('·'); i >= 0; i = node.textContent.indexOf('·', i + 1)) {
+        const dot = document.createRange();
+        dot.setStart(node, i);
+        dot.setEnd(node, i + 1);
+        const at = dot.getBoundingClientRect();
+        if (!at.width) continue;
+        const before = document.createRange();
+        before.setStart(p, 0);
+        before.setEnd(node, i);
+        // Anything wider than a space on the dot's line, left of it: then the dot does not start the line.
+        const led = [...before.getClientRects()].some(r => Math.abs(r.top - at.top) < 3 && r.width > 8 && r.right <= at.left + 1);
+        found.push(!led);
+      }
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("widget", ["badge", "carousel", "footer"])
+def test_a_separator_never_starts_a_line(browser, service, widget):
+    page = browser.new_page()
+    try:
+        for width in (w for w in WIDTHS if w >= WIDGETS[widget].narrowest):
+            for locale in ("nl", "en"):
+                open_at(page, f"{service}/v1/luchtwerk/{locale}/{widget}.html", width, WIDGETS[widget].height)
+                starts = page.evaluate(SEPARATORS)
+                assert starts and not any(starts), f"{locale} {width}px: a '·' starts a line"
+    finally:
+        page.close()
+
+
+def test_a_shop_without_reviews_says_so_whole_or_with_an_ellipsis(browser, service):
+    page = browser.new_page()
+    try:
+        for width in (160, 200, 240):
+            open_at(page, f"{service}/v1/nieuw/nl/stars.html", width, WIDGETS["stars"].height)
+            cut = page.evaluate(
+                """() => { const e = document.querySelector('.none'), s = getComputedStyle(e);
+                const box = e.parentElement.getBoundingClientRect(), own = e.getBoundingClientRect();
+                return own.right > box.right + 0.5 || (e.scrollWidth > e.clientWidth + 1 && s.textOverflow !== 'ellipsis'); }"""
+            )
+            assert not cut, f"{width}px: 'Nog geen beoordelingen' is cut without an ellipsis"
+    finally:
+        page.close()
+
+
+def test_the_next_card_shows_enough_to_be_read_as_a_card(browser, service):
+    """At phone widths the row shows whole items and a clear part of the next, never a sliver."""
+    page = browser.new_page()
+    try:
+        for widget in ("carousel", "footer"):
+            for width in (320, 360, 390, 414):
+                open_at(page, f"{service}/v1/groenhuis/nl/{widget}.html", width, WIDGETS[widget].height)
+                parts = page.evaluate(
+                    """() => { const t = document.querySelector('.track').getBoundingClientRect();
+                    return [...document.querySelectorAll('.track > *')].map(c => {
+                      const r = c.getBoundingClientRect();
+                      return Math.max(0, Math.min(r.right, t.right) - Math.max(r.left, t.left)); }); }"""
+                )
+                slivers = [round(p) for p in parts if 0 < p < 48]
+                assert not slivers, f"{widget} {width}px: a sliver of {slivers}px of the next card"
+    finally:
+        page.close()

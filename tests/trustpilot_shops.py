@@ -33,8 +33,8 @@ SHOPS = [
         "accent": "#00b67a",
         "language_filter": "all",
     }
-    for shop_id, name in (("groenhuis", "Groenhuis Ventilatie"), ("luchtwerk", "Luchtwerk"))
-]
+    for shop_id, name in (("groenhuis", "Groenhuis Ventilatie"), ("luchtwerk", "Luchtwerk"), ("nieuw", "Nieuw"))
+]  # nieuw: a shop that has no review yet
 FIRST = ["Jan", "Sanne", "Pieter", "Fleur", "Kees", "Anouk", "Bram", "Lotte", "Daan", "Noor", "Henk", "Ilse"]
 LAST = ["de Vries", "Bakker", "Jansen", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Vos"]
 RATINGS = (5, 5, 5, 5, 4, 5, 4, 3, 5, 1, 5, 4, 2)  # a Trustpilot profile's usual mix, mostly fives
@@ -95,7 +95,10 @@ def google_response(anchor: date, count: int = 12, seed: int = 7) -> dict[str, A
         reviews.append(
             {
                 "reviewId": f"g{seed}{n:04d}AbFvOqnX3kR8tY2mWq7pLz9c",
-                "reviewer": {"displayName": f"{rng.choice(FIRST)} {rng.choice(LAST)[0]}.", "isAnonymous": False},
+                "reviewer": {
+                    "displayName": f"{rng.choice(FIRST)} {rng.choice(LAST).split()[-1][0]}.",
+                    "isAnonymous": False,
+                },
                 "starRating": GOOGLE_STARS[rating],
                 "comment": text,
                 "createTime": created,
