@@ -171,3 +171,20 @@ def test_the_next_card_shows_enough_to_be_read_as_a_card(browser, service):
                 assert not slivers, f"{widget} {width}px: a sliver of {slivers}px of the next card"
     finally:
         page.close()
+
+
+def test_the_footer_summary_reads_in_whole_phrases_on_desktop(browser, service):
+    page = browser.new_page()
+    try:
+        for width in (1024, 1280):
+            open_at(page, f"{service}/v1/luchtwerk/nl/footer.html", width, WIDGETS["footer"].height)
+            lines = page.evaluate(
+                """() => { const p = document.querySelector('.side .src'), tops = new Set();
+                const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+                for (let n; (n = walker.nextNode());) { const r = document.createRange(); r.selectNodeContents(n);
+                  for (const box of r.getClientRects()) if (box.width > 1) tops.add(Math.round(box.top)); }
+                return [tops.size, p.textContent.trim().split(/\\s+/).length]; }"""
+            )
+            assert lines[0] <= 3, f"{width}px: the source line takes {lines[0]} lines for {lines[1]} words"
+    finally:
+        page.close()
