@@ -7,19 +7,14 @@ the other a long name, a five-digit count, long unbroken words and replies in ev
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from tests.fit import FIT_FAULTS, WIDTHS, hex_rgb, host_page, pixel
 from tests.server import running_service
-from tests.widgets import AS_OF, DATA, fixture_store
-from widget_server.core.i18n import locales_dir
+from tests.widgets import AS_OF, fixture_store
 from widget_server.core.widgets import HEIGHTS
 from widget_server.demo import demo_document
 
@@ -80,28 +75,13 @@ def long_shop_document() -> dict:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fit")
-    locales = folder / "locales"
-    shutil.copytree(locales_dir(), locales)
-    target = locales / "de" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    shutil.copy(DATA / "de.po", target / "messages.po")
-    with (target / "messages.po").open("rb") as source, (target / "messages.mo").open("wb") as compiled:
-        write_mo(compiled, read_po(source))
-    saved = os.environ.get("TRUSTWIDGETS_LOCALES")
-    os.environ["TRUSTWIDGETS_LOCALES"] = str(locales)
-    try:
-        demo = demo_document(AS_OF)
-        for shop in demo["shops"]:
-            shop["locales"] = [*shop["locales"], "de"]
-        fixture_store(folder / "data", demo).close()
-        fixture_store(folder / "data", long_shop_document()).close()
-        with running_service(folder / "data", as_of=AS_OF.isoformat()) as base:
-            yield base
-    finally:
-        if saved is None:
-            os.environ.pop("TRUSTWIDGETS_LOCALES", None)
-        else:
-            os.environ["TRUSTWIDGETS_LOCALES"] = saved
+    demo = demo_document(AS_OF)
+    for shop in demo["shops"]:
+        shop["locales"] = [*shop["locales"], "de"]  # German, the longest words, with the real catalog
+    fixture_store(folder / "data", demo).close()
+    fixture_store(folder / "data", long_shop_document()).close()
+    with running_service(folder / "data", as_of=AS_OF.isoformat()) as base:
+        yield base
 
 
 def load_all(page, url: str, frames: int) -> None:
