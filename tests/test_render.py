@@ -219,6 +219,21 @@ def test_a_filter_that_matches_nothing_says_so_calmly(tmp_path):
     assert '<section class="track"' not in html
 
 
+@pytest.mark.parametrize(
+    ("locale", "stars", "said"),
+    [
+        ("en", (1,), "Showing only reviews with 1 star<"),
+        ("en", (4,), "Showing only reviews with 4 stars<"),
+        ("en", (1, 2), "Showing only reviews with 1 and 2 stars<"),
+        ("nl", (1,), "Alleen beoordelingen met 1 ster<"),
+        ("nl", (4, 5), "Alleen beoordelingen met 4 en 5 sterren<"),
+    ],
+)
+def test_a_star_filter_says_star_or_stars_as_the_number_wants(tmp_path, locale, stars, said):
+    html = render(fixture_store(tmp_path), "wtw-winkel", "carousel", locale, Options(stars=stars, lang=()))
+    assert said in html
+
+
 def test_template_names_read_dict_keys_then_attributes():
     nl = environment("nl", locales_dir())
     template = '{{ view.items }}|{{ view.text }}|{{ day.year }}|{{ _("verified") }}'

@@ -125,6 +125,8 @@ def render_widget(
         "reviews": [review_view(r, locale, snapshot.as_of, directory, snapshot.shop.source) for r in reviews],
         "view": {
             "filter_stars": star_list(options.stars, locale) if options.stars else None,
+            # "with 1 star", "with 1 and 2 stars": one star only when one rating of one is named
+            "filter_stars_count": options.stars[0] if len(options.stars) == 1 else len(options.stars),
             "filter_languages": language_names(options.lang, locale) if options.lang else None,
         },
     }
