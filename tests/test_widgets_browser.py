@@ -213,7 +213,13 @@ def test_carousel_scrolls_with_the_keyboard(browser, pages):
     ("fragment", "theme", "background", "accent"),
     [
         ("", "light", "rgba(0, 0, 0, 0)", "#00b67a"),  # as rendered; no panel: the host page shows through
-        ("#theme=dark&accent=%23ff0000", "dark", "rgba(0, 0, 0, 0)", "#ff0000"),
+        # opened alone, a page is white: the dark palette's text gets its card colour as a panel
+        ("#theme=dark&accent=%23ff0000", "dark", "rgb(22, 27, 34)", "#ff0000"),
+        ("#theme=dark&page=0d1117", "dark", "rgba(0, 0, 0, 0)", "#00b67a"),  # on a dark page: none
+        ("#theme=auto&page=10261c", "dark", "rgba(0, 0, 0, 0)", "#00b67a"),  # auto follows the page
+        ("#theme=auto&page=eef2ef", "light", "rgba(0, 0, 0, 0)", "#00b67a"),
+        ("#theme=auto&page=777777", "light", "rgb(255, 255, 255)", "#00b67a"),  # mid grey: a panel
+        ("#theme=light&page=10261c", "light", "rgb(255, 255, 255)", "#00b67a"),
         ("#background=10261c&theme=auto", "dark", "rgb(16, 38, 28)", "#00b67a"),  # auto follows the panel
         ("#background=%23eef2ef&theme=auto", "light", "rgb(238, 242, 239)", "#00b67a"),
         ("#background=10261c", "light", "rgb(16, 38, 28)", "#00b67a"),  # the theme asked for stays

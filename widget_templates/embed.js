@@ -96,10 +96,23 @@
     // A page-coloured backdrop only appears when the frame's color-scheme differs from its
     // document's; the widget declares none, so "light" here keeps it transparent.
     frame.style.cssText = "border:0;display:block;width:100%;color-scheme:light;height:" + slot.height + "px";
-    frame.src = slot.src;
+    // The page's colour behind the slot, for the widget's theme "auto" (a fragment argument:
+    // the document's bytes stay the same).
+    frame.src = slot.src + "&page=" + backdrop(el);
     slot.frame = frame;
     while (el.firstChild) el.removeChild(el.firstChild);
     el.appendChild(frame);
+  }
+
+  // The first colour that is not transparent behind el, over white (the canvas's default).
+  function backdrop(el) {
+    for (; el && el.nodeType === 1; el = el.parentNode) {
+      var m = (w.getComputedStyle(el).backgroundColor || "").match(/[\d.]+/g), a = m && m.length > 3 ? +m[3] : 1, hex = "";
+      if (!m || m.length < 3 || !(a > 0)) continue;
+      for (var k = 0; k < 3; k++) hex += (256 + Math.round(m[k] * a + 255 * (1 - a))).toString(16).slice(1);
+      return hex;
+    }
+    return "ffffff";
   }
 
   function scan(root) {

@@ -21,15 +21,22 @@
     }
     return sum;
   }
+  function contrast(a, b) {
+    var x = luminance(a) + 0.05, y = luminance(b) + 0.05;
+    return x > y ? x / y : y / x;
+  }
   var theme = /^(light|dark|auto)$/.test(args.theme) ? args.theme : root.getAttribute("data-theme");
   var accent = colour(args.accent), panel = colour(args.background) || root.getAttribute("data-background");
+  // The page behind the frame (the loader reads it); a document opened alone sits on white.
+  var page = colour(args.page) || "#ffffff";
   if (accent) root.style.setProperty("--accent", accent);
   if (panel) root.style.setProperty("--bg", panel);
-  if (panel && theme === "auto") {
-    var lum = luminance(panel);
-    theme = (1.05 / (lum + 0.05) > (lum + 0.05) / 0.05) ? "dark" : "light";
-  }
+  if (theme === "auto") theme = contrast(panel || page, "#ffffff") > contrast(panel || page, "#000000") ? "dark" : "light";
   if (theme) root.className = root.className.replace(/\b(light|dark|auto)\b/, theme);
+  // Text the page would not carry (a forced palette on the other kind of page, or a mid grey
+  // neither palette reads on) gets a panel in its palette's card colour (WCAG 1.4.3: 4.5:1).
+  var style = w.getComputedStyle(root), fg = style.getPropertyValue("--fg").trim(), muted = style.getPropertyValue("--muted").trim();
+  if (!panel && Math.min(contrast(fg, page), contrast(muted, page)) < 4.5) root.style.setProperty("--bg", style.getPropertyValue("--card"));
 
   // Fits a card's text to its body: whole lines only, ending in an ellipsis where cut; when
   // even one line of review text has no room, the reply and then the title give way first.
