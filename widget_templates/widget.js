@@ -44,6 +44,7 @@
     var body = card.querySelector(".body"), text = card.querySelector(".text"), more = card.querySelector(".more");
     var reply = card.querySelector(".reply"), title = card.querySelector(".title");
     if (!more || card.className.indexOf(" open") >= 0) return;
+    more.hidden = true;  // from the same start every time: a refit must not depend on the last one
     var yields = [
       function () { reply.querySelector(".rt").style.webkitLineClamp = 1; },
       function () { reply.style.display = "none"; },
@@ -115,7 +116,21 @@
   function send() {
     if (id && parent !== w) parent.postMessage({ trustwidget: id, height: root.scrollHeight, title: d.title }, "*");
   }
-  fit();
-  w.addEventListener("resize", fit);
-  if (w.ResizeObserver) new ResizeObserver(send).observe(root); else send();
+  // Cards are clamped once the fonts are in and the frame has its width, and again when the
+  // width changes (a frame made while its slot was still being laid out, a turned phone).
+  var fonts = !d.fonts, width = 0, pending = false;
+  function refit() {
+    pending = false;
+    if (fonts && root.clientWidth && root.clientWidth !== width) {
+      width = root.clientWidth;
+      fit();
+    }
+    send();
+  }
+  function later() {
+    if (!pending) { pending = true; w.requestAnimationFrame(refit); }
+  }
+  send();  // hello: the loader keeps a frame that says it
+  if (d.fonts) d.fonts.ready.then(function () { fonts = true; later(); });
+  if (w.ResizeObserver) new ResizeObserver(later).observe(root); else { w.addEventListener("resize", later); later(); }
 })();
