@@ -44,7 +44,9 @@
     var body = card.querySelector(".body"), text = card.querySelector(".text"), more = card.querySelector(".more");
     var reply = card.querySelector(".reply"), title = card.querySelector(".title");
     if (!more || card.className.indexOf(" open") >= 0) return;
-    more.hidden = true;  // from the same start every time: a refit must not depend on the last one
+    // From the same start every time, so a refit does not depend on the last one; a button that
+    // has focus stays (hiding it would drop the focus), and its card was cut the last time too.
+    if (d.activeElement !== more) more.hidden = true;
     var yields = [
       function () { reply.querySelector(".rt").style.webkitLineClamp = 1; },
       function () { reply.style.display = "none"; },
@@ -96,20 +98,25 @@
     if (!track || !nav) return;
     var end = track.scrollWidth - track.clientWidth, buttons = nav.querySelectorAll("button");
     nav.hidden = end <= 1;
-    var focused = d.activeElement;
-    buttons[0].disabled = track.scrollLeft <= 6;  // snapping may leave the track a few pixels in
-    buttons[1].disabled = track.scrollLeft >= end - 6;
-    if (focused && focused.disabled) (buttons[0].disabled ? buttons[1] : buttons[0]).focus();
+    // aria-disabled, not disabled: a button at its end stays in the tab order and keeps focus
+    buttons[0].setAttribute("aria-disabled", String(track.scrollLeft <= 6));  // snapping may leave the track a few pixels in
+    buttons[1].setAttribute("aria-disabled", String(track.scrollLeft >= end - 6));
   }
   if (track && nav) {
     nav.addEventListener("click", function (event) {
       var button = event.target.closest("button"), first = track.querySelector(".card");
-      if (!button || !first) return;
+      if (!button || !first || button.getAttribute("aria-disabled") === "true") return;
       var stepWidth = first.getBoundingClientRect().width + 10;
       var page = Math.max(1, Math.floor((track.clientWidth + 10) / stepWidth)) * stepWidth;
       track.scrollBy({ left: button === nav.querySelector("button") ? -page : page });
     });
     track.addEventListener("scroll", steps, { passive: true });
+    // A card whose button gets focus comes wholly into view (the browser shows only the button,
+    // and snapping may leave it at the edge), so the focus outline shows whole.
+    track.addEventListener("focusin", function (event) {
+      var card = event.target.closest(".card"), box = card && card.getBoundingClientRect(), view = track.getBoundingClientRect();
+      if (box && (box.left < view.left || box.right > view.right)) track.scrollBy({ left: box.left - view.left - 2 });
+    });
   }
 
   var id = args.tw;
