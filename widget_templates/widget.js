@@ -115,7 +115,7 @@
     // and snapping may leave it at the edge), so the focus outline shows whole.
     track.addEventListener("focusin", function (event) {
       var card = event.target.closest(".card"), box = card && card.getBoundingClientRect(), view = track.getBoundingClientRect();
-      if (box && (box.left < view.left || box.right > view.right)) track.scrollBy({ left: box.left - view.left - 2 });
+      if (box && (box.left < view.left || box.right > view.right)) track.scrollBy({ left: box.left - view.left - 2, behavior: "instant" });
     });
   }
 
