@@ -71,8 +71,8 @@ def test_snippet_embeds_from_another_origin_without_layout_shift(browser, servic
     url = host.add(f"/{widget}.html", embed_snippet(base, shop, widget, "nl", {}))
     context, page, errors = open_page(browser, url)
     frame = page.frame_locator("iframe")
-    frame.locator("main").wait_for()
-    assert "Trustpilot" in frame.locator("main").inner_text()
+    frame.locator(".w").wait_for()
+    assert "Trustpilot" in frame.locator(".w").inner_text()
     labels = {"badge": "Beoordelingsbadge", "stars": "Sterrenscore", "carousel": "Beoordelingencarrousel"}
     label = labels.get(widget, "Beoordelingenfooter")
     # the widget's own title (named after the shop and the widget) replaces the loader's first guess
@@ -106,7 +106,7 @@ def test_elements_added_later_and_load_for_single_page_apps(browser, service, ho
     base, data = service
     url = host.add("/spa.html", embed_snippet(base, shop_record(data, "wtw-winkel"), "stars", "en", {}))
     context, page, errors = open_page(browser, url)
-    page.frame_locator("iframe").locator("main").wait_for()
+    page.frame_locator("iframe").locator(".w").wait_for()
     page.evaluate("""() => {
       const late = document.createElement('div');
       late.className = 'trustwidget'; late.dataset.shop = 'greenvent'; late.dataset.widget = 'badge'; late.dataset.locale = 'en';
@@ -158,7 +158,7 @@ def test_the_loader_survives_a_host_page_that_breaks_what_it_does_not_own(browse
     context, page, errors = open_page(browser, url)
     page.wait_for_timeout(600)
     page.wait_for_function("window.__restored === true && document.querySelectorAll('iframe').length === 5")
-    page.frame_locator("iframe >> nth=0").locator("main.badge").wait_for()
+    page.frame_locator("iframe >> nth=0").locator(".w.badge").wait_for()
     page.frame_locator("iframe >> nth=1").get_by_text("via Trustpilot").wait_for()
     page.frame_locator("iframe >> nth=4").get_by_text("via Trusted Shops").wait_for()
     assert "theme=dark" in page.locator("iframe").nth(0).get_attribute("src")
@@ -174,13 +174,13 @@ def test_hostile_reviews_never_run(browser, service, host, widget):
     url = host.add(f"/hostile-{widget}.html", embed_snippet(base, shop_record(data, "hostile"), widget, "en", {}))
     context, page, errors = open_page(browser, url)
     frame = page.frame_locator("iframe")
-    frame.locator("main").wait_for()
+    frame.locator(".w").wait_for()
     page.wait_for_timeout(200)
     assert page.evaluate("window.pwned") is None
     inner = page.frames[1]
     assert inner.evaluate("window.pwned") is None
     if widget in ("carousel", "footer"):
-        assert "<img src=x onerror=alert(1)>" in frame.locator("main").inner_text()
+        assert "<img src=x onerror=alert(1)>" in frame.locator(".w").inner_text()
     assert errors == []
     context.close()
 
@@ -197,7 +197,7 @@ def test_preview_copies_a_snippet_that_works(browser, service, host):
     expect(page.locator("#snippet")).to_contain_text('data-widget="carousel"')
     page.get_by_label("Theme").select_option("dark")
     expect(page.locator("#snippet")).to_contain_text('data-theme="dark"')
-    page.frame_locator("iframe.desktop").locator("main.carousel").wait_for()
+    page.frame_locator("iframe.desktop").locator(".w.carousel").wait_for()
     page.get_by_role("button", name="Copy snippet").click()
     page.get_by_text("Copied.").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
@@ -208,7 +208,7 @@ def test_preview_copies_a_snippet_that_works(browser, service, host):
 
     url = host.add("/copied.html", copied)
     context, shop_page, shop_errors = open_page(browser, url)
-    shop_page.frame_locator("iframe").locator("main.carousel").wait_for()
+    shop_page.frame_locator("iframe").locator(".w.carousel").wait_for()
     assert "dark" in shop_page.frame_locator("iframe").locator("html").get_attribute("class")
     assert shop_page.evaluate("window.__cls") == 0 and shop_errors == []
     context.close()
@@ -274,7 +274,7 @@ def test_a_preview_snippet_renders_the_same_live_and_from_static_files(
         snippet = embed_snippet(origin, shop, widget, "nl", query, variant)
         url = host.add(f"/same-{widget}-{origin.rsplit(':', 1)[1]}.html", snippet)
         context, page, errors = open_page(browser, url)
-        page.frame_locator("iframe").locator("main").wait_for()
+        page.frame_locator("iframe").locator(".w").wait_for()
         page.wait_for_timeout(300)
         shots.append(Image.open(io.BytesIO(page.locator("iframe").screenshot())).convert("RGB"))
         assert errors == []
@@ -290,7 +290,7 @@ def test_a_narrow_slot_does_not_shift_when_the_widget_replaces_its_fallback_link
     snippet = embed_snippet(base, shop_record(data, "wtw-winkel"), widget, "nl", {})
     url = host.add(f"/narrow-{widget}.html", f'<div style="width:200px">{snippet}</div>')
     context, page, errors = open_page(browser, url)
-    page.frame_locator("iframe").locator("main").wait_for()
+    page.frame_locator("iframe").locator(".w").wait_for()
     page.wait_for_timeout(300)
     assert page.evaluate("window.__cls") == 0, page.evaluate("window.__shifts")
     assert errors == []

@@ -29,13 +29,17 @@ from tests.nginx import running_nginx
 from tests.server import free_port, running_service
 from tests.widgets import AS_OF, fixture_store
 from widget_server.core.loader import loader
+from widget_server.core.models import Shop
+from widget_server.core.widgets import HEIGHTS
 from widget_server.demo import demo_document
+from widget_server.preview import embed_snippet
 
 pytestmark = pytest.mark.browser
 
 ALLOWED, ELSEWHERE = "www.greenvent.example", "www.elsewhere.example"
 FRAMED = "/v1/greenvent/nl/badge.html"  # greenvent lets only ALLOWED frame its widgets
 OPEN = "/v1/wtw-winkel/nl/badge.html"  # wtw-winkel lets anyone
+LOCAL = "lokaal"  # lets localhost:PORT and 127.0.0.1:PORT, the host pages' own port
 
 
 def headers_host(root: Path) -> ThreadingHTTPServer:
@@ -73,12 +77,24 @@ def headers_host(root: Path) -> ThreadingHTTPServer:
 
 
 @pytest.fixture(scope="module")
-def origins(tmp_path_factory) -> Iterator[dict[str, str]]:
+def host_pages() -> Iterator[Pages]:
+    host = Pages()
+    yield host
+    host.server.shutdown()
+    host.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def origins(tmp_path_factory, host_pages: Pages) -> Iterator[dict[str, str]]:
     folder = tmp_path_factory.mktemp("framing")
     data, out = folder / "data", folder / "out"
     document = demo_document(AS_OF)
     greenvent = next(shop for shop in document["shops"] if shop["id"] == "greenvent")
     greenvent["allowed_domains"] = [ALLOWED]
+    # a shop whose pages are on a development machine: a port, localhost and an IPv4 literal
+    port = host_pages.server.server_port
+    local = {**greenvent, "id": LOCAL, "allowed_domains": [f"localhost:{port}", f"127.0.0.1:{port}"]}
+    document["shops"].append(local)
     fixture_store(data, document).close()
     build(data, out, AS_OF)
     port = free_port()
@@ -98,10 +114,10 @@ def origins(tmp_path_factory) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def pages(browser) -> Iterator[tuple[Pages, object]]:
+def pages(browser, host_pages: Pages) -> Iterator[tuple[Pages, object]]:
     """Host pages, and a Chromium that reaches them as ALLOWED and ELSEWHERE (port 80): a second
     launch through the session's Playwright (one Playwright per process)."""
-    host = Pages()
+    host = host_pages
     port = host.server.server_port
     rules = f"MAP {ALLOWED}:80 127.0.0.1:{port}, MAP {ELSEWHERE}:80 127.0.0.1:{port}"
     mapped = browser.browser_type.launch(
@@ -109,8 +125,6 @@ def pages(browser) -> Iterator[tuple[Pages, object]]:
     )
     yield host, mapped
     mapped.close()
-    host.server.shutdown()
-    host.server.server_close()
 
 
 def csp_headers(base: str, path: str) -> list[str]:
@@ -134,8 +148,8 @@ def framed(pages, domain: str, url: str) -> tuple[bool, list[str]]:
     try:
         page.goto(f"http://{domain}{name}")
         page.wait_for_load_state("load")
-        # the badge's document has a <main>; a frame the browser refused shows its error page
-        return page.frame_locator("#w").locator("main").count() == 1, said
+        # the badge's document has a .badge; a frame the browser refused shows its error page
+        return page.frame_locator("#w").locator(".badge").count() == 1, said
     finally:
         page.close()
 
@@ -165,3 +179,36 @@ def test_only_the_allowed_domains_may_frame_a_shops_widget(origins, pages, kind,
         assert refusals == []
     else:  # refused by the shop's own policy, whatever other policy came beside it
         assert len(refusals) == 1 and f'"frame-ancestors {ALLOWED}"' in refusals[0], said
+
+
+@pytest.mark.parametrize("kind", ["service", "nginx"])
+@pytest.mark.parametrize("name", ["localhost", "127.0.0.1"])
+def test_a_shop_may_allow_a_development_host_with_its_port(origins, pages, kind, name):
+    host, _ = pages
+    seen, said = framed(pages, f"{name}:{host.server.server_port}", origins[kind] + f"/v1/{LOCAL}/nl/badge.html")
+    assert seen, said
+
+
+@pytest.mark.parametrize("kind", ["service", "nginx"])
+@pytest.mark.parametrize(("domain", "shown"), [(ELSEWHERE, False), (ALLOWED, True)])
+def test_a_refused_frame_gives_the_slot_its_link_back(origins, pages, kind, domain, shown):
+    host, browser = pages
+    shop = Shop("greenvent", "Greenvent", ("nl",), "nl", "Trusted Shops", "https://example.nl/r")
+    name = f"/slot-{len(host.pages)}.html"
+    snippet = embed_snippet(origins[kind], shop, "badge", "nl", {})
+    host.add(name, snippet.replace(f"min-height:{HEIGHTS['badge']}px", "min-height:40px"))  # the shop's own
+    page = browser.new_page()
+    try:
+        page.goto(f"http://{domain}{name}")
+        page.wait_for_function("document.querySelector('.trustwidget iframe')")
+        page.wait_for_timeout(3500)  # the loader waits 2 s after the frame's load for its hello
+        link = page.get_by_role("link", name=re.compile("Greenvent"))
+        if shown:
+            assert page.frame_locator(".trustwidget iframe").locator(".badge").count() == 1
+            assert link.count() == 0
+        else:
+            assert page.locator(".trustwidget iframe").count() == 0
+            assert link.is_visible()
+            assert page.evaluate("document.querySelector('.trustwidget').style.minHeight") == "40px"
+    finally:
+        page.close()

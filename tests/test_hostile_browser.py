@@ -92,7 +92,7 @@ def test_no_payload_runs_and_every_payload_reads_back(browser, service, host, em
         page.add_init_script(CANARY)
         page.goto(url)
         for n in range(len(WIDGETS)):
-            page.frame_locator(f"iframe >> nth={n}").locator("main").wait_for()
+            page.frame_locator(f"iframe >> nth={n}").locator(".w").wait_for()
         page.wait_for_timeout(300)
         frames = page.frames
         assert len(frames) == 1 + len(WIDGETS)
@@ -105,7 +105,7 @@ def test_no_payload_runs_and_every_payload_reads_back(browser, service, host, em
         assert sorted(titles) == sorted(r["title"] for r in expected)
         assert sorted(texts) == sorted(r["text"] for r in expected)
         badge = next(f for f in frames if "/badge.html" in f.url)
-        assert shop["source"] in badge.locator("main").text_content()
+        assert shop["source"] in badge.locator(".w").text_content()
         page.close()
     assert dialogs == []
     context.close()

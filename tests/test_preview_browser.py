@@ -29,7 +29,7 @@ def test_the_preview_passes_axe_and_never_scrolls_sideways(browser, base, width,
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(f"{base}/preview/wtw-winkel?widget={widget}")
-    page.frame_locator("iframe.desktop").first.locator("main").wait_for()
+    page.frame_locator("iframe.desktop").first.locator(".w").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert serious_violations(page) == []
     context.close()
@@ -38,7 +38,7 @@ def test_the_preview_passes_axe_and_never_scrolls_sideways(browser, base, width,
 def test_bad_options_keep_the_form_as_typed_and_the_last_good_widget(browser, base):
     page = browser.new_page()
     page.goto(f"{base}/preview/wtw-winkel?widget=carousel&theme=dark")
-    page.frame_locator("iframe.desktop").locator("main.carousel").wait_for()
+    page.frame_locator("iframe.desktop").locator(".w.carousel").wait_for()
     page.get_by_label("Reviews in carousel").fill("500")
     page.get_by_label("Languages").fill("nl,")
     page.get_by_role("button", name="Update preview").click()
@@ -49,7 +49,7 @@ def test_bad_options_keep_the_form_as_typed_and_the_last_good_widget(browser, ba
     expect(page.get_by_label("Languages")).to_have_value("nl,")
     # the widget still shows, with what was valid (the dark theme)
     frame = page.frame_locator("iframe.desktop")
-    frame.locator("main.carousel").wait_for()
+    frame.locator(".w.carousel").wait_for()
     assert "dark" in frame.locator("html").get_attribute("class")
     assert "data-count" not in page.locator("#snippet").inner_text()
     page.close()
@@ -86,7 +86,7 @@ CLIPPED_TEXT = """(frame) => {
 def test_no_text_in_the_desktop_frame_is_cut_sideways_at_1280(browser, base, widget):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{base}/preview/wtw-winkel?widget={widget}&theme=light")
-    page.frame_locator("iframe.desktop").locator("main").wait_for()
+    page.frame_locator("iframe.desktop").locator(".w").wait_for()
     page.wait_for_timeout(200)  # the widget's script has fitted its text
     assert page.locator("iframe.desktop").evaluate(CLIPPED_TEXT) == []
     page.close()

@@ -41,11 +41,11 @@ def test_a_product_star_snippet_beside_a_price(browser, host, service, width):
     page = browser.new_page(viewport={"width": 1000, "height": 600})
     page.goto(url)
     frame = page.frame_locator("#slot iframe")
-    frame.locator("main.snippet").wait_for()
+    frame.locator(".w.snippet").wait_for()
     src = page.locator("#slot iframe").get_attribute("src")
     assert src.startswith(f"{base}/v1/wtw-winkel/nl/products/ZEH-Q350/stars.html")
     summary = json.loads(page.request.get(f"{base}/v1/wtw-winkel/products/ZEH-Q350/summary.json").body())
-    shown = frame.locator("main").inner_text()
+    shown = frame.locator(".w").inner_text()
     score = f"{summary['score']:.2f}".replace(".", ",")
     assert score in shown  # the product's score, not the shop's
     shop_score = json.loads(page.request.get(f"{base}/v1/wtw-winkel/summary.json").body())["score"]
@@ -80,7 +80,7 @@ def test_the_host_page_gets_the_products_json_ld_when_it_asks(browser, host, ser
     )
     page = browser.new_page()
     page.goto(url)
-    page.frame_locator("#slot iframe").first.locator("main.snippet").wait_for()
+    page.frame_locator("#slot iframe").first.locator(".w.snippet").wait_for()
     page.wait_for_function("document.querySelectorAll(\"script[type='application/ld+json']\").length > 0")
     scripts = page.locator("head script[type='application/ld+json']")
     assert scripts.count() == 1  # once per product, however many snippets ask
@@ -101,7 +101,7 @@ def test_no_json_ld_for_a_trustpilot_shop_even_when_asked(browser, host, service
     asked = []
     page.on("request", lambda r: asked.append(r.url) if "jsonld" in r.url else None)
     page.goto(url)
-    page.frame_locator("#slot iframe").locator("main.snippet").wait_for()
+    page.frame_locator("#slot iframe").locator(".w.snippet").wait_for()
     page.wait_for_timeout(300)
     assert page.locator("script[type='application/ld+json']").count() == 0
     assert asked == [f"{base}/v1/wtw-winkel/products/ZEH-Q350/jsonld.json"]  # asked, got a 404, added nothing

@@ -1,9 +1,10 @@
+import re
 from datetime import UTC, date, datetime
 
 import pytest
 
 from tests.factories import SHOP, review
-from widget_server.core.records import Invalid, depth, parse_review, parse_shop, shown
+from widget_server.core.records import Invalid, depth, is_frame_ancestor, parse_review, parse_shop, shown
 from widget_server.core.rules import is_eligible
 
 LOCALES = ("en", "nl")
@@ -606,3 +607,53 @@ def test_allowed_domains_may_take_exactly_2048_characters():
     domains = [f"s{n:02d}-{'x' * 25}.example.nl" for n in range(49)] + [f"s49-{'x' * 24}.example.nl"]
     assert len(" ".join(domains)) == 2048
     assert parse_shop({**SHOP, "allowed_domains": domains}, LOCALES).allowed_domains == tuple(domains)
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        ("www.example.nl", True),
+        ("*.example.nl", True),
+        ("localhost", True),
+        ("localhost:8100", True),
+        ("www.example.nl:8443", True),
+        ("www.example.nl:*", True),
+        ("localhost:1", True),
+        ("localhost:65535", True),  # the largest port
+        ("localhost:65536", False),  # the first refused
+        ("localhost:0", False),
+        ("localhost:080", False),  # CSP compares the port as a number; one spelling only
+        ("localhost:", False),
+        ("localhost:8100:1", False),
+        ("127.0.0.1", True),
+        ("127.0.0.1:8100", True),
+        ("255.255.255.255", True),
+        ("256.0.0.1", False),
+        ("127.0.0.01", False),  # a browser writes 127.0.0.1: this would never match
+        ("127.0.0", False),
+        ("*.0.0.1", False),
+        ("[::1]", False),
+        ("[::1]:8100", False),
+        ("https://www.example.nl", False),
+        ("www.example.nl/shop", False),
+        ("*", False),
+        ("WWW.example.nl", False),
+        ("exa mple.nl", False),
+    ],
+)
+def test_allowed_domains_take_what_frame_ancestors_matches(text, accepted):
+    assert is_frame_ancestor(text) is accepted
+    if accepted:
+        assert parse_shop({**SHOP, "allowed_domains": [text]}, LOCALES).allowed_domains == (text,)
+
+
+@pytest.mark.parametrize(
+    ("domain", "reason"),
+    [
+        ("[::1]:8100", "allowed_domains entry 1 is an IPv6 address, which frame-ancestors cannot name"),
+        ("localhost:65536", "allowed_domains entry 1 is not a host name"),
+    ],
+)
+def test_allowed_domains_say_why_they_refuse(domain, reason):
+    with pytest.raises(Invalid, match=f"^{re.escape(reason)}$"):
+        parse_shop({**SHOP, "allowed_domains": [domain]}, LOCALES)

@@ -28,7 +28,7 @@ LAYOUT_FAULTS = """() => {
   const name = (el) => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '');
   const doc = document.documentElement;
   if (doc.scrollWidth > doc.clientWidth + 1) faults.push(`document is ${doc.scrollWidth}px wide in a ${doc.clientWidth}px viewport`);
-  const main = document.querySelector('main');
+  const main = document.querySelector('.w');
   if (main.scrollHeight > main.clientHeight + 1) faults.push(`main content is ${main.scrollHeight}px high in ${main.clientHeight}px`);
   if (main.getBoundingClientRect().bottom > doc.clientHeight + 1 && doc.scrollHeight > window.innerHeight) faults.push('main overflows the document');
   for (const card of document.querySelectorAll('.card')) {
@@ -38,12 +38,12 @@ LAYOUT_FAULTS = """() => {
     if (clamped.length && !offered) faults.push(`clamped text without "read more": ${clamped.map(name)}`);
     if (!clamped.length && offered) faults.push('"read more" where nothing is cut');
   }
-  for (const el of document.querySelectorAll('main *')) {
+  for (const el of document.querySelectorAll('.w *')) {
     if (el.closest('svg') && el.tagName.toLowerCase() !== 'svg') continue;
     const style = getComputedStyle(el);
     if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1) faults.push(`${name(el)} is cut off: ${el.textContent.trim()}`);
   }
-  const containers = document.querySelectorAll('main, .badge, .head, .side, .card, .top, .snippet, .score, .footer');
+  const containers = document.querySelectorAll('.w, .badge, .head, .side, .card, .top, .snippet, .score, .footer');
   for (const box of containers) {
     const kids = [...box.children].filter(k => getComputedStyle(k).display !== 'none' && !k.classList.contains('sr'));
     for (let i = 0; i < kids.length; i++) for (let j = i + 1; j < kids.length; j++) {
@@ -132,7 +132,7 @@ def test_hostile_text_shows_as_text_and_never_runs(browser, pages, widget, local
     page = browser.new_page()
     page.add_init_script("window.pwned = undefined; window.alert = () => { window.pwned = 'alert'; };")
     page.goto(pages["hostile", widget, locale])
-    text = page.inner_text("main")
+    text = page.inner_text(".w")
     assert HOSTILE["title"] in text
     assert HOSTILE["author"] in text
     assert "{{ 7*7 }}" in text and "<b>bold</b>" in text
@@ -147,16 +147,17 @@ def test_read_more_shows_everything_and_keeps_the_author_and_date_in_view(browse
     button = card.locator(".more")
     text = card.locator(".text")
     assert text.evaluate("e => e.scrollHeight > e.clientHeight + 1")  # cut before
+    author = card.locator(".author").inner_text()
     button.click()
     assert button.get_attribute("aria-expanded") == "true"
-    assert button.inner_text() == "lees minder"
+    assert " ".join(button.inner_text().split()) == f"lees minder – beoordeling van {author}"  # a name of its own
     assert text.evaluate("e => e.scrollHeight <= e.clientHeight + 1")  # nothing hidden in the text
     inside = "(e) => { const c = e.closest('.card').getBoundingClientRect(), r = e.getBoundingClientRect();"
     inside += " return r.top >= c.top && r.bottom <= c.bottom; }"
     assert card.locator(".by").evaluate(inside)  # the author and date stay in the card
     assert button.evaluate(inside)
     button.click()
-    assert button.inner_text() == "lees meer"
+    assert " ".join(button.inner_text().split()) == f"lees meer – beoordeling van {author}"
     page.close()
 
 
@@ -176,19 +177,27 @@ def test_previous_and_next_buttons_step_through_the_reviews(browser, pages):
     page.goto(pages["carousel", "nl", "light"])
     previous, following = page.locator(".nav button").nth(0), page.locator(".nav button").nth(1)
     assert previous.get_attribute("aria-label") == "Vorige beoordelingen"
-    assert previous.is_disabled() and following.is_enabled()
+    # aria-disabled, not disabled: a button at its end stays in the tab order
+    assert previous.get_attribute("aria-disabled") == "true" and following.get_attribute("aria-disabled") == "false"
+    assert previous.evaluate("b => b.disabled") is False
+    start = page.evaluate("document.querySelector('.track').scrollLeft")  # snapping may leave it a few px in
+    previous.focus()
+    page.keyboard.press("Enter")  # at the start: nothing moves
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.querySelector('.track').scrollLeft") == start
     following.focus()
     page.keyboard.press("Enter")
     page.wait_for_timeout(200)
     assert page.evaluate("document.querySelector('.track').scrollLeft") > 0
-    assert previous.is_enabled()
+    assert previous.get_attribute("aria-disabled") == "false"
     for _ in range(30):
-        if following.is_disabled():
+        if following.get_attribute("aria-disabled") == "true":
             break
-        following.click()
+        page.keyboard.press("Enter")
         page.wait_for_timeout(50)
-    assert following.is_disabled()  # at the end
-    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Vorige beoordelingen"
+    assert following.get_attribute("aria-disabled") == "true"  # at the end
+    # focus stays where the keyboard put it: on "Volgende", never moved by the script
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Volgende beoordelingen"
     page.close()
 
 
@@ -213,7 +222,13 @@ def test_carousel_scrolls_with_the_keyboard(browser, pages):
     ("fragment", "theme", "background", "accent"),
     [
         ("", "light", "rgba(0, 0, 0, 0)", "#00b67a"),  # as rendered; no panel: the host page shows through
-        ("#theme=dark&accent=%23ff0000", "dark", "rgba(0, 0, 0, 0)", "#ff0000"),
+        # opened alone, a page is white: the dark palette's text gets its card colour as a panel
+        ("#theme=dark&accent=%23ff0000", "dark", "rgb(22, 27, 34)", "#ff0000"),
+        ("#theme=dark&page=0d1117", "dark", "rgba(0, 0, 0, 0)", "#00b67a"),  # on a dark page: none
+        ("#theme=auto&page=10261c", "dark", "rgba(0, 0, 0, 0)", "#00b67a"),  # auto follows the page
+        ("#theme=auto&page=eef2ef", "light", "rgba(0, 0, 0, 0)", "#00b67a"),
+        ("#theme=auto&page=777777", "light", "rgb(255, 255, 255)", "#00b67a"),  # mid grey: a panel
+        ("#theme=light&page=10261c", "light", "rgb(255, 255, 255)", "#00b67a"),
         ("#background=10261c&theme=auto", "dark", "rgb(16, 38, 28)", "#00b67a"),  # auto follows the panel
         ("#background=%23eef2ef&theme=auto", "light", "rgb(238, 242, 239)", "#00b67a"),
         ("#background=10261c", "light", "rgb(16, 38, 28)", "#00b67a"),  # the theme asked for stays

@@ -59,12 +59,12 @@
     }
     var file = widget + (variant ? SEP + variant : ""), labels = TITLES[locale] || TITLES.en || {};
     var text = (el.textContent || "").replace(/\s+/g, " ").trim();
-    el.style.minHeight = height + "px";
     frames[id] = {
-      el: el, height: height,
+      el: el, height: height, min: el.style.minHeight,
       src: base + (sku ? {{ product_expression }} : {{ path_expression }}) + query + "#" + hash,
       title: (labels[widget] || widget) + " – " + (text || shop)
     };
+    el.style.minHeight = height + "px";
     // Frames are made after the page has loaded, when their slot comes near the viewport.
     if (!ready) waiting[waiting.length] = id; else if (seen) seen.observe(el); else place(el);
   }
@@ -96,10 +96,35 @@
     // A page-coloured backdrop only appears when the frame's color-scheme differs from its
     // document's; the widget declares none, so "light" here keeps it transparent.
     frame.style.cssText = "border:0;display:block;width:100%;color-scheme:light;height:" + slot.height + "px";
-    frame.src = slot.src;
+    // The page's colour behind the slot, for the widget's theme "auto" (a fragment argument:
+    // the document's bytes stay the same).
+    frame.src = slot.src + "&page=" + backdrop(el);
     slot.frame = frame;
-    while (el.firstChild) el.removeChild(el.firstChild);
+    slot.kept = d.createDocumentFragment();
+    while (el.firstChild) slot.kept.appendChild(el.firstChild);
     el.appendChild(frame);
+    // A frame that never says hello (refused by frame-ancestors, a 404, no network) gives the
+    // slot back its own content: the shop's link instead of a browser's error page.
+    var check = function () {
+      if (slot.alive || !slot.frame) return;
+      el.removeChild(frame);
+      slot.frame = null;
+      el.appendChild(slot.kept);
+      el.style.minHeight = slot.min;
+    };
+    frame.onload = function () { w.setTimeout(check, 2000); };
+    w.setTimeout(check, 10000);
+  }
+
+  // The first colour that is not transparent behind el, over white (the canvas's default).
+  function backdrop(el) {
+    for (; el && el.nodeType === 1; el = el.parentNode) {
+      var m = (w.getComputedStyle(el).backgroundColor || "").match(/[\d.]+/g), a = m && m.length > 3 ? +m[3] : 1, hex = "";
+      if (!m || m.length < 3 || !(a > 0)) continue;
+      for (var k = 0; k < 3; k++) hex += (256 + Math.round(m[k] * a + 255 * (1 - a))).toString(16).slice(1);
+      return hex;
+    }
+    return "ffffff";
   }
 
   function scan(root) {
@@ -120,6 +145,7 @@
   w.addEventListener("message", function (event) {
     var data = event.data, slot = data && frames[data.trustwidget], frame = slot && slot.frame;
     if (event.origin !== origin || !frame || event.source !== frame.contentWindow) return;
+    slot.alive = true;
     var height = Math.ceil(Number(data.height));
     if (height > 0 && height < 4000) frame.style.height = height + "px";
     if (typeof data.title === "string" && data.title.length < 300) frame.title = data.title;

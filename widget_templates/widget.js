@@ -21,15 +21,22 @@
     }
     return sum;
   }
+  function contrast(a, b) {
+    var x = luminance(a) + 0.05, y = luminance(b) + 0.05;
+    return x > y ? x / y : y / x;
+  }
   var theme = /^(light|dark|auto)$/.test(args.theme) ? args.theme : root.getAttribute("data-theme");
   var accent = colour(args.accent), panel = colour(args.background) || root.getAttribute("data-background");
+  // The page behind the frame (the loader reads it); a document opened alone sits on white.
+  var page = colour(args.page) || "#ffffff";
   if (accent) root.style.setProperty("--accent", accent);
   if (panel) root.style.setProperty("--bg", panel);
-  if (panel && theme === "auto") {
-    var lum = luminance(panel);
-    theme = (1.05 / (lum + 0.05) > (lum + 0.05) / 0.05) ? "dark" : "light";
-  }
+  if (theme === "auto") theme = contrast(panel || page, "#ffffff") > contrast(panel || page, "#000000") ? "dark" : "light";
   if (theme) root.className = root.className.replace(/\b(light|dark|auto)\b/, theme);
+  // Text the page would not carry (a forced palette on the other kind of page, or a mid grey
+  // neither palette reads on) gets a panel in its palette's card colour (WCAG 1.4.3: 4.5:1).
+  var style = w.getComputedStyle(root), fg = style.getPropertyValue("--fg").trim(), muted = style.getPropertyValue("--muted").trim();
+  if (!panel && Math.min(contrast(fg, page), contrast(muted, page)) < 4.5) root.style.setProperty("--bg", style.getPropertyValue("--card"));
 
   // Fits a card's text to its body: whole lines only, ending in an ellipsis where cut; when
   // even one line of review text has no room, the reply and then the title give way first.
@@ -37,6 +44,9 @@
     var body = card.querySelector(".body"), text = card.querySelector(".text"), more = card.querySelector(".more");
     var reply = card.querySelector(".reply"), title = card.querySelector(".title");
     if (!more || card.className.indexOf(" open") >= 0) return;
+    // From the same start every time, so a refit does not depend on the last one; a button that
+    // has focus stays (hiding it would drop the focus), and its card was cut the last time too.
+    if (d.activeElement !== more) more.hidden = true;
     var yields = [
       function () { reply.querySelector(".rt").style.webkitLineClamp = 1; },
       function () { reply.style.display = "none"; },
@@ -88,27 +98,46 @@
     if (!track || !nav) return;
     var end = track.scrollWidth - track.clientWidth, buttons = nav.querySelectorAll("button");
     nav.hidden = end <= 1;
-    var focused = d.activeElement;
-    buttons[0].disabled = track.scrollLeft <= 6;  // snapping may leave the track a few pixels in
-    buttons[1].disabled = track.scrollLeft >= end - 6;
-    if (focused && focused.disabled) (buttons[0].disabled ? buttons[1] : buttons[0]).focus();
+    // aria-disabled, not disabled: a button at its end stays in the tab order and keeps focus
+    buttons[0].setAttribute("aria-disabled", String(track.scrollLeft <= 6));  // snapping may leave the track a few pixels in
+    buttons[1].setAttribute("aria-disabled", String(track.scrollLeft >= end - 6));
   }
   if (track && nav) {
     nav.addEventListener("click", function (event) {
       var button = event.target.closest("button"), first = track.querySelector(".card");
-      if (!button || !first) return;
+      if (!button || !first || button.getAttribute("aria-disabled") === "true") return;
       var stepWidth = first.getBoundingClientRect().width + 10;
       var page = Math.max(1, Math.floor((track.clientWidth + 10) / stepWidth)) * stepWidth;
       track.scrollBy({ left: button === nav.querySelector("button") ? -page : page });
     });
     track.addEventListener("scroll", steps, { passive: true });
+    // A card whose button gets focus comes wholly into view (the browser shows only the button,
+    // and snapping may leave it at the edge), so the focus outline shows whole.
+    track.addEventListener("focusin", function (event) {
+      var card = event.target.closest(".card"), box = card && card.getBoundingClientRect(), view = track.getBoundingClientRect();
+      if (box && (box.left < view.left || box.right > view.right)) track.scrollBy({ left: box.left - view.left - 2, behavior: "instant" });
+    });
   }
 
   var id = args.tw;
   function send() {
     if (id && parent !== w) parent.postMessage({ trustwidget: id, height: root.scrollHeight, title: d.title }, "*");
   }
-  fit();
-  w.addEventListener("resize", fit);
-  if (w.ResizeObserver) new ResizeObserver(send).observe(root); else send();
+  // Cards are clamped once the fonts are in and the frame has its width, and again when the
+  // width changes (a frame made while its slot was still being laid out, a turned phone).
+  var fonts = !d.fonts, width = 0, pending = false;
+  function refit() {
+    pending = false;
+    if (fonts && root.clientWidth && root.clientWidth !== width) {
+      width = root.clientWidth;
+      fit();
+    }
+    send();
+  }
+  function later() {
+    if (!pending) { pending = true; w.requestAnimationFrame(refit); }
+  }
+  send();  // hello: the loader keeps a frame that says it
+  if (d.fonts) d.fonts.ready.then(function () { fonts = true; later(); });
+  if (w.ResizeObserver) new ResizeObserver(later).observe(root); else { w.addEventListener("resize", later); later(); }
 })();

@@ -28,6 +28,13 @@ from .rules import EXPERIENCE_MONTHS, STATUSES, VERIFICATIONS, is_eligible
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 HOSTNAME = re.compile(r"(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}|localhost")
+# A CSP host-source as frame-ancestors takes it, without scheme or path: a host name, localhost
+# or an IPv4 literal, and a port (digits or *) when the page is not on its scheme's default port.
+# CSP's grammar has no IPv6 literal: Chromium drops `[::1]` from the list (checked in 2026-12).
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+_PORT = re.compile(r"\*|[1-9][0-9]{0,4}")
+MAX_PORT = 65535
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SURROGATE = re.compile(r"[\ud800-\udfff]")  # valid in JSON text, not Unicode: cannot be stored
@@ -388,6 +395,14 @@ def parse_platform(raw: object) -> Platform:
     )
 
 
+def is_frame_ancestor(text: str) -> bool:
+    """Whether `text` is a host, with an optional port, that CSP frame-ancestors matches pages on."""
+    host, colon, port = text.partition(":")
+    if colon and not (_PORT.fullmatch(port) and (port == "*" or int(port) <= MAX_PORT)):
+        return False
+    return bool(HOSTNAME.fullmatch(host) or _IPV4.fullmatch(host))
+
+
 def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
     """A Shop from an import object, or Invalid with the first broken rule."""
     obj = _object(raw, "a shop")
@@ -407,7 +422,9 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
     if len(domains) > MAX_ALLOWED_DOMAINS:
         raise Invalid(f"allowed_domains lists more than {MAX_ALLOWED_DOMAINS} host names")
     for number, domain in enumerate(domains, 1):
-        if not isinstance(domain, str) or not HOSTNAME.fullmatch(domain):
+        if isinstance(domain, str) and domain.startswith("["):
+            raise Invalid(f"allowed_domains entry {number} is an IPv6 address, which frame-ancestors cannot name")
+        if not isinstance(domain, str) or not is_frame_ancestor(domain):
             raise Invalid(f"allowed_domains entry {number} is not a host name")
     if len(" ".join(map(str, domains))) > MAX_FRAME_ANCESTORS:
         raise Invalid(f"allowed_domains are longer than {MAX_FRAME_ANCESTORS:,} characters together")

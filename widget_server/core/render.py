@@ -105,6 +105,7 @@ def render_widget(
         "locale": locale,
         "widget": widget,
         "title": widget_title(spec.label, subject, locale, directory),
+        "label": translations(locale, directory).gettext(spec.label),
         "subject": subject,
         "method_href": method_href(snapshot.product is not None),
         "theme": options.theme,

@@ -74,13 +74,16 @@ def theme_for(theme: str, background: str) -> str:
 
 @cache
 def palette_css() -> str:
-    """The palettes as CSS: light by default, dark for `.dark`, and `.auto` on a dark preference."""
+    """The palettes as CSS: light by default (and for `.auto` until the script knows the page), dark for `.dark`.
+
+    `auto` follows the page behind the widget, never the visitor's colour-scheme preference: the
+    widget's script reads the page colour the loader passes (`#page=rrggbb`) and picks the palette
+    whose text reads on it; a document opened alone sits on white. Where the palette in use (asked
+    for, or the better of the two on a mid grey) does not reach 4.5:1 on the page for its text and
+    muted text, the script gives the widget a panel in that palette's card colour.
+    """
 
     def declarations(name: str) -> str:
         return ";".join(f"--{key}:{value}" for key, value in PALETTES[name].items())
 
-    return (
-        f":root{{{declarations('light')}}}"
-        f":root.dark{{{declarations('dark')}}}"
-        f"@media (prefers-color-scheme:dark){{:root.auto{{{declarations('dark')}}}}}"
-    )
+    return f":root{{{declarations('light')}}}:root.dark{{{declarations('dark')}}}"
