@@ -159,7 +159,7 @@ def test_the_loader_survives_a_host_page_that_breaks_what_it_does_not_own(browse
     page.wait_for_timeout(600)
     page.wait_for_function("window.__restored === true && document.querySelectorAll('iframe').length === 5")
     page.frame_locator("iframe >> nth=0").locator(".w.badge").wait_for()
-    page.frame_locator("iframe >> nth=1").get_by_text("via Trustpilot").wait_for()
+    page.frame_locator("iframe >> nth=1").get_by_text("on Trustpilot").first.wait_for()
     page.frame_locator("iframe >> nth=4").get_by_text("via Trusted Shops").wait_for()
     assert "theme=dark" in page.locator("iframe").nth(0).get_attribute("src")
     assert page.evaluate("document.getElementById('trustwidgets').textContent").startswith("a shop's own")
