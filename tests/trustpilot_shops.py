@@ -54,7 +54,8 @@ def trustpilot_response(anchor: date, count: int = 35, seed: int = 22) -> dict[s
     for n in range(count):
         rating = RATINGS[n % len(RATINGS)]
         english = n % 7 == 3
-        title, text = rng.choice((EN if english else NL)[rating])
+        texts = (EN if english else NL)[rating]
+        title, text = texts[(n // len(RATINGS) + n) % len(texts)]  # each text in turn: a profile rarely repeats itself
         created = _when(anchor, 2 + n * 9 + rng.randrange(0, 5), rng)
         review: dict[str, Any] = {
             "id": f"tp{seed:02d}{n:04d}a9e80d1f2a4b71",
@@ -90,7 +91,7 @@ def google_response(anchor: date, count: int = 12, seed: int = 7) -> dict[str, A
     reviews = []
     for n in range(count):
         rating = RATINGS[(n + 3) % len(RATINGS)]
-        _, text = rng.choice(NL[rating])
+        _, text = NL[rating][(n + 1) % len(NL[rating])]
         created = _when(anchor, 5 + n * 23, rng)
         reviews.append(
             {
