@@ -189,8 +189,7 @@ def test_a_version_4_store_moves_the_platform_score_out_of_the_record(tmp_path):
     assert [p.name for p in store.shop("wtw-winkel").platforms] == ["Trustpilot"]
 
 
-def test_a_platform_score_replaces_only_its_own_platform(tmp_path):
-    store = Store.open(tmp_path)
+def test_a_platform_score_replaces_only_its_own_platform(store):  # SQLite and PostgreSQL
     base = {"score_name": "", "scale": 5, "profile_url": "", "read_on": "2026-11-20"}
     with store.transaction():
         store.upsert_shop(parse_shop(SHOP, ("en", "nl")))

@@ -211,3 +211,40 @@ def test_two_services_over_one_database_show_an_import_at_their_next_request(dat
         assert done.returncode == 0, done.stderr
         for base in (one, two):
             assert fetch(base, "/v1/wtw-winkel/summary.json")["window_total"] == 3
+
+
+def test_a_version_1_database_moves_the_platform_score_out_of_the_record(database, tmp_path):
+    import json
+
+    import psycopg
+
+    from tests.factories import SHOP
+    from widget_server.core.records import parse_shop
+    from widget_server.store_postgres import MIGRATIONS
+
+    record = {
+        **parse_shop(SHOP, ("en", "nl")).to_record(),
+        "platform": {
+            "name": "Trustpilot",
+            "score_name": "TrustScore",
+            "score": "4.6",
+            "scale": 5,
+            "review_count": 1234,
+            "profile_url": "",
+            "read_on": "2026-11-20",
+        },
+    }
+    with psycopg.connect(database, autocommit=True) as conn:
+        for statement in MIGRATIONS[0].split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute("UPDATE store_meta SET schema_version = 1")
+        conn.execute(
+            "INSERT INTO shops (id, record, reviews_xor, version, own_version) VALUES (%s, %s, %s, 'v', 'v')",
+            ("wtw-winkel", json.dumps(record), "0" * 32),
+        )
+    store = open_store(tmp_path)
+    assert store.db.execute("SELECT schema_version FROM store_meta").fetchone()[0] == SCHEMA_VERSION
+    assert "platform" not in json.loads(store.db.execute("SELECT record FROM shops").fetchone()[0])
+    assert [(p.name, p.score) for p in store.shop("wtw-winkel").platforms] == [("Trustpilot", "4.6")]
+    store.close()

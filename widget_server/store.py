@@ -443,9 +443,10 @@ class Store:
         """Migration 5's data step: the platform score a shop record held moves to `platforms`."""
         for shop_id, record in self.db.execute("SELECT id, record FROM shops").fetchall():
             data = json.loads(record)
-            if data.pop("platform", None) is None:
+            platform = data.pop("platform", None)
+            if platform is None:
                 continue
-            kept = Platform.from_record(json.loads(record)["platform"])
+            kept = Platform.from_record(platform)
             self.db.execute(
                 "UPDATE shops SET record = ?, platforms = ? WHERE id = ?",
                 (json.dumps(data, sort_keys=True, ensure_ascii=False), platforms_text((kept,)), shop_id),
