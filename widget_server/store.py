@@ -477,15 +477,24 @@ class Store:
         )
         return int(written.rowcount)
 
-    def remove_shops(self, shop_ids: list[str]) -> dict[str, int]:
-        """Remove shops with their reviews and audit rows, all in one transaction: reviews by shop."""
+    def remove_shops(self, shop_ids: list[str], revoked_at: str) -> dict[str, tuple[int, int]]:
+        """Remove shops with their reviews and audit rows, and revoke their push tokens, all in
+        one transaction: (reviews removed, tokens revoked) by shop.
+
+        The tokens stay listed as revoked (`token list` shows when): a shop created again under
+        the same id, say for another customer, must not accept a token given for the old one.
+        """
         removed = {}
         with self.transaction() as db:
             for shop_id in shop_ids:
-                removed[shop_id] = db.execute("DELETE FROM reviews WHERE shop = ?", (shop_id,)).rowcount
+                reviews = db.execute("DELETE FROM reviews WHERE shop = ?", (shop_id,)).rowcount
                 db.execute("DELETE FROM review_audit WHERE shop = ?", (shop_id,))
                 db.execute("DELETE FROM products WHERE shop = ?", (shop_id,))
                 db.execute("DELETE FROM shops WHERE id = ?", (shop_id,))
+                tokens = db.execute(
+                    "UPDATE push_tokens SET revoked_at = ? WHERE shop = ? AND revoked_at IS NULL", (revoked_at, shop_id)
+                ).rowcount
+                removed[shop_id] = (int(reviews), int(tokens))
         return removed
 
     def refresh_versions(self, shop_ids: set[str]) -> None:
