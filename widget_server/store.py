@@ -321,6 +321,18 @@ def shop_from_record(record: str, platforms: str = NO_PLATFORMS) -> Shop:
     return replace(shop, platforms=tuple(Platform.from_record(p) for p in json.loads(platforms)))
 
 
+def create_private(path: Path) -> None:
+    """Create the store file readable by its owner only (0600), before SQLite opens it: the
+    store holds emails (review_audit). SQLite gives the -wal and -shm files the mode of the
+    database file. An existing file keeps the mode its owner chose."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:  # a missing or read-only folder: SQLite's own error, explained, says so
+        pass
+
+
 class Store:
     """One SQLite file in WAL mode; a connection per thread; one transaction per import batch."""
 
@@ -345,6 +357,7 @@ class Store:
     def db(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
+            create_private(self.path)
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
