@@ -103,6 +103,15 @@ def test_trustpilot_reviews(data):
         assert "@example" not in text, path
 
 
+def test_unknown_field_names_are_masked_as_the_native_reader_masks_them(data, tmp_path):
+    """A key named like an email comes back as its length, never its text (issue 23)."""
+    page = json.loads((FIXTURES / "trustpilot-reviews.json").read_text())
+    page["reviews"][0]["jan.jansen@example.com"] = 1
+    page["reviews"][1]["veryLongNewFieldFromThePlatform"] = 1
+    out, _ = run(data, "trustpilot", str(write_json(tmp_path / "page.json", page)), code=1)  # run: no "@example"
+    assert out.rstrip().endswith(": a name of 22 characters, newFieldFromPlatform, veryLongNewFieldFromThePlatform")
+
+
 def test_reimport_is_idempotent_and_an_update_replaces(data, tmp_path):
     source = FIXTURES / "trustpilot-reviews.json"
     run(data, "trustpilot", str(source), code=1)

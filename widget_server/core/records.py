@@ -43,6 +43,8 @@ EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # A value short and plain enough to repeat in a message: it cannot be an email or a sentence.
 ECHOABLE = re.compile(r"[A-Za-z0-9_ -]{1,24}")
 LINE_BREAK = re.compile(r"[\r\n\t]")
+# A field or column name plain enough to repeat: no @, dot, slash or markup, so no email or URL.
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ -]{0,63}")
 
 MAX_TEXT = 5000
 MAX_TITLE = 300
@@ -125,7 +127,23 @@ def _object(raw: object, what: str) -> Mapping[str, Any]:
 def _unknown(raw: Mapping[str, Any], known: frozenset[str], what: str) -> None:
     extra = sorted(str(k) for k in raw if k not in known)
     if extra:
-        raise Invalid(f"unknown {what} field {shown(extra[0])}")
+        name = shown_name(extra[0])
+        raise Invalid(f"unknown {what} field {name!r}" if name == extra[0] else f"unknown {what} field {name}")
+
+
+def shown_name(name: object) -> str:
+    """What a message or an answer may say of a field or column name it does not know: the name
+    when it is plain (letters, digits, _, - and inner spaces, at most 64), else its length.
+
+    The one rule for names from an import: a JSON key or a CSV column may be personal data
+    (an email pasted into a header), so anything that could be one is described, never repeated.
+    """
+    text = str(name)
+    if PLAIN_NAME.fullmatch(text):
+        return text
+    if not text:
+        return "an empty name"
+    return f"a name of {len(text):,} character{'' if len(text) == 1 else 's'}"
 
 
 def _text(raw: Mapping[str, Any], name: str, *, limit: int, required: bool, lines: bool) -> str:
