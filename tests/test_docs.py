@@ -126,6 +126,7 @@ def test_the_first_shop_example_imports_as_the_doc_says(tmp_path):
 def test_the_etrusted_table_says_a_product_review_is_imported_with_its_product():
     row = next(line for line in IMPORT.splitlines() if line.startswith("| `type` `PRODUCT_REVIEW`"))
     assert "skipped" not in row and "`product`" in row
+    assert not re.search(r"product\s+reviews\s+are\s+\*?skipped", IMPORT)
     product = {"sku": "WTW-350", "name": "WTW-unit 350", "gtin": "4012345000009", "url": "https://example.nl/p"}
     native = etrusted_review(
         {
