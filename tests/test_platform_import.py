@@ -251,14 +251,44 @@ def test_google_reviews_and_score(data):
             ["--format", "trustpilot", "--shop", "wtw-winkel", "--profile-url", "https://x.example", "F"],
             "--profile-url goes with a format that carries the platform's score: trustpilot-business-unit, google",
         ),
+        # Issue 23: a profile link is https on the platform's own hosts.
+        (
+            ["--format", "google", "--shop", "wtw-winkel", "--profile-url", "https://attacker.example/", "G"],
+            "--profile-url: the Google profile URL must be an https link on maps.google.com",
+        ),
+        (
+            [
+                "--format",
+                "trustpilot-business-unit",
+                "--shop",
+                "wtw-winkel",
+                "--profile-url",
+                "http://www.trustpilot.com/r",
+                "U",
+            ],
+            "--profile-url: the Trustpilot profile URL must be an https URL",
+        ),
+        (
+            ["--format", "trustpilot-business-unit", "--shop", "wtw-winkel", "PHISH"],
+            "the Trustpilot profile URL must be an https link on trustpilot.com or one of its subdomains",
+        ),
     ],
 )
-def test_unusable_calls_store_nothing(data, args, message):
-    args = [str(FIXTURES / "trustpilot-reviews.json") if a == "F" else a for a in args]
+def test_unusable_calls_store_nothing(data, args, message, tmp_path):
+    unit = json.loads((FIXTURES / "trustpilot-business-unit.json").read_text())
+    unit["links"] = [{"href": "https://trustpilot.com.evil.example/review/x", "method": "GET", "rel": "profileUrl"}]
+    files = {
+        "F": FIXTURES / "trustpilot-reviews.json",
+        "G": FIXTURES / "google-reviews.json",
+        "U": FIXTURES / "trustpilot-business-unit.json",
+        "PHISH": write_json(tmp_path / "phish.json", unit),
+    }
+    args = [str(files[a]) if a in files else a for a in args]
     result = cli(data, "import", *args)
     assert result.returncode == 2
     assert message in result.stderr.decode() and "nothing was stored" in result.stderr.decode()
     assert summary(data)["window_total"] == 0
+    assert summary(data)["platform"] is None
 
 
 def test_broken_json_after_good_reviews_rolls_the_whole_call_back(data, tmp_path):

@@ -26,6 +26,7 @@ from .core.platforms import (
     Skipped,
     trustpilot_business_unit,
 )
+from .core.profiles import profile_url_problem
 from .core.records import MAX_DEPTH, Invalid, depth, shown_name
 from .importer import FOREIGN_BOMS, MAX_LINE, Rejection, Report, Row, Unusable, _lines, import_batch
 from .json_stream import Broken, JsonStream
@@ -181,6 +182,10 @@ def import_platform(
         raise Unusable(f"unknown format {format_name!r}: one of {', '.join(FORMAT_NAMES)}")
     if profile_url and format_name not in SCORED:
         raise Unusable(f"--profile-url goes with a format that carries the platform's score: {', '.join(SCORED)}")
+    if profile_url:
+        platform = "Trustpilot" if format_name == BUSINESS_UNIT else FORMATS[format_name].platform
+        if problem := profile_url_problem(platform, profile_url):
+            raise Unusable(f"--profile-url: {problem}")
     shop = store.shop(shop_id)
     if shop is None:
         raise Unusable(f"no shop {shop_id!r} in the store: import its shop record first")

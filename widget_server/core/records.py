@@ -23,6 +23,7 @@ from .models import (
     Variant,
 )
 from .options import THEMES, parse_background, parse_options
+from .profiles import profile_url_problem
 from .rules import EXPERIENCE_MONTHS, STATUSES, VERIFICATIONS, is_eligible
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -401,15 +402,21 @@ def parse_platform(raw: object) -> Platform:
         raise Invalid("platform read_on is required (the day the score was read)")
     read_on = _field(parse_date, obj, "read_on")
     _in_years(read_on, "platform read_on")
+    name = _text(obj, "name", limit=MAX_PLATFORM_NAME, required=True, lines=False)
     url = obj.get("profile_url")
+    if url not in (None, ""):
+        if not isinstance(url, str):
+            raise Invalid("platform profile_url must be an https URL")
+        if problem := profile_url_problem(name, url):
+            raise Invalid(f"platform: {problem}")
     return Platform(
-        name=_text(obj, "name", limit=MAX_PLATFORM_NAME, required=True, lines=False),
+        name=name,
         score_name=_text(obj, "score_name", limit=40, required=False, lines=False),
         score=_decimal_text(obj.get("score"), "platform score", int(scale)),
         scale=int(scale),
         review_count=count,
         read_on=read_on,
-        profile_url="" if url in (None, "") else _policy_url(url, "platform profile_url"),
+        profile_url="" if url in (None, "") else str(url),
     )
 
 
