@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +50,36 @@ DEFAULT_GRACE = timedelta(days=8)
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
 
 
+MAX_PREFIX = 512
+PREFIX_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def prefix_of(path: str) -> str:
+    """The key prefix of an s3:// URL's path: "" or plain folders ending in "/", else ValueError.
+
+    One leading and one trailing slash are dropped ("/a/b/" is "a/b/"). Each folder is letters,
+    digits, ".", "_" and "-", and is not "." or "..": S3 keeps keys literally, but a CDN or a
+    sync tool that maps them to paths would resolve "a/../b" or "a//b" elsewhere, and the state
+    would name keys other than the ones stored. Percent signs are refused, so nothing decodes
+    to a dot segment later. The message names the rule broken, not the whole URL.
+    """
+    prefix = path.removeprefix("/").removesuffix("/")
+    if not prefix and not path.startswith("//"):
+        return ""
+    if len(prefix) > MAX_PREFIX:
+        raise ValueError(f"--to s3://BUCKET/PREFIX: the prefix is longer than {MAX_PREFIX} characters")
+    for segment in prefix.split("/"):
+        if segment in (".", ".."):
+            raise ValueError(f"--to s3://BUCKET/PREFIX: the prefix has a {segment!r} segment; name the folders plainly")
+        if not segment:
+            raise ValueError("--to s3://BUCKET/PREFIX: the prefix has an empty segment (//); write each / once")
+        if not PREFIX_SEGMENT.fullmatch(segment):
+            raise ValueError(
+                "--to s3://BUCKET/PREFIX: a prefix segment may hold only letters, digits, '.', '_' and '-'"
+            )
+    return f"{prefix}/"
+
+
 class PublishError(Exception):
     """The publish cannot go on; the bucket's state is the previous publish's."""
 
@@ -63,8 +94,7 @@ class Target:
         parts = urlsplit(url)
         if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
             raise ValueError(f"--to must be s3://BUCKET or s3://BUCKET/PREFIX, not {url!r}")
-        prefix = parts.path.strip("/")
-        return cls(parts.netloc, f"{prefix}/" if prefix else "")
+        return cls(parts.netloc, prefix_of(parts.path))
 
     def key(self, relative: str) -> str:
         return self.prefix + relative

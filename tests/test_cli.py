@@ -7,6 +7,7 @@ import pytest
 from tests.factories import SHOP, review, write_json
 from tests.server import cli_args
 from widget_server.cli import may_create, parser
+from widget_server.store import Store
 
 
 def cli(data, *args):
@@ -94,6 +95,29 @@ def test_shops_remove_takes_the_shop_and_its_reviews(tmp_path):
     conn = sqlite3.connect(data / "store.sqlite3")
     assert conn.execute("SELECT count(*) FROM review_audit WHERE shop = 'wtw-winkel'").fetchone() == (0,)
     conn.close()
+
+
+def test_shops_remove_revokes_the_shops_push_tokens(tmp_path):
+    """A removed shop's tokens are revoked: one re-created under the same id (say, for a new
+    customer) does not accept them."""
+    data = tmp_path / "data"
+    other = {**SHOP, "id": "other"}
+    cli(data, "import", str(write_json(tmp_path / "shops.json", {"shops": [SHOP, other]})))
+    token = cli(data, "token", "create", "wtw-winkel").stdout.strip()
+    kept = cli(data, "token", "create", "other").stdout.strip()
+    token_id, kept_id = token.split("_")[1], kept.split("_")[1]
+    removed = cli(data, "shops", "remove", "wtw-winkel")
+    assert removed.returncode == 0, removed.stderr
+    assert "revoked its 1 push token" in removed.stdout and token not in removed.stdout
+    listed = {line.split("\t")[0]: line.split("\t")[-1] for line in cli(data, "token", "list").stdout.splitlines()}
+    assert listed[token_id].startswith("revoked ") and listed[kept_id] == "active"
+    cli(data, "import", str(write_json(tmp_path / "again.json", {"shops": [SHOP]})))
+    store = Store.open(data)
+    try:
+        assert store.token_owner(token) is None
+        assert store.token_owner(kept) == "other"
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize(

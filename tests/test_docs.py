@@ -12,6 +12,7 @@ import pytest
 
 from tests.factories import write_json
 from tests.server import cli_args
+from widget_server.core.platforms import etrusted_review
 from widget_server.core.widgets import HEIGHTS, WIDGETS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -120,3 +121,23 @@ def test_the_first_shop_example_imports_as_the_doc_says(tmp_path):
     assert f"imported: {len(reviews['reviews'])} reviews new or updated" in outputs[1]
     assert "platform score read" in outputs[2]
     assert outputs[3].startswith("groenhuis\tGroenhuis Tuinmeubelen\tnl,en\tTrustpilot\t")
+
+
+def test_the_etrusted_table_says_a_product_review_is_imported_with_its_product():
+    row = next(line for line in IMPORT.splitlines() if line.startswith("| `type` `PRODUCT_REVIEW`"))
+    assert "skipped" not in row and "`product`" in row
+    assert not re.search(r"product\s+reviews\s+are\s+\*?skipped", IMPORT)
+    product = {"sku": "WTW-350", "name": "WTW-unit 350", "gtin": "4012345000009", "url": "https://example.nl/p"}
+    native = etrusted_review(
+        {
+            "type": "PRODUCT_REVIEW",
+            "state": "APPROVED",
+            "verificationType": "VERIFIED",
+            "rating": 5,
+            "product": product,
+        },
+        "wtw-winkel",
+        "nl",
+    )
+    assert native["product"] == product
+    assert all(name in row for name in ("product.sku", "product.name", "product.gtin", "product.url"))

@@ -117,6 +117,58 @@ CASES = [
         {"new-good"},
     ),
     ("unknown csv column", "in.csv", (CSV_HEADER.strip() + ",stars\n").encode(), 2, "unknown column(s) stars", set()),
+    (  # issue 23: an unknown name is masked like an unknown value (records.shown_name)
+        "unknown csv column named like an email",
+        "in.csv",
+        (CSV_HEADER.strip() + ",stars,jan.jansen@example.com\n").encode(),
+        2,
+        "unknown column(s) stars, a name of 22 characters",
+        set(),
+    ),
+    (
+        "unknown field named like an email",
+        "in.jsonl",
+        jsonl(json.dumps({**review(id="u"), "jan.jansen@example.com": 5}), GOOD),
+        1,
+        "review 'u': unknown review field a name of 22 characters",
+        {"new-good"},
+    ),
+    *[  # issue 23: a platform's profile link is https on its own hosts; another platform's https only
+        (
+            f"a shop record's {name} profile at {url}",
+            "in.json",
+            json.dumps(
+                {
+                    "shops": [
+                        {
+                            **SHOP,
+                            "platforms": [
+                                {
+                                    "name": name,
+                                    "score": "4.9",
+                                    "review_count": 9,
+                                    "profile_url": url,
+                                    "read_on": "2026-11-20",
+                                }
+                            ],
+                        }
+                    ]
+                }
+            ).encode(),
+            1,
+            f"shop 'wtw-winkel': platform: the {name} profile URL must be {rule}",
+            set(),
+        )
+        for name, url, rule in [
+            ("Trustpilot", "https://phish.example/trustpilot-login", "an https link on trustpilot.com"),
+            ("Trustpilot", "https://trustpilot.com.evil.example/review/x", "an https link on trustpilot.com"),
+            ("Trustpilot", "http://www.trustpilot.com/review/x", "an https URL"),
+            ("Google", "https://attacker.example/", "an https link on maps.google.com"),
+            ("Trusted Shops", "javascript:alert(1)", "an https URL"),
+            ("Kiyoh", "http://www.kiyoh.com/x", "an https URL"),
+            ("Kiyoh", "data:text/html,x", "an https URL"),
+        ]
+    ],
     ("missing file", "absent.json", None, 2, "no such file", set()),
     ("not json or csv", "in.xml", b"<reviews/>", 2, "not a .json, .jsonl or .csv file", set()),
     ("empty jsonl", "in.jsonl", b"", 0, "0 reviews new or updated", set()),

@@ -103,6 +103,15 @@ def test_trustpilot_reviews(data):
         assert "@example" not in text, path
 
 
+def test_unknown_field_names_are_masked_as_the_native_reader_masks_them(data, tmp_path):
+    """A key named like an email comes back as its length, never its text (issue 23)."""
+    page = json.loads((FIXTURES / "trustpilot-reviews.json").read_text())
+    page["reviews"][0]["jan.jansen@example.com"] = 1
+    page["reviews"][1]["veryLongNewFieldFromThePlatform"] = 1
+    out, _ = run(data, "trustpilot", str(write_json(tmp_path / "page.json", page)), code=1)  # run: no "@example"
+    assert out.rstrip().endswith(": a name of 22 characters, newFieldFromPlatform, veryLongNewFieldFromThePlatform")
+
+
 def test_reimport_is_idempotent_and_an_update_replaces(data, tmp_path):
     source = FIXTURES / "trustpilot-reviews.json"
     run(data, "trustpilot", str(source), code=1)
@@ -242,14 +251,44 @@ def test_google_reviews_and_score(data):
             ["--format", "trustpilot", "--shop", "wtw-winkel", "--profile-url", "https://x.example", "F"],
             "--profile-url goes with a format that carries the platform's score: trustpilot-business-unit, google",
         ),
+        # Issue 23: a profile link is https on the platform's own hosts.
+        (
+            ["--format", "google", "--shop", "wtw-winkel", "--profile-url", "https://attacker.example/", "G"],
+            "--profile-url: the Google profile URL must be an https link on maps.google.com",
+        ),
+        (
+            [
+                "--format",
+                "trustpilot-business-unit",
+                "--shop",
+                "wtw-winkel",
+                "--profile-url",
+                "http://www.trustpilot.com/r",
+                "U",
+            ],
+            "--profile-url: the Trustpilot profile URL must be an https URL",
+        ),
+        (
+            ["--format", "trustpilot-business-unit", "--shop", "wtw-winkel", "PHISH"],
+            "the Trustpilot profile URL must be an https link on trustpilot.com or one of its subdomains",
+        ),
     ],
 )
-def test_unusable_calls_store_nothing(data, args, message):
-    args = [str(FIXTURES / "trustpilot-reviews.json") if a == "F" else a for a in args]
+def test_unusable_calls_store_nothing(data, args, message, tmp_path):
+    unit = json.loads((FIXTURES / "trustpilot-business-unit.json").read_text())
+    unit["links"] = [{"href": "https://trustpilot.com.evil.example/review/x", "method": "GET", "rel": "profileUrl"}]
+    files = {
+        "F": FIXTURES / "trustpilot-reviews.json",
+        "G": FIXTURES / "google-reviews.json",
+        "U": FIXTURES / "trustpilot-business-unit.json",
+        "PHISH": write_json(tmp_path / "phish.json", unit),
+    }
+    args = [str(files[a]) if a in files else a for a in args]
     result = cli(data, "import", *args)
     assert result.returncode == 2
     assert message in result.stderr.decode() and "nothing was stored" in result.stderr.decode()
     assert summary(data)["window_total"] == 0
+    assert summary(data)["platform"] is None
 
 
 def test_broken_json_after_good_reviews_rolls_the_whole_call_back(data, tmp_path):

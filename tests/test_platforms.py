@@ -11,6 +11,7 @@ from widget_server.core.platforms import (
     trustpilot_business_unit,
     trustpilot_review,
 )
+from widget_server.core.profiles import profile_url_problem
 from widget_server.core.records import Invalid, parse_review
 
 
@@ -104,7 +105,8 @@ def test_trustpilot_business_unit_score_and_profile():
         1234,
         "https://nl.trustpilot.com/review/wtw-winkel.nl",
     )
-    assert trustpilot_business_unit(unit, "https://example.org/p").profile_url == "https://example.org/p"
+    given = "https://www.trustpilot.com/review/wtw-winkel.nl"
+    assert trustpilot_business_unit(unit, given).profile_url == given
     assert (
         trustpilot_business_unit({**unit, "links": []}).profile_url == "https://www.trustpilot.com/review/wtw-winkel.nl"
     )
@@ -285,3 +287,68 @@ def test_every_format_names_its_containers_and_documented_fields():
     }
     assert "referralEmail" in FORMATS["trustpilot"].documented
     assert "reviewId" in FORMATS["google"].documented
+
+
+# Issue 23: a profile link is https on the platform's own hosts.
+PROFILE_URLS = [
+    ("Trustpilot", "https://www.trustpilot.com/review/wtw-winkel.nl", None),
+    ("Trustpilot", "https://nl.trustpilot.com/review/wtw-winkel.nl", None),
+    ("Trustpilot", "https://trustpilot.com/review/wtw-winkel.nl", None),
+    ("trustpilot", "https://de.trustpilot.com/review/x", None),  # the name case-folded
+    ("Trustpilot", "https://WWW.Trustpilot.COM/review/x", None),  # a host is case-insensitive
+    ("Trustpilot", "https://www.trustpilot.com:443/review/x", None),
+    ("Trustpilot", "https://trustpilot.com.evil.example/review/x", "on trustpilot.com or one of its subdomains"),
+    ("Trustpilot", "https://eviltrustpilot.com/review/x", "on trustpilot.com"),
+    ("Trustpilot", "https://phish.example/trustpilot-login", "on trustpilot.com"),
+    ("Trustpilot", "https://www.trustpilot.com./review/x", "on trustpilot.com"),
+    ("Trustpilot", "http://www.trustpilot.com/review/x", "must be an https URL"),
+    ("Trustpilot", "javascript:alert(1)//www.trustpilot.com", "must be an https URL"),
+    ("Trustpilot", "data:text/html,<script>alert(1)</script>", "must be an https URL"),
+    ("Trustpilot", "//www.trustpilot.com/review/x", "must be an https URL"),
+    ("Trustpilot", "https://www.trustpilot.com@evil.example/", "without a user, a password or a port"),
+    ("Trustpilot", "https://evil.example\\@www.trustpilot.com/", "without spaces"),  # a browser goes to evil.example
+    ("Trustpilot", "https://www.trustpilot.com:8443/review/x", "without a user, a password or a port"),
+    ("Trustpilot", "https://www.trustpilot.com:99999/", "must be an https URL"),
+    ("Trustpilot", "https://www.trustpilot.com/review/x y", "without spaces"),
+    ("Trustpilot", "https://www.trustpilot.com/" + "r" * 2000, "at most 2,000 characters"),
+    ("Google", "https://maps.google.com/?cid=9", None),
+    ("Google", "https://www.google.com/maps/place/?q=place_id:ChIJ", None),
+    ("Google", "https://www.google.com/maps/search/?api=1&query=x&query_place_id=ChIJ", None),
+    ("Google", "https://g.page/r/CQ123/review", None),
+    ("Google", "https://maps.app.goo.gl/AbC123", None),
+    ("Google", "https://business.google.com/reviews/l/123", None),
+    ("Google", "https://search.google.com/local/writereview?placeid=ChIJ", None),
+    ("Google", "https://www.google.com/url?q=https://evil.example", "on maps.google.com, www.google.com/maps"),
+    ("Google", "https://sites.google.com/view/phish", "on maps.google.com"),
+    ("Google", "https://attacker.example/", "the Google profile URL must be an https link on maps.google.com"),
+    ("Google", "http://maps.google.com/?cid=9", "must be an https URL"),
+    ("Trusted Shops", "https://www.trustedshops.nl/verkopersbeoordeling/info_X1.html", None),
+    ("Trusted Shops", "https://www.trustedshops.de/bewertung/info_X1.html", None),
+    ("Trusted Shops", "https://trustedshops.com/", None),
+    ("Trusted Shops", "https://trustedshops.nl.evil.example/", "on trustedshops.nl, .de, .com"),
+    ("Trusted Shops", "https://www.trusted-shops.example/", "on trustedshops.nl"),
+    # A platform not on the list: any https URL, nothing else.
+    ("Kiyoh", "https://www.kiyoh.com/reviews/1/x", None),
+    ("Trusted Shops Kundenbewertungen", "https://example.nl/profiel", None),
+    ("Kiyoh", "http://www.kiyoh.com/reviews/1/x", "the Kiyoh profile URL must be an https URL"),
+    ("Kiyoh", "javascript:alert(1)", "must be an https URL"),
+]
+
+
+@pytest.mark.parametrize(("platform", "url", "problem"), PROFILE_URLS)
+def test_a_profile_url_is_https_on_the_platforms_own_hosts(platform, url, problem):
+    found = profile_url_problem(platform, url)
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None and problem in found and "\n" not in found
+        assert found.startswith(f"the {platform} profile URL must be")
+
+
+def test_the_business_unit_refuses_a_profile_link_off_trustpilot():
+    unit = {"score": {"trustScore": 4.9}, "numberOfReviews": {"total": 99}}
+    for href in ("https://phish.example/trustpilot-login", "http://www.trustpilot.com/review/x", "javascript:x"):
+        with pytest.raises(Invalid, match="the Trustpilot profile URL must be"):
+            trustpilot_business_unit({**unit, "links": [{"rel": "profileUrl", "href": href}]})
+        with pytest.raises(Invalid, match="the Trustpilot profile URL must be"):
+            trustpilot_business_unit(unit, href)  # --profile-url

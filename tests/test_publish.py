@@ -28,6 +28,8 @@ NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
         ("s3://widgets/", "widgets", ""),
         ("s3://widgets/cdn", "widgets", "cdn/"),
         ("s3://widgets/a/b/", "widgets", "a/b/"),
+        ("s3://widgets/v1.2/cdn_files-x", "widgets", "v1.2/cdn_files-x/"),
+        ("s3://widgets/..a/b..", "widgets", "..a/b../"),  # dots inside a name are a name
     ],
 )
 def test_target_parse(url, bucket, prefix):
@@ -40,6 +42,47 @@ def test_target_parse(url, bucket, prefix):
 def test_target_parse_refuses(url):
     with pytest.raises(ValueError, match="s3://BUCKET"):
         Target.parse(url)
+
+
+# Issue 23: a prefix is checked before anything is sent; the message says what is wrong in one line.
+BAD_PREFIXES = [
+    ("s3://widgets/../other", "the prefix has a '..' segment"),
+    ("s3://widgets/cdn/..", "the prefix has a '..' segment"),
+    ("s3://widgets/a/./b", "the prefix has a '.' segment"),
+    ("s3://widgets/.", "the prefix has a '.' segment"),
+    ("s3://widgets//double//slash", "the prefix has an empty segment (//)"),
+    ("s3://widgets/a//b", "the prefix has an empty segment (//)"),
+    ("s3://widgets/a//", "the prefix has an empty segment (//)"),
+    ("s3://widgets//", "the prefix has an empty segment (//)"),
+    ("s3://widgets/%2e%2e/x", "a prefix segment may hold only"),  # a CDN may decode it to '..'
+    ("s3://widgets/a\\b", "a prefix segment may hold only"),
+    ("s3://widgets/a b", "a prefix segment may hold only"),
+    ("s3://widgets/caf\u00e9", "a prefix segment may hold only"),
+    ("s3://widgets/a\x00b", "a prefix segment may hold only"),
+    ("s3://widgets/" + "a" * 513, "the prefix is longer than 512 characters"),
+]
+
+
+@pytest.mark.parametrize(("url", "error"), BAD_PREFIXES)
+def test_target_parse_refuses_a_prefix_that_is_not_plain_folders(url, error):
+    with pytest.raises(ValueError) as refused:
+        Target.parse(url)
+    message = str(refused.value)
+    assert message.startswith("--to ") and error in message and "\n" not in message
+
+
+def test_a_bad_prefix_is_refused_before_anything_is_sent(tmp_path):
+    """Exit 2 and one line, before the build is even read (an empty folder would be exit 1)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for url, error in BAD_PREFIXES[:5:4]:
+        command = cli_args(
+            tmp_path / "none", "publish", "--out", str(out), "--to", url, "--endpoint-url", "http://127.0.0.1:9"
+        )
+        refused = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 2, refused.stderr
+        assert error in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+        assert "publish again" not in refused.stderr and "Traceback" not in refused.stderr
 
 
 def upload(key, sha="a"):

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests.factories import SHOP, review
-from widget_server.core.records import Invalid, depth, is_frame_ancestor, parse_review, parse_shop, shown
+from widget_server.core.records import Invalid, depth, is_frame_ancestor, parse_review, parse_shop, shown, shown_name
 from widget_server.core.rules import is_eligible
 
 LOCALES = ("en", "nl")
@@ -526,7 +526,7 @@ def test_a_reply_keeps_its_text_and_time():
         (review(verification=None), "verification must be one of verified, imported, unverified (got missing)"),
         (review(status="Removed "), "status must be one of published, flagged, removed (got 'Removed ')"),
         ({**review(), "extra": 1}, "unknown review field 'extra'"),
-        ({**review(), "piet@example.nl": 1}, "unknown review field a text of 15 characters"),
+        ({**review(), "piet@example.nl": 1}, "unknown review field a name of 15 characters"),
     ],
 )
 def test_review_messages(raw, reason):
@@ -657,3 +657,29 @@ def test_allowed_domains_take_what_frame_ancestors_matches(text, accepted):
 def test_allowed_domains_say_why_they_refuse(domain, reason):
     with pytest.raises(Invalid, match=f"^{re.escape(reason)}$"):
         parse_shop({**SHOP, "allowed_domains": [domain]}, LOCALES)
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("stars", "stars"),
+        ("newFieldFromPlatform", "newFieldFromPlatform"),
+        ("countsTowardsLocationTrustScore", "countsTowardsLocationTrustScore"),  # camelCase, 31
+        ("review date", "review date"),  # a CSV header with a space
+        ("product_sku-2", "product_sku-2"),
+        ("x" * 64, "x" * 64),
+        ("x" * 65, "a name of 65 characters"),
+        ("jan.jansen@example.com", "a name of 22 characters"),
+        ("piet@example", "a name of 12 characters"),
+        ("https://evil.example/", "a name of 21 characters"),
+        ("\ud800x", "a name of 2 characters"),  # a lone surrogate cannot even be encoded
+        ("tab\there", "a name of 8 characters"),
+        ("<script>", "a name of 8 characters"),
+        ("Jañ", "a name of 3 characters"),
+        (" ", "a name of 1 character"),
+        ("", "an empty name"),
+        (7, "7"),  # a CSV header or JSON key is text; anything else is shown as text
+    ],
+)
+def test_shown_name_masks_what_could_be_personal_data(name, masked):
+    assert shown_name(name) == masked

@@ -1,10 +1,14 @@
 import json
+import os
 import sqlite3
+import stat
+import subprocess
 from datetime import date
 
 import pytest
 
-from tests.factories import SHOP, review
+from tests.factories import SHOP, review, write_json
+from tests.server import cli_args
 from widget_server.core.options import ReviewFilter
 from widget_server.core.records import parse_platform, parse_review, parse_shop
 from widget_server.core.rules import score_window
@@ -45,6 +49,45 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
     (tmp_path / "store.sqlite3").write_text("garbage" * 100)
     with pytest.raises(StoreError, match="is damaged"):
         Store.open(tmp_path)
+
+
+def _mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def umask_022():
+    """The usual umask, under which a file created without a mode of its own is 0644."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_a_new_store_file_is_readable_by_its_owner_only(tmp_path, monkeypatch, umask_022):
+    """The store holds emails (review_audit): store.sqlite3 and its -wal and -shm are 0600,
+    whether `trustwidgets init`, `import` or the service made it."""
+    monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
+    for command in ("init", "import"):
+        data = tmp_path / command
+        args = [str(write_json(tmp_path / "shops.json", {"shops": [SHOP]}))] if command == "import" else []
+        result = subprocess.run(cli_args(data, command, *args), capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert _mode(data / "store.sqlite3") == 0o600
+        store = Store.open(data)  # the WAL and its index exist while a connection is open
+        try:
+            assert store.counts()[0] == (1 if command == "import" else 0)
+            for suffix in ("-wal", "-shm"):
+                assert _mode(data / f"store.sqlite3{suffix}") == 0o600, suffix
+        finally:
+            store.close()
+
+
+def test_an_existing_store_files_mode_is_left_alone(tmp_path, umask_022):
+    Store.open(tmp_path / "data").close()
+    path = tmp_path / "data" / "store.sqlite3"
+    path.chmod(0o640)  # chosen by its owner, say for a backup group
+    Store.open(tmp_path / "data").close()
+    assert _mode(path) == 0o640
 
 
 def test_emails_are_kept_only_in_the_audit_table(store):

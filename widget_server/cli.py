@@ -178,9 +178,11 @@ def remove_shops(store: Store, ids: list[str]) -> int:
     if missing:
         print(f"trustwidgets shops remove: no shop {missing[0]!r} in the store; nothing was removed", file=sys.stderr)
         return EXIT_REJECTED
-    removed = store.remove_shops(ids)
+    removed = store.remove_shops(ids, format_timestamp(datetime.now(UTC)))
     for shop_id in ids:
-        print(f"removed shop {shop_id!r} and its {plural(removed[shop_id], 'review')}")
+        reviews, tokens = removed[shop_id]
+        revoked = f"; revoked its {plural(tokens, 'push token')}" if tokens else ""
+        print(f"removed shop {shop_id!r} and its {plural(reviews, 'review')}{revoked}")
     return EXIT_OK
 
 
@@ -340,7 +342,7 @@ def parser() -> argparse.ArgumentParser:
         "shops",
         help="list the shops in the store, or remove some",
         description="List the stored shops; `shops remove ID...` removes shops with all their reviews "
-        "(one transaction). The next build drops their files.",
+        "and revokes their push tokens (one transaction). The next build drops their files.",
     )
     shops.add_argument("action", nargs="?", choices=("list", "remove"), default="list")
     shops.add_argument("ids", nargs="*", metavar="ID", help="with remove: the shops to remove")

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .core.models import Review, Shop
-from .core.records import MAX_DEPTH, REVIEW_FIELDS, Invalid, depth, parse_platform, parse_review, parse_shop
+from .core.records import (
+    MAX_DEPTH,
+    REVIEW_FIELDS,
+    Invalid,
+    depth,
+    parse_platform,
+    parse_review,
+    parse_shop,
+    shown_name,
+)
 from .store import Store
 
 FLUSH_ROWS = 500
@@ -264,7 +273,7 @@ def _rows_csv(path: Path) -> Iterator[Row]:
             raise Unusable(f"{path}: missing column(s) {', '.join(missing)} in the header line")
         unknown = [c for c in header if c not in CSV_COLUMNS]
         if unknown:
-            raise Unusable(f"{path}: unknown column(s) {', '.join(map(str, unknown))}")
+            raise Unusable(f"{path}: unknown column(s) {', '.join(map(shown_name, unknown))}")
         lines = reader.reader  # DictReader.line_num is only set after a good row
         while True:
             line = lines.line_num + 1

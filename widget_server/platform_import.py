@@ -26,7 +26,8 @@ from .core.platforms import (
     Skipped,
     trustpilot_business_unit,
 )
-from .core.records import MAX_DEPTH, Invalid, depth
+from .core.profiles import profile_url_problem
+from .core.records import MAX_DEPTH, Invalid, depth, shown_name
 from .importer import FOREIGN_BOMS, MAX_LINE, Rejection, Report, Row, Unusable, _lines, import_batch
 from .json_stream import Broken, JsonStream
 from .store import Store
@@ -48,7 +49,7 @@ class Mapper:
         self.shop = shop
         self.profile_url = profile_url  # given on the command line for the response's score
         self.language = shop.default_locale
-        self.unknown: set[str] = set()
+        self.unknown: set[str] = set()  # as records.shown_name gives them: a name like an email is masked
 
     def row(self, line: int | None, obj: Any) -> Row:
         if not isinstance(obj, dict):
@@ -57,7 +58,7 @@ class Mapper:
         rid = platform_id if isinstance(platform_id, str) else None
         if depth(obj) > MAX_DEPTH:
             return Row(line, None, f"nests deeper than {MAX_DEPTH} levels", rid=rid)
-        self.unknown.update(str(key) for key in obj if key not in self.spec.documented)
+        self.unknown.update(shown_name(key) for key in obj if key not in self.spec.documented)
         try:
             native = {**self.spec.to_native(obj, self.shop.id, self.language), "platform": self.spec.platform}
         except Skipped as reason:
@@ -181,6 +182,10 @@ def import_platform(
         raise Unusable(f"unknown format {format_name!r}: one of {', '.join(FORMAT_NAMES)}")
     if profile_url and format_name not in SCORED:
         raise Unusable(f"--profile-url goes with a format that carries the platform's score: {', '.join(SCORED)}")
+    if profile_url:
+        platform = "Trustpilot" if format_name == BUSINESS_UNIT else FORMATS[format_name].platform
+        if problem := profile_url_problem(platform, profile_url):
+            raise Unusable(f"--profile-url: {problem}")
     shop = store.shop(shop_id)
     if shop is None:
         raise Unusable(f"no shop {shop_id!r} in the store: import its shop record first")

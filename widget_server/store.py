@@ -321,6 +321,18 @@ def shop_from_record(record: str, platforms: str = NO_PLATFORMS) -> Shop:
     return replace(shop, platforms=tuple(Platform.from_record(p) for p in json.loads(platforms)))
 
 
+def create_private(path: Path) -> None:
+    """Create the store file readable by its owner only (0600), before SQLite opens it: the
+    store holds emails (review_audit). SQLite gives the -wal and -shm files the mode of the
+    database file. An existing file keeps the mode its owner chose."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:  # a missing or read-only folder: SQLite's own error, explained, says so
+        pass
+
+
 class Store:
     """One SQLite file in WAL mode; a connection per thread; one transaction per import batch."""
 
@@ -345,6 +357,7 @@ class Store:
     def db(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
+            create_private(self.path)
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -478,15 +491,24 @@ class Store:
         )
         return int(written.rowcount)
 
-    def remove_shops(self, shop_ids: list[str]) -> dict[str, int]:
-        """Remove shops with their reviews and audit rows, all in one transaction: reviews by shop."""
+    def remove_shops(self, shop_ids: list[str], revoked_at: str) -> dict[str, tuple[int, int]]:
+        """Remove shops with their reviews and audit rows, and revoke their push tokens, all in
+        one transaction: (reviews removed, tokens revoked) by shop.
+
+        The tokens stay listed as revoked (`token list` shows when): a shop created again under
+        the same id, say for another customer, must not accept a token given for the old one.
+        """
         removed = {}
         with self.transaction() as db:
             for shop_id in shop_ids:
-                removed[shop_id] = db.execute("DELETE FROM reviews WHERE shop = ?", (shop_id,)).rowcount
+                reviews = db.execute("DELETE FROM reviews WHERE shop = ?", (shop_id,)).rowcount
                 db.execute("DELETE FROM review_audit WHERE shop = ?", (shop_id,))
                 db.execute("DELETE FROM products WHERE shop = ?", (shop_id,))
                 db.execute("DELETE FROM shops WHERE id = ?", (shop_id,))
+                tokens = db.execute(
+                    "UPDATE push_tokens SET revoked_at = ? WHERE shop = ? AND revoked_at IS NULL", (revoked_at, shop_id)
+                ).rowcount
+                removed[shop_id] = (int(reviews), int(tokens))
         return removed
 
     def refresh_versions(self, shop_ids: set[str]) -> None:

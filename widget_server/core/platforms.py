@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .dates import parse_timestamp
+from .profiles import profile_url_problem
 from .records import Invalid, shown
 
 
@@ -151,12 +152,15 @@ def trustpilot_business_unit(obj: Mapping[str, Any], profile_url: str = "") -> P
         raise Invalid(f"score.trustScore must be a number (got {shown(trust_score)})")
     if isinstance(total, bool) or not isinstance(total, int):
         raise Invalid(f"numberOfReviews.total must be a whole number (got {shown(total)})")
+    profile = profile_url or _profile_link(obj.get("links")) or _profile_from_domain(obj.get("name"))
+    if profile and (problem := profile_url_problem("Trustpilot", profile)):
+        raise Invalid(problem)
     return PlatformScore(
         name="Trustpilot",
         score_name="TrustScore",
         score=_published(trust_score, 1),
         review_count=total,
-        profile_url=profile_url or _profile_link(obj.get("links")) or _profile_from_domain(obj.get("name")),
+        profile_url=profile,
     )
 
 
@@ -172,7 +176,11 @@ def _profile_link(links: object) -> str:
     """The public profile from a business unit's `links` (rel `profileUrl`, else `evaluateUrl`)."""
     if not isinstance(links, list):
         return ""
-    found = {link.get("rel"): link.get("href") for link in links if isinstance(link, Mapping)}
+    found = {
+        link["rel"]: link.get("href")
+        for link in links
+        if isinstance(link, Mapping) and isinstance(link.get("rel"), str)
+    }
     for rel in ("profileUrl", "profile", "public-profile"):
         if isinstance(found.get(rel), str):
             return str(found[rel])

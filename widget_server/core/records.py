@@ -23,6 +23,7 @@ from .models import (
     Variant,
 )
 from .options import THEMES, parse_background, parse_options
+from .profiles import profile_url_problem
 from .rules import EXPERIENCE_MONTHS, STATUSES, VERIFICATIONS, is_eligible
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -43,6 +44,8 @@ EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # A value short and plain enough to repeat in a message: it cannot be an email or a sentence.
 ECHOABLE = re.compile(r"[A-Za-z0-9_ -]{1,24}")
 LINE_BREAK = re.compile(r"[\r\n\t]")
+# A field or column name plain enough to repeat: no @, dot, slash or markup, so no email or URL.
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ -]{0,63}")
 
 MAX_TEXT = 5000
 MAX_TITLE = 300
@@ -125,7 +128,23 @@ def _object(raw: object, what: str) -> Mapping[str, Any]:
 def _unknown(raw: Mapping[str, Any], known: frozenset[str], what: str) -> None:
     extra = sorted(str(k) for k in raw if k not in known)
     if extra:
-        raise Invalid(f"unknown {what} field {shown(extra[0])}")
+        name = shown_name(extra[0])
+        raise Invalid(f"unknown {what} field {name!r}" if name == extra[0] else f"unknown {what} field {name}")
+
+
+def shown_name(name: object) -> str:
+    """What a message or an answer may say of a field or column name it does not know: the name
+    when it is plain (letters, digits, _, - and inner spaces, at most 64), else its length.
+
+    The one rule for names from an import: a JSON key or a CSV column may be personal data
+    (an email pasted into a header), so anything that could be one is described, never repeated.
+    """
+    text = str(name)
+    if PLAIN_NAME.fullmatch(text):
+        return text
+    if not text:
+        return "an empty name"
+    return f"a name of {len(text):,} character{'' if len(text) == 1 else 's'}"
 
 
 def _text(raw: Mapping[str, Any], name: str, *, limit: int, required: bool, lines: bool) -> str:
@@ -383,15 +402,21 @@ def parse_platform(raw: object) -> Platform:
         raise Invalid("platform read_on is required (the day the score was read)")
     read_on = _field(parse_date, obj, "read_on")
     _in_years(read_on, "platform read_on")
+    name = _text(obj, "name", limit=MAX_PLATFORM_NAME, required=True, lines=False)
     url = obj.get("profile_url")
+    if url not in (None, ""):
+        if not isinstance(url, str):
+            raise Invalid("platform profile_url must be an https URL")
+        if problem := profile_url_problem(name, url):
+            raise Invalid(f"platform: {problem}")
     return Platform(
-        name=_text(obj, "name", limit=MAX_PLATFORM_NAME, required=True, lines=False),
+        name=name,
         score_name=_text(obj, "score_name", limit=40, required=False, lines=False),
         score=_decimal_text(obj.get("score"), "platform score", int(scale)),
         scale=int(scale),
         review_count=count,
         read_on=read_on,
-        profile_url="" if url in (None, "") else _policy_url(url, "platform profile_url"),
+        profile_url="" if url in (None, "") else str(url),
     )
 
 
