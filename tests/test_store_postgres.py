@@ -248,3 +248,58 @@ def test_a_version_1_database_moves_the_platform_score_out_of_the_record(databas
     assert "platform" not in json.loads(store.db.execute("SELECT record FROM shops").fetchone()[0])
     assert [(p.name, p.score) for p in store.shop("wtw-winkel").platforms] == [("Trustpilot", "4.6")]
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("postgresql://tw:s3cret@db.example:5433/widgets", None),
+        ("postgresql://tw:s3/c#ret@db:5432/w", None),
+        ("postgresql://tw:p%40ss@h1:5432,h2:5433/w?sslmode=require", None),
+        ("postgresql://tw@[::1]:5432/w", None),
+        ("postgresql://u:SECR ETPW8@db/w", "its password has a space or control character (write a space as %20)"),
+        (
+            "postgresql://u:SECRETPW9%zz@db/w",
+            "its password has a % not followed by two hex digits (write a literal % as %25)",
+        ),
+        ("postgresql://u:SECRETPW4@[::1:1/x", "its host has an unclosed [ (an IPv6 address is written [::1]:5432)"),
+        ("postgresql://u:pw@db:54x2/w", "its port is not a number"),
+        (
+            "postgresql://u%zz:pw@db/w",
+            "its user name has a % not followed by two hex digits (write a literal % as %25)",
+        ),
+        (
+            "postgresql://u:pw@db/w?sslmode=re quire",
+            "its query has a space or control character (write a space as %20)",
+        ),
+        ("db.example", "it has no scheme://"),
+    ],
+)
+def test_a_malformed_url_is_named_by_its_part_never_its_value(url, problem):
+    from widget_server.store_postgres import url_problem
+
+    assert url_problem(url) == problem
+    assert problem is None or "SECR" not in problem
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:SECR ETPW8@127.0.0.1/w",
+        "postgresql://u:SECRETPW9%zz@127.0.0.1/w",
+        "postgresql://u:SECRETPW4@[::1:1/x",
+    ],
+)
+def test_serve_and_import_never_print_a_password_from_a_malformed_url(tmp_path, url):
+    import subprocess
+
+    from tests.server import cli_args, free_port
+
+    for command in (["shops"], ["serve", "--port", str(free_port())]):
+        result = subprocess.run(
+            cli_args(tmp_path, "--store", url, *command), capture_output=True, timeout=60, stdin=subprocess.DEVNULL
+        )
+        output = (result.stdout + result.stderr).decode()
+        assert result.returncode == 2, output
+        assert "SECRETPW" not in output and "ETPW8" not in output and "Traceback" not in output, output
+        assert "cannot be used: its" in output

@@ -521,7 +521,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .store_postgres import explain_postgres
 
         done = "; nothing of this import was stored" if args.command in ("import", "demo") else ""
-        print(f"trustwidgets: {explain_postgres(error, str(store.path))}{done}", file=sys.stderr)
+        print(
+            f"trustwidgets: {explain_postgres(error, str(store.path), getattr(store, 'url', ''))}{done}",
+            file=sys.stderr,
+        )
         return EXIT_UNUSABLE
     finally:
         with contextlib.suppress(Exception):  # closing must not hide what went wrong

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import unquote
 
 from .store import AUDIT_UPSERT, BUSY_SECONDS, REVIEW_INSERT_COLUMNS, REVIEW_UPSERT, Store, StoreError
 
@@ -135,6 +136,48 @@ def shown_url(url: str) -> str:
     return f"{scheme}://{user}{rest}"
 
 
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a store URL, naming the part and never its value; None when libpq may read it.
+
+    libpq's own messages quote the offending text (a password with a space, a bad %-escape, a
+    host it cannot parse) and so would put the password into logs.
+    """
+    _, found, rest = url.partition("://")
+    if not found:
+        return "it has no scheme://"
+    credentials, at, hosts = rest.rpartition("@")  # as shown_url: a password may hold / ? #
+    if not at:
+        hosts = rest
+    hosts, _, query = hosts.split("#", 1)[0].partition("?")
+    user, _, password = credentials.partition(":")
+    hosts, _, database = hosts.partition("/")
+    parts = (("user name", user), ("password", password), ("host", hosts), ("database name", database))
+    for name, value in (*parts, ("query", query)):
+        if _PERCENT.search(value):
+            return f"its {name} has a % not followed by two hex digits (write a literal % as %25)"
+        if any(c.isspace() or ord(c) < 32 for c in value):
+            return f"its {name} has a space or control character (write a space as %20)"
+    for host in hosts.split(","):
+        if host.count("[") != host.count("]") or (host.startswith("[") and "]" not in host):
+            return "its host has an unclosed [ (an IPv6 address is written [::1]:5432)"
+        port = host.rsplit("]", 1)[-1].rpartition(":")[2] if ":" in host.rsplit("]", 1)[-1] else ""
+        if port and not port.isdigit():
+            return "its port is not a number"
+    return None
+
+
+def safe_detail(message: str, url: str) -> str:
+    """libpq's message, unless it repeats the URL or any piece of the password."""
+    credentials = url.partition("://")[2].split("?", 1)[0].rpartition("@")[0]
+    password = credentials.partition(":")[2]
+    if (password and (password in message or unquote(password) in message)) or url in message or "@" in message:
+        return "the URL could not be read; check its form: postgresql://user:password@host:port/database"
+    return message
+
+
 class Connection:
     """A psycopg connection that takes Store's SQL (the sqlite3 methods Store uses)."""
 
@@ -159,9 +202,10 @@ class Connection:
         self.raw.close()
 
 
-def explain_postgres(error: Exception, where: str) -> StoreError:
+def explain_postgres(error: Exception, where: str, url: str = "") -> StoreError:
     """One plain sentence for a PostgreSQL failure (never the password, never a traceback)."""
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    first = safe_detail(first, url) if url else first
     code = getattr(getattr(error, "diag", None), "sqlstate", None) or ""
     if code == "55P03" or "lock timeout" in first:
         return StoreError(
@@ -234,12 +278,15 @@ class PostgresStore(Store):
             import psycopg
         except ImportError:
             raise StoreError("a PostgreSQL store needs psycopg: pip install 'trustwidgets[postgresql]'") from None
+        problem = url_problem(url)
+        if problem is not None:
+            raise StoreError(f"the store URL {shown_url(url)} cannot be used: {problem}")
         store = cls(url)
         try:
             store.migrate()
         except psycopg.Error as error:
             store.close()
-            raise explain_postgres(error, store.path) from None  # type: ignore[arg-type]
+            raise explain_postgres(error, store.path, url) from None  # type: ignore[arg-type]
         except BaseException:
             store.close()
             raise
