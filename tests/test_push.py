@@ -252,3 +252,21 @@ def test_a_push_and_a_cli_import_at_once_both_land(service, tmp_path):
     assert outcome["cli"].returncode == 0, outcome["cli"].stderr
     assert [status for status, _, _ in pushed] == [200, 200, 200]
     assert summary(base)["window_total"] == 20_003
+
+
+def test_a_push_to_a_busy_store_gets_503_and_retry_after_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
+    monkeypatch.setenv("TRUSTWIDGETS_STORE_WAIT", "0.5")  # the service inherits it
+    for base, data, tokens, log in _service(tmp_path):
+        holder = sqlite3.connect(data / "store.sqlite3", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another import holds the store
+        try:
+            status, headers, answer = push(base, tokens["wtw"], json.dumps({"reviews": [review()]}).encode())
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert status == 503 and headers["retry-after"] == "10", answer
+        assert "nothing was stored" in answer["error"]
+        status, _, answer = push(base, tokens["wtw"], json.dumps({"reviews": [review()]}).encode())
+        assert (status, answer["accepted"]) == (200, 1)  # sent again once the store is free: stored
+        assert "Traceback" not in log.read_text() and "OperationalError" not in log.read_text()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import tempfile
 import threading
 import time
@@ -30,6 +31,7 @@ from .core.platforms import FORMAT_NAMES
 from .importer import READERS, Rejection, Report, Row, Unusable, check_input, import_batch, printable_id
 from .platform_import import Input, import_platform
 from .service import service_of
+from .store import StoreError
 
 MAX_BODY = 10 * 1024 * 1024
 BEARER = re.compile(r"Bearer ([\x21-\x7e]{1,200})", re.IGNORECASE)
@@ -146,7 +148,18 @@ async def push_reviews(request: Request) -> Response:
             )
     except Unusable as error:
         return _error(400, f"{error}; nothing was stored")
+    except Exception as error:
+        if not is_store_failure(error):
+            raise
+        # Busy with another import (past TRUSTWIDGETS_STORE_WAIT), full or unreachable: the
+        # push rolled back whole, and the client may send it again.
+        return _error(503, "the store is busy or unavailable; nothing was stored, try again", {"Retry-After": "10"})
     return _answer(200, _report(report, rejections))
+
+
+def is_store_failure(error: Exception) -> bool:
+    """An error of the store itself (SQLite, PostgreSQL, or one already explained), not a bug."""
+    return isinstance(error, sqlite3.Error | StoreError) or type(error).__module__.startswith("psycopg")
 
 
 def _report(report: Report, rejections: list[Rejection]) -> dict[str, Any]:
