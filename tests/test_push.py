@@ -270,3 +270,24 @@ def test_a_push_to_a_busy_store_gets_503_and_retry_after_not_a_traceback(tmp_pat
         status, _, answer = push(base, tokens["wtw"], json.dumps({"reviews": [review()]}).encode())
         assert (status, answer["accepted"]) == (200, 1)  # sent again once the store is free: stored
         assert "Traceback" not in log.read_text() and "OperationalError" not in log.read_text()
+
+
+def test_a_key_that_is_not_unicode_is_named_safely_and_the_push_answers_200(service):
+    """A lone surrogate in a field name was stored, then failed the answer with a 500."""
+    base, data, tokens, log = service
+    page = json.loads((FIXTURES / "trustpilot-reviews.json").read_text())
+    text = json.dumps(page)
+    body = text.replace('"newFieldFromPlatform"', '"\\ud800x"').encode()
+    status, _, answer = push(base, tokens["wtw"], body, fmt="trustpilot")
+    assert (status, answer["accepted"]) == (200, 7), answer
+    assert answer["unknown_fields"] == ["a name of 2 characters"]
+    status, _, again = push(base, tokens["wtw"], body, fmt="trustpilot")
+    assert (status, again["accepted"], again["unchanged"]) == (200, 0, 7)  # stored once, answered twice
+    assert "Traceback" not in log.read_text()
+    source = data.parent / "surrogate.json"
+    source.write_bytes(body)
+    result = subprocess.run(
+        cli_args(data, "import", "--format", "trustpilot", "--shop", "wtw-winkel", str(source)), capture_output=True
+    )
+    assert result.returncode == 1 and b"Traceback" not in result.stderr  # the archived row, as before
+    assert b"a name of 2 characters" in result.stdout
