@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -255,6 +256,38 @@ def _put(client: Any, target: Target, upload: Upload) -> int:
     return len(body)
 
 
+def send_in_order(put: Callable[[Upload], int], send: list[Upload], jobs: int) -> int:
+    """Every upload through `put`, the site's own files (loader, widget script) all before any
+    page that names them; after the first failure no new upload starts, and the failure is raised.
+
+    Returns the bytes sent.
+    """
+    failed = threading.Event()
+
+    def guarded(upload: Upload) -> int:
+        if failed.is_set():
+            return 0
+        try:
+            return put(upload)
+        except BaseException:
+            failed.set()
+            raise
+
+    total = 0
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        for phase in ([u for u in send if u.site], [u for u in send if not u.site]):
+            futures = [pool.submit(guarded, upload) for upload in phase]
+            errors = []
+            for future in futures:
+                try:
+                    total += future.result()
+                except BaseException as error:
+                    errors.append(error)
+            if errors:
+                raise errors[0]
+    return total
+
+
 def publish(
     out: Path,
     target: Target,
@@ -283,8 +316,7 @@ def publish(
             if new_keys:  # announced first: if this publish stops halfway, the next one can retire them
                 pending = sorted(set(state.get("pending", [])) | set(new_keys))
                 _write_state(client, target, {**state, "pending": pending})
-            with ThreadPoolExecutor(max(1, jobs)) as pool:
-                sent = sum(pool.map(lambda upload: _put(client, target, upload), send))
+            sent = send_in_order(lambda upload: _put(client, target, upload), send, jobs)
             objects = {key: upload.state() for key, upload in sorted(wanted.items())}
             done = {"published_at": moment.isoformat(), "objects": objects}
             listed = {**retired, **{key: moment.isoformat() for key in doomed}}  # until they are gone

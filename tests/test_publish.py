@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import threading
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -286,3 +287,63 @@ def test_publish_on_the_command_line(s3, bucket, tmp_path):
 def test_publish_refuses_a_folder_that_is_not_a_build(tmp_path):
     with pytest.raises(PublishError, match="not a trustwidgets build"):
         publish(tmp_path, Target.parse("s3://x"))
+
+
+def _upload(key, site):
+    return Upload(
+        key=key,
+        path=Path("/nonexistent"),
+        sha256="0" * 64,
+        content_type="text/html",
+        cache_control="",
+        encoding="identity",
+        site=site,
+    )
+
+
+def test_site_files_are_all_sent_before_any_page_and_nothing_starts_after_a_failure():
+    import time as clock
+
+    from static_build.publish import send_in_order
+
+    send = [_upload(f"v1/shop{n}/nl/badge.html", False) for n in range(12)]
+    send[3:3] = [_upload("v1/embed.js", True), _upload("v1/widget.abc.js", True)]
+    started, lock = [], threading.Lock()
+
+    def put(upload):
+        with lock:
+            started.append(upload.key)
+        clock.sleep(0.02)
+        return 1
+
+    assert send_in_order(put, send, jobs=4) == 14
+    assert set(started[:2]) == {"v1/embed.js", "v1/widget.abc.js"}  # both before any page
+
+    started.clear()
+
+    def failing(upload):
+        with lock:
+            started.append(upload.key)
+        if upload.key == "v1/widget.abc.js":
+            raise OSError("PUT refused")
+        clock.sleep(0.02)
+        return 1
+
+    with pytest.raises(OSError, match="PUT refused"):
+        send_in_order(failing, send, jobs=4)
+    assert not any(key.endswith("badge.html") for key in started)  # no page names a missing script
+
+    started.clear()
+    pages = [_upload(f"v1/shop{n}/nl/badge.html", False) for n in range(40)]
+
+    def page_fails(upload):
+        with lock:
+            started.append(upload.key)
+        if upload.key == "v1/shop0/nl/badge.html":
+            raise OSError("PUT refused")
+        clock.sleep(0.05)
+        return 1
+
+    with pytest.raises(OSError):
+        send_in_order(page_fails, pages, jobs=2)
+    assert len(started) <= 4  # the uploads already under way finish; no new one starts
