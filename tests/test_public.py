@@ -181,3 +181,46 @@ def test_a_shop_keeps_one_snapshot_whatever_its_versions(client):
         assert client.get("/v1/wtw-winkel/nl/carousel.html?accent=%23000000").status_code == 200
     held = service_of(client)._snapshots
     assert list(held) == ["wtw-winkel"] and held["wtw-winkel"].total(ReviewFilter()) > 0
+
+
+def test_a_slow_shop_read_holds_up_no_other_shop(tmp_path, monkeypatch):
+    """One shop's store read (a big shop after a push) runs off the event loop and under its own
+    lock: another shop's cached badge, and another shop's first read, answer meanwhile."""
+    import asyncio
+    import threading
+    import time
+
+    import httpx
+
+    data = tmp_path / "data"
+    fixture_store(data, demo_document(AS_OF)).close()
+    app = create_app(data, as_of=AS_OF, cache_dir=tmp_path / "cache")
+    store = app.app.app.state.service.store
+    real, reading = store.snapshot, threading.Event()
+
+    def slow(shop_id, as_of):
+        if shop_id == "wtw-winkel":
+            reading.set()
+            time.sleep(1.5)  # as long as reading a shop of half a million reviews can take
+        return real(shop_id, as_of)
+
+    async def scenario():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            assert (await client.get("/v1/greenvent/en/badge.html")).status_code == 200  # cached now
+            monkeypatch.setattr(store, "snapshot", slow)
+            big = asyncio.create_task(client.get("/v1/wtw-winkel/nl/badge.html"))
+            while not reading.is_set():
+                await asyncio.sleep(0.01)
+            started = time.perf_counter()
+            cached = await client.get("/v1/greenvent/en/badge.html")
+            cached_took = time.perf_counter() - started
+            fresh = await client.get("/v1/greenvent/en/carousel.html?stars=5")  # a new render: a snapshot
+            fresh_took = time.perf_counter() - started
+            assert not big.done()
+            assert (await big).status_code == 200
+            return cached.status_code, cached_took, fresh.status_code, fresh_took
+
+    cached_status, cached_took, fresh_status, fresh_took = asyncio.run(scenario())
+    assert cached_status == fresh_status == 200
+    assert cached_took < 0.5 and fresh_took < 1.0, (cached_took, fresh_took)  # not behind the 1.5 s read

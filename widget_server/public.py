@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -34,10 +35,12 @@ async def public_document(request: Request) -> Response:
     except OptionError as error:
         return error_response(request.url.path, 400, str(error))
     as_of = service.as_of()
-    body = service.cached(
-        cache_key(ref, version, as_of, options),
-        lambda: render_document(service.snapshot(shop.id, version, as_of), ref, options),
-    )
+    key = cache_key(ref, version, as_of, options)
+    body = service.cache.get(key)
+    if body is None:  # read and render in a worker thread: a big shop's rebuild never holds up the others
+        body = await run_in_threadpool(
+            service.cached, key, lambda: render_document(service.snapshot(shop.id, version, as_of), ref, options)
+        )
     if body is None:
         raise NotFound("no such page")
     domains = shop.allowed_domains if ref.header_kind == "widget" else ()

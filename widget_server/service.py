@@ -70,6 +70,7 @@ class Service:
         self._shops: dict[str, tuple[Shop, str]] = {}
         # One snapshot per shop, of its current data version and date: a new version replaces it.
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
+        self._reading: dict[str, threading.Lock] = {}  # one lock per shop being read from the store
 
     def as_of(self) -> date:
         return self.pinned or today_utc()
@@ -90,17 +91,30 @@ class Service:
         return found
 
     def snapshot(self, shop_id: str, version: str, as_of: date) -> Snapshot:
-        """The shop read once per (data version, date): a new option combination renders from memory."""
+        """The shop read once per (data version, date): a new option combination renders from memory.
+
+        A shop is read under its own lock, so reading a big shop holds up no other shop.
+        """
         with self._lock:
             found = self._snapshots.get(shop_id)
+            if found is not None and found.version == version and found.as_of == as_of:
+                self._snapshots.move_to_end(shop_id)
+                return found
+            reading = self._reading.setdefault(shop_id, threading.Lock())
+        with reading:
+            with self._lock:  # another request may have read it meanwhile
+                found = self._snapshots.get(shop_id)
             if found is None or found.version != version or found.as_of != as_of:
                 found = self.store.snapshot(shop_id, as_of)
                 if found is None:
                     raise NotFound(f"no shop {shop_id!r}")
+            with self._lock:
                 self._snapshots[shop_id] = found
+                self._snapshots.move_to_end(shop_id)
                 while len(self._snapshots) > SNAPSHOTS:
                     self._snapshots.popitem(last=False)
-            self._snapshots.move_to_end(shop_id)
+                if len(self._reading) > 4 * SNAPSHOTS:  # bounded: a lock per shop read lately
+                    self._reading = {shop_id: reading}
             return found
 
     def cached(self, key: str, make: Callable[[], bytes | None]) -> bytes | None:
