@@ -75,7 +75,9 @@ def main() -> None:
                 for shop in SHOPS:
                     for page, (_, _, visitor) in PAGES.items():
                         for name, width in WIDTHS.items():
-                            context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=visitor)
+                            context = browser.new_context(
+                                viewport={"width": width, "height": 900}, color_scheme=visitor
+                            )
                             tab = context.new_page()
                             tab.goto(f"http://localhost:{host.server_port}/{shop}-{page}.html", wait_until="load")
                             tab.wait_for_function("document.querySelectorAll('.trustwidget iframe').length === 4")
