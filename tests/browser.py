@@ -1,6 +1,7 @@
 """Helpers for browser tests: a second origin serving shop pages, and page-side observers."""
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.server import free_port
@@ -35,13 +36,19 @@ class Pages:
 
     def __init__(self):
         self.pages = {}
-        pages = self.pages
+        self.files = {}
+        pages, files = self.pages, self.files
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
-                body = pages.get(self.path.split("?")[0])
+                path = self.path.split("?")[0]
+                if path in files:
+                    body, content_type, delay = files[path]
+                    time.sleep(delay)
+                else:
+                    body, content_type = pages.get(path), "text/html; charset=utf-8"
                 self.send_response(200 if body else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Type", content_type)
                 self.end_headers()
                 self.wfile.write((body or "not found").encode())
 
@@ -59,6 +66,16 @@ class Pages:
             "<h1>Zehnder ComfoAir Q350</h1><p>Prijs: € 2.499</p>"
             f"{snippet}<p id='below'>Text below the widget that must not move.</p></body></html>"
         )
+        return self.base + path
+
+    def add_page(self, path, html):
+        """A whole page as it is, not wrapped in the standard shop page."""
+        self.pages[path] = html
+        return self.base + path
+
+    def add_file(self, path, body, content_type, delay=0.0):
+        """Another file of the page (an image, say), answered after `delay` seconds."""
+        self.files[path] = (body, content_type, delay)
         return self.base + path
 
 
