@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import sqlite3
 import subprocess
 import threading
@@ -291,3 +292,30 @@ def test_a_key_that_is_not_unicode_is_named_safely_and_the_push_answers_200(serv
     )
     assert result.returncode == 1 and b"Traceback" not in result.stderr  # the archived row, as before
     assert b"a name of 2 characters" in result.stdout
+
+
+def test_hostile_values_get_400_or_200_with_rejections_never_500(tmp_path, monkeypatch):
+    """Issue 23, point 1: every hostile import of the table, pushed: a bad row is named, never a 500."""
+    from tests.test_import_bad_input import NATIVE_HUGE, PLATFORM_CASES
+
+    monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
+    monkeypatch.setenv("TRUSTWIDGETS_PUSH_PER_MINUTE", "100000")  # the service inherits it
+    cases = [(name, fmt, body, code, message) for name, fmt, body, code, message, _ in PLATFORM_CASES]
+    cases += [
+        (name, None, body, 1, message.removeprefix(":1: "))
+        for name, filename, body, message in NATIVE_HUGE
+        if filename.endswith(".jsonl")
+    ]
+    cases.append(("a json body with a 5,000-digit rating", None, NATIVE_HUGE[1][2], 1, NATIVE_HUGE[1][3]))
+    for base, _, tokens, log in _service(tmp_path):
+        for name, fmt, body, code, message in cases:
+            media = "application/x-ndjson" if fmt is None and body.count(b"\n") > 1 else "application/json"
+            status, _, answer = push(base, tokens["wtw"], body, fmt=fmt, media=media)
+            if code == 2:
+                assert (status, message in answer["error"]) == (400, True), (name, answer)
+                assert "\n" not in answer["error"]
+            else:
+                assert status == 200 and answer["rejected_count"] >= 1, (name, answer)
+                reason = re.sub(r"^.*review '[^']*': ", "", message)
+                assert any(reason in r["reason"] for r in answer["rejected"]), (name, answer)
+        assert "Traceback" not in log.read_text()

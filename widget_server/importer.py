@@ -24,6 +24,7 @@ from .core.records import (
     parse_shop,
     shown_name,
 )
+from .json_stream import loads
 from .store import Store
 
 FLUSH_ROWS = 500
@@ -149,7 +150,7 @@ def check_input(path: Path) -> str:
 
 def _rows_json(path: Path) -> Iterator[Row]:
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise Unusable(f"{path}: not UTF-8 text (byte {error.start})") from None
     except json.JSONDecodeError as error:
@@ -203,7 +204,7 @@ def _rows_jsonl(path: Path) -> Iterator[Row]:
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw.decode("utf-8"))
+                obj = loads(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 bad_lines += 1
                 yield Row(number, None, "not UTF-8 text")
@@ -373,19 +374,24 @@ def import_batch(
     with contextlib.closing(seen), store.transaction():
         known = {shop.id for shop, _ in store.shops()}
 
-        def set_platform(shop_id: str, record: dict[str, Any]) -> None:
+        def reject(name: str, row: Row, reason: str, rid: str | None = None) -> None:
+            report.rejected += 1
+            on_reject(Rejection(name, row.line, rid, reason, row.last_line))
+
+        def set_platform(name: str, row: Row, shop_id: str, record: dict[str, Any]) -> None:
             if store.shop(shop_id) is None:
                 raise Unusable(f"no shop {shop_id!r} in the store: import its shop record first")
-            changed = store.upsert_platform(shop_id, parse_platform(record))
+            try:
+                platform = parse_platform(record)
+            except Invalid as error:
+                reject(name, row, f"the platform's score: {error}")
+                return
+            changed = store.upsert_platform(shop_id, platform)
             report.platform_scores += 1
             report.shops_changed += changed
             report.shops_unchanged += not changed
             if changed:
                 report.shops_touched.add(shop_id)
-
-        def reject(name: str, row: Row, reason: str, rid: str | None = None) -> None:
-            report.rejected += 1
-            on_reject(Rejection(name, row.line, rid, reason, row.last_line))
 
         def take(name: str, row: Row) -> None:
             if row.skip is not None:
@@ -396,7 +402,7 @@ def import_batch(
                 return
             obj = row.obj
             if row.kind == "platform":
-                set_platform(obj["shop"], obj["platform"])
+                set_platform(name, row, obj["shop"], obj["platform"])
                 return
             rid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
             shown_id = printable_id(rid)
