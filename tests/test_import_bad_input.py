@@ -169,6 +169,25 @@ CASES = [
             ("Kiyoh", "data:text/html,x", "an https URL"),
         ]
     ],
+    (  # issue 23, point 9: which of two columns of one name would count is anyone's guess
+        "csv with two email columns",
+        "in.csv",
+        (
+            CSV_HEADER.strip()
+            + ",email\nc1,wtw-winkel,5,Jan,j@example.nl,2026-10-01T00:00:00Z,verified,nl,x@example.nl\n"
+        ).encode(),
+        2,
+        "in.csv: the header names column email twice",
+        set(),
+    ),
+    (
+        "csv with a column named like an email twice",
+        "in.csv",
+        (CSV_HEADER.strip() + ",jan@example.nl,jan@example.nl\n").encode(),
+        2,
+        "the header names column a name of 14 characters twice",
+        set(),
+    ),
     ("missing file", "absent.json", None, 2, "no such file", set()),
     ("not json or csv", "in.xml", b"<reviews/>", 2, "not a .json, .jsonl or .csv file", set()),
     ("empty jsonl", "in.jsonl", b"", 0, "0 reviews new or updated", set()),
@@ -617,3 +636,37 @@ def test_a_huge_integer_rejects_its_row_only(data, tmp_path, name, filename, con
     assert (result.returncode, "Traceback" in result.stderr) == (1, False), result.stderr
     assert message in result.stderr
     assert {row[1] for row in snapshot(data)[0]} == {"kept", "new-good"}
+
+
+def test_the_same_review_id_from_two_platforms_is_two_reviews(data, tmp_path):
+    """Issue 23, point 9: a Google review `dup-x` no longer replaces the Trustpilot review `dup-x`."""
+    trustpilot = tmp_path / "tp.json"
+    trustpilot.write_bytes(page("reviews", {**TP, "id": "dup-x", "stars": 1, "isVerified": True}))
+    google = tmp_path / "g.json"
+    google.write_bytes(page("reviews", {**GG, "reviewId": "dup-x", "starRating": "THREE"}))
+    both = tmp_path / "both.jsonl"  # and in one native import: not a duplicate of each other
+    both.write_bytes(
+        jsonl(
+            json.dumps(review(id="dup-y", platform="Trustpilot")),
+            json.dumps(review(id="dup-y", platform="Google", verification="unverified", email=None)),
+            json.dumps(review(id="dup-y", platform="Google", verification="unverified", email=None, rating=1)),
+        )
+    )
+    for args in (
+        ["--format", "trustpilot", "--shop", "wtw-winkel", str(trustpilot)],
+        ["--format", "google", "--shop", "wtw-winkel", str(google)],
+    ):
+        result = subprocess.run(cli_args(data, "import", *args), capture_output=True, text=True, timeout=120)
+        assert (result.returncode, result.stderr) == (0, "")
+    result = subprocess.run(cli_args(data, "import", str(both)), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "both.jsonl:3: review 'dup-y': duplicate id in this import (first at" in result.stderr
+    conn = sqlite3.connect(data / "store.sqlite3")
+    stored = conn.execute("SELECT platform, id, rating, verification FROM reviews WHERE id LIKE 'dup-%'").fetchall()
+    conn.close()
+    assert sorted(stored) == [
+        ("Google", "dup-x", 3, "unverified"),
+        ("Google", "dup-y", 5, "unverified"),
+        ("Trustpilot", "dup-x", 1, "verified"),
+        ("Trustpilot", "dup-y", 5, "verified"),
+    ]

@@ -8,6 +8,7 @@ import csv
 import json
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,6 +270,10 @@ def _rows_csv(path: Path) -> Iterator[Row]:
             raise Unusable(f"{path}: not UTF-8 text near line {_first_bad_line(path)}; save it as UTF-8") from None
         except csv.Error as error:
             raise Unusable(f"{path}: not a CSV file ({error})") from None
+        # Two columns of one name: DictReader keeps the last, so which one counts is anyone's guess.
+        repeated = next((name for name, n in Counter(header).items() if n > 1), None)
+        if repeated is not None:
+            raise Unusable(f"{path}: the header names column {shown_name(repeated)} twice")
         missing = [c for c in CSV_REQUIRED if c not in header]
         if missing:
             raise Unusable(f"{path}: missing column(s) {', '.join(missing)} in the header line")
@@ -367,10 +372,12 @@ def import_batch(
             report.shops_touched.update(r.shop for r in pending)
             pending.clear()
 
-    # Which (shop, id) this import has taken, and where: a scratch SQLite file of its own (memory
+    # Which (shop, platform, id) this import has taken, and where: a scratch SQLite file of its own (memory
     # stays flat for any size of import, and a check costs no round trip to a remote store).
     seen = sqlite3.connect("")
-    seen.execute("CREATE TABLE batch_seen (shop TEXT, id TEXT, place TEXT, PRIMARY KEY (shop, id))")
+    seen.execute(
+        "CREATE TABLE batch_seen (shop TEXT, platform TEXT, id TEXT, place TEXT, PRIMARY KEY (shop, platform, id))"
+    )
     with contextlib.closing(seen), store.transaction():
         known = {shop.id for shop, _ in store.shops()}
 
@@ -430,12 +437,13 @@ def import_batch(
                 return
             place = name if row.line is None else f"{name}:{row.line}"
             first = seen.execute(
-                "INSERT INTO batch_seen VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING place",
-                (review.shop, review.id, place),
+                "INSERT INTO batch_seen VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING place",
+                (review.shop, review.platform, review.id, place),
             ).fetchone()
             if first is None:
                 earlier = seen.execute(
-                    "SELECT place FROM batch_seen WHERE shop = ? AND id = ?", (review.shop, review.id)
+                    "SELECT place FROM batch_seen WHERE shop = ? AND platform = ? AND id = ?",
+                    (review.shop, review.platform, review.id),
                 ).fetchone()[0]
                 reject(name, row, f"duplicate id in this import (first at {earlier})", shown_id)
                 return

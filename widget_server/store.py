@@ -143,6 +143,50 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE shops ADD COLUMN platforms TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE reviews ADD COLUMN platform TEXT NOT NULL DEFAULT ''
     """,
+    # 6: a review is (shop, platform, id): the same id from two platforms is two reviews. The
+    # table is copied to change its key (columns in the same order); the audit rows take their
+    # review's platform; the newest-first indexes end with platform, the keyset pages' last key.
+    """
+    CREATE TABLE review_audit_6 (
+        shop TEXT NOT NULL,
+        id TEXT NOT NULL,
+        email TEXT,
+        platform TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (shop, platform, id)
+    ) WITHOUT ROWID;
+    INSERT INTO review_audit_6 (shop, id, email, platform)
+        SELECT a.shop, a.id, a.email, coalesce(r.platform, '') FROM review_audit AS a
+        LEFT JOIN reviews AS r ON r.shop = a.shop AND r.id = a.id;
+    DROP TABLE review_audit;
+    ALTER TABLE review_audit_6 RENAME TO review_audit;
+    CREATE TABLE reviews_6 (
+        shop TEXT NOT NULL REFERENCES shops(id),
+        id TEXT NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        language TEXT NOT NULL,
+        experienced_on TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_on TEXT NOT NULL,
+        verification TEXT NOT NULL CHECK (verification IN ('verified', 'imported', 'unverified')),
+        status TEXT NOT NULL CHECK (status IN ('published', 'flagged', 'removed')),
+        reply_text TEXT,
+        reply_created_at TEXT,
+        digest TEXT NOT NULL,
+        product TEXT NOT NULL DEFAULT '',
+        platform TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (shop, platform, id)
+    ) WITHOUT ROWID;
+    INSERT INTO reviews_6 SELECT shop, id, rating, title, text, author, language, experienced_on, created_at,
+        created_on, verification, status, reply_text, reply_created_at, digest, product, platform FROM reviews;
+    DROP TABLE reviews;
+    ALTER TABLE reviews_6 RENAME TO reviews;
+    CREATE INDEX reviews_window ON reviews (shop, product, created_on, verification, status, rating);
+    CREATE INDEX reviews_newest ON reviews (shop, product, created_at DESC, id, platform);
+    CREATE INDEX reviews_groups ON reviews (shop, product, rating, language, created_at DESC, id, platform)
+    """,
 )
 PLATFORMS_MIGRATION = 5  # the schema version after which move_platforms runs
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -251,13 +295,15 @@ REVIEW_COLUMNS = (
 REVIEW_INSERT_COLUMNS = ("shop", "id", *REVIEW_COLUMNS)  # the order of _review_row
 # An insert of reviews: a changed review replaces the stored one, an unchanged one writes nothing.
 REVIEW_UPSERT = (
-    "ON CONFLICT (shop, id) DO UPDATE SET "
+    "ON CONFLICT (shop, platform, id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in REVIEW_COLUMNS)
     + " WHERE reviews.digest IS NOT excluded.digest"
 )
 
+AUDIT_COLUMNS = ("shop", "platform", "id", "email")  # the order of upsert_reviews' audit rows
 AUDIT_UPSERT = (
-    "ON CONFLICT (shop, id) DO UPDATE SET email = excluded.email WHERE review_audit.email IS NOT excluded.email"
+    "ON CONFLICT (shop, platform, id) DO UPDATE SET email = excluded.email "
+    "WHERE review_audit.email IS NOT excluded.email"
 )
 
 
@@ -468,7 +514,7 @@ class Store:
 
     def upsert_reviews(self, reviews: list[Review]) -> int:
         """Insert or update reviews; returns how many rows changed (unchanged ones are not written)."""
-        self._write_audit([(r.shop, r.id, r.email) for r in reviews])
+        self._write_audit([(r.shop, r.platform, r.id, r.email) for r in reviews])
         changed = self._write_reviews([_review_row(r) for r in reviews])
         products = {(r.shop, r.product.sku): r.product for r in reviews if r.product is not None}
         self.db.executemany(
@@ -479,8 +525,10 @@ class Store:
         )
         return changed
 
-    def _write_audit(self, rows: list[tuple[str, str, str | None]]) -> None:
-        self.db.executemany(f"INSERT INTO review_audit (shop, id, email) VALUES (?, ?, ?) {AUDIT_UPSERT}", rows)
+    def _write_audit(self, rows: list[tuple[str, str, str, str | None]]) -> None:
+        self.db.executemany(
+            f"INSERT INTO review_audit ({', '.join(AUDIT_COLUMNS)}) VALUES (?, ?, ?, ?) {AUDIT_UPSERT}", rows
+        )
 
     def _write_reviews(self, rows: list[tuple[Any, ...]]) -> int:
         """Upsert review rows; how many were inserted or updated (an unchanged digest writes nothing)."""
@@ -608,7 +656,7 @@ class Store:
                 _public(row)
                 for row in self.db.execute(
                     f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE shop = ? AND product = '' AND {SHOWN} "
-                    "AND created_on <= ? ORDER BY created_at DESC, id",
+                    "AND created_on <= ? ORDER BY created_at DESC, id, platform",
                     (shop_id, as_of.isoformat()),
                 )
             ]
@@ -624,7 +672,7 @@ class Store:
                 one = (
                     f"SELECT * FROM ({REVIEW_SELECT} INDEXED BY reviews_groups "
                     f"WHERE shop = ? AND product = '' AND rating = ? AND language = ? AND {SHOWN} "
-                    f"AND created_on <= ? ORDER BY created_at DESC, id LIMIT {HEAD_SIZE}) AS head"
+                    f"AND created_on <= ? ORDER BY created_at DESC, id, platform LIMIT {HEAD_SIZE}) AS head"
                 )
                 params: list[Any] = []
                 for rating, language in chunk:
@@ -677,15 +725,15 @@ class Store:
         if whole:
             sql = (
                 f"SELECT product, {REVIEW_SELECT.removeprefix('SELECT ')} INDEXED BY reviews_newest WHERE shop = ? "
-                f"AND product > '' AND {SHOWN} AND created_on <= ? ORDER BY product, created_at DESC, id"
+                f"AND product > '' AND {SHOWN} AND created_on <= ? ORDER BY product, created_at DESC, id, platform"
             )
         else:
             columns = REVIEW_SELECT.removeprefix("SELECT ").removesuffix(" FROM reviews")
             sql = (
                 f"SELECT product, {columns} FROM (SELECT product, {columns}, row_number() OVER "
-                "(PARTITION BY product, rating, language ORDER BY created_at DESC, id) AS n FROM reviews "
+                "(PARTITION BY product, rating, language ORDER BY created_at DESC, id, platform) AS n FROM reviews "
                 f"WHERE shop = ? AND product > '' AND {SHOWN} AND created_on <= ?) AS ranked WHERE n <= {HEAD_SIZE} "
-                "ORDER BY product, created_at DESC, id"
+                "ORDER BY product, created_at DESC, id, platform"
             )
         listed: dict[str, list[PublicReview]] = {sku: [] for sku, *_ in rows}
         for sku, *fields in self.db.execute(sql, (shop.id, as_of.isoformat())):
@@ -724,7 +772,7 @@ class Store:
         """The newest reviews that count toward the score (for the staff preview)."""
         rows = self.db.execute(
             f"{REVIEW_SELECT} WHERE shop = ? AND product = '' AND {SHOWN} AND {COUNTED} AND created_on BETWEEN ? AND ? "
-            "ORDER BY created_at DESC, id LIMIT ?",
+            "ORDER BY created_at DESC, id, platform LIMIT ?",
             (shop_id, window.start.isoformat(), window.end.isoformat(), limit),
         ).fetchall()
         return [_public(row) for row in rows]
@@ -825,7 +873,7 @@ class ShownReviews:
         self.shop_id = shop_id
         self.as_of = as_of
         self.product = product  # '' for the shop's own reviews
-        self.ends: dict[tuple[ReviewFilter, int, int], tuple[str, str]] = {}
+        self.ends: dict[tuple[ReviewFilter, int, int], tuple[str, str, str]] = {}
         self.last: tuple[tuple[ReviewFilter, int, int], list[PublicReview]] | None = None
 
     def _where(self, wanted: ReviewFilter) -> tuple[str, list[Any]]:
@@ -848,20 +896,22 @@ class ShownReviews:
         after = self.ends.get((wanted, size, number - 1))
         if after is None:
             sql = (
-                f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE {where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
+                f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE {where} "
+                "ORDER BY created_at DESC, id, platform LIMIT ? OFFSET ?"
             )
             params += [size, (number - 1) * size]
         else:
-            created_at, review_id = after
+            created_at, review_id, platform = after
             sql = (
-                f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE {where} "
-                "AND created_at <= ? AND (created_at < ? OR id > ?) ORDER BY created_at DESC, id LIMIT ?"
+                f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE {where} AND created_at <= ? "
+                "AND (created_at < ? OR id > ? OR (id = ? AND platform > ?)) "
+                "ORDER BY created_at DESC, id, platform LIMIT ?"
             )
-            params += [created_at, created_at, review_id, size]
+            params += [created_at, created_at, review_id, review_id, platform, size]
         found = [_public(row) for row in self.store.db.execute(sql, params)]
         if found:
             if len(self.ends) >= MAX_REMEMBERED_PAGES:
                 self.ends.clear()
-            self.ends[key] = (found[-1].created_at, found[-1].id)
+            self.ends[key] = (found[-1].created_at, found[-1].id, found[-1].platform)
         self.last = (key, found)
         return found
