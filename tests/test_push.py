@@ -319,3 +319,11 @@ def test_hostile_values_get_400_or_200_with_rejections_never_500(tmp_path, monke
                 reason = re.sub(r"^.*review '[^']*': ", "", message)
                 assert any(reason in r["reason"] for r in answer["rejected"]), (name, answer)
         assert "Traceback" not in log.read_text()
+
+
+def test_a_native_push_as_the_first_request_answers_200(any_service):
+    """On PostgreSQL nothing else may have made the data folder the push spools its body in yet."""
+    base, _, tokens, log = any_service
+    status, _, answer = push(base, tokens["wtw"], json.dumps({"reviews": [review(id="first")]}).encode())
+    assert (status, answer.get("accepted")) == (200, 1), answer
+    assert "Traceback" not in log.read_text()

@@ -176,6 +176,7 @@ def _report(report: Report, rejections: list[Rejection]) -> dict[str, Any]:
 
 def _import_native(store: Any, shop_id: str, body: bytes, suffix: str, folder: Path, on_reject: Any) -> Report:
     """A native body through the same readers as a file: spooled to a private temporary file."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # a PostgreSQL store may leave it unmade
     with tempfile.TemporaryDirectory(dir=folder, prefix=".push-") as temporary:
         path = Path(temporary) / f"body{suffix}"
         path.write_bytes(body)
