@@ -5,9 +5,13 @@ import pytest
 from widget_server.core.platforms import (
     FORMATS,
     Skipped,
+    default_token_formats,
     etrusted_review,
     google_review,
     google_score,
+    parse_token_formats,
+    token_formats,
+    token_platforms,
     trustpilot_business_unit,
     trustpilot_review,
 )
@@ -421,3 +425,55 @@ def test_a_google_score_out_of_range_is_invalid(average, total, reason):
 )
 def test_json_int_keeps_what_is_usable_and_marks_what_is_not(text, value):
     assert json_int(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "formats"),
+    [
+        ("native", ("native",)),
+        ("google, native,google", ("native", "google")),
+        ("all", ("native", "trustpilot", "etrusted", "google", "trustpilot-business-unit")),
+        ("trustpilot-business-unit,trustpilot", ("trustpilot", "trustpilot-business-unit")),
+    ],
+)
+def test_parse_token_formats(text, formats):
+    assert parse_token_formats(text) == formats
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"), [("yelp", "'yelp'"), ("", "a text of 0 characters"), ("a@b.nl", "a text of 6")]
+)
+def test_parse_token_formats_refuses_what_it_does_not_know(text, shown):
+    with pytest.raises(ValueError, match=f"unknown format {shown}"):
+        parse_token_formats(text)
+
+
+@pytest.mark.parametrize(
+    ("platforms", "formats"),
+    [
+        ((), ("native",)),
+        (("Trustpilot",), ("native", "trustpilot", "trustpilot-business-unit")),
+        (("google", "Kiyoh"), ("native", "google")),
+        (("Trusted Shops", "Google"), ("native", "etrusted", "google")),
+    ],
+)
+def test_default_token_formats(platforms, formats):
+    assert default_token_formats(platforms) == formats
+
+
+@pytest.mark.parametrize(
+    ("stored", "formats", "platforms"),
+    [
+        (
+            "*",
+            ("native", "trustpilot", "etrusted", "google", "trustpilot-business-unit"),
+            {"trustpilot", "trusted shops", "google"},
+        ),
+        ("native", ("native",), set()),
+        ("native,trustpilot-business-unit", ("native", "trustpilot-business-unit"), {"trustpilot"}),
+        ("", (), set()),
+    ],
+)
+def test_token_formats_and_platforms(stored, formats, platforms):
+    assert token_formats(stored) == formats
+    assert token_platforms(formats) == platforms

@@ -25,8 +25,8 @@ def cli(data, *args):
     return subprocess.run(cli_args(data, *args), capture_output=True, text=True, timeout=300)
 
 
-def token_for(data, shop):
-    result = cli(data, "token", "create", shop, "--label", "test")
+def token_for(data, shop, *extra):
+    result = cli(data, "token", "create", shop, "--label", "test", *extra)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -74,7 +74,7 @@ def _service(tmp_path):
     shops = write_json(tmp_path / "shops.json", {"shops": [SHOP, OTHER]})
     assert cli(data, "import", str(shops)).returncode == 0
     log = tmp_path / "service.log"
-    tokens = {"wtw": token_for(data, "wtw-winkel"), "other": token_for(data, "greenvent")}
+    tokens = {"wtw": token_for(data, "wtw-winkel", "--formats", "all"), "other": token_for(data, "greenvent")}
     with running_service(data, "--access-log", log=log, as_of="2026-11-29") as base:
         yield base, data, tokens, log
 
@@ -319,6 +319,57 @@ def test_hostile_values_get_400_or_200_with_rejections_never_500(tmp_path, monke
                 reason = re.sub(r"^.*review '[^']*': ", "", message)
                 assert any(reason in r["reason"] for r in answer["rejected"]), (name, answer)
         assert "Traceback" not in log.read_text()
+
+
+def test_a_token_pushes_only_the_formats_it_names(any_service):
+    """Issue 23, point 2: a token names the formats it may push; any other gets 403."""
+    base, data, tokens, _ = any_service
+    page = (FIXTURES / "trustpilot-reviews.json").read_bytes()
+    google = (FIXTURES / "google-reviews.json").read_bytes()
+    unit = (FIXTURES / "trustpilot-business-unit.json").read_bytes()
+    narrow = token_for(data, "wtw-winkel", "--formats", "trustpilot,native")
+    status, _, answer = push(base, narrow, google, fmt="google")
+    assert status == 403, answer
+    assert answer["error"] == (
+        "this token may not push format google (it may push native, trustpilot); "
+        "`trustwidgets token create wtw-winkel --formats LIST` makes one that may"
+    )
+    assert push(base, narrow, unit, fmt="trustpilot-business-unit")[0] == 403
+    assert push(base, narrow, page, fmt="trustpilot")[:1] == (200,)
+    # A native body may not write what another platform's own format would.
+    rows = [
+        review(id="n-google", platform="Google", verification="unverified", email=None),
+        review(id="n-tp", platform="trustpilot"),
+        review(id="n-kiyoh", platform="Kiyoh"),
+        review(id="n-own"),
+    ]
+    status, _, answer = push(base, narrow, json.dumps({"reviews": rows}).encode())
+    assert (status, answer.get("accepted")) == (200, 3), answer
+    assert answer["rejected"] == [
+        {
+            "line": None,
+            "id": "n-google",
+            "reason": "this token may not push 'Google' reviews (its formats do not include that platform's)",
+        }
+    ]
+    # A new token without --formats: native, and the formats of the platforms the shop has.
+    status, _, answer = push(base, tokens["other"], page, shop="greenvent", fmt="trustpilot")
+    assert status == 403 and "it may push native)" in answer["error"]
+    assert push(base, tokens["wtw"], google, fmt="google")[0] == 200  # an `all` token
+    default = token_for(data, "wtw-winkel")  # the shop now has Trustpilot and Google reviews
+    assert push(base, default, unit, fmt="trustpilot-business-unit")[0] == 200
+    assert push(base, default, google, fmt="google")[0] == 200
+    assert push(base, default, (FIXTURES / "etrusted-reviews.json").read_bytes(), fmt="etrusted")[0] == 403
+    listed = cli(data, "token", "list", "wtw-winkel").stdout
+    assert "\tpushes native,trustpilot\tactive\n" in listed
+    assert "\tpushes native,trustpilot,google,trustpilot-business-unit\tactive\n" in listed
+    assert "\tpushes native,trustpilot,etrusted,google,trustpilot-business-unit\tactive\n" in listed  # `all`
+    result = cli(data, "token", "create", "wtw-winkel", "--formats", "trustpilot,yelp")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        "trustwidgets token create: --formats: unknown format 'yelp': name some of all, native, trustpilot, "
+        "etrusted, google, trustpilot-business-unit"
+    )
 
 
 def test_a_native_push_as_the_first_request_answers_200(any_service):

@@ -347,3 +347,28 @@ def test_a_version_5_store_keys_its_reviews_by_platform_and_keeps_them(tmp_path)
         )
     )
     assert "TEMP B-TREE" not in plan  # the index serves the whole order, platform included
+
+
+def test_a_version_6_store_keeps_its_push_tokens_pushing_every_format(tmp_path):
+    """Issue 23, point 2: tokens made before tokens named formats keep working as they did."""
+    from widget_server.core.platforms import TOKEN_FORMATS, token_formats
+    from widget_server.store import MIGRATIONS, secret_hash
+
+    conn = sqlite3.connect(tmp_path / "store.sqlite3")
+    for number, script in enumerate(MIGRATIONS[:6]):
+        for statement in script.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    conn.execute(
+        "INSERT INTO push_tokens VALUES ('abcdef012345', 'wtw-winkel', ?, 'old', '2026-11-01T00:00:00.000000Z', NULL)",
+        (secret_hash("s" * 43),),
+    )
+    conn.commit()
+    conn.close()
+    store = Store.open(tmp_path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    grant = store.token_grant("tw_abcdef012345_" + "s" * 43)
+    assert grant == ("wtw-winkel", "*")
+    assert token_formats(grant[1]) == TOKEN_FORMATS
+    store.close()

@@ -187,6 +187,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reviews_newest ON reviews (shop, product, created_at DESC, id, platform);
     CREATE INDEX reviews_groups ON reviews (shop, product, rating, language, created_at DESC, id, platform)
     """,
+    # 7: a push token names the formats it may push (a comma list); '*', every format, for the
+    # tokens made before, so they keep working as they did.
+    """
+    ALTER TABLE push_tokens ADD COLUMN formats TEXT NOT NULL DEFAULT '*'
+    """,
 )
 PLATFORMS_MIGRATION = 5  # the schema version after which move_platforms runs
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -779,24 +784,36 @@ class Store:
 
     # -- push tokens: only a hash of the secret is stored ---------------------------------
 
-    def create_token(self, shop_id: str, label: str, created_at: str) -> str:
-        """A new token for the shop, returned once: `tw_<id>_<secret>`; the store keeps a hash."""
+    def create_token(self, shop_id: str, label: str, created_at: str, *, formats: tuple[str, ...]) -> str:
+        """A new token for the shop that may push `formats`, returned once: `tw_<id>_<secret>`;
+        the store keeps a hash."""
         token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO push_tokens (id, shop, secret_hash, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                (token_id, shop_id, secret_hash(secret), label, created_at),
+                "INSERT INTO push_tokens (id, shop, secret_hash, label, created_at, formats) VALUES (?, ?, ?, ?, ?, ?)",
+                (token_id, shop_id, secret_hash(secret), label, created_at, ",".join(formats)),
             )
         return f"{TOKEN_PREFIX}{token_id}_{secret}"
 
-    def tokens(self, shop_id: str | None = None) -> list[tuple[str, str, str, str, str | None]]:
-        """(id, shop, label, created_at, revoked_at) of every token, or of one shop's."""
-        sql = "SELECT id, shop, label, created_at, revoked_at FROM push_tokens"
+    def tokens(self, shop_id: str | None = None) -> list[tuple[str, str, str, str, str | None, str]]:
+        """(id, shop, label, created_at, revoked_at, formats) of every token, or of one shop's."""
+        sql = "SELECT id, shop, label, created_at, revoked_at, formats FROM push_tokens"
         rows = self.db.execute(
             sql + (" WHERE shop = ?" if shop_id else "") + " ORDER BY shop, created_at, id",
             (shop_id,) if shop_id else (),
         ).fetchall()
-        return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+        return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows]
+
+    def review_platforms(self, shop_id: str) -> set[str]:
+        """The platforms a shop has reviews or a score from (as they name themselves)."""
+        found = {
+            str(row[0])
+            for row in self.db.execute(
+                "SELECT DISTINCT platform FROM reviews WHERE shop = ? AND platform <> ''", (shop_id,)
+            )
+        }
+        shop = self.shop(shop_id)
+        return found | {p.name for p in (shop.platforms if shop is not None else ())}
 
     def revoke_token(self, token_id: str, revoked_at: str) -> bool:
         with self.transaction() as db:
@@ -805,15 +822,20 @@ class Store:
             ).rowcount
         return bool(changed)
 
-    def token_owner(self, token: str) -> str | None:
-        """The shop a live token belongs to, or None; the secret is compared in constant time."""
+    def token_grant(self, token: str) -> tuple[str, str] | None:
+        """(shop, stored formats) of a live token, or None; the secret is compared in constant time."""
         token_id, secret = split_token(token)
         row = self.db.execute(
-            "SELECT shop, secret_hash FROM push_tokens WHERE id = ? AND revoked_at IS NULL", (token_id,)
+            "SELECT shop, secret_hash, formats FROM push_tokens WHERE id = ? AND revoked_at IS NULL", (token_id,)
         ).fetchone()
         stored = row[1] if row is not None else UNKNOWN_TOKEN_HASH  # compare anyway: same time either way
         matches = hmac.compare_digest(secret_hash(secret), stored)
-        return str(row[0]) if row is not None and matches else None
+        return (str(row[0]), str(row[2])) if row is not None and matches else None
+
+    def token_owner(self, token: str) -> str | None:
+        """The shop a live token belongs to, or None."""
+        grant = self.token_grant(token)
+        return None if grant is None else grant[0]
 
     def counts(self) -> tuple[int, int]:
         """(shops, reviews) in the store."""

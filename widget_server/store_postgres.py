@@ -114,6 +114,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reviews_newest ON reviews (shop, product, created_at DESC, id, platform);
     CREATE INDEX reviews_groups ON reviews (shop, product, rating, language, created_at DESC, id, platform)
     """,
+    # 4: SQLite's version 7: the formats a push token may push ('*': every one, as before).
+    """
+    ALTER TABLE push_tokens ADD COLUMN formats TEXT COLLATE "C" NOT NULL DEFAULT '*'
+    """,
 )
 PLATFORMS_MIGRATION = 2  # the schema version after which move_platforms runs
 SCHEMA_VERSION = len(MIGRATIONS)

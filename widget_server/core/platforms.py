@@ -9,7 +9,7 @@ it differs from what one might expect, docs/import.md says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -403,3 +403,48 @@ BUSINESS_UNIT = "trustpilot-business-unit"  # a format of its own: the shop's Tr
 FORMAT_NAMES = (*FORMATS, BUSINESS_UNIT)
 # The formats that carry the platform's score, and so may take the profile URL beside it.
 SCORED = (BUSINESS_UNIT, *(name for name, spec in FORMATS.items() if spec.score is not None))
+
+# -- what a push token may push ----------------------------------------------------------
+
+NATIVE = "native"
+TOKEN_FORMATS = (NATIVE, *FORMAT_NAMES)
+EVERY_FORMAT = "*"  # stored for tokens made before tokens named formats: they push any, as before
+# The platform (as reviews and scores name it) each platform format writes for.
+FORMAT_PLATFORMS = {**{name: spec.platform for name, spec in FORMATS.items()}, BUSINESS_UNIT: "Trustpilot"}
+
+
+def parse_token_formats(text: str) -> tuple[str, ...]:
+    """The formats `token create --formats` names (a comma list, or `all`), in TOKEN_FORMATS order;
+    ValueError with one line for an unknown or empty one."""
+    if text.strip() == "all":
+        return TOKEN_FORMATS
+    names = {name.strip() for name in text.split(",")}
+    unknown = sorted(name for name in names if name not in TOKEN_FORMATS)
+    if unknown or not names:
+        raise ValueError(
+            f"unknown format {shown(unknown[0] if unknown else '')}: name some of all, {', '.join(TOKEN_FORMATS)}"
+        )
+    return tuple(name for name in TOKEN_FORMATS if name in names)
+
+
+def default_token_formats(platforms: Iterable[str]) -> tuple[str, ...]:
+    """A new token's formats when none are named: native, and the formats of the platforms the
+    shop already has reviews or a score from (names as stored; case aside)."""
+    known = {name.casefold() for name in platforms}
+    return (NATIVE, *(name for name in FORMAT_NAMES if FORMAT_PLATFORMS[name].casefold() in known))
+
+
+def token_formats(stored: str) -> tuple[str, ...]:
+    """The formats a stored token may push."""
+    return TOKEN_FORMATS if stored == EVERY_FORMAT else tuple(name for name in stored.split(",") if name)
+
+
+def token_platforms(formats: Iterable[str]) -> frozenset[str]:
+    """The platforms (casefolded) whose reviews a token with these formats may write."""
+    return frozenset(FORMAT_PLATFORMS[name].casefold() for name in formats if name in FORMAT_PLATFORMS)
+
+
+def platform_needs_format(platform: str) -> bool:
+    """Whether a review naming this platform comes only through a token that may push its format:
+    a platform we have a format for. Any other name (Kiyoh, a back-office's own) goes with native."""
+    return platform.casefold() in {name.casefold() for name in FORMAT_PLATFORMS.values()}
