@@ -169,6 +169,25 @@ CASES = [
             ("Kiyoh", "data:text/html,x", "an https URL"),
         ]
     ],
+    (  # issue 23, point 9: which of two columns of one name would count is anyone's guess
+        "csv with two email columns",
+        "in.csv",
+        (
+            CSV_HEADER.strip()
+            + ",email\nc1,wtw-winkel,5,Jan,j@example.nl,2026-10-01T00:00:00Z,verified,nl,x@example.nl\n"
+        ).encode(),
+        2,
+        "in.csv: the header names column email twice",
+        set(),
+    ),
+    (
+        "csv with a column named like an email twice",
+        "in.csv",
+        (CSV_HEADER.strip() + ",jan@example.nl,jan@example.nl\n").encode(),
+        2,
+        "the header names column a name of 14 characters twice",
+        set(),
+    ),
     ("missing file", "absent.json", None, 2, "no such file", set()),
     ("not json or csv", "in.xml", b"<reviews/>", 2, "not a .json, .jsonl or .csv file", set()),
     ("empty jsonl", "in.jsonl", b"", 0, "0 reviews new or updated", set()),
@@ -411,3 +430,243 @@ def test_an_unclosed_quote_in_a_big_csv_names_every_line_it_swallowed(data, tmp_
     assert 2 in named and len(named) > 1000
     assert named | stored == set(range(2, 50_003))
     assert not named & stored
+
+
+# Issue 23, point 1: one stranger's value in a platform format, through the real command.
+TP = {"id": "tp-good", "stars": 5, "consumer": {"displayName": "Jan"}, "createdAt": "2026-10-01T12:00:00Z"}
+GG = {
+    "reviewId": "g-good",
+    "reviewer": {"displayName": "Jan"},
+    "starRating": "FIVE",
+    "createTime": "2026-10-01T12:00:00Z",
+}
+ET = {
+    "id": "e-good",
+    "rating": 5,
+    "state": "APPROVED",
+    "verificationType": "VERIFIED",
+    "customer": {"firstName": "Jan"},
+    "submittedAt": "2026-10-01T12:00:00Z",
+}
+HUGE = "1" * 5000  # past Python's 4,300-digit limit for turning text into an int
+UNIT = '{"score": {"trustScore": %s}, "numberOfReviews": {"total": %s}}'
+
+
+def page(key, *items):
+    return json.dumps({key: list(items)}).encode()
+
+
+PLATFORM_CASES = [
+    # name, format, content, exit code, message, ids stored afterwards (besides "kept")
+    *[
+        (
+            name,
+            fmt,
+            page(key, {**good, "id" if fmt != "google" else "reviewId": "bad", **bad}, good),
+            1,
+            reason,
+            {good_id},
+        )
+        for name, fmt, key, good, good_id, bad, reason in [
+            (
+                "a trustpilot status list",
+                "trustpilot",
+                "reviews",
+                TP,
+                "tp-good",
+                {"status": ["active"]},
+                "review 'bad': status a list is not one we show",
+            ),
+            (
+                "a google starRating list",
+                "google",
+                "reviews",
+                GG,
+                "g-good",
+                {"starRating": ["FIVE"]},
+                "review 'bad': starRating must be ONE to FIVE (got a list)",
+            ),
+            (
+                "an etrusted state object",
+                "etrusted",
+                "items",
+                ET,
+                "e-good",
+                {"state": {"a": 1}},
+                "review 'bad': state an object is not an eTrusted review state we know",
+            ),
+            (
+                "an etrusted verificationType list",
+                "etrusted",
+                "items",
+                ET,
+                "e-good",
+                {"verificationType": ["VERIFIED"]},
+                "review 'bad': verificationType a list is not VERIFIED or UNDEFINED",
+            ),
+        ]
+    ],
+    (
+        "a 5,000-digit trustpilot stars",
+        "trustpilot",
+        page("reviews", {**TP, "id": "bad"}, TP).replace(b'"stars": 5', b'"stars": ' + HUGE.encode(), 1),
+        1,
+        "review 'bad': rating must be a whole number from 1 to 5 (got a number of 5,000 digits)",
+        {"tp-good"},
+    ),
+    (
+        "a 5,000-digit number in a json lines line",
+        "google",
+        (
+            json.dumps({**GG, "reviewId": "bad", "comment": 0}).replace(": 0}", f": {HUGE}}}")
+            + "\n"
+            + json.dumps(GG)
+            + "\n"
+        ).encode(),
+        1,
+        ":1: review 'bad': text must be text",
+        {"g-good"},
+    ),
+    (
+        "a 5,000-digit google totalReviewCount",
+        "google",
+        json.dumps({"reviews": [GG], "averageRating": 4.5, "totalReviewCount": 0})
+        .replace(": 0}", f": {HUGE}}}")
+        .encode(),
+        1,
+        "the platform's score: totalReviewCount must be a whole number",
+        {"g-good"},
+    ),
+    (
+        "a google totalReviewCount of 10^20",
+        "google",
+        json.dumps({"reviews": [GG], "averageRating": 4.5, "totalReviewCount": 10**20}).encode(),
+        1,
+        "the platform's score: totalReviewCount must be a whole number from 0 to 1,000,000,000",
+        {"g-good"},
+    ),
+    (
+        "a non-UTF-8 byte on the first line",
+        "google",
+        b"[\x80]",
+        2,
+        "not UTF-8 text near line 1; nothing was stored",
+        set(),
+    ),
+    *[
+        (
+            "a business unit " + body.replace(HUGE, "<5,000 digits>"),
+            "trustpilot-business-unit",
+            body.encode(),
+            2,
+            reason,
+            set(),
+        )
+        for body, reason in [
+            (UNIT % (4.5, "1e20"), "numberOfReviews.total must be a whole number"),
+            (UNIT % (4.5, 10**20), "numberOfReviews.total must be a whole number from 0 to 1,000,000,000"),
+            (UNIT % (4.5, -5), "numberOfReviews.total must be a whole number from 0 to 1,000,000,000 (got -5)"),
+            (UNIT % (4.5, HUGE), "numberOfReviews.total must be a whole number from 0 to 1,000,000,000"),
+            (UNIT % ("NaN", 5), "score.trustScore must be a number from 0 to 5 (got nan)"),
+            (UNIT % ("1e30", 5), "score.trustScore must be a number from 0 to 5 (got 1e+30)"),
+            (UNIT % ("Infinity", 5), "score.trustScore must be a number from 0 to 5 (got inf)"),
+            (UNIT % ("-Infinity", 5), "score.trustScore must be a number from 0 to 5 (got -inf)"),
+            (UNIT % ("1e400", 5), "score.trustScore must be a number from 0 to 5 (got inf)"),
+            (UNIT % (HUGE, 5), "score.trustScore must be a number from 0 to 5 (got a number of 5,000 digits)"),
+        ]
+    ],
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "content", "code", "message", "ids"), PLATFORM_CASES, ids=[c[0] for c in PLATFORM_CASES]
+)
+def test_bad_platform_input(data, tmp_path, name, fmt, content, code, message, ids):
+    path = tmp_path / "in.json"
+    path.write_bytes(content)
+    before = snapshot(data)
+    for source in (str(path), "-"):  # a file, and the same bytes on standard input
+        result = subprocess.run(
+            cli_args(data, "import", "--format", fmt, "--shop", "wtw-winkel", source),
+            input=content,
+            capture_output=True,
+            timeout=120,
+        )
+        out, err = result.stdout.decode(), result.stderr.decode()
+        assert result.returncode == code, err
+        assert message in out + err, err
+        assert "Traceback" not in err
+        if code == 2:
+            assert len(err.strip().splitlines()) == 1, err
+    rows, shops = snapshot(data)
+    assert {row[1] for row in rows} == {"kept"} | ids
+    if code == 2:
+        assert (rows, shops) == before
+
+
+NATIVE_HUGE = [
+    (
+        "a 5,000-digit rating in json lines",
+        "in.jsonl",
+        jsonl(json.dumps(review(id="h", rating=0)).replace('"rating": 0', '"rating": ' + HUGE), GOOD),
+        ":1: review 'h': rating must be a whole number from 1 to 5 (got a number of 5,000 digits)",
+    ),
+    (
+        "a 5,000-digit rating in a json file",
+        "in.json",
+        json.dumps({"reviews": [review(id="h", rating=0), review(id="new-good")]})
+        .replace('"rating": 0', '"rating": ' + HUGE)
+        .encode(),
+        "review 'h': rating must be a whole number from 1 to 5 (got a number of 5,000 digits)",
+    ),
+    (
+        "a negative 5,000-digit number in an unknown field",
+        "in.jsonl",
+        jsonl(json.dumps({**review(id="h"), "x": 0}).replace('"x": 0', '"x": -' + HUGE), GOOD),
+        "review 'h': unknown review field 'x'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "filename", "content", "message"), NATIVE_HUGE, ids=[c[0] for c in NATIVE_HUGE])
+def test_a_huge_integer_rejects_its_row_only(data, tmp_path, name, filename, content, message):
+    path = tmp_path / filename
+    path.write_bytes(content)
+    result = subprocess.run(cli_args(data, "import", str(path)), capture_output=True, text=True, timeout=120)
+    assert (result.returncode, "Traceback" in result.stderr) == (1, False), result.stderr
+    assert message in result.stderr
+    assert {row[1] for row in snapshot(data)[0]} == {"kept", "new-good"}
+
+
+def test_the_same_review_id_from_two_platforms_is_two_reviews(data, tmp_path):
+    """Issue 23, point 9: a Google review `dup-x` no longer replaces the Trustpilot review `dup-x`."""
+    trustpilot = tmp_path / "tp.json"
+    trustpilot.write_bytes(page("reviews", {**TP, "id": "dup-x", "stars": 1, "isVerified": True}))
+    google = tmp_path / "g.json"
+    google.write_bytes(page("reviews", {**GG, "reviewId": "dup-x", "starRating": "THREE"}))
+    both = tmp_path / "both.jsonl"  # and in one native import: not a duplicate of each other
+    both.write_bytes(
+        jsonl(
+            json.dumps(review(id="dup-y", platform="Trustpilot")),
+            json.dumps(review(id="dup-y", platform="Google", verification="unverified", email=None)),
+            json.dumps(review(id="dup-y", platform="Google", verification="unverified", email=None, rating=1)),
+        )
+    )
+    for args in (
+        ["--format", "trustpilot", "--shop", "wtw-winkel", str(trustpilot)],
+        ["--format", "google", "--shop", "wtw-winkel", str(google)],
+    ):
+        result = subprocess.run(cli_args(data, "import", *args), capture_output=True, text=True, timeout=120)
+        assert (result.returncode, result.stderr) == (0, "")
+    result = subprocess.run(cli_args(data, "import", str(both)), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "both.jsonl:3: review 'dup-y': duplicate id in this import (first at" in result.stderr
+    conn = sqlite3.connect(data / "store.sqlite3")
+    stored = conn.execute("SELECT platform, id, rating, verification FROM reviews WHERE id LIKE 'dup-%'").fetchall()
+    conn.close()
+    assert sorted(stored) == [
+        ("Google", "dup-x", 3, "unverified"),
+        ("Google", "dup-y", 5, "unverified"),
+        ("Trustpilot", "dup-x", 1, "verified"),
+        ("Trustpilot", "dup-y", 5, "verified"),
+    ]

@@ -5,14 +5,18 @@ import pytest
 from widget_server.core.platforms import (
     FORMATS,
     Skipped,
+    default_token_formats,
     etrusted_review,
     google_review,
     google_score,
+    parse_token_formats,
+    token_formats,
+    token_platforms,
     trustpilot_business_unit,
     trustpilot_review,
 )
 from widget_server.core.profiles import profile_url_problem
-from widget_server.core.records import Invalid, parse_review
+from widget_server.core.records import HugeNumber, Invalid, json_int, parse_review
 
 
 def trustpilot(**fields):
@@ -352,3 +356,124 @@ def test_the_business_unit_refuses_a_profile_link_off_trustpilot():
             trustpilot_business_unit({**unit, "links": [{"rel": "profileUrl", "href": href}]})
         with pytest.raises(Invalid, match="the Trustpilot profile URL must be"):
             trustpilot_business_unit(unit, href)  # --profile-url
+
+
+# Issue 23, point 1: a list or an object where a name belongs is a wrong value, never looked up.
+@pytest.mark.parametrize(
+    ("mapper", "obj", "reason"),
+    [
+        (trustpilot_review, trustpilot(status=["active"]), "status a list is not one we show"),
+        (trustpilot_review, trustpilot(status={"a": 1}), "status an object is not one we show"),
+        (google_review, google(starRating=["FIVE"]), r"starRating must be ONE to FIVE \(got a list\)"),
+        (etrusted_review, etrusted(state={"a": 1}), "state an object is not an eTrusted review state"),
+        (etrusted_review, etrusted(state=["MODERATION"]), "state a list is not an eTrusted review state"),
+        (etrusted_review, etrusted(verificationType=["VERIFIED"]), "verificationType a list is not VERIFIED"),
+        (etrusted_review, etrusted(verificationType={}), "verificationType an object is not VERIFIED"),
+    ],
+)
+def test_a_container_where_a_name_belongs_is_invalid(mapper, obj, reason):
+    with pytest.raises(Invalid, match=reason):
+        mapper(obj, "wtw-winkel", "nl")
+
+
+@pytest.mark.parametrize(
+    ("trust_score", "total", "reason"),
+    [
+        (float("nan"), 5, r"score.trustScore must be a number from 0 to 5 \(got nan\)"),
+        (float("inf"), 5, r"score.trustScore must be a number from 0 to 5 \(got inf\)"),
+        (1e30, 5, r"score.trustScore must be a number from 0 to 5 \(got 1e\+30\)"),
+        (-0.1, 5, r"score.trustScore must be a number from 0 to 5"),
+        (HugeNumber(5000), 5, r"\(got a number of 5,000 digits\)"),
+        (4.5, -5, r"numberOfReviews.total must be a whole number from 0 to 1,000,000,000 \(got -5\)"),
+        (
+            4.5,
+            10**20,
+            r"numberOfReviews.total must be a whole number from 0 to 1,000,000,000 \(got 100000000000000000000\)",
+        ),
+        (4.5, 1e20, r"numberOfReviews.total must be a whole number"),
+        (4.5, True, r"numberOfReviews.total must be a whole number"),
+    ],
+)
+def test_a_business_unit_score_out_of_range_is_invalid(trust_score, total, reason):
+    with pytest.raises(Invalid, match=reason):
+        trustpilot_business_unit({"score": {"trustScore": trust_score}, "numberOfReviews": {"total": total}})
+
+
+@pytest.mark.parametrize(
+    ("average", "total", "reason"),
+    [
+        (4.5, 10**20, "totalReviewCount must be a whole number from 0 to 1,000,000,000"),
+        (4.5, -1, "totalReviewCount must be a whole number"),
+        (float("nan"), 5, "averageRating must be a number from 1 to 5"),
+        (float("-inf"), 5, "averageRating must be a number from 1 to 5"),
+    ],
+)
+def test_a_google_score_out_of_range_is_invalid(average, total, reason):
+    with pytest.raises(Invalid, match=reason):
+        google_score({"averageRating": average, "totalReviewCount": total})
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("5", 5),
+        ("-12", -12),
+        ("9" * 100, int("9" * 100)),
+        ("9" * 101, HugeNumber(101)),
+        ("-" + "1" * 5000, HugeNumber(5000)),
+    ],
+)
+def test_json_int_keeps_what_is_usable_and_marks_what_is_not(text, value):
+    assert json_int(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "formats"),
+    [
+        ("native", ("native",)),
+        ("google, native,google", ("native", "google")),
+        ("all", ("native", "trustpilot", "etrusted", "google", "trustpilot-business-unit")),
+        ("trustpilot-business-unit,trustpilot", ("trustpilot", "trustpilot-business-unit")),
+    ],
+)
+def test_parse_token_formats(text, formats):
+    assert parse_token_formats(text) == formats
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"), [("yelp", "'yelp'"), ("", "a text of 0 characters"), ("a@b.nl", "a text of 6")]
+)
+def test_parse_token_formats_refuses_what_it_does_not_know(text, shown):
+    with pytest.raises(ValueError, match=f"unknown format {shown}"):
+        parse_token_formats(text)
+
+
+@pytest.mark.parametrize(
+    ("platforms", "formats"),
+    [
+        ((), ("native",)),
+        (("Trustpilot",), ("native", "trustpilot", "trustpilot-business-unit")),
+        (("google", "Kiyoh"), ("native", "google")),
+        (("Trusted Shops", "Google"), ("native", "etrusted", "google")),
+    ],
+)
+def test_default_token_formats(platforms, formats):
+    assert default_token_formats(platforms) == formats
+
+
+@pytest.mark.parametrize(
+    ("stored", "formats", "platforms"),
+    [
+        (
+            "*",
+            ("native", "trustpilot", "etrusted", "google", "trustpilot-business-unit"),
+            {"trustpilot", "trusted shops", "google"},
+        ),
+        ("native", ("native",), set()),
+        ("native,trustpilot-business-unit", ("native", "trustpilot-business-unit"), {"trustpilot"}),
+        ("", (), set()),
+    ],
+)
+def test_token_formats_and_platforms(stored, formats, platforms):
+    assert token_formats(stored) == formats
+    assert token_platforms(formats) == platforms

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import sqlite3
 import subprocess
 import threading
@@ -24,8 +25,8 @@ def cli(data, *args):
     return subprocess.run(cli_args(data, *args), capture_output=True, text=True, timeout=300)
 
 
-def token_for(data, shop):
-    result = cli(data, "token", "create", shop, "--label", "test")
+def token_for(data, shop, *extra):
+    result = cli(data, "token", "create", shop, "--label", "test", *extra)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -73,7 +74,7 @@ def _service(tmp_path):
     shops = write_json(tmp_path / "shops.json", {"shops": [SHOP, OTHER]})
     assert cli(data, "import", str(shops)).returncode == 0
     log = tmp_path / "service.log"
-    tokens = {"wtw": token_for(data, "wtw-winkel"), "other": token_for(data, "greenvent")}
+    tokens = {"wtw": token_for(data, "wtw-winkel", "--formats", "all"), "other": token_for(data, "greenvent")}
     with running_service(data, "--access-log", log=log, as_of="2026-11-29") as base:
         yield base, data, tokens, log
 
@@ -291,3 +292,89 @@ def test_a_key_that_is_not_unicode_is_named_safely_and_the_push_answers_200(serv
     )
     assert result.returncode == 1 and b"Traceback" not in result.stderr  # the archived row, as before
     assert b"a name of 2 characters" in result.stdout
+
+
+def test_hostile_values_get_400_or_200_with_rejections_never_500(tmp_path, monkeypatch):
+    """Issue 23, point 1: every hostile import of the table, pushed: a bad row is named, never a 500."""
+    from tests.test_import_bad_input import NATIVE_HUGE, PLATFORM_CASES
+
+    monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
+    monkeypatch.setenv("TRUSTWIDGETS_PUSH_PER_MINUTE", "100000")  # the service inherits it
+    cases = [(name, fmt, body, code, message) for name, fmt, body, code, message, _ in PLATFORM_CASES]
+    cases += [
+        (name, None, body, 1, message.removeprefix(":1: "))
+        for name, filename, body, message in NATIVE_HUGE
+        if filename.endswith(".jsonl")
+    ]
+    cases.append(("a json body with a 5,000-digit rating", None, NATIVE_HUGE[1][2], 1, NATIVE_HUGE[1][3]))
+    for base, _, tokens, log in _service(tmp_path):
+        for name, fmt, body, code, message in cases:
+            media = "application/x-ndjson" if fmt is None and body.count(b"\n") > 1 else "application/json"
+            status, _, answer = push(base, tokens["wtw"], body, fmt=fmt, media=media)
+            if code == 2:
+                assert (status, message in answer["error"]) == (400, True), (name, answer)
+                assert "\n" not in answer["error"]
+            else:
+                assert status == 200 and answer["rejected_count"] >= 1, (name, answer)
+                reason = re.sub(r"^.*review '[^']*': ", "", message)
+                assert any(reason in r["reason"] for r in answer["rejected"]), (name, answer)
+        assert "Traceback" not in log.read_text()
+
+
+def test_a_token_pushes_only_the_formats_it_names(any_service):
+    """Issue 23, point 2: a token names the formats it may push; any other gets 403."""
+    base, data, tokens, _ = any_service
+    page = (FIXTURES / "trustpilot-reviews.json").read_bytes()
+    google = (FIXTURES / "google-reviews.json").read_bytes()
+    unit = (FIXTURES / "trustpilot-business-unit.json").read_bytes()
+    narrow = token_for(data, "wtw-winkel", "--formats", "trustpilot,native")
+    status, _, answer = push(base, narrow, google, fmt="google")
+    assert status == 403, answer
+    assert answer["error"] == (
+        "this token may not push format google (it may push native, trustpilot); "
+        "`trustwidgets token create wtw-winkel --formats LIST` makes one that may"
+    )
+    assert push(base, narrow, unit, fmt="trustpilot-business-unit")[0] == 403
+    assert push(base, narrow, page, fmt="trustpilot")[:1] == (200,)
+    # A native body may not write what another platform's own format would.
+    rows = [
+        review(id="n-google", platform="Google", verification="unverified", email=None),
+        review(id="n-tp", platform="trustpilot"),
+        review(id="n-kiyoh", platform="Kiyoh"),
+        review(id="n-own"),
+    ]
+    status, _, answer = push(base, narrow, json.dumps({"reviews": rows}).encode())
+    assert (status, answer.get("accepted")) == (200, 3), answer
+    assert answer["rejected"] == [
+        {
+            "line": None,
+            "id": "n-google",
+            "reason": "this token may not push 'Google' reviews (its formats do not include that platform's)",
+        }
+    ]
+    # A new token without --formats: native, and the formats of the platforms the shop has.
+    status, _, answer = push(base, tokens["other"], page, shop="greenvent", fmt="trustpilot")
+    assert status == 403 and "it may push native)" in answer["error"]
+    assert push(base, tokens["wtw"], google, fmt="google")[0] == 200  # an `all` token
+    default = token_for(data, "wtw-winkel")  # the shop now has Trustpilot and Google reviews
+    assert push(base, default, unit, fmt="trustpilot-business-unit")[0] == 200
+    assert push(base, default, google, fmt="google")[0] == 200
+    assert push(base, default, (FIXTURES / "etrusted-reviews.json").read_bytes(), fmt="etrusted")[0] == 403
+    listed = cli(data, "token", "list", "wtw-winkel").stdout
+    assert "\tpushes native,trustpilot\tactive\n" in listed
+    assert "\tpushes native,trustpilot,google,trustpilot-business-unit\tactive\n" in listed
+    assert "\tpushes native,trustpilot,etrusted,google,trustpilot-business-unit\tactive\n" in listed  # `all`
+    result = cli(data, "token", "create", "wtw-winkel", "--formats", "trustpilot,yelp")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == (
+        "trustwidgets token create: --formats: unknown format 'yelp': name some of all, native, trustpilot, "
+        "etrusted, google, trustpilot-business-unit"
+    )
+
+
+def test_a_native_push_as_the_first_request_answers_200(any_service):
+    """On PostgreSQL nothing else may have made the data folder the push spools its body in yet."""
+    base, _, tokens, log = any_service
+    status, _, answer = push(base, tokens["wtw"], json.dumps({"reviews": [review(id="first")]}).encode())
+    assert (status, answer.get("accepted")) == (200, 1), answer
+    assert "Traceback" not in log.read_text()

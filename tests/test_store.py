@@ -254,3 +254,121 @@ def test_a_platform_score_replaces_only_its_own_platform(store):  # SQLite and P
         )
     kept = store.shop("wtw-winkel").platforms
     assert [(p.name, p.score, p.review_count) for p in kept] == [("google", "4.2", 90), ("Trustpilot", "4.6", 1234)]
+
+
+# Issue 23, point 9: a review is (shop, platform, id); the same id from two platforms is two reviews.
+def test_the_same_id_from_two_platforms_is_two_reviews(store):  # SQLite and PostgreSQL
+    same = {"created_at": "2026-10-01T12:00:00Z", "experienced_at": None}
+    fill(
+        store,
+        review(id="dup-x", platform="Trustpilot", rating=1, **same),
+        review(id="dup-x", platform="Google", rating=3, verification="unverified", email="g@example.nl", **same),
+        review(id="dup-x", rating=4, email="own@example.nl", **same),
+        review(id="dup-a", rating=5, **same),
+        review(id="dup-z", platform="Google", rating=2, verification="unverified", **same),
+    )
+    expected = [
+        ("dup-a", ""),
+        ("dup-x", ""),
+        ("dup-x", "Google"),
+        ("dup-x", "Trustpilot"),
+        ("dup-z", "Google"),
+    ]
+    snapshot = store.snapshot("wtw-winkel", date(2026, 11, 23))
+    assert snapshot.summary["review_count"] == 3  # the unverified ones are shown, not counted
+    assert [(r.id, r.platform) for r in snapshot.newest(ReviewFilter(), 50)] == expected
+    # Page by page, each page after the one before (keyset) or jumped to (offset): none lost or twice.
+    from widget_server.store import ShownReviews
+
+    source = ShownReviews(store, "wtw-winkel", date(2026, 11, 23))
+    pages = [source.page(ReviewFilter(), number, 1) for number in range(1, 7)]
+    assert [(r.id, r.platform) for page in pages for r in page] == expected
+    jumped = ShownReviews(store, "wtw-winkel", date(2026, 11, 23))
+    assert [(r.id, r.platform) for r in jumped.page(ReviewFilter(), 4, 1)] == [expected[3]]
+    assert [(r.id, r.platform) for r in jumped.page(ReviewFilter(), 5, 1)] == [expected[4]]
+    audit = sorted(store.db.execute("SELECT platform, id, email FROM review_audit WHERE id = 'dup-x'").fetchall())
+    assert [tuple(row) for row in audit] == [
+        ("", "dup-x", "own@example.nl"),
+        ("Google", "dup-x", "g@example.nl"),
+        ("Trustpilot", "dup-x", "jan@example.nl"),
+    ]
+    with store.transaction():  # the Google one again, changed: only it changes
+        assert (
+            store.upsert_reviews(
+                [parse_review(review(id="dup-x", platform="Google", rating=5, verification="unverified", **same))]
+            )
+            == 1
+        )
+    ratings = {
+        r.platform: r.rating
+        for r in store.snapshot("wtw-winkel", date(2026, 11, 23)).newest(ReviewFilter(), 50)
+        if r.id == "dup-x"
+    }
+    assert ratings == {"": 4, "Google": 5, "Trustpilot": 1}
+
+
+def test_a_version_5_store_keys_its_reviews_by_platform_and_keeps_them(tmp_path):
+    from widget_server.store import MIGRATIONS
+
+    conn = sqlite3.connect(tmp_path / "store.sqlite3")
+    for number, script in enumerate(MIGRATIONS[:5]):
+        for statement in script.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    conn.execute(
+        "INSERT INTO shops VALUES ('wtw-winkel', ?, ?, 'v', 'v', '[]')",
+        (json.dumps(parse_shop(SHOP, ("en", "nl")).to_record()), "0" * 32),
+    )
+    conn.execute(
+        "INSERT INTO reviews VALUES ('wtw-winkel', 'dup-x', 1, 't', 'x', 'Jan', 'nl', '2026-09-20', "
+        "'2026-10-01T12:00:00.000000Z', '2026-10-01', 'verified', 'published', NULL, NULL, 'd', '', 'Trustpilot')"
+    )
+    conn.execute("INSERT INTO review_audit VALUES ('wtw-winkel', 'dup-x', 'tp@example.nl')")
+    conn.commit()
+    conn.close()
+    store = Store.open(tmp_path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.db.execute("SELECT platform, id, email FROM review_audit").fetchall() == [
+        ("Trustpilot", "dup-x", "tp@example.nl")
+    ]
+    fill(store, review(id="dup-x", platform="Google", verification="unverified", email=None))
+    assert sorted(store.db.execute("SELECT platform, id, rating FROM reviews").fetchall()) == [
+        ("Google", "dup-x", 5),
+        ("Trustpilot", "dup-x", 1),
+    ]
+    indexes = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"reviews_window", "reviews_newest", "reviews_groups"} <= indexes
+    plan = " ".join(
+        str(row[-1])
+        for row in store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM reviews INDEXED BY reviews_newest WHERE shop = 'wtw-winkel' "
+            "AND product = '' ORDER BY created_at DESC, id, platform"
+        )
+    )
+    assert "TEMP B-TREE" not in plan  # the index serves the whole order, platform included
+
+
+def test_a_version_6_store_keeps_its_push_tokens_pushing_every_format(tmp_path):
+    """Issue 23, point 2: tokens made before tokens named formats keep working as they did."""
+    from widget_server.core.platforms import TOKEN_FORMATS, token_formats
+    from widget_server.store import MIGRATIONS, secret_hash
+
+    conn = sqlite3.connect(tmp_path / "store.sqlite3")
+    for number, script in enumerate(MIGRATIONS[:6]):
+        for statement in script.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    conn.execute(
+        "INSERT INTO push_tokens VALUES ('abcdef012345', 'wtw-winkel', ?, 'old', '2026-11-01T00:00:00.000000Z', NULL)",
+        (secret_hash("s" * 43),),
+    )
+    conn.commit()
+    conn.close()
+    store = Store.open(tmp_path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    grant = store.token_grant("tw_abcdef012345_" + "s" * 43)
+    assert grant == ("wtw-winkel", "*")
+    assert token_formats(grant[1]) == TOKEN_FORMATS
+    store.close()

@@ -303,3 +303,49 @@ def test_serve_and_import_never_print_a_password_from_a_malformed_url(tmp_path, 
         assert result.returncode == 2, output
         assert "SECRETPW" not in output and "ETPW8" not in output and "Traceback" not in output, output
         assert "cannot be used: its" in output
+
+
+def test_a_version_2_database_keys_reviews_by_platform_and_keeps_its_tokens(database, tmp_path):
+    import psycopg
+
+    from tests.factories import SHOP
+    from widget_server.core.records import parse_review, parse_shop
+    from widget_server.store import secret_hash
+    from widget_server.store_postgres import MIGRATIONS
+
+    with psycopg.connect(database, autocommit=True) as conn:
+        for script in MIGRATIONS[:2]:
+            for statement in script.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        conn.execute("UPDATE store_meta SET schema_version = 2")
+        conn.execute(
+            "INSERT INTO shops (id, record, reviews_xor, version, own_version) VALUES (%s, %s, %s, 'v', 'v')",
+            ("wtw-winkel", json.dumps(parse_shop(SHOP, ("en", "nl")).to_record()), "0" * 32),
+        )
+        conn.execute(
+            "INSERT INTO reviews VALUES ('wtw-winkel', 'dup-x', 1, 't', 'x', 'Jan', 'nl', '2026-09-20', "
+            "'2026-10-01T12:00:00.000000Z', '2026-10-01', 'verified', 'published', NULL, NULL, 'd', '', 'Trustpilot')"
+        )
+        conn.execute("INSERT INTO review_audit VALUES ('wtw-winkel', 'dup-x', 'tp@example.nl')")
+        conn.execute(  # a token made before tokens named formats (issue 23, point 2)
+            "INSERT INTO push_tokens VALUES ('abcdef012345', 'wtw-winkel', %s, 'old', '2026-11-01T00:00:00Z', NULL)",
+            (secret_hash("s" * 43),),
+        )
+    store = open_store(tmp_path)
+    assert store.token_grant("tw_abcdef012345_" + "s" * 43) == ("wtw-winkel", "*")  # it pushes any format, as before
+    assert store.db.execute("SELECT schema_version FROM store_meta").fetchone()[0] == SCHEMA_VERSION
+    assert [tuple(r) for r in store.db.execute("SELECT platform, id, email FROM review_audit")] == [
+        ("Trustpilot", "dup-x", "tp@example.nl")
+    ]
+    with store.transaction():
+        store.upsert_reviews(
+            [parse_review(review(id="dup-x", platform="Google", verification="unverified", email=None))]
+        )
+    assert sorted(tuple(r) for r in store.db.execute("SELECT platform, id, rating FROM reviews")) == [
+        ("Google", "dup-x", 5),
+        ("Trustpilot", "dup-x", 1),
+    ]
+    indexes = {r[0] for r in store.db.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'reviews'")}
+    assert {"reviews_window", "reviews_newest", "reviews_groups"} <= indexes
+    store.close()

@@ -15,7 +15,7 @@ from typing import Any
 
 from .core.dates import format_timestamp, public_timestamp, today_utc
 from .core.i18n import available_locales
-from .core.platforms import FORMAT_NAMES
+from .core.platforms import EVERY_FORMAT, FORMAT_NAMES, default_token_formats, parse_token_formats, token_formats
 from .importer import Rejection, Report, Unusable, import_document, import_files
 from .messages import plural
 from .store import Store, StoreError, explain
@@ -193,8 +193,17 @@ def cmd_token(args: argparse.Namespace, store: Store) -> int:
         if not args.target or store.shop(args.target) is None:
             print(f"trustwidgets token create: no shop {args.target!r} in the store", file=sys.stderr)
             return EXIT_REJECTED
-        token = store.create_token(args.target, args.label or "", now)
+        if args.formats is None:
+            formats = default_token_formats(store.review_platforms(args.target))
+        else:
+            try:
+                formats = parse_token_formats(args.formats)
+            except ValueError as error:
+                print(f"trustwidgets token create: --formats: {error}", file=sys.stderr)
+                return EXIT_UNUSABLE
+        token = store.create_token(args.target, args.label or "", now, formats=formats)
         print(token)
+        print(f"It may push: {', '.join(formats)}", file=sys.stderr)
         print(
             "Keep this token where your platform or back-office keeps secrets; it is shown only now. "
             f"Push with: curl -H 'Authorization: Bearer {token[:10]}…' --data-binary @reviews.json "
@@ -206,9 +215,10 @@ def cmd_token(args: argparse.Namespace, store: Store) -> int:
         rows = store.tokens(args.target)
         if not rows:
             print("no tokens yet: `trustwidgets token create SHOP` makes one")
-        for token_id, shop, label, created, revoked in rows:
+        for token_id, shop, label, created, revoked, stored in rows:
             state = f"revoked {public_timestamp(revoked)}" if revoked else "active"
-            print(f"{token_id}\t{shop}\t{label or '-'}\tcreated {public_timestamp(created)}\t{state}")
+            shown = "all formats" if stored == EVERY_FORMAT else ",".join(token_formats(stored))
+            print(f"{token_id}\t{shop}\t{label or '-'}\tcreated {public_timestamp(created)}\tpushes {shown}\t{state}")
         return EXIT_OK
     if not args.target:
         print("trustwidgets token revoke: name the token id (see `trustwidgets token list`)", file=sys.stderr)
@@ -360,6 +370,12 @@ def parser() -> argparse.ArgumentParser:
         "target", nargs="?", metavar="SHOP|ID", help="create: the shop; list: a shop; revoke: a token id"
     )
     token.add_argument("--label", help="with create: what the token is for, such as 'Trustpilot webhook'")
+    token.add_argument(
+        "--formats",
+        metavar="LIST",
+        help="with create: the formats the token may push, a comma list such as trustpilot,native, or all "
+        "(default: native and the formats of the platforms the shop already has reviews or a score from)",
+    )
     token.set_defaults(run=cmd_token)
 
     serve = commands.add_parser(

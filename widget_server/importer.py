@@ -8,6 +8,7 @@ import csv
 import json
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from .core.records import (
     parse_shop,
     shown_name,
 )
+from .json_stream import loads
 from .store import Store
 
 FLUSH_ROWS = 500
@@ -149,7 +151,7 @@ def check_input(path: Path) -> str:
 
 def _rows_json(path: Path) -> Iterator[Row]:
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise Unusable(f"{path}: not UTF-8 text (byte {error.start})") from None
     except json.JSONDecodeError as error:
@@ -203,7 +205,7 @@ def _rows_jsonl(path: Path) -> Iterator[Row]:
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw.decode("utf-8"))
+                obj = loads(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 bad_lines += 1
                 yield Row(number, None, "not UTF-8 text")
@@ -268,6 +270,10 @@ def _rows_csv(path: Path) -> Iterator[Row]:
             raise Unusable(f"{path}: not UTF-8 text near line {_first_bad_line(path)}; save it as UTF-8") from None
         except csv.Error as error:
             raise Unusable(f"{path}: not a CSV file ({error})") from None
+        # Two columns of one name: DictReader keeps the last, so which one counts is anyone's guess.
+        repeated = next((name for name, n in Counter(header).items() if n > 1), None)
+        if repeated is not None:
+            raise Unusable(f"{path}: the header names column {shown_name(repeated)} twice")
         missing = [c for c in CSV_REQUIRED if c not in header]
         if missing:
             raise Unusable(f"{path}: missing column(s) {', '.join(missing)} in the header line")
@@ -366,26 +372,33 @@ def import_batch(
             report.shops_touched.update(r.shop for r in pending)
             pending.clear()
 
-    # Which (shop, id) this import has taken, and where: a scratch SQLite file of its own (memory
+    # Which (shop, platform, id) this import has taken, and where: a scratch SQLite file of its own (memory
     # stays flat for any size of import, and a check costs no round trip to a remote store).
     seen = sqlite3.connect("")
-    seen.execute("CREATE TABLE batch_seen (shop TEXT, id TEXT, place TEXT, PRIMARY KEY (shop, id))")
+    seen.execute(
+        "CREATE TABLE batch_seen (shop TEXT, platform TEXT, id TEXT, place TEXT, PRIMARY KEY (shop, platform, id))"
+    )
     with contextlib.closing(seen), store.transaction():
         known = {shop.id for shop, _ in store.shops()}
 
-        def set_platform(shop_id: str, record: dict[str, Any]) -> None:
+        def reject(name: str, row: Row, reason: str, rid: str | None = None) -> None:
+            report.rejected += 1
+            on_reject(Rejection(name, row.line, rid, reason, row.last_line))
+
+        def set_platform(name: str, row: Row, shop_id: str, record: dict[str, Any]) -> None:
             if store.shop(shop_id) is None:
                 raise Unusable(f"no shop {shop_id!r} in the store: import its shop record first")
-            changed = store.upsert_platform(shop_id, parse_platform(record))
+            try:
+                platform = parse_platform(record)
+            except Invalid as error:
+                reject(name, row, f"the platform's score: {error}")
+                return
+            changed = store.upsert_platform(shop_id, platform)
             report.platform_scores += 1
             report.shops_changed += changed
             report.shops_unchanged += not changed
             if changed:
                 report.shops_touched.add(shop_id)
-
-        def reject(name: str, row: Row, reason: str, rid: str | None = None) -> None:
-            report.rejected += 1
-            on_reject(Rejection(name, row.line, rid, reason, row.last_line))
 
         def take(name: str, row: Row) -> None:
             if row.skip is not None:
@@ -396,7 +409,7 @@ def import_batch(
                 return
             obj = row.obj
             if row.kind == "platform":
-                set_platform(obj["shop"], obj["platform"])
+                set_platform(name, row, obj["shop"], obj["platform"])
                 return
             rid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
             shown_id = printable_id(rid)
@@ -424,12 +437,13 @@ def import_batch(
                 return
             place = name if row.line is None else f"{name}:{row.line}"
             first = seen.execute(
-                "INSERT INTO batch_seen VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING place",
-                (review.shop, review.id, place),
+                "INSERT INTO batch_seen VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING place",
+                (review.shop, review.platform, review.id, place),
             ).fetchone()
             if first is None:
                 earlier = seen.execute(
-                    "SELECT place FROM batch_seen WHERE shop = ? AND id = ?", (review.shop, review.id)
+                    "SELECT place FROM batch_seen WHERE shop = ? AND platform = ? AND id = ?",
+                    (review.shop, review.platform, review.id),
                 ).fetchone()[0]
                 reject(name, row, f"duplicate id in this import (first at {earlier})", shown_id)
                 return

@@ -13,9 +13,18 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from .core.records import json_int
+
 CHUNK = 1 << 16
-DECODER = json.JSONDecoder()
+# Every import decodes with this: an integer too long to use becomes a HugeNumber that rejects
+# its own row, where plain json would raise ValueError (past 4,300 digits) and stop the import.
+DECODER = json.JSONDecoder(parse_int=json_int)
 WHITESPACE = " \t\r\n"
+
+
+def loads(text: str) -> Any:
+    """json.loads for anything imported: JSONDecodeError or RecursionError when it is not JSON."""
+    return DECODER.decode(text)
 
 
 class Broken(ValueError):

@@ -29,7 +29,7 @@ from .core.platforms import (
 from .core.profiles import profile_url_problem
 from .core.records import MAX_DEPTH, Invalid, depth, shown_name
 from .importer import FOREIGN_BOMS, MAX_LINE, Rejection, Report, Row, Unusable, _lines, import_batch
-from .json_stream import Broken, JsonStream
+from .json_stream import Broken, JsonStream, loads
 from .store import Store
 
 MAX_BUSINESS_UNIT = 1 << 20
@@ -108,7 +108,7 @@ def review_rows(source: Input, mapper: Mapper, read_on: date) -> Iterator[Row]:
     first: Any = None
     if complete_line and head.strip():
         try:
-            first = json.loads(head.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
+            first = loads(head.removeprefix(codecs.BOM_UTF8).decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             first = None
     if isinstance(first, dict):  # JSON Lines: each line a review or a whole response page
@@ -121,7 +121,7 @@ def review_rows(source: Input, mapper: Mapper, read_on: date) -> Iterator[Row]:
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw.decode("utf-8"))
+                obj = loads(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 yield Row(number, None, "not UTF-8 text")
                 continue
@@ -133,8 +133,8 @@ def review_rows(source: Input, mapper: Mapper, read_on: date) -> Iterator[Row]:
                 continue
             yield from _line(number, obj, mapper, read_on)
         return
-    stream = JsonStream(handle, max_item=MAX_LINE, head=head)
     try:
+        stream = JsonStream(handle, max_item=MAX_LINE, head=head)  # decoding its head may fail too
         for line, item in stream.items(mapper.spec.containers):
             yield mapper.row(line, item)
     except Broken as error:
@@ -154,7 +154,7 @@ def business_unit_rows(source: Input, shop: Shop, profile_url: str, read_on: dat
     if len(body) > MAX_BUSINESS_UNIT:
         raise Unusable(f"{source.name}: a business unit object is at most {MAX_BUSINESS_UNIT:,} bytes")
     try:
-        obj = json.loads(body.decode("utf-8-sig"))
+        obj = loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise Unusable(f"{source.name}: not a JSON object") from None
     if not isinstance(obj, dict):

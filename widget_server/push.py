@@ -27,7 +27,8 @@ from .core.dates import today_utc
 from .core.headers import response_headers
 from .core.i18n import available_locales
 from .core.models import SHOP_ID
-from .core.platforms import FORMAT_NAMES
+from .core.platforms import FORMAT_NAMES, platform_needs_format, token_formats, token_platforms
+from .core.records import shown
 from .importer import READERS, Rejection, Report, Row, Unusable, check_input, import_batch, printable_id
 from .platform_import import Input, import_platform
 from .service import service_of
@@ -93,9 +94,10 @@ async def push_reviews(request: Request) -> Response:
     challenge = {"WWW-Authenticate": 'Bearer realm="trustwidgets"'}
     if found is None:
         return _error(401, "a push needs Authorization: Bearer TOKEN", challenge)
-    owner = await run_in_threadpool(service.store.token_owner, found.group(1))
-    if owner is None:
+    grant = await run_in_threadpool(service.store.token_grant, found.group(1))
+    if grant is None:
         return _error(401, "the token is not valid (unknown, mistyped or revoked)", challenge)
+    owner, stored_formats = grant
     if owner != shop_id:
         return _error(403, "this token belongs to another shop")
     wait = LIMIT.take(owner + "|" + found.group(1)[:16])
@@ -104,6 +106,13 @@ async def push_reviews(request: Request) -> Response:
     format_name = request.query_params.get("format", "native")
     if format_name != "native" and format_name not in FORMAT_NAMES:
         return _error(400, f"unknown format; one of native, {', '.join(FORMAT_NAMES)}")
+    formats = token_formats(stored_formats)
+    if format_name not in formats:
+        return _error(
+            403,
+            f"this token may not push format {format_name} (it may push {', '.join(formats) or 'nothing'}); "
+            f"`trustwidgets token create {shop_id} --formats LIST` makes one that may",
+        )
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     allowed = tuple(NATIVE_TYPES) if format_name == "native" else PLATFORM_TYPES
     if media not in allowed:
@@ -134,6 +143,7 @@ async def push_reviews(request: Request) -> Response:
                 NATIVE_TYPES[media],
                 service.data_dir,
                 rejections.append,
+                token_platforms(formats),
             )
         else:
             report = await run_in_threadpool(
@@ -174,14 +184,17 @@ def _report(report: Report, rejections: list[Rejection]) -> dict[str, Any]:
     }
 
 
-def _import_native(store: Any, shop_id: str, body: bytes, suffix: str, folder: Path, on_reject: Any) -> Report:
+def _import_native(
+    store: Any, shop_id: str, body: bytes, suffix: str, folder: Path, on_reject: Any, platforms: frozenset[str]
+) -> Report:
     """A native body through the same readers as a file: spooled to a private temporary file."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # a PostgreSQL store may leave it unmade
     with tempfile.TemporaryDirectory(dir=folder, prefix=".push-") as temporary:
         path = Path(temporary) / f"body{suffix}"
         path.write_bytes(body)
         try:
             kind = check_input(path)
-            rows = _for_shop(READERS[kind](path), shop_id)
+            rows = _for_shop(READERS[kind](path), shop_id, platforms)
             return import_batch(
                 store,
                 [("body", rows)],
@@ -192,16 +205,24 @@ def _import_native(store: Any, shop_id: str, body: bytes, suffix: str, folder: P
             raise Unusable(str(error).replace(str(path), "body")) from None
 
 
-def _for_shop(rows: Iterable[Row], shop_id: str) -> Iterator[Row]:
-    """Reviews for the path's shop only (a missing shop is that shop); shop records are refused."""
+def _for_shop(rows: Iterable[Row], shop_id: str, platforms: frozenset[str]) -> Iterator[Row]:
+    """Reviews for the path's shop only (a missing shop is that shop); shop records are refused,
+    and so is a review naming a platform whose format the token may not push (`platforms`,
+    casefolded): a native body must not write what the platform's own format would."""
     for row in rows:
         if row.kind == "shop":
             yield Row(row.line, None, "shop records cannot be pushed; ask the operator to import them")
         elif isinstance(row.obj, dict) and row.error is None:
             shop = row.obj.get("shop", shop_id)
+            platform = row.obj.get("platform")
+            rid = row.obj.get("id") if isinstance(row.obj.get("id"), str) else None
             if shop != shop_id:
-                rid = row.obj.get("id") if isinstance(row.obj.get("id"), str) else None
                 yield Row(row.line, None, "the review names another shop than the URL", rid=printable_id(rid))
+            elif isinstance(platform, str) and platform_needs_format(platform) and platform.casefold() not in platforms:
+                reason = (
+                    f"this token may not push {shown(platform)} reviews (its formats do not include that platform's)"
+                )
+                yield Row(row.line, None, reason, rid=printable_id(rid))
             else:
                 yield replace(row, obj={**row.obj, "shop": shop_id})
         else:

@@ -143,6 +143,55 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE shops ADD COLUMN platforms TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE reviews ADD COLUMN platform TEXT NOT NULL DEFAULT ''
     """,
+    # 6: a review is (shop, platform, id): the same id from two platforms is two reviews. The
+    # table is copied to change its key (columns in the same order); the audit rows take their
+    # review's platform; the newest-first indexes end with platform, the keyset pages' last key.
+    """
+    CREATE TABLE review_audit_6 (
+        shop TEXT NOT NULL,
+        id TEXT NOT NULL,
+        email TEXT,
+        platform TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (shop, platform, id)
+    ) WITHOUT ROWID;
+    INSERT INTO review_audit_6 (shop, id, email, platform)
+        SELECT a.shop, a.id, a.email, coalesce(r.platform, '') FROM review_audit AS a
+        LEFT JOIN reviews AS r ON r.shop = a.shop AND r.id = a.id;
+    DROP TABLE review_audit;
+    ALTER TABLE review_audit_6 RENAME TO review_audit;
+    CREATE TABLE reviews_6 (
+        shop TEXT NOT NULL REFERENCES shops(id),
+        id TEXT NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        language TEXT NOT NULL,
+        experienced_on TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_on TEXT NOT NULL,
+        verification TEXT NOT NULL CHECK (verification IN ('verified', 'imported', 'unverified')),
+        status TEXT NOT NULL CHECK (status IN ('published', 'flagged', 'removed')),
+        reply_text TEXT,
+        reply_created_at TEXT,
+        digest TEXT NOT NULL,
+        product TEXT NOT NULL DEFAULT '',
+        platform TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (shop, platform, id)
+    ) WITHOUT ROWID;
+    INSERT INTO reviews_6 SELECT shop, id, rating, title, text, author, language, experienced_on, created_at,
+        created_on, verification, status, reply_text, reply_created_at, digest, product, platform FROM reviews;
+    DROP TABLE reviews;
+    ALTER TABLE reviews_6 RENAME TO reviews;
+    CREATE INDEX reviews_window ON reviews (shop, product, created_on, verification, status, rating);
+    CREATE INDEX reviews_newest ON reviews (shop, product, created_at DESC, id, platform);
+    CREATE INDEX reviews_groups ON reviews (shop, product, rating, language, created_at DESC, id, platform)
+    """,
+    # 7: a push token names the formats it may push (a comma list); '*', every format, for the
+    # tokens made before, so they keep working as they did.
+    """
+    ALTER TABLE push_tokens ADD COLUMN formats TEXT NOT NULL DEFAULT '*'
+    """,
 )
 PLATFORMS_MIGRATION = 5  # the schema version after which move_platforms runs
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -251,13 +300,15 @@ REVIEW_COLUMNS = (
 REVIEW_INSERT_COLUMNS = ("shop", "id", *REVIEW_COLUMNS)  # the order of _review_row
 # An insert of reviews: a changed review replaces the stored one, an unchanged one writes nothing.
 REVIEW_UPSERT = (
-    "ON CONFLICT (shop, id) DO UPDATE SET "
+    "ON CONFLICT (shop, platform, id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in REVIEW_COLUMNS)
     + " WHERE reviews.digest IS NOT excluded.digest"
 )
 
+AUDIT_COLUMNS = ("shop", "platform", "id", "email")  # the order of upsert_reviews' audit rows
 AUDIT_UPSERT = (
-    "ON CONFLICT (shop, id) DO UPDATE SET email = excluded.email WHERE review_audit.email IS NOT excluded.email"
+    "ON CONFLICT (shop, platform, id) DO UPDATE SET email = excluded.email "
+    "WHERE review_audit.email IS NOT excluded.email"
 )
 
 
@@ -468,7 +519,7 @@ class Store:
 
     def upsert_reviews(self, reviews: list[Review]) -> int:
         """Insert or update reviews; returns how many rows changed (unchanged ones are not written)."""
-        self._write_audit([(r.shop, r.id, r.email) for r in reviews])
+        self._write_audit([(r.shop, r.platform, r.id, r.email) for r in reviews])
         changed = self._write_reviews([_review_row(r) for r in reviews])
         products = {(r.shop, r.product.sku): r.product for r in reviews if r.product is not None}
         self.db.executemany(
@@ -479,8 +530,10 @@ class Store:
         )
         return changed
 
-    def _write_audit(self, rows: list[tuple[str, str, str | None]]) -> None:
-        self.db.executemany(f"INSERT INTO review_audit (shop, id, email) VALUES (?, ?, ?) {AUDIT_UPSERT}", rows)
+    def _write_audit(self, rows: list[tuple[str, str, str, str | None]]) -> None:
+        self.db.executemany(
+            f"INSERT INTO review_audit ({', '.join(AUDIT_COLUMNS)}) VALUES (?, ?, ?, ?) {AUDIT_UPSERT}", rows
+        )
 
     def _write_reviews(self, rows: list[tuple[Any, ...]]) -> int:
         """Upsert review rows; how many were inserted or updated (an unchanged digest writes nothing)."""
@@ -608,7 +661,7 @@ class Store:
                 _public(row)
                 for row in self.db.execute(
                     f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE shop = ? AND product = '' AND {SHOWN} "
-                    "AND created_on <= ? ORDER BY created_at DESC, id",
+                    "AND created_on <= ? ORDER BY created_at DESC, id, platform",
                     (shop_id, as_of.isoformat()),
                 )
             ]
@@ -624,7 +677,7 @@ class Store:
                 one = (
                     f"SELECT * FROM ({REVIEW_SELECT} INDEXED BY reviews_groups "
                     f"WHERE shop = ? AND product = '' AND rating = ? AND language = ? AND {SHOWN} "
-                    f"AND created_on <= ? ORDER BY created_at DESC, id LIMIT {HEAD_SIZE}) AS head"
+                    f"AND created_on <= ? ORDER BY created_at DESC, id, platform LIMIT {HEAD_SIZE}) AS head"
                 )
                 params: list[Any] = []
                 for rating, language in chunk:
@@ -677,15 +730,15 @@ class Store:
         if whole:
             sql = (
                 f"SELECT product, {REVIEW_SELECT.removeprefix('SELECT ')} INDEXED BY reviews_newest WHERE shop = ? "
-                f"AND product > '' AND {SHOWN} AND created_on <= ? ORDER BY product, created_at DESC, id"
+                f"AND product > '' AND {SHOWN} AND created_on <= ? ORDER BY product, created_at DESC, id, platform"
             )
         else:
             columns = REVIEW_SELECT.removeprefix("SELECT ").removesuffix(" FROM reviews")
             sql = (
                 f"SELECT product, {columns} FROM (SELECT product, {columns}, row_number() OVER "
-                "(PARTITION BY product, rating, language ORDER BY created_at DESC, id) AS n FROM reviews "
+                "(PARTITION BY product, rating, language ORDER BY created_at DESC, id, platform) AS n FROM reviews "
                 f"WHERE shop = ? AND product > '' AND {SHOWN} AND created_on <= ?) AS ranked WHERE n <= {HEAD_SIZE} "
-                "ORDER BY product, created_at DESC, id"
+                "ORDER BY product, created_at DESC, id, platform"
             )
         listed: dict[str, list[PublicReview]] = {sku: [] for sku, *_ in rows}
         for sku, *fields in self.db.execute(sql, (shop.id, as_of.isoformat())):
@@ -724,31 +777,43 @@ class Store:
         """The newest reviews that count toward the score (for the staff preview)."""
         rows = self.db.execute(
             f"{REVIEW_SELECT} WHERE shop = ? AND product = '' AND {SHOWN} AND {COUNTED} AND created_on BETWEEN ? AND ? "
-            "ORDER BY created_at DESC, id LIMIT ?",
+            "ORDER BY created_at DESC, id, platform LIMIT ?",
             (shop_id, window.start.isoformat(), window.end.isoformat(), limit),
         ).fetchall()
         return [_public(row) for row in rows]
 
     # -- push tokens: only a hash of the secret is stored ---------------------------------
 
-    def create_token(self, shop_id: str, label: str, created_at: str) -> str:
-        """A new token for the shop, returned once: `tw_<id>_<secret>`; the store keeps a hash."""
+    def create_token(self, shop_id: str, label: str, created_at: str, *, formats: tuple[str, ...]) -> str:
+        """A new token for the shop that may push `formats`, returned once: `tw_<id>_<secret>`;
+        the store keeps a hash."""
         token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO push_tokens (id, shop, secret_hash, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                (token_id, shop_id, secret_hash(secret), label, created_at),
+                "INSERT INTO push_tokens (id, shop, secret_hash, label, created_at, formats) VALUES (?, ?, ?, ?, ?, ?)",
+                (token_id, shop_id, secret_hash(secret), label, created_at, ",".join(formats)),
             )
         return f"{TOKEN_PREFIX}{token_id}_{secret}"
 
-    def tokens(self, shop_id: str | None = None) -> list[tuple[str, str, str, str, str | None]]:
-        """(id, shop, label, created_at, revoked_at) of every token, or of one shop's."""
-        sql = "SELECT id, shop, label, created_at, revoked_at FROM push_tokens"
+    def tokens(self, shop_id: str | None = None) -> list[tuple[str, str, str, str, str | None, str]]:
+        """(id, shop, label, created_at, revoked_at, formats) of every token, or of one shop's."""
+        sql = "SELECT id, shop, label, created_at, revoked_at, formats FROM push_tokens"
         rows = self.db.execute(
             sql + (" WHERE shop = ?" if shop_id else "") + " ORDER BY shop, created_at, id",
             (shop_id,) if shop_id else (),
         ).fetchall()
-        return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+        return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows]
+
+    def review_platforms(self, shop_id: str) -> set[str]:
+        """The platforms a shop has reviews or a score from (as they name themselves)."""
+        found = {
+            str(row[0])
+            for row in self.db.execute(
+                "SELECT DISTINCT platform FROM reviews WHERE shop = ? AND platform <> ''", (shop_id,)
+            )
+        }
+        shop = self.shop(shop_id)
+        return found | {p.name for p in (shop.platforms if shop is not None else ())}
 
     def revoke_token(self, token_id: str, revoked_at: str) -> bool:
         with self.transaction() as db:
@@ -757,15 +822,20 @@ class Store:
             ).rowcount
         return bool(changed)
 
-    def token_owner(self, token: str) -> str | None:
-        """The shop a live token belongs to, or None; the secret is compared in constant time."""
+    def token_grant(self, token: str) -> tuple[str, str] | None:
+        """(shop, stored formats) of a live token, or None; the secret is compared in constant time."""
         token_id, secret = split_token(token)
         row = self.db.execute(
-            "SELECT shop, secret_hash FROM push_tokens WHERE id = ? AND revoked_at IS NULL", (token_id,)
+            "SELECT shop, secret_hash, formats FROM push_tokens WHERE id = ? AND revoked_at IS NULL", (token_id,)
         ).fetchone()
         stored = row[1] if row is not None else UNKNOWN_TOKEN_HASH  # compare anyway: same time either way
         matches = hmac.compare_digest(secret_hash(secret), stored)
-        return str(row[0]) if row is not None and matches else None
+        return (str(row[0]), str(row[2])) if row is not None and matches else None
+
+    def token_owner(self, token: str) -> str | None:
+        """The shop a live token belongs to, or None."""
+        grant = self.token_grant(token)
+        return None if grant is None else grant[0]
 
     def counts(self) -> tuple[int, int]:
         """(shops, reviews) in the store."""
@@ -825,7 +895,7 @@ class ShownReviews:
         self.shop_id = shop_id
         self.as_of = as_of
         self.product = product  # '' for the shop's own reviews
-        self.ends: dict[tuple[ReviewFilter, int, int], tuple[str, str]] = {}
+        self.ends: dict[tuple[ReviewFilter, int, int], tuple[str, str, str]] = {}
         self.last: tuple[tuple[ReviewFilter, int, int], list[PublicReview]] | None = None
 
     def _where(self, wanted: ReviewFilter) -> tuple[str, list[Any]]:
@@ -848,20 +918,22 @@ class ShownReviews:
         after = self.ends.get((wanted, size, number - 1))
         if after is None:
             sql = (
-                f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE {where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
+                f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE {where} "
+                "ORDER BY created_at DESC, id, platform LIMIT ? OFFSET ?"
             )
             params += [size, (number - 1) * size]
         else:
-            created_at, review_id = after
+            created_at, review_id, platform = after
             sql = (
-                f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE {where} "
-                "AND created_at <= ? AND (created_at < ? OR id > ?) ORDER BY created_at DESC, id LIMIT ?"
+                f"{REVIEW_SELECT} INDEXED BY reviews_newest WHERE {where} AND created_at <= ? "
+                "AND (created_at < ? OR id > ? OR (id = ? AND platform > ?)) "
+                "ORDER BY created_at DESC, id, platform LIMIT ?"
             )
-            params += [created_at, created_at, review_id, size]
+            params += [created_at, created_at, review_id, review_id, platform, size]
         found = [_public(row) for row in self.store.db.execute(sql, params)]
         if found:
             if len(self.ends) >= MAX_REMEMBERED_PAGES:
                 self.ends.clear()
-            self.ends[key] = (found[-1].created_at, found[-1].id)
+            self.ends[key] = (found[-1].created_at, found[-1].id, found[-1].platform)
         self.last = (key, found)
         return found

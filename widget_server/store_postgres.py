@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import unquote
 
-from .store import AUDIT_UPSERT, BUSY_SECONDS, REVIEW_INSERT_COLUMNS, REVIEW_UPSERT, Store, StoreError
+from .store import AUDIT_COLUMNS, AUDIT_UPSERT, BUSY_SECONDS, REVIEW_INSERT_COLUMNS, REVIEW_UPSERT, Store, StoreError
 
 CHANNEL = "trustwidgets_changes"
 RELISTEN_SECONDS = 1.0
@@ -99,6 +99,24 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE shops ADD COLUMN platforms TEXT COLLATE "C" NOT NULL DEFAULT '[]';
     ALTER TABLE reviews ADD COLUMN platform TEXT COLLATE "C" NOT NULL DEFAULT ''
+    """,
+    # 3: SQLite's version 6: a review is (shop, platform, id), and so is its audit row.
+    """
+    ALTER TABLE review_audit ADD COLUMN platform TEXT COLLATE "C" NOT NULL DEFAULT '';
+    UPDATE review_audit AS a SET platform = r.platform FROM reviews AS r
+        WHERE r.shop = a.shop AND r.id = a.id AND r.platform <> '';
+    ALTER TABLE review_audit DROP CONSTRAINT review_audit_pkey;
+    ALTER TABLE review_audit ADD PRIMARY KEY (shop, platform, id);
+    ALTER TABLE reviews DROP CONSTRAINT reviews_pkey;
+    ALTER TABLE reviews ADD PRIMARY KEY (shop, platform, id);
+    DROP INDEX reviews_newest;
+    DROP INDEX reviews_groups;
+    CREATE INDEX reviews_newest ON reviews (shop, product, created_at DESC, id, platform);
+    CREATE INDEX reviews_groups ON reviews (shop, product, rating, language, created_at DESC, id, platform)
+    """,
+    # 4: SQLite's version 7: the formats a push token may push ('*': every one, as before).
+    """
+    ALTER TABLE push_tokens ADD COLUMN formats TEXT COLLATE "C" NOT NULL DEFAULT '*'
     """,
 )
 PLATFORMS_MIGRATION = 2  # the schema version after which move_platforms runs
@@ -335,8 +353,8 @@ class PostgresStore(Store):
                     self.move_platforms()
                 db.execute("UPDATE store_meta SET schema_version = ?", (number + 1,))
 
-    def _write_audit(self, rows: list[tuple[str, str, str | None]]) -> None:
-        self._copy_upsert("review_audit", ("shop", "id", "email"), rows, AUDIT_UPSERT)
+    def _write_audit(self, rows: list[tuple[str, str, str, str | None]]) -> None:
+        self._copy_upsert("review_audit", AUDIT_COLUMNS, rows, AUDIT_UPSERT)
 
     def _write_reviews(self, rows: list[tuple[Any, ...]]) -> int:
         written = self._copy_upsert("reviews", REVIEW_INSERT_COLUMNS, rows, REVIEW_UPSERT)

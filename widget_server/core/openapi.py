@@ -279,7 +279,7 @@ PUSH: dict[str, Any] = {
         "200": {"description": "what was stored", "content": {"application/json": {"schema": PUSH_RESULT}}},
         "400": _json("Error", "the body cannot be used at all; nothing was stored"),
         "401": _json("Error", "no token, or not a valid one"),
-        "403": _json("Error", "the token belongs to another shop"),
+        "403": _json("Error", "the token belongs to another shop, or may not push this format"),
         "404": _json("Error", "no such shop"),
         "413": _json("Error", "the body is larger than 10 MB"),
         "415": _json("Error", "a media type the format does not take"),

@@ -9,7 +9,7 @@ it differs from what one might expect, docs/import.md says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,7 +17,7 @@ from typing import Any
 
 from .dates import parse_timestamp
 from .profiles import profile_url_problem
-from .records import Invalid, shown
+from .records import MAX_PLATFORM_COUNT, Invalid, shown
 
 
 class Skipped(Exception):
@@ -62,6 +62,26 @@ def _object(value: object, what: str) -> Mapping[str, Any]:
         return {}
     if not isinstance(value, Mapping):
         raise Invalid(f"{what} must be a JSON object")
+    return value
+
+
+def _named(value: object, allowed: Mapping[str, Any]) -> bool:
+    """Whether a platform's value is one of the names a mapping knows: text only (a list or an
+    object where a name belongs is refused as a wrong value, never looked up)."""
+    return isinstance(value, str) and value in allowed
+
+
+def _count(value: object, name: str) -> int:
+    """A platform's review count: a whole number from 0 to MAX_PLATFORM_COUNT."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PLATFORM_COUNT:
+        raise Invalid(f"{name} must be a whole number from 0 to {MAX_PLATFORM_COUNT:,} (got {shown(value)})")
+    return value
+
+
+def _score(value: object, name: str, low: int, high: int) -> int | float:
+    """A platform's published score: a finite number from low to high (NaN and inf are not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise Invalid(f"{name} must be a number from {low} to {high} (got {shown(value)})")
     return value
 
 
@@ -123,7 +143,7 @@ TRUSTPILOT_FIELDS = frozenset(
 
 def trustpilot_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str, Any]:
     status = obj.get("status", "active")
-    if status not in TRUSTPILOT_STATUSES:
+    if not _named(status, TRUSTPILOT_STATUSES):
         raise Invalid(f"status {shown(status)} is not one we show: only active and reported reviews are imported")
     reply = _object(obj.get("companyReply"), "companyReply")
     return {
@@ -146,12 +166,8 @@ def trustpilot_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[
 def trustpilot_business_unit(obj: Mapping[str, Any], profile_url: str = "") -> PlatformScore:
     """The shop's TrustScore and total review count from a business unit object."""
     score = _object(obj.get("score"), "score")
-    total = _object(obj.get("numberOfReviews"), "numberOfReviews").get("total")
-    trust_score = score.get("trustScore")
-    if isinstance(trust_score, bool) or not isinstance(trust_score, int | float):
-        raise Invalid(f"score.trustScore must be a number (got {shown(trust_score)})")
-    if isinstance(total, bool) or not isinstance(total, int):
-        raise Invalid(f"numberOfReviews.total must be a whole number (got {shown(total)})")
+    total = _count(_object(obj.get("numberOfReviews"), "numberOfReviews").get("total"), "numberOfReviews.total")
+    trust_score = _score(score.get("trustScore"), "score.trustScore", 0, 5)
     profile = profile_url or _profile_link(obj.get("links")) or _profile_from_domain(obj.get("name"))
     if profile and (problem := profile_url_problem("Trustpilot", profile)):
         raise Invalid(problem)
@@ -273,12 +289,12 @@ def _etrusted_product(obj: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def etrusted_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str, Any]:
     state = obj.get("state")
-    if state in ETRUSTED_WAITING:
+    if isinstance(state, str) and state in ETRUSTED_WAITING:
         raise Skipped(f"state {state}: not published yet")
-    if state not in ETRUSTED_STATES:
+    if not _named(state, ETRUSTED_STATES):
         raise Invalid(f"state {shown(state)} is not an eTrusted review state we know")
     verification = obj.get("verificationType")
-    if verification not in ETRUSTED_VERIFICATION:
+    if not _named(verification, ETRUSTED_VERIFICATION):
         raise Invalid(f"verificationType {shown(verification)} is not VERIFIED or UNDEFINED")
     customer = _object(obj.get("customer"), "customer")
     reply = _object(obj.get("reply"), "reply")
@@ -293,8 +309,8 @@ def etrusted_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[st
         "language": _questionnaire_language(obj.get("questionnaire")) or language,
         "created_at": obj.get("submittedAt") or obj.get("createdAt"),
         "experienced_at": _utc_date(_object(obj.get("transaction"), "transaction").get("date"), "transaction.date"),
-        "verification": ETRUSTED_VERIFICATION[verification],
-        "status": ETRUSTED_STATES[state],
+        "verification": ETRUSTED_VERIFICATION[str(verification)],
+        "status": ETRUSTED_STATES[str(state)],
         "reply": _reply(reply.get("comment"), reply.get("createdAt")),
         **({"product": product} if (product := _etrusted_product(obj)) else {}),
     }
@@ -323,7 +339,7 @@ def google_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str,
     if reviewer.get("isAnonymous") is True or not reviewer.get("displayName"):
         raise Invalid("an anonymous reviewer: a review we show always names its author")
     stars = obj.get("starRating")
-    if stars not in GOOGLE_STARS:
+    if not _named(stars, GOOGLE_STARS):
         raise Invalid(f"starRating must be ONE to FIVE (got {shown(stars)})")
     reply = _object(obj.get("reviewReply"), "reviewReply")
     return {
@@ -344,11 +360,12 @@ def google_score(response: Mapping[str, Any]) -> PlatformScore | None:
     average, total = response.get("averageRating"), response.get("totalReviewCount")
     if average is None and total is None:
         return None
-    if isinstance(average, bool) or not isinstance(average, int | float) or not 1 <= average <= 5:
-        raise Invalid(f"averageRating must be a number from 1 to 5 (got {shown(average)})")
-    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
-        raise Invalid(f"totalReviewCount must be a whole number (got {shown(total)})")
-    return PlatformScore(name="Google", score_name="", score=_published(average, 1), review_count=total)
+    return PlatformScore(
+        name="Google",
+        score_name="",
+        score=_published(_score(average, "averageRating", 1, 5), 1),
+        review_count=_count(total, "totalReviewCount"),
+    )
 
 
 FORMATS: dict[str, ReviewFormat] = {
@@ -386,3 +403,48 @@ BUSINESS_UNIT = "trustpilot-business-unit"  # a format of its own: the shop's Tr
 FORMAT_NAMES = (*FORMATS, BUSINESS_UNIT)
 # The formats that carry the platform's score, and so may take the profile URL beside it.
 SCORED = (BUSINESS_UNIT, *(name for name, spec in FORMATS.items() if spec.score is not None))
+
+# -- what a push token may push ----------------------------------------------------------
+
+NATIVE = "native"
+TOKEN_FORMATS = (NATIVE, *FORMAT_NAMES)
+EVERY_FORMAT = "*"  # stored for tokens made before tokens named formats: they push any, as before
+# The platform (as reviews and scores name it) each platform format writes for.
+FORMAT_PLATFORMS = {**{name: spec.platform for name, spec in FORMATS.items()}, BUSINESS_UNIT: "Trustpilot"}
+
+
+def parse_token_formats(text: str) -> tuple[str, ...]:
+    """The formats `token create --formats` names (a comma list, or `all`), in TOKEN_FORMATS order;
+    ValueError with one line for an unknown or empty one."""
+    if text.strip() == "all":
+        return TOKEN_FORMATS
+    names = {name.strip() for name in text.split(",")}
+    unknown = sorted(name for name in names if name not in TOKEN_FORMATS)
+    if unknown or not names:
+        raise ValueError(
+            f"unknown format {shown(unknown[0] if unknown else '')}: name some of all, {', '.join(TOKEN_FORMATS)}"
+        )
+    return tuple(name for name in TOKEN_FORMATS if name in names)
+
+
+def default_token_formats(platforms: Iterable[str]) -> tuple[str, ...]:
+    """A new token's formats when none are named: native, and the formats of the platforms the
+    shop already has reviews or a score from (names as stored; case aside)."""
+    known = {name.casefold() for name in platforms}
+    return (NATIVE, *(name for name in FORMAT_NAMES if FORMAT_PLATFORMS[name].casefold() in known))
+
+
+def token_formats(stored: str) -> tuple[str, ...]:
+    """The formats a stored token may push."""
+    return TOKEN_FORMATS if stored == EVERY_FORMAT else tuple(name for name in stored.split(",") if name)
+
+
+def token_platforms(formats: Iterable[str]) -> frozenset[str]:
+    """The platforms (casefolded) whose reviews a token with these formats may write."""
+    return frozenset(FORMAT_PLATFORMS[name].casefold() for name in formats if name in FORMAT_PLATFORMS)
+
+
+def platform_needs_format(platform: str) -> bool:
+    """Whether a review naming this platform comes only through a token that may push its format:
+    a platform we have a format for. Any other name (Kiyoh, a back-office's own) goes with native."""
+    return platform.casefold() in {name.casefold() for name in FORMAT_PLATFORMS.values()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -119,6 +120,23 @@ class Invalid(ValueError):
     """An imported object breaks a rule; the message is the reason, safe to show."""
 
 
+MAX_INT_DIGITS = 100  # a count, a rating or a score needs a few; Python refuses text past 4,300
+
+
+@dataclass(frozen=True, slots=True)
+class HugeNumber:
+    """A JSON integer too long to be a value we use: it stands in for the number, so the row
+    that holds it is rejected like any other wrong value, and the rest of the input is read."""
+
+    digits: int
+
+
+def json_int(text: str) -> int | HugeNumber:
+    """The `parse_int` of every JSON decoder that reads an import: an int, or a HugeNumber."""
+    digits = len(text.lstrip("-"))
+    return HugeNumber(digits) if digits > MAX_INT_DIGITS else int(text)
+
+
 def _object(raw: object, what: str) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping):
         raise Invalid(f"{what} must be a JSON object")
@@ -184,6 +202,8 @@ def shown(value: object) -> str:
         return repr(value) if ECHOABLE.fullmatch(value) else f"a text of {len(value):,} characters"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, HugeNumber):
+        return f"a number of {value.digits:,} digits"
     return "an object" if isinstance(value, dict) else "another kind of value"
 
 

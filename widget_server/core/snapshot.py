@@ -99,8 +99,8 @@ class Snapshot:
         if found is None:
             heads = [head for (rating, language), head in self.heads.items() if wanted.matches(rating, language)]
             found = [review for head in heads for review in head]
-            found.sort(key=lambda r: r.id)
-            found.sort(key=lambda r: r.created_at, reverse=True)  # stable: ties stay in id order
+            found.sort(key=lambda r: (r.id, r.platform))
+            found.sort(key=lambda r: r.created_at, reverse=True)  # stable: ties stay in (id, platform) order
             found = found[:HEAD_SIZE]
             if len(self._newest) < MEMO_FILTERS:
                 self._newest[wanted] = found
