@@ -1,0 +1,133 @@
+"""Another shop's cached badge while a big shop takes pushes (issue 23, point 11).
+
+    python -m bench.big_shop_push [--reviews 535000] [--seconds 20] [--code OTHER_CHECKOUT]
+
+Imports one shop of N reviews beside the demo shops, serves them, then pushes one review a
+time to the big shop while another thread reads the big shop's badge (each push makes it
+re-read the shop) and a third reads the other shop's cached badge, timing every answer.
+Prints the latencies (no figures are written: docs/benchmarks.md quotes them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.harness import AS_OF, CLI, Server, run
+from tests.server import free_port
+
+SHOP = {
+    "id": "big",
+    "name": "Big Shop",
+    "locales": ["nl", "en"],
+    "source": "Trustpilot",
+    "policy_url": "https://www.example.nl/reviews",
+}
+
+
+def reviews(count: int, start: int = 0) -> list[str]:
+    given = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    lines = []
+    for n in range(start, start + count):
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"b-{n}",
+                    "shop": "big",
+                    "rating": 1 + n % 5,
+                    "title": "Goed",
+                    "text": "Snel geleverd en goed advies.",
+                    "author": "Klant",
+                    "email": f"k{n}@example.nl",
+                    "language": ("nl", "en")[n % 2],
+                    "created_at": (given - timedelta(minutes=n)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "verification": "verified",
+                }
+            )
+        )
+    return lines
+
+
+def get(url: str) -> float:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as answer:
+        answer.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reviews", type=int, default=535_000)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="tw-bigshop-") as temp:
+        folder = Path(temp)
+        data = folder / "data"
+        run([*CLI, "--data", str(data), "demo"])
+        (folder / "shop.json").write_text(json.dumps({"shops": [SHOP]}))
+        (folder / "big.jsonl").write_text("\n".join(reviews(args.reviews)) + "\n")
+        run([*CLI, "--data", str(data), "import", "--shop-file", str(folder / "shop.json"), str(folder / "big.jsonl")])
+        token = run([*CLI, "--data", str(data), "token", "create", "big"]).stdout.split()[0]
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = Server(
+            [*CLI, "--data", str(data), "serve", "--port", str(port), "--as-of", AS_OF.isoformat()], base + "/healthz"
+        )
+        try:
+            other = f"{base}/v1/greenvent/en/badge.html"
+            get(other)
+            get(f"{base}/v1/big/nl/badge.html")
+            stop = time.monotonic() + args.seconds
+            pushes, big, small = [], [], []
+
+            def pusher() -> None:
+                n = args.reviews
+                while time.monotonic() < stop:
+                    body = json.dumps({"reviews": [json.loads(reviews(1, n)[0])]}).encode()
+                    request = urllib.request.Request(
+                        f"{base}/v1/big/reviews",
+                        data=body,
+                        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                    )
+                    started = time.perf_counter()
+                    urllib.request.urlopen(request, timeout=60).read()
+                    pushes.append((time.perf_counter() - started) * 1000)
+                    n += 1
+
+            def reader(url: str, into: list[float]) -> None:
+                while time.monotonic() < stop:
+                    into.append(get(url))
+
+            threads = [
+                threading.Thread(target=pusher),
+                threading.Thread(target=reader, args=(f"{base}/v1/big/nl/badge.html", big)),
+                threading.Thread(target=reader, args=(other, small)),
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            server.stop()
+
+    def line(name: str, values: list[float]) -> str:
+        values = sorted(values)
+        p99 = values[min(len(values) - 1, int(0.99 * len(values)))]
+        median = statistics.median(values)
+        return f"{name}: {len(values)} requests, median {median:.1f} ms, p99 {p99:.1f} ms, max {values[-1]:.1f} ms"
+
+    print(f"{args.reviews:,} reviews in the big shop, {args.seconds:g} s")
+    print(line("push to the big shop", pushes))
+    print(line("the big shop's badge (re-read after each push)", big))
+    print(line("another shop's cached badge", small))
+
+
+if __name__ == "__main__":
+    main()
