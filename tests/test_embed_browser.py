@@ -293,7 +293,9 @@ def test_a_preview_snippet_renders_the_same_live_and_from_static_files(
         context.close()
     live, static = shots
     assert live.size == static.size
-    assert ImageChops.difference(live, static).getbbox() is None  # pixel for pixel
+    # Pixel for pixel; a rounded corner's anti-aliasing may differ by a level or two between two
+    # rasterisations of the same bytes (seen: 1 of 255 on 14 corner pixels), nothing more.
+    assert max(high for _, high in ImageChops.difference(live, static).getextrema()) <= 2
 
 
 @pytest.mark.parametrize("widget", ["stars", "badge"])

@@ -366,7 +366,7 @@ def data(tmp_path):
 
 def snapshot(folder):
     conn = sqlite3.connect(folder / "store.sqlite3")
-    rows = conn.execute("SELECT * FROM reviews ORDER BY shop, id").fetchall()
+    rows = conn.execute("SELECT shop, id, * FROM reviews ORDER BY shop, id").fetchall()  # row[1]: the id
     shops = conn.execute("SELECT * FROM shops ORDER BY id").fetchall()
     conn.close()
     return rows, shops

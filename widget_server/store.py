@@ -144,14 +144,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE reviews ADD COLUMN platform TEXT NOT NULL DEFAULT ''
     """,
     # 6: a review is (shop, platform, id): the same id from two platforms is two reviews. The
-    # table is copied to change its key (columns in the same order); the audit rows take their
+    # table is copied to change its key, its columns in the key's order (SQLite 3.40's integrity_check
+    # reports false NULLs in a WITHOUT ROWID table whose key is not its leading columns); the audit rows take their
     # review's platform; the newest-first indexes end with platform, the keyset pages' last key.
     """
     CREATE TABLE review_audit_6 (
         shop TEXT NOT NULL,
+        platform TEXT NOT NULL DEFAULT '',
         id TEXT NOT NULL,
         email TEXT,
-        platform TEXT NOT NULL DEFAULT '',
         PRIMARY KEY (shop, platform, id)
     ) WITHOUT ROWID;
     INSERT INTO review_audit_6 (shop, id, email, platform)
@@ -161,6 +162,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE review_audit_6 RENAME TO review_audit;
     CREATE TABLE reviews_6 (
         shop TEXT NOT NULL REFERENCES shops(id),
+        platform TEXT NOT NULL DEFAULT '',
         id TEXT NOT NULL,
         rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
         title TEXT NOT NULL,
@@ -176,11 +178,12 @@ MIGRATIONS: tuple[str, ...] = (
         reply_created_at TEXT,
         digest TEXT NOT NULL,
         product TEXT NOT NULL DEFAULT '',
-        platform TEXT NOT NULL DEFAULT '',
         PRIMARY KEY (shop, platform, id)
     ) WITHOUT ROWID;
-    INSERT INTO reviews_6 SELECT shop, id, rating, title, text, author, language, experienced_on, created_at,
-        created_on, verification, status, reply_text, reply_created_at, digest, product, platform FROM reviews;
+    INSERT INTO reviews_6 (shop, platform, id, rating, title, text, author, language, experienced_on, created_at,
+        created_on, verification, status, reply_text, reply_created_at, digest, product)
+        SELECT shop, platform, id, rating, title, text, author, language, experienced_on, created_at,
+        created_on, verification, status, reply_text, reply_created_at, digest, product FROM reviews;
     DROP TABLE reviews;
     ALTER TABLE reviews_6 RENAME TO reviews;
     CREATE INDEX reviews_window ON reviews (shop, product, created_on, verification, status, rating);
