@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from widget_server.core.loader import loader
+from widget_server.core.paths import shop_folder
 from widget_server.store import Store
 from widget_server.stores import open_store
 
@@ -213,7 +214,7 @@ def build(
                 if shop.id in live and layout.live_digest(shop.id, digest):
                     entries[shop.id] = _live_entry(layout, shop.id, digest, earlier)
                     continue
-                target = root / "v1" / shop.id if whole else layout.staging_folder(shop.id, digest)
+                target = root / shop_folder(shop.id) if whole else layout.staging_folder(shop.id, digest)
                 folder = layout.shop_folder(shop.id) if shop.id in live else None
                 todo.append(Job(shop.id, as_of, digest, target, folder, brotli))
             done = 0

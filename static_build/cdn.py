@@ -6,10 +6,11 @@ with the number of shops, except by one rule for each shop that restricts who ma
 
 from __future__ import annotations
 
-from widget_server.core.catalogue import LOADER_HASH, PREFIX, WIDGET_REGEX, DocumentRef
+from widget_server.core.catalogue import LOADER, LOADER_HASHED, WIDGET_REGEX, WIDGET_SCRIPT_KIND, DocumentRef
 from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.headers import response_headers
 from widget_server.core.models import Shop
+from widget_server.core.paths import LOADER_HASH, PREFIX
 
 JSON_TYPE = {"Content-Type": "application/json"}
 # Cloudflare Pages reads at most 100 rules from `_headers`, and lines of at most 2,000 characters.
@@ -46,12 +47,12 @@ def framing_rule(shop_id: str, domains: tuple[str, ...]) -> tuple[str, dict[str,
 
 
 def header_rules(framing: Framing, loader_digest: str) -> list[tuple[str, dict[str, str]]]:
-    fixed = {
-        "loader": DocumentRef("loader").path,
-        "loader-hashed": DocumentRef("loader-hashed", digest=loader_digest).path,
-    }
-    rules = [(path, _headers_of(kind)) for kind, path in fixed.items()]
-    rules.append((DocumentRef("widget-script", digest=WIDGET_SCRIPT_DIGEST).path, _headers_of("loader-hashed")))
+    scripts = (
+        DocumentRef(LOADER),
+        DocumentRef(LOADER_HASHED, digest=loader_digest),
+        DocumentRef(WIDGET_SCRIPT_KIND, digest=WIDGET_SCRIPT_DIGEST),
+    )
+    rules = [(ref.path, _headers_of(ref.header_kind)) for ref in scripts]
     rules.append((f"{PREFIX}*.json", _headers_of("json")))
     rules.append((f"{PREFIX}*.html", _headers_of("widget")))
     rules.extend(framing_rule(shop_id, domains) for shop_id, domains in sorted(framing.items()))
@@ -143,7 +144,7 @@ def nginx_conf(framing: Framing, loader_digest: str, brotli: bool = False) -> st
         "        return 404;\n",
         "    }\n",
     ]
-    lines += _location(f"= {DocumentRef('loader').path}", "loader")
+    lines += _location(f"= {DocumentRef(LOADER).path}", "loader")
     # every hashed script, this build's and earlier ones' (kept: pages cached elsewhere name them)
     lines += _location(f'~ "^{PREFIX}(?:embed|widget)\\.{LOADER_HASH.pattern}\\.js$"', "loader-hashed")
     lines += _location("~ \\.json$", "json")

@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from widget_server.core.paths import TREE, shop_folder
+
 SHOP_MANIFEST_PREFIX = ".files-"  # v1/<shop>/.files-<digest>.json: the digest is in the name, one stat tells it
 OWN_FILES = ("manifest.json", "nginx.conf", "_headers")  # the build's files at the top of the tree
 
@@ -96,7 +98,7 @@ class Layout:
         return not self.out.is_symlink() and (self.out / "manifest.json").is_file()
 
     def shop_folder(self, shop_id: str) -> Path:
-        return self.out / "v1" / shop_id
+        return self.out / shop_folder(shop_id)
 
     def live_digest(self, shop_id: str, digest: str) -> bool:
         """Whether the shop's live folder was built from these inputs (one stat)."""
@@ -112,7 +114,7 @@ class Layout:
 
     def live_shops(self) -> set[str]:
         """The shops with a folder in the tree now."""
-        folder = self.out / "v1"
+        folder = self.out / TREE
         if not self.is_built() or not folder.is_dir():
             return set()
         return {entry.name for entry in os.scandir(folder) if entry.is_dir(follow_symlinks=False)}
@@ -153,7 +155,7 @@ class Layout:
         for entry in self.staging.iterdir():
             _remove(entry)
         if self.is_built():
-            for folder in (self.out, self.out / "v1"):
+            for folder in (self.out, self.out / TREE):
                 for leftover in folder.glob(".*.tmp-*"):
                     leftover.unlink(missing_ok=True)
 

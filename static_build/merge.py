@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from widget_server.core.loader import loader
+from widget_server.core.paths import shop_folder
 
 from .build import BuildError, exclusive
 from .cdn import header_warnings
@@ -124,8 +125,8 @@ def merge(out: Path, shards: list[Path], *, base_url: str | None = None) -> Merg
                     entries[shop_id] = entry
                     if shop_id in live and layout.live_digest(shop_id, entry["digest"]):
                         continue
-                    target = root / "v1" / shop_id if whole else layout.staging_folder(shop_id, entry["digest"])
-                    _stage_shop(path / "v1" / shop_id, entry["digest"], target)
+                    target = root / shop_folder(shop_id) if whole else layout.staging_folder(shop_id, entry["digest"])
+                    _stage_shop(path / shop_folder(shop_id), entry["digest"], target)
                     staged.append((shop_id, target))
             first = found[0][1]
             brotli = has_brotli(first)

@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 from widget_server.core.catalogue import parse
 from widget_server.core.headers import cache_control
+from widget_server.core.paths import shop_folder
 
 from .build import exclusive
 from .layout import Layout, shop_manifest_name
@@ -143,7 +144,7 @@ def _documents(out: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         raise PublishError(f"{out} is not a trustwidgets build (no manifest.json)")
     yield from manifest["files"].items()
     for shop_id, line in manifest["shops"].items():
-        folder = f"v1/{shop_id}"
+        folder = shop_folder(shop_id)
         listed = out / folder / shop_manifest_name(line["digest"])
         try:
             files = json.loads(listed.read_text())["files"]

@@ -74,7 +74,7 @@ def render_shop(
 
     def rendered() -> Iterator[tuple[str, bytes]]:
         for ref in shop_documents(snapshot):
-            always = ref.kind == "summary" and not ref.product  # it lists the products
+            always = ref.kind.lists_products(ref)
             same = earlier_parts.get(ref.product) == parts[ref.product] and not always
             if same and live is not None and writer.link(ref.shop_path, live, earlier_files):
                 continue

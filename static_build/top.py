@@ -16,6 +16,7 @@ from typing import Any
 from widget_server.core.catalogue import site_documents
 from widget_server.core.documents import site_document
 from widget_server.core.loader import loader
+from widget_server.core.paths import TREE
 
 from .cdn import Framing, headers_file, nginx_conf
 from .writer import Writer
@@ -87,7 +88,7 @@ def write_top(
     manifest: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "base_url": base_url,
-        "loader": {"file": f"v1/{script.hashed_name}", "integrity": script.integrity},
+        "loader": {"file": f"{TREE}/{script.hashed_name}", "integrity": script.integrity},
         "files": site["files"],
         "shops": dict(sorted(entries.items())),
         "framing": {shop_id: list(domains) for shop_id, domains in sorted(framing.items())},

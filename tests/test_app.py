@@ -11,7 +11,7 @@ from tests.client import request
 from tests.factories import SHOP, review, write_json
 from tests.server import running_service
 from tests.widgets import AS_OF, fixture_store
-from widget_server.core.catalogue import DocumentRef
+from widget_server.core.catalogue import SUMMARY, WIDGET, DocumentRef
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
 from widget_server.demo import demo_document
@@ -34,9 +34,9 @@ def test_widget_bytes_are_the_render_functions_bytes(service):
         for locale in ("nl", "en"):
             status, _, body = request(base, f"/v1/wtw-winkel/{locale}/{widget}.html")
             assert status == 200
-            ref = DocumentRef("widget", shop="wtw-winkel", locale=locale, widget=widget)
+            ref = DocumentRef(WIDGET, shop="wtw-winkel", locale=locale, widget=widget)
             assert body == render_document(snapshot, ref, defaults)
-    summary = render_document(snapshot, DocumentRef("summary", shop="wtw-winkel"), defaults)
+    summary = render_document(snapshot, DocumentRef(SUMMARY, shop="wtw-winkel"), defaults)
     assert request(base, "/v1/wtw-winkel/summary.json")[2] == summary
     store.close()
 

@@ -8,24 +8,40 @@ from tests.builds import documents
 from tests.snapshots import memory_snapshot
 from tests.widgets import AS_OF, fixture_store
 from widget_server.app import create_app
-from widget_server.core.catalogue import ROUTES, DocumentRef, parse, reviews_file, shop_documents, site_documents
+from widget_server.core.catalogue import (
+    KINDS,
+    LOADER,
+    LOADER_HASHED,
+    OPENAPI,
+    REVIEWS,
+    SUMMARY,
+    WIDGET,
+    WIDGET_SCRIPT_KIND,
+    DocumentKind,
+    DocumentRef,
+    parse,
+    shop_documents,
+    site_documents,
+)
 from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.loader import loader
 from widget_server.core.models import PublicReview, Shop, Variant
+from widget_server.core.openapi import openapi
+from widget_server.core.paths import SHOP_PATH, Route, reviews_file
 from widget_server.demo import demo_document
 
 REFS = [
-    (DocumentRef("loader"), "/v1/embed.js"),
-    (DocumentRef("loader-hashed", digest="0123456789ab"), "/v1/embed.0123456789ab.js"),
-    (DocumentRef("widget-script", digest="0123456789ab"), "/v1/widget.0123456789ab.js"),
-    (DocumentRef("openapi"), "/v1/openapi.json"),
-    (DocumentRef("summary", shop="wtw-winkel"), "/v1/wtw-winkel/summary.json"),
-    (DocumentRef("reviews", shop="a", locale="nl", page=1), "/v1/a/nl/reviews.json"),
-    (DocumentRef("reviews", shop="a", locale="nl", page=2), "/v1/a/nl/reviews-2.json"),
-    (DocumentRef("reviews", shop="a", locale="nl", page=999999), "/v1/a/nl/reviews-999999.json"),
-    (DocumentRef("widget", shop="a", locale="en", widget="badge"), "/v1/a/en/badge.html"),
-    (DocumentRef("widget", shop="a", locale="deu", widget="footer"), "/v1/a/deu/footer.html"),
-    (DocumentRef("widget", shop="a-b", locale="nl", widget="stars", variant="dark-1"), "/v1/a-b/nl/stars--dark-1.html"),
+    (DocumentRef(LOADER), "/v1/embed.js"),
+    (DocumentRef(LOADER_HASHED, digest="0123456789ab"), "/v1/embed.0123456789ab.js"),
+    (DocumentRef(WIDGET_SCRIPT_KIND, digest="0123456789ab"), "/v1/widget.0123456789ab.js"),
+    (DocumentRef(OPENAPI), "/v1/openapi.json"),
+    (DocumentRef(SUMMARY, shop="wtw-winkel"), "/v1/wtw-winkel/summary.json"),
+    (DocumentRef(REVIEWS, shop="a", locale="nl", page=1), "/v1/a/nl/reviews.json"),
+    (DocumentRef(REVIEWS, shop="a", locale="nl", page=2), "/v1/a/nl/reviews-2.json"),
+    (DocumentRef(REVIEWS, shop="a", locale="nl", page=999999), "/v1/a/nl/reviews-999999.json"),
+    (DocumentRef(WIDGET, shop="a", locale="en", widget="badge"), "/v1/a/en/badge.html"),
+    (DocumentRef(WIDGET, shop="a", locale="deu", widget="footer"), "/v1/a/deu/footer.html"),
+    (DocumentRef(WIDGET, shop="a-b", locale="nl", widget="stars", variant="dark-1"), "/v1/a-b/nl/stars--dark-1.html"),
 ]
 
 
@@ -83,9 +99,10 @@ def test_every_route_template_matches_its_kind():
         "sku": "ZEH-Q350.b_1",
         "product_widget": "stars",
     }
-    for route in ROUTES:
-        ref = parse(route.template.format(**examples))
-        assert ref is not None and ref.kind == route.kind, route.template
+    for kind in KINDS:
+        for route in kind.routes:
+            ref = parse(route.template.format(**examples))
+            assert ref is not None and ref.kind is kind, route.template
 
 
 @pytest.fixture(scope="module")
@@ -129,30 +146,61 @@ def test_the_service_answers_every_catalogue_document(demo_data, tmp_path):
 @pytest.mark.parametrize(
     ("ref", "media_type", "header_kind"),
     [
-        (DocumentRef("loader"), "text/javascript; charset=utf-8", "loader"),
-        (DocumentRef("loader-hashed", digest="0" * 12), "text/javascript; charset=utf-8", "loader-hashed"),
-        (DocumentRef("widget-script", digest="0" * 12), "text/javascript; charset=utf-8", "loader-hashed"),
-        (DocumentRef("openapi"), "application/json", "json"),
-        (DocumentRef("summary", shop="a"), "application/json", "json"),
-        (DocumentRef("reviews", shop="a", locale="nl"), "application/json", "json"),
-        (DocumentRef("widget", shop="a", locale="nl", widget="badge"), "text/html; charset=utf-8", "widget"),
+        (DocumentRef(LOADER), "text/javascript; charset=utf-8", "loader"),
+        (DocumentRef(LOADER_HASHED, digest="0" * 12), "text/javascript; charset=utf-8", "loader-hashed"),
+        (DocumentRef(WIDGET_SCRIPT_KIND, digest="0" * 12), "text/javascript; charset=utf-8", "loader-hashed"),
+        (DocumentRef(OPENAPI), "application/json", "json"),
+        (DocumentRef(SUMMARY, shop="a"), "application/json", "json"),
+        (DocumentRef(REVIEWS, shop="a", locale="nl"), "application/json", "json"),
+        (DocumentRef(WIDGET, shop="a", locale="nl", widget="badge"), "text/html; charset=utf-8", "widget"),
     ],
 )
 def test_what_each_kind_of_document_is(ref, media_type, header_kind):
     assert (ref.media_type, ref.header_kind) == (media_type, header_kind)
 
 
-def test_an_unknown_kind_has_no_path():
-    with pytest.raises(ValueError, match="unknown document kind 'page'"):
-        _ = DocumentRef("page").path
+class _History(DocumentKind):
+    """A document kind a later change might add: everything about it is said here."""
+
+    name, media_type, header_kind = "history", "application/json", "json"
+    routes = (Route(f"{SHOP_PATH}/history.json", "The score month by month"),)
+    response = {"description": "the history", "content": {"application/json": {"schema": {"type": "object"}}}}
+
+    def path(self, ref):
+        return f"{SHOP_PATH.format(shop=ref.shop)}/history.json"
+
+    def parse(self, parts):
+        return DocumentRef(self, shop=parts[0]) if len(parts) == 2 and parts[1] == "history.json" else None
+
+
+def test_a_new_kind_is_one_object_the_openapi_document_lists():
+    history = _History()
+    ref = history.parse(["a", "history.json"])
+    assert ref is not None and ref.path == "/v1/a/history.json" and ref.shop_path == "history.json"
+    assert (ref.media_type, ref.header_kind, ref.query_options) == ("application/json", "json", ())
+    paths = openapi((*KINDS, history))["paths"]
+    assert paths["/v1/{shop}/history.json"]["get"]["summary"] == "The score month by month"
+    assert set(paths) - set(openapi(KINDS)["paths"]) == {"/v1/{shop}/history.json"}
+
+
+def test_a_products_widget_has_no_variants():
+    with pytest.raises(ValueError, match="no variants"):
+        _ = DocumentRef(WIDGET, shop="a", locale="nl", widget="stars", variant="v", product="X").path
+
+
+def test_the_query_options_each_document_takes():
+    assert DocumentRef(SUMMARY, shop="a").query_options == ()
+    assert DocumentRef(REVIEWS, shop="a", locale="nl").query_options == ("stars", "lang")
+    assert DocumentRef(WIDGET, shop="a", locale="nl", widget="badge").query_options[:2] == ("theme", "accent")
+    assert DocumentRef(WIDGET, shop="a", locale="nl", widget="badge", variant="v").query_options == ()
 
 
 @pytest.mark.parametrize(
     ("ref", "inside"),
     [
-        (DocumentRef("summary", shop="a"), "summary.json"),
-        (DocumentRef("reviews", shop="a", locale="nl", page=3), "nl/reviews-3.json"),
-        (DocumentRef("widget", shop="a-b", locale="en", widget="stars", variant="v"), "en/stars--v.html"),
+        (DocumentRef(SUMMARY, shop="a"), "summary.json"),
+        (DocumentRef(REVIEWS, shop="a", locale="nl", page=3), "nl/reviews-3.json"),
+        (DocumentRef(WIDGET, shop="a-b", locale="en", widget="stars", variant="v"), "en/stars--v.html"),
     ],
 )
 def test_shop_path_is_the_path_inside_the_shops_folder(ref, inside):

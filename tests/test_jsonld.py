@@ -10,7 +10,7 @@ import pytest
 
 from tests.factories import SHOP, review
 from tests.widgets import fixture_store
-from widget_server.core.catalogue import DocumentRef, shop_documents
+from widget_server.core.catalogue import JSONLD, DocumentRef, shop_documents
 from widget_server.core.documents import render_document
 from widget_server.core.jsonld import product_jsonld
 from widget_server.core.options import Options
@@ -73,7 +73,7 @@ def product_rows():
 
 def jsonld_of(store, shop="wtw-winkel", sku=PRODUCT["sku"]):
     snapshot = store.snapshot(shop, AS_OF)
-    return render_document(snapshot, DocumentRef("jsonld", shop=shop, product=sku), Options().resolve(snapshot.shop))
+    return render_document(snapshot, DocumentRef(JSONLD, shop=shop, product=sku), Options().resolve(snapshot.shop))
 
 
 def test_the_product_markup_has_what_google_requires(tmp_path):
@@ -100,7 +100,7 @@ def test_every_demo_product_passes_where_markup_is_allowed(tmp_path):
     marked = 0
     for shop, _ in store.shops():
         snapshot = store.snapshot(shop.id, AS_OF)
-        refs = [ref for ref in shop_documents(snapshot) if ref.kind == "jsonld"]
+        refs = [ref for ref in shop_documents(snapshot) if ref.kind is JSONLD]
         if shop.source == "Trustpilot":
             assert refs == []  # Trustpilot's terms forbid the markup
         for ref in refs:
@@ -123,7 +123,7 @@ def test_no_markup_where_it_is_not_allowed_or_not_earned(tmp_path, shop, rows):
     store = fixture_store(tmp_path / "d", {"shops": [shop], "reviews": rows})
     assert jsonld_of(store) is None
     snapshot = store.snapshot("wtw-winkel", AS_OF)
-    assert not [ref for ref in shop_documents(snapshot) if ref.kind == "jsonld"]
+    assert not [ref for ref in shop_documents(snapshot) if ref.kind is JSONLD]
     assert product_jsonld(snapshot) is None  # never for the shop's own rating
 
 

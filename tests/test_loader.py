@@ -1,7 +1,7 @@
 import gzip
 import hashlib
 
-from widget_server.core.catalogue import parse
+from widget_server.core.catalogue import LOADER_HASHED, parse
 from widget_server.core.loader import loader
 from widget_server.core.widgets import HEIGHTS
 
@@ -20,6 +20,6 @@ def test_loader_is_small_and_self_contained():
 
 def test_hashed_name_and_integrity_follow_the_content():
     script = loader()
-    assert parse(f"/v1/{script.hashed_name}").kind == "loader-hashed"
+    assert parse(f"/v1/{script.hashed_name}").kind is LOADER_HASHED
     assert script.hashed_name == f"embed.{hashlib.sha256(script.body).hexdigest()[:12]}.js"
     assert script.integrity.startswith("sha384-")

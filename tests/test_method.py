@@ -10,7 +10,7 @@ import pytest
 
 from tests.hostile import hostile_document
 from tests.widgets import DATA, fixture_store
-from widget_server.core.catalogue import DocumentRef
+from widget_server.core.catalogue import METHOD, SUMMARY, DocumentRef
 from widget_server.core.documents import render_document
 from widget_server.core.method import month_chart, month_label
 from widget_server.core.options import Options
@@ -80,8 +80,8 @@ def test_the_method_pages_numbers_are_the_summarys(dataset, locale, tmp_path):
     for shop_id in ids:
         snapshot = store.snapshot(shop_id, AS_OF)
         options = Options().resolve(snapshot.shop)
-        summary = json.loads(render_document(snapshot, DocumentRef("summary", shop=shop_id), options))
-        page = render_document(snapshot, DocumentRef("method", shop=shop_id, locale=locale), options).decode()
+        summary = json.loads(render_document(snapshot, DocumentRef(SUMMARY, shop=shop_id), options))
+        page = render_document(snapshot, DocumentRef(METHOD, shop=shop_id, locale=locale), options).decode()
         parsed = Tables()
         parsed.feed(page)
         counts = [number(row[1], locale) for row in parsed.tables["counts"]]
@@ -118,7 +118,7 @@ def test_the_demo_shows_all_kinds_and_the_platform_score(tmp_path):
     summary = snapshot.summary
     assert all(summary[k] > 0 for k in ("flagged_count", "imported_count", "unverified_count", "removed_count"))
     page = render_document(
-        snapshot, DocumentRef("method", shop="wtw-winkel", locale="nl"), Options().resolve(snapshot.shop)
+        snapshot, DocumentRef(METHOD, shop="wtw-winkel", locale="nl"), Options().resolve(snapshot.shop)
     ).decode()
     assert "TrustScore 4,6 van 5, uit 1.234 beoordelingen op Trustpilot, gelezen op 23 november 2026." in page
     assert "Het is niet de score hierboven" in page
@@ -130,7 +130,7 @@ def test_hostile_names_are_escaped_on_the_method_page(tmp_path):
     pages = []
     for shop_id in ids:
         snapshot = store.snapshot(shop_id, AS_OF)
-        ref = DocumentRef("method", shop=shop_id, locale="en")
+        ref = DocumentRef(METHOD, shop=shop_id, locale="en")
         pages.append(render_document(snapshot, ref, Options().resolve(snapshot.shop)).decode())
     assert not any("<b>" in page for page in pages)
     assert any("Shop &lt;b&gt;&#34;&amp;amp;" in page for page in pages)

@@ -14,7 +14,7 @@ import pytest
 from tests.factories import SHOP, review
 from tests.server import cli_args
 from tests.widgets import fixture_store
-from widget_server.core.catalogue import DocumentRef, parse, shop_documents
+from widget_server.core.catalogue import JSONLD, REVIEWS, SUMMARY, WIDGET, DocumentRef, parse, shop_documents
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
 from widget_server.core.records import Invalid, parse_review
@@ -135,13 +135,13 @@ def test_the_shops_widgets_never_show_a_product_review(tmp_path):
         assert b"f5-0" not in body and b"edge-last" not in body, ref.path
     page = json.loads(
         render_document(
-            snapshot, DocumentRef("reviews", shop="wtw-winkel", locale="nl"), Options().resolve(snapshot.shop)
+            snapshot, DocumentRef(REVIEWS, shop="wtw-winkel", locale="nl"), Options().resolve(snapshot.shop)
         )
     )
     assert [r["id"] for r in page["reviews"]] == ["shop-1"]
     product_page = render_document(
         snapshot,
-        DocumentRef("reviews", shop="wtw-winkel", locale="nl", product=FLAIR["sku"]),
+        DocumentRef(REVIEWS, shop="wtw-winkel", locale="nl", product=FLAIR["sku"]),
         Options().resolve(snapshot.shop),
     )
     assert json.loads(product_page)["total"] == 200
@@ -150,17 +150,17 @@ def test_the_shops_widgets_never_show_a_product_review(tmp_path):
 @pytest.mark.parametrize(
     ("path", "ref"),
     [
-        ("/v1/s/products/ZEH-Q350/summary.json", DocumentRef("summary", shop="s", product="ZEH-Q350")),
-        ("/v1/s/products/a.b_c-1/jsonld.json", DocumentRef("jsonld", shop="s", product="a.b_c-1")),
-        ("/v1/s/nl/products/ZEH-Q350/reviews.json", DocumentRef("reviews", shop="s", locale="nl", product="ZEH-Q350")),
+        ("/v1/s/products/ZEH-Q350/summary.json", DocumentRef(SUMMARY, shop="s", product="ZEH-Q350")),
+        ("/v1/s/products/a.b_c-1/jsonld.json", DocumentRef(JSONLD, shop="s", product="a.b_c-1")),
+        ("/v1/s/nl/products/ZEH-Q350/reviews.json", DocumentRef(REVIEWS, shop="s", locale="nl", product="ZEH-Q350")),
         (
             "/v1/s/nl/products/ZEH-Q350/reviews-2.json",
-            DocumentRef("reviews", shop="s", locale="nl", page=2, product="ZEH-Q350"),
+            DocumentRef(REVIEWS, shop="s", locale="nl", page=2, product="ZEH-Q350"),
         ),
-        ("/v1/s/en/products/X/stars.html", DocumentRef("widget", shop="s", locale="en", widget="stars", product="X")),
+        ("/v1/s/en/products/X/stars.html", DocumentRef(WIDGET, shop="s", locale="en", widget="stars", product="X")),
         (
             "/v1/s/en/products/X/carousel.html",
-            DocumentRef("widget", shop="s", locale="en", widget="carousel", product="X"),
+            DocumentRef(WIDGET, shop="s", locale="en", widget="carousel", product="X"),
         ),
         ("/v1/s/en/products/X/badge.html", None),  # products have a star snippet and a carousel
         ("/v1/s/en/products/X/footer.html", None),

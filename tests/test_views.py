@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from tests.widgets import AS_OF, fixture_store
-from widget_server.core.catalogue import DocumentRef
+from widget_server.core.catalogue import REVIEWS, DocumentRef
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
 from widget_server.core.render import render_json
@@ -15,7 +15,7 @@ from widget_server.demo import demo_document
 
 
 def page(snapshot, locale, number, options=None):
-    ref = DocumentRef("reviews", shop=snapshot.shop.id, locale=locale, page=number)
+    ref = DocumentRef(REVIEWS, shop=snapshot.shop.id, locale=locale, page=number)
     body = render_document(snapshot, ref, options or Options(lang=()).resolve(snapshot.shop))
     return None if body is None else json.loads(body)
 

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.hostile import hostile_document
 from tests.widgets import AS_OF, fixture_store, render
-from widget_server.core.catalogue import DocumentRef
+from widget_server.core.catalogue import WIDGET_SCRIPT_KIND, DocumentRef
 from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.documents import site_document
 from widget_server.core.options import Options
@@ -65,7 +65,7 @@ class Quiet(SimpleHTTPRequestHandler):
 def pages(tmp_path_factory):
     """Rendered widget documents of the demo data (realistic lengths), written to files."""
     folder = tmp_path_factory.mktemp("pages")
-    script = DocumentRef("widget-script", digest=WIDGET_SCRIPT_DIGEST)
+    script = DocumentRef(WIDGET_SCRIPT_KIND, digest=WIDGET_SCRIPT_DIGEST)
     (folder / script.path.lstrip("/")).parent.mkdir(parents=True)
     (folder / script.path.lstrip("/")).write_bytes(site_document(script))
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))

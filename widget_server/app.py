@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 
 from .cache import DEFAULT_SIZE
 from .core.headers import response_headers
+from .core.paths import PREFIX, PUSH_PATH
 from .preview import preview_asset, preview_index, preview_shop
 from .public import public_document
 from .push import push_reviews
@@ -72,8 +73,8 @@ def create_app(
     routes = [
         Route("/", home, methods=read),
         Route("/healthz", healthz, methods=read),
-        Route("/v1/{shop}/reviews", push_reviews, methods=["POST"]),
-        Route("/v1/{path:path}", public_document, methods=read),  # the catalogue parses the rest
+        Route(PUSH_PATH, push_reviews, methods=["POST"]),
+        Route(f"{PREFIX}{{path:path}}", public_document, methods=read),  # the catalogue parses the rest
         Route("/preview/", preview_index, methods=read),
         Route("/preview/{name}.{ext:str}", preview_asset, methods=read),
         Route("/preview/{shop}", preview_shop, methods=read),

@@ -18,13 +18,14 @@ from starlette.responses import HTMLResponse, Response
 
 from widget_templates import TEMPLATES_DIR
 
-from .core.catalogue import VARIANT_SEPARATOR, WIDGET_PATH, DocumentRef
+from .core.catalogue import LOADER, LOADER_HASHED, WIDGET, DocumentRef
 from .core.formatting import format_score
 from .core.headers import response_headers
 from .core.i18n import locales_dir, translations
 from .core.loader import loader
 from .core.models import Shop
 from .core.options import OPTION_NAMES, PRESENTATION_OPTIONS, OptionError, Options, Resolved, parse_options
+from .core.paths import VARIANT_SEPARATOR, WIDGET_PATH
 from .core.rules import score_window
 from .core.widgets import HEIGHTS, WIDGETS
 from .service import LOOPBACK_HOSTS, NotFound, service_of
@@ -107,7 +108,7 @@ def embed_snippet(
     base_url: str, shop: Shop, widget: str, locale: str, query: dict[str, str], variant: str = "", product: str = ""
 ) -> str:
     """One element and one small inline script that loads the loader after the page has loaded."""
-    url = json.dumps(base_url + DocumentRef("loader").path).replace("<", "\\u003c")
+    url = json.dumps(base_url + DocumentRef(LOADER).path).replace("<", "\\u003c")
     element = snippet_element(shop, widget, locale, query, variant, product)
     return element + f"\n<script>{BOOTSTRAP.format(url=url)}</script>"
 
@@ -118,7 +119,7 @@ def plain_snippet(
     """The same with a plain async script tag, for pages whose Content-Security-Policy forbids inline scripts."""
     return (
         snippet_element(shop, widget, locale, query, variant, product)
-        + f'\n<script async src="{escape(base_url + DocumentRef("loader").path)}"></script>'
+        + f'\n<script async src="{escape(base_url + DocumentRef(LOADER).path)}"></script>'
     )
 
 
@@ -128,7 +129,7 @@ def widget_src(
     """The widget document's path: content options in the query, presentation in the fragment."""
     file = widget + (VARIANT_SEPARATOR + variant if variant else "")
     if product:
-        path = DocumentRef("widget", shop=shop.id, locale=locale, widget=widget, product=product).path
+        path = DocumentRef(WIDGET, shop=shop.id, locale=locale, widget=widget, product=product).path
     else:
         path = WIDGET_PATH.format(shop=shop.id, locale=locale, widget=file)
     shown, content = split_options(query)
@@ -335,7 +336,7 @@ def preview_shop(request: Request) -> Response:
         "products": [(sku, p.product.name if p.product else sku) for sku, p in snapshot.products.items()],
         "product": product,
         "integrity": loader().integrity,
-        "hashed_loader": base_url + DocumentRef("loader-hashed", digest=loader().digest).path,
+        "hashed_loader": base_url + DocumentRef(LOADER_HASHED, digest=loader().digest).path,
         "placeholder_url": live_placeholder and not static,
         "static_placeholder": static_placeholder,
         "cdn": typed_cdn if typed_cdn.strip() else service.static_url,

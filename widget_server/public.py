@@ -27,8 +27,7 @@ async def public_document(request: Request) -> Response:
     if ref.locale:
         require_locale(shop, ref.locale)
     try:
-        takes_options = ref.kind not in ("summary", "method", "jsonld") and ref.variant is None
-        asked = parse_options(request.query_params) if takes_options else Options()
+        asked = parse_options(request.query_params) if ref.query_options else Options()
         options = resolve(shop, ref, asked)
     except UnknownVariant:
         raise NotFound(f"shop {shop.id!r} has no variant {ref.variant!r}") from None

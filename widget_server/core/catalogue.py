@@ -1,10 +1,12 @@
-"""The catalogue of public documents: the one place URLs are written and read (pure).
+"""The catalogue of public documents: every kind of document as one object (pure).
 
-A DocumentRef names one document of the URL tree and knows its path; `parse` turns a path
-back into a ref. The service routes by `parse`, the static build writes `shop_documents` and
-`site_documents`, `_headers` and nginx.conf take their patterns from here, the loader gets
-WIDGET_PATH, and the OpenAPI document lists ROUTES. So "the same URL tree" holds by
-construction.
+A DocumentKind holds all that is true of one kind: its paths (written and read), media type,
+header policy, the query options it takes, the options its bytes depend on, how it renders,
+and its OpenAPI description. A DocumentRef names one document (a kind and its parts) and knows
+its path. The service routes by `parse`, the static build writes `shop_documents` and
+`site_documents`, `_headers` and nginx.conf take their patterns from here, the loader its paths
+from paths.py, and the OpenAPI document lists KINDS. Nothing else dispatches on a kind: a new
+document is a new kind here, added to KINDS.
 """
 
 from __future__ import annotations
@@ -12,60 +14,59 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from .csp import WIDGET_SCRIPT_DIGEST
+from .csp import WIDGET_SCRIPT, WIDGET_SCRIPT_DIGEST
+from .formatting import json_for_script
 from .jsonld import product_jsonld
+from .loader import loader
 from .models import SHOP_ID, SKU
-from .options import OPTION_NAMES, Options
+from .openapi import json_response, openapi
+from .options import OPTION_NAMES, Options, Resolved
+from .paths import (
+    JSONLD_FILE,
+    JSONLD_PATH,
+    LATER_PAGE,
+    LOADER_HASH,
+    LOADER_HASHED_PATH,
+    LOADER_PATH,
+    LOCALE,
+    METHOD_FILE,
+    OPENAPI_PATH,
+    PREFIX,
+    PRODUCT_LOCALE_PATH,
+    PRODUCT_PATH,
+    PRODUCT_WIDGET_PATH,
+    PRODUCTS,
+    SHOP_PATH,
+    SUMMARY_FILE,
+    VARIANT_SEPARATOR,
+    WIDGET_PATH,
+    WIDGET_SCRIPT_PATH,
+    Route,
+    reviews_file,
+)
+from .render import render_json, render_method, render_widget
 from .snapshot import Snapshot
+from .views import reviews_page
 from .widgets import WIDGETS
 
-PREFIX = "/v1/"
-LOCALE = re.compile(r"[a-z]{2,3}")
-LOADER_HASH = re.compile(r"[0-9a-f]{12}")
-LATER_PAGE = re.compile(r"[2-9]|[1-9][0-9]{1,5}")  # reviews-N.json: the first page is reviews.json
-VARIANT_SEPARATOR = "--"
 FILTER_OPTIONS = ("stars", "lang")  # the options reviews.json takes: they pick reviews
-WIDGET_PATH = "/v1/{shop}/{locale}/{widget}.html"  # {widget} is `name` or `name--variant`
-PRODUCT_WIDGET_PATH = "/v1/{shop}/{locale}/products/{sku}/{widget}.html"
-JSONLD_PATH = "/v1/{shop}/products/{sku}/jsonld.json"
 
 _REVIEWS_FILE = re.compile(rf"reviews(?:-({LATER_PAGE.pattern}))?\.json")
 _WIDGET_FILE = re.compile(rf"([a-z]+)(?:{VARIANT_SEPARATOR}({SHOP_ID.pattern}))?\.html")
 _LOADER_FILE = re.compile(rf"embed\.({LOADER_HASH.pattern})\.js")
 _WIDGET_SCRIPT_FILE = re.compile(rf"widget\.({LOADER_HASH.pattern})\.js")
 
-# What each kind of document is, for Content-Type and for the header policy (headers.py).
-MEDIA_TYPES = {
-    "loader": "text/javascript; charset=utf-8",
-    "loader-hashed": "text/javascript; charset=utf-8",
-    "widget-script": "text/javascript; charset=utf-8",
-    "openapi": "application/json",
-    "summary": "application/json",
-    "reviews": "application/json",
-    "widget": "text/html; charset=utf-8",
-    "method": "text/html; charset=utf-8",
-    "jsonld": "application/json",
-}
-HEADER_KINDS = {
-    "loader": "loader",
-    "loader-hashed": "loader-hashed",
-    "widget-script": "loader-hashed",  # immutable JavaScript too
-    "openapi": "json",
-    "summary": "json",
-    "reviews": "json",
-    "widget": "widget",
-    "method": "widget",  # a page opened from a widget: the same CSP, caching and framing rules
-    "jsonld": "json",
-}
-PRODUCTS = "products"  # the folder of a shop's product documents
-JSONLD_FILE = "jsonld.json"
-METHOD_FILE = "method.html"
+_HTML = "text/html; charset=utf-8"
+_JSON = "application/json"
+_JAVASCRIPT = "text/javascript; charset=utf-8"
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentRef:
-    kind: str  # a key of MEDIA_TYPES
+    kind: DocumentKind
     shop: str = ""
     locale: str = ""
     widget: str = ""
@@ -76,62 +77,342 @@ class DocumentRef:
 
     @property
     def path(self) -> str:
-        if self.product:
-            return self._product_path()
-        if self.kind == "loader":
-            return f"{PREFIX}embed.js"
-        if self.kind == "loader-hashed":
-            return f"{PREFIX}embed.{self.digest}.js"
-        if self.kind == "widget-script":
-            return f"{PREFIX}widget.{self.digest}.js"
-        if self.kind == "openapi":
-            return f"{PREFIX}openapi.json"
-        if self.kind == "summary":
-            return f"{PREFIX}{self.shop}/summary.json"
-        if self.kind == "reviews":
-            return f"{PREFIX}{self.shop}/{self.locale}/{reviews_file(self.page)}"
-        if self.kind == "method":
-            return f"{PREFIX}{self.shop}/{self.locale}/{METHOD_FILE}"
-        if self.kind == "widget":
-            file = self.widget if self.variant is None else f"{self.widget}{VARIANT_SEPARATOR}{self.variant}"
-            return WIDGET_PATH.format(shop=self.shop, locale=self.locale, widget=file)
-        raise ValueError(f"unknown document kind {self.kind!r}")
-
-    def _product_path(self) -> str:
-        shop_level = f"{PREFIX}{self.shop}/{PRODUCTS}/{self.product}"
-        if self.kind == "summary":
-            return f"{shop_level}/summary.json"
-        if self.kind == "jsonld":
-            return f"{shop_level}/{JSONLD_FILE}"
-        folder = f"{PREFIX}{self.shop}/{self.locale}/{PRODUCTS}/{self.product}"
-        if self.kind == "reviews":
-            return f"{folder}/{reviews_file(self.page)}"
-        if self.kind == "widget" and self.variant is None:
-            return f"{folder}/{self.widget}.html"
-        raise ValueError(f"no {self.kind!r} document for a product")
+        return self.kind.path(self)
 
     @property
     def shop_path(self) -> str:
         """The path inside the shop's folder (`nl/badge.html`), for shop documents."""
-        return self.path.removeprefix(f"{PREFIX}{self.shop}/")
+        return self.path.removeprefix(SHOP_PATH.format(shop=self.shop) + "/")
 
     @property
     def media_type(self) -> str:
-        return MEDIA_TYPES[self.kind]
+        return self.kind.media_type
 
     @property
     def header_kind(self) -> str:
-        return HEADER_KINDS[self.kind]
+        return self.kind.header_kind
+
+    @property
+    def query_options(self) -> tuple[str, ...]:
+        """The query options a request for it may give (none: the query is not read)."""
+        return self.kind.query_options(self)
 
 
-def method_href(product: bool) -> str:
-    """The method page relative to a widget of the shop, or of one of its products."""
-    return f"../../{METHOD_FILE}" if product else METHOD_FILE
+class DocumentKind:
+    """What is true of one kind of document. Subclasses fill in the parts that differ."""
+
+    name: str  # for messages and the tests
+    media_type: str
+    header_kind: str  # the header policy (headers.py): loader, loader-hashed, json or widget
+    routes: tuple[Route, ...]  # its URL templates, for the OpenAPI document
+    response: dict[str, Any]  # its OpenAPI 200 answer
+    site = False  # outside any shop's folder: renders from nothing but its ref
+
+    def path(self, ref: DocumentRef) -> str:
+        raise NotImplementedError
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        """The document these path segments (below the prefix) name, if of this kind."""
+        raise NotImplementedError
+
+    def query_options(self, ref: DocumentRef) -> tuple[str, ...]:
+        return ()
+
+    def content_options(self, ref: DocumentRef) -> tuple[str, ...]:
+        """The options its bytes depend on (a cache key's part)."""
+        return ()
+
+    def lists_products(self, ref: DocumentRef) -> bool:
+        """Its bytes name the shop's products, so a change of any product changes it."""
+        return False
+
+    def render(self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path) -> bytes | None:
+        """A shop document's bytes, or None when it does not exist (a page past the last)."""
+        raise ValueError(f"{self.name} is a site document")
+
+    def render_site(self, ref: DocumentRef) -> bytes | None:
+        """A site document's bytes, or None when it does not exist (an old hash)."""
+        raise ValueError(f"{self.name} is a shop document")
+
+    def __repr__(self) -> str:
+        return f"<document kind {self.name}>"
 
 
-def reviews_file(page: int) -> str:
-    """`reviews.json` for the first page, `reviews-2.json` for the second, and so on."""
-    return "reviews.json" if page == 1 else f"reviews-{page}.json"
+class _Loader(DocumentKind):
+    name, media_type, header_kind, site = "loader", _JAVASCRIPT, "loader", True
+    routes = (Route(LOADER_PATH, "The embed loader"),)
+    response = {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}}
+
+    def path(self, ref: DocumentRef) -> str:
+        return LOADER_PATH
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        return DocumentRef(self) if parts == ["embed.js"] else None
+
+    def render_site(self, ref: DocumentRef) -> bytes | None:
+        return loader().body
+
+
+class _LoaderHashed(DocumentKind):
+    name, media_type, header_kind, site = "loader-hashed", _JAVASCRIPT, "loader-hashed", True
+    routes = (Route(LOADER_HASHED_PATH, "The embed loader under its content hash (immutable)"),)
+    response = {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}}
+
+    def path(self, ref: DocumentRef) -> str:
+        return LOADER_HASHED_PATH.format(digest=ref.digest)
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        found = _LOADER_FILE.fullmatch(parts[0]) if len(parts) == 1 else None
+        return DocumentRef(self, digest=found.group(1)) if found else None
+
+    def render_site(self, ref: DocumentRef) -> bytes | None:
+        script = loader()
+        return script.body if ref.digest == script.digest else None
+
+
+class _WidgetScript(DocumentKind):
+    name, media_type, site = "widget-script", _JAVASCRIPT, True
+    header_kind = "loader-hashed"  # immutable JavaScript too
+    routes = (Route(WIDGET_SCRIPT_PATH, "The widgets' script under its content hash (immutable)"),)
+    response = {"description": "the widgets' script", "content": {"text/javascript": {"schema": {"type": "string"}}}}
+
+    def path(self, ref: DocumentRef) -> str:
+        return WIDGET_SCRIPT_PATH.format(digest=ref.digest)
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        found = _WIDGET_SCRIPT_FILE.fullmatch(parts[0]) if len(parts) == 1 else None
+        return DocumentRef(self, digest=found.group(1)) if found else None
+
+    def render_site(self, ref: DocumentRef) -> bytes | None:
+        return WIDGET_SCRIPT if ref.digest == WIDGET_SCRIPT_DIGEST else None
+
+
+class _OpenApi(DocumentKind):
+    name, media_type, header_kind, site = "openapi", _JSON, "json", True
+    routes = (Route(OPENAPI_PATH, "This document"),)
+    response = {"description": "this document", "content": {"application/json": {"schema": {"type": "object"}}}}
+
+    def path(self, ref: DocumentRef) -> str:
+        return OPENAPI_PATH
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        return DocumentRef(self) if parts == ["openapi.json"] else None
+
+    def render_site(self, ref: DocumentRef) -> bytes | None:
+        return render_json(openapi(KINDS))
+
+
+def _shop(parts: list[str], count: int) -> bool:
+    """`count` segments, the first a shop id and (from three segments on) the second a locale."""
+    return len(parts) == count and bool(SHOP_ID.fullmatch(parts[0])) and (count < 3 or _locale(parts[1]))
+
+
+def _locale(segment: str) -> bool:
+    return bool(LOCALE.fullmatch(segment))
+
+
+def _product_parts(parts: list[str]) -> tuple[str, str, str] | None:
+    """(shop, sku, file) of /v1/{shop}/products/{sku}/{file}."""
+    if len(parts) == 4 and SHOP_ID.fullmatch(parts[0]) and parts[1] == PRODUCTS and SKU.fullmatch(parts[2]):
+        return parts[0], parts[2], parts[3]
+    return None
+
+
+def _product_locale_parts(parts: list[str]) -> tuple[str, str, str, str] | None:
+    """(shop, locale, sku, file) of /v1/{shop}/{locale}/products/{sku}/{file}."""
+    if len(parts) == 5 and _shop(parts[:3], 3) and parts[2] == PRODUCTS and SKU.fullmatch(parts[3]):
+        return parts[0], parts[1], parts[3], parts[4]
+    return None
+
+
+class _Summary(DocumentKind):
+    name, media_type, header_kind = "summary", _JSON, "json"
+    routes = (
+        Route(f"{SHOP_PATH}/{SUMMARY_FILE}", "Score, grade, counts and distribution of the last 12 months"),
+        Route(
+            f"{PRODUCT_PATH}/{SUMMARY_FILE}",
+            "A product's score, grade, counts and distribution (its reviews never count toward the shop's)",
+        ),
+    )
+    response = json_response("Summary", "the summary")
+
+    def path(self, ref: DocumentRef) -> str:
+        folder = PRODUCT_PATH.format(shop=ref.shop, sku=ref.product) if ref.product else SHOP_PATH.format(shop=ref.shop)
+        return f"{folder}/{SUMMARY_FILE}"
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        if _shop(parts, 2) and parts[1] == SUMMARY_FILE:
+            return DocumentRef(self, shop=parts[0])
+        product = _product_parts(parts)
+        if product and product[2] == SUMMARY_FILE:
+            return DocumentRef(self, shop=product[0], product=product[1])
+        return None
+
+    def lists_products(self, ref: DocumentRef) -> bool:
+        return not ref.product
+
+    def render(self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path) -> bytes | None:
+        return render_json(dict(snapshot.summary))
+
+
+class _JsonLd(DocumentKind):
+    name, media_type, header_kind = "jsonld", _JSON, "json"
+    routes = (
+        Route(
+            JSONLD_PATH,
+            "schema.org Product markup for the product's page (where the shop opted in and the source allows it)",
+        ),
+    )
+    response = {
+        "description": "schema.org Product JSON-LD, safe to paste inside <script type=application/ld+json>",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+
+    def path(self, ref: DocumentRef) -> str:
+        return JSONLD_PATH.format(shop=ref.shop, sku=ref.product)
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        product = _product_parts(parts)
+        return DocumentRef(self, shop=product[0], product=product[1]) if product and product[2] == JSONLD_FILE else None
+
+    def render(self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path) -> bytes | None:
+        data = product_jsonld(snapshot)
+        return None if data is None else (json_for_script(data) + "\n").encode()
+
+
+class _Reviews(DocumentKind):
+    name, media_type, header_kind = "reviews", _JSON, "json"
+    routes = (
+        Route(f"{SHOP_PATH}/{{locale}}/reviews.json", "The shown reviews, newest first (first page)", FILTER_OPTIONS),
+        Route(f"{SHOP_PATH}/{{locale}}/reviews-{{page}}.json", "A later page of the shown reviews", FILTER_OPTIONS),
+        Route(
+            f"{PRODUCT_LOCALE_PATH}/reviews.json",
+            "A product's shown reviews, newest first (first page)",
+            FILTER_OPTIONS,
+        ),
+        Route(f"{PRODUCT_LOCALE_PATH}/reviews-{{page}}.json", "A later page of a product's reviews", FILTER_OPTIONS),
+    )
+    response = json_response("ReviewsPage", "a page of reviews")
+
+    def path(self, ref: DocumentRef) -> str:
+        if ref.product:
+            folder = PRODUCT_LOCALE_PATH.format(shop=ref.shop, locale=ref.locale, sku=ref.product)
+        else:
+            folder = f"{SHOP_PATH.format(shop=ref.shop)}/{ref.locale}"
+        return f"{folder}/{reviews_file(ref.page)}"
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        if _shop(parts, 3) and (found := _REVIEWS_FILE.fullmatch(parts[2])):
+            return DocumentRef(self, shop=parts[0], locale=parts[1], page=int(found.group(1) or 1))
+        product = _product_locale_parts(parts)
+        if product and (found := _REVIEWS_FILE.fullmatch(product[3])):
+            shop, locale, sku, _ = product
+            return DocumentRef(self, shop=shop, locale=locale, page=int(found.group(1) or 1), product=sku)
+        return None
+
+    def query_options(self, ref: DocumentRef) -> tuple[str, ...]:
+        return FILTER_OPTIONS
+
+    def content_options(self, ref: DocumentRef) -> tuple[str, ...]:
+        return FILTER_OPTIONS
+
+    def render(self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path) -> bytes | None:
+        options = options.every_language_by_default()
+        reviews = snapshot.page(options.filter, ref.page)
+        if reviews is None:
+            return None
+        page = reviews_page(snapshot, reviews, locale=ref.locale, options=options, page=ref.page, directory=directory)
+        return render_json(page)
+
+
+class _Method(DocumentKind):
+    name, media_type = "method", _HTML
+    header_kind = "widget"  # a page opened from a widget: the same CSP, caching and framing rules
+    routes = (
+        Route(
+            f"{SHOP_PATH}/{{locale}}/{METHOD_FILE}",
+            "How the score is calculated: window, counted reviews, sources, month by month",
+        ),
+    )
+    response = {"description": "the method page", "content": {"text/html": {"schema": {"type": "string"}}}}
+
+    def path(self, ref: DocumentRef) -> str:
+        return f"{SHOP_PATH.format(shop=ref.shop)}/{ref.locale}/{METHOD_FILE}"
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        return (
+            DocumentRef(self, shop=parts[0], locale=parts[1]) if _shop(parts, 3) and parts[2] == METHOD_FILE else None
+        )
+
+    def render(self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path) -> bytes | None:
+        return render_method(snapshot, ref.locale, directory)
+
+
+class _Widget(DocumentKind):
+    name, media_type, header_kind = "widget", _HTML, "widget"
+    routes = (
+        Route(WIDGET_PATH, "A widget as a standalone HTML document", OPTION_NAMES),
+        Route(
+            WIDGET_PATH.replace("{widget}", f"{{widget}}{VARIANT_SEPARATOR}{{variant}}"),
+            "A shop's prebuilt widget variant",
+        ),
+        Route(
+            PRODUCT_WIDGET_PATH.replace("{widget}", "{product_widget}"),
+            "A product's star snippet or carousel",
+            OPTION_NAMES,
+        ),
+    )
+    response = {"description": "the widget document", "content": {"text/html": {"schema": {"type": "string"}}}}
+
+    def path(self, ref: DocumentRef) -> str:
+        if ref.product:
+            if ref.variant is not None:
+                raise ValueError("a product's widget has no variants")
+            return PRODUCT_WIDGET_PATH.format(shop=ref.shop, locale=ref.locale, sku=ref.product, widget=ref.widget)
+        file = ref.widget if ref.variant is None else f"{ref.widget}{VARIANT_SEPARATOR}{ref.variant}"
+        return WIDGET_PATH.format(shop=ref.shop, locale=ref.locale, widget=file)
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        if _shop(parts, 3) and (found := _WIDGET_FILE.fullmatch(parts[2])) and found.group(1) in WIDGETS:
+            return DocumentRef(self, shop=parts[0], locale=parts[1], widget=found.group(1), variant=found.group(2))
+        product = _product_locale_parts(parts)
+        if product and (found := _WIDGET_FILE.fullmatch(product[3])) and found.group(2) is None:
+            shop, locale, sku, _ = product
+            spec = WIDGETS.get(found.group(1))
+            if spec is not None and spec.product:
+                return DocumentRef(self, shop=shop, locale=locale, widget=spec.name, product=sku)
+        return None
+
+    def query_options(self, ref: DocumentRef) -> tuple[str, ...]:
+        return OPTION_NAMES if ref.variant is None else ()
+
+    def content_options(self, ref: DocumentRef) -> tuple[str, ...]:
+        return WIDGETS[ref.widget].options
+
+    def render(self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path) -> bytes | None:
+        return render_widget(snapshot, ref.widget, ref.locale, options, directory)
+
+
+LOADER = _Loader()
+LOADER_HASHED = _LoaderHashed()
+WIDGET_SCRIPT_KIND = _WidgetScript()
+OPENAPI = _OpenApi()
+SUMMARY = _Summary()
+JSONLD = _JsonLd()
+REVIEWS = _Reviews()
+METHOD = _Method()
+WIDGET = _Widget()
+KINDS: tuple[DocumentKind, ...] = (
+    LOADER,
+    LOADER_HASHED,
+    WIDGET_SCRIPT_KIND,
+    OPENAPI,
+    SUMMARY,
+    JSONLD,
+    REVIEWS,
+    METHOD,
+    WIDGET,
+)
 
 
 def parse(path: str) -> DocumentRef | None:
@@ -139,46 +420,10 @@ def parse(path: str) -> DocumentRef | None:
     if not path.startswith(PREFIX):
         return None
     parts = path[len(PREFIX) :].split("/")
-    if len(parts) == 1:
-        (name,) = parts
-        if name == "embed.js":
-            return DocumentRef("loader")
-        if name == "openapi.json":
-            return DocumentRef("openapi")
-        hashed = _LOADER_FILE.fullmatch(name)
-        if hashed:
-            return DocumentRef("loader-hashed", digest=hashed.group(1))
-        script = _WIDGET_SCRIPT_FILE.fullmatch(name)
-        return DocumentRef("widget-script", digest=script.group(1)) if script else None
-    if not SHOP_ID.fullmatch(parts[0]):
-        return None
-    if len(parts) == 4 and parts[1] == PRODUCTS and SKU.fullmatch(parts[2]):
-        shop, _, sku, name = parts
-        if name == "summary.json":
-            return DocumentRef("summary", shop=shop, product=sku)
-        return DocumentRef("jsonld", shop=shop, product=sku) if name == JSONLD_FILE else None
-    if len(parts) == 5 and parts[2] == PRODUCTS and LOCALE.fullmatch(parts[1]) and SKU.fullmatch(parts[3]):
-        shop, locale, _, sku, name = parts
-        reviews = _REVIEWS_FILE.fullmatch(name)
-        if reviews:
-            return DocumentRef("reviews", shop=shop, locale=locale, page=int(reviews.group(1) or 1), product=sku)
-        widget = _WIDGET_FILE.fullmatch(name)
-        if widget and widget.group(2) is None and widget.group(1) in WIDGETS and WIDGETS[widget.group(1)].product:
-            return DocumentRef("widget", shop=shop, locale=locale, widget=widget.group(1), product=sku)
-        return None
-    if len(parts) == 2:
-        return DocumentRef("summary", shop=parts[0]) if parts[1] == "summary.json" else None
-    if len(parts) != 3 or not LOCALE.fullmatch(parts[1]):
-        return None
-    shop, locale, name = parts
-    if name == METHOD_FILE:
-        return DocumentRef("method", shop=shop, locale=locale)
-    reviews = _REVIEWS_FILE.fullmatch(name)
-    if reviews:
-        return DocumentRef("reviews", shop=shop, locale=locale, page=int(reviews.group(1) or 1))
-    widget = _WIDGET_FILE.fullmatch(name)
-    if widget and widget.group(1) in WIDGETS:
-        return DocumentRef("widget", shop=shop, locale=locale, widget=widget.group(1), variant=widget.group(2))
+    for kind in KINDS:
+        found = kind.parse(parts)
+        if found is not None:
+            return found
     return None
 
 
@@ -188,16 +433,16 @@ def shop_documents(snapshot: Snapshot) -> Iterator[DocumentRef]:
     Pages come page by page across locales, so a build reads each page of reviews once.
     """
     shop = snapshot.shop
-    yield DocumentRef("summary", shop=shop.id)
+    yield DocumentRef(SUMMARY, shop=shop.id)
     for page in range(1, snapshot.pages(Options().resolve(shop).every_language_by_default().filter) + 1):
         for locale in shop.locales:
-            yield DocumentRef("reviews", shop=shop.id, locale=locale, page=page)
+            yield DocumentRef(REVIEWS, shop=shop.id, locale=locale, page=page)
     for locale in shop.locales:
-        yield DocumentRef("method", shop=shop.id, locale=locale)
+        yield DocumentRef(METHOD, shop=shop.id, locale=locale)
         for widget in WIDGETS:
-            yield DocumentRef("widget", shop=shop.id, locale=locale, widget=widget)
+            yield DocumentRef(WIDGET, shop=shop.id, locale=locale, widget=widget)
             for variant in shop.variants:
-                yield DocumentRef("widget", shop=shop.id, locale=locale, widget=widget, variant=variant.name)
+                yield DocumentRef(WIDGET, shop=shop.id, locale=locale, widget=widget, variant=variant.name)
     for product in snapshot.products.values():
         yield from product_documents(product)
 
@@ -205,114 +450,34 @@ def shop_documents(snapshot: Snapshot) -> Iterator[DocumentRef]:
 def product_documents(product: Snapshot) -> Iterator[DocumentRef]:
     """Every document of one product: its summary, its JSON-LD where allowed, reviews and widgets."""
     shop, sku = product.shop, product.product.sku if product.product else ""
-    yield DocumentRef("summary", shop=shop.id, product=sku)
+    yield DocumentRef(SUMMARY, shop=shop.id, product=sku)
     if product_jsonld(product) is not None:
-        yield DocumentRef("jsonld", shop=shop.id, product=sku)
+        yield DocumentRef(JSONLD, shop=shop.id, product=sku)
     pages = product.pages(Options().resolve(shop).every_language_by_default().filter)
     for locale in shop.locales:
         for page in range(1, pages + 1):
-            yield DocumentRef("reviews", shop=shop.id, locale=locale, page=page, product=sku)
+            yield DocumentRef(REVIEWS, shop=shop.id, locale=locale, page=page, product=sku)
         for name, spec in WIDGETS.items():
             if spec.product:
-                yield DocumentRef("widget", shop=shop.id, locale=locale, widget=name, product=sku)
+                yield DocumentRef(WIDGET, shop=shop.id, locale=locale, widget=name, product=sku)
 
 
 def site_documents(loader_digest: str) -> list[DocumentRef]:
     """The documents outside any shop's folder."""
     return [
-        DocumentRef("loader"),
-        DocumentRef("loader-hashed", digest=loader_digest),
-        DocumentRef("widget-script", digest=WIDGET_SCRIPT_DIGEST),
-        DocumentRef("openapi"),
+        DocumentRef(LOADER),
+        DocumentRef(LOADER_HASHED, digest=loader_digest),
+        DocumentRef(WIDGET_SCRIPT_KIND, digest=WIDGET_SCRIPT_DIGEST),
+        DocumentRef(OPENAPI),
     ]
 
 
 # Globs of a shop's documents by header kind, for server configurations (`_headers`, nginx).
 SHOP_GLOBS = (
-    (f"{PREFIX}{{shop}}/summary.json", "json"),
-    (f"{PREFIX}{{shop}}/{PRODUCTS}/*", "json"),
-    (f"{PREFIX}{{shop}}/{{locale}}/*.json", "json"),
-    (f"{PREFIX}{{shop}}/{{locale}}/*.html", "widget"),
+    (f"{SHOP_PATH}/{SUMMARY_FILE}", SUMMARY.header_kind),
+    (f"{SHOP_PATH}/{PRODUCTS}/*", JSONLD.header_kind),
+    (f"{SHOP_PATH}/{{locale}}/*.json", REVIEWS.header_kind),
+    (f"{SHOP_PATH}/{{locale}}/*.html", WIDGET.header_kind),
 )
 # A regular expression for the widget documents of one shop (nginx location).
 WIDGET_REGEX = f"^{PREFIX}{{shop}}/[a-z]+/(?:{PRODUCTS}/[A-Za-z0-9._-]+/)?[a-z0-9-]+\\.html$"
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """A URL template of the tree, for the OpenAPI document and the server configurations."""
-
-    template: str
-    kind: str
-    summary: str
-    options: tuple[str, ...] = ()  # the query options it takes (a variant takes none: it has its own)
-
-
-PARAMETERS = {
-    "shop": SHOP_ID.pattern,
-    "locale": LOCALE.pattern,
-    "page": LATER_PAGE.pattern,
-    "widget": "|".join(WIDGETS),
-    "variant": SHOP_ID.pattern,
-    "digest": LOADER_HASH.pattern,
-    "sku": SKU.pattern,
-    "product_widget": "|".join(name for name, spec in WIDGETS.items() if spec.product),
-}
-ROUTES = (
-    Route(f"{PREFIX}embed.js", "loader", "The embed loader"),
-    Route(f"{PREFIX}embed.{{digest}}.js", "loader-hashed", "The embed loader under its content hash (immutable)"),
-    Route(f"{PREFIX}widget.{{digest}}.js", "widget-script", "The widgets' script under its content hash (immutable)"),
-    Route(f"{PREFIX}openapi.json", "openapi", "This document"),
-    Route(f"{PREFIX}{{shop}}/summary.json", "summary", "Score, grade, counts and distribution of the last 12 months"),
-    Route(
-        f"{PREFIX}{{shop}}/{{locale}}/reviews.json",
-        "reviews",
-        "The shown reviews, newest first (first page)",
-        FILTER_OPTIONS,
-    ),
-    Route(
-        f"{PREFIX}{{shop}}/{{locale}}/reviews-{{page}}.json",
-        "reviews",
-        "A later page of the shown reviews",
-        FILTER_OPTIONS,
-    ),
-    Route(
-        f"{PREFIX}{{shop}}/{{locale}}/{METHOD_FILE}",
-        "method",
-        "How the score is calculated: window, counted reviews, sources, month by month",
-    ),
-    Route(WIDGET_PATH, "widget", "A widget as a standalone HTML document", OPTION_NAMES),
-    Route(
-        WIDGET_PATH.replace("{widget}", f"{{widget}}{VARIANT_SEPARATOR}{{variant}}"),
-        "widget",
-        "A shop's prebuilt widget variant",
-    ),
-    Route(
-        f"{PREFIX}{{shop}}/{PRODUCTS}/{{sku}}/summary.json",
-        "summary",
-        "A product's score, grade, counts and distribution (its reviews never count toward the shop's)",
-    ),
-    Route(
-        f"{PREFIX}{{shop}}/{PRODUCTS}/{{sku}}/{JSONLD_FILE}",
-        "jsonld",
-        "schema.org Product markup for the product's page (where the shop opted in and the source allows it)",
-    ),
-    Route(
-        f"{PREFIX}{{shop}}/{{locale}}/{PRODUCTS}/{{sku}}/reviews.json",
-        "reviews",
-        "A product's shown reviews, newest first (first page)",
-        FILTER_OPTIONS,
-    ),
-    Route(
-        f"{PREFIX}{{shop}}/{{locale}}/{PRODUCTS}/{{sku}}/reviews-{{page}}.json",
-        "reviews",
-        "A later page of a product's reviews",
-        FILTER_OPTIONS,
-    ),
-    Route(
-        f"{PREFIX}{{shop}}/{{locale}}/{PRODUCTS}/{{sku}}/{{product_widget}}.html",
-        "widget",
-        "A product's star snippet or carousel",
-        OPTION_NAMES,
-    ),
-)

@@ -13,11 +13,11 @@ from jinja2 import Environment, FileSystemLoader
 
 from widget_templates import TEMPLATES_DIR
 
-from .catalogue import JSONLD_PATH, PRODUCT_WIDGET_PATH, VARIANT_SEPARATOR, WIDGET_PATH, DocumentRef
 from .csp import minify
 from .i18n import available_locales, locales_dir, translations
 from .models import SKU
 from .options import OPTION_NAMES, PRESENTATION_OPTIONS
+from .paths import JSONLD_PATH, LOADER_HASHED_PATH, PRODUCT_WIDGET_PATH, VARIANT_SEPARATOR, WIDGET_PATH
 from .widgets import HEIGHTS, WIDGETS
 
 
@@ -29,7 +29,7 @@ class Loader:
 
     @property
     def hashed_name(self) -> str:
-        return DocumentRef("loader-hashed", digest=self.digest).path.rsplit("/", 1)[1]
+        return LOADER_HASHED_PATH.format(digest=self.digest).rsplit("/", 1)[1]
 
 
 def path_expression(template: str, names: dict[str, str]) -> str:

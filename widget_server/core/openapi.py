@@ -1,14 +1,19 @@
-"""The OpenAPI 3.1 description of every public path, built from the catalogue (/v1/openapi.json)."""
+"""The OpenAPI 3.1 description of every public path, built from the catalogue's kinds (/v1/openapi.json).
+
+Each document kind carries its own routes and 200 answer; this module holds what they share:
+the JSON schemas, the path and query parameters, the errors and the push endpoint.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from widget_server import __version__
 
-from .catalogue import PARAMETERS, ROUTES, Route
 from .options import OPTION_MAX_LENGTHS, OPTION_PATTERNS
+from .paths import PARAMETERS, PUSH_PATH, Route
 from .platforms import FORMAT_NAMES
 from .rules import VERIFICATIONS
 
@@ -142,7 +147,14 @@ PAGE = {
 }
 
 
-def _json(schema: str, description: str) -> dict[str, Any]:
+class Kind(Protocol):
+    """What the OpenAPI document reads of a document kind (catalogue.DocumentKind)."""
+
+    routes: tuple[Route, ...]
+    response: dict[str, Any]
+
+
+def json_response(schema: str, description: str) -> dict[str, Any]:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
@@ -170,25 +182,8 @@ EXAMPLES = {
     "product_widget": "stars",
 }
 ERRORS: dict[str, dict[str, Any]] = {
-    "404": _json("Error", "no such shop, locale, page or document"),
-    "400": _json("Error", "an option value is not allowed"),
-}
-RESPONSES: dict[str, dict[str, Any]] = {
-    "summary": _json("Summary", "the summary"),
-    "reviews": _json("ReviewsPage", "a page of reviews"),
-    "widget": {"description": "the widget document", "content": {"text/html": {"schema": {"type": "string"}}}},
-    "method": {"description": "the method page", "content": {"text/html": {"schema": {"type": "string"}}}},
-    "jsonld": {
-        "description": "schema.org Product JSON-LD, safe to paste inside <script type=application/ld+json>",
-        "content": {"application/json": {"schema": {"type": "object"}}},
-    },
-    "loader": {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}},
-    "loader-hashed": {"description": "the loader", "content": {"text/javascript": {"schema": {"type": "string"}}}},
-    "widget-script": {
-        "description": "the widgets' script",
-        "content": {"text/javascript": {"schema": {"type": "string"}}},
-    },
-    "openapi": {"description": "this document", "content": {"application/json": {"schema": {"type": "object"}}}},
+    "404": json_response("Error", "no such shop, locale, page or document"),
+    "400": json_response("Error", "an option value is not allowed"),
 }
 
 
@@ -216,9 +211,9 @@ def _plain(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"text/plain": {"schema": {"type": "string"}}}}
 
 
-def _responses(route: Route) -> dict[str, Any]:
+def _responses(route: Route, answer: dict[str, Any]) -> dict[str, Any]:
     """The document, and errors as JSON for .json paths and as plain text for the others."""
-    responses: dict[str, Any] = {"200": RESPONSES[route.kind]}
+    responses: dict[str, Any] = {"200": answer}
     if route.template.endswith(".json"):
         responses.update(ERRORS)
     else:
@@ -226,7 +221,6 @@ def _responses(route: Route) -> dict[str, Any]:
     return responses
 
 
-PUSH_PATH = "/v1/{shop}/reviews"
 PUSH_RESULT: dict[str, Any] = {
     "type": "object",
     "required": ["accepted", "unchanged", "rejected", "rejected_count", "skipped", "unknown_fields", "platform_score"],
@@ -277,28 +271,29 @@ PUSH: dict[str, Any] = {
     },
     "responses": {
         "200": {"description": "what was stored", "content": {"application/json": {"schema": PUSH_RESULT}}},
-        "400": _json("Error", "the body cannot be used at all; nothing was stored"),
-        "401": _json("Error", "no token, or not a valid one"),
-        "403": _json("Error", "the token belongs to another shop, or may not push this format"),
-        "404": _json("Error", "no such shop"),
-        "413": _json("Error", "the body is larger than 10 MB"),
-        "415": _json("Error", "a media type the format does not take"),
-        "429": _json("Error", "too many pushes with this token (see Retry-After)"),
+        "400": json_response("Error", "the body cannot be used at all; nothing was stored"),
+        "401": json_response("Error", "no token, or not a valid one"),
+        "403": json_response("Error", "the token belongs to another shop, or may not push this format"),
+        "404": json_response("Error", "no such shop"),
+        "413": json_response("Error", "the body is larger than 10 MB"),
+        "415": json_response("Error", "a media type the format does not take"),
+        "429": json_response("Error", "too many pushes with this token (see Retry-After)"),
     },
 }
 
 
-def openapi() -> dict[str, Any]:
-    """Every public path of the catalogue, with the JSON schemas of the data documents."""
+def openapi(kinds: Iterable[Kind]) -> dict[str, Any]:
+    """Every public path of the catalogue's kinds, with the JSON schemas of the data documents."""
     paths = {
         route.template: {
             "get": {
                 "summary": route.summary,
                 "parameters": _parameters(route),
-                "responses": _responses(route),
+                "responses": _responses(route, kind.response),
             }
         }
-        for route in ROUTES
+        for kind in kinds
+        for route in kind.routes
     }
     paths[PUSH_PATH] = {"post": PUSH}
     return {

@@ -18,12 +18,12 @@ from jinja2.bccache import Bucket
 from widget_server import __version__
 from widget_templates import TEMPLATES_DIR
 
-from .catalogue import DocumentRef, method_href
 from .csp import DOCUMENT_CSP, METHOD_CSP, WIDGET_SCRIPT_DIGEST, WIDGET_SCRIPT_INTEGRITY
 from .formatting import language_names, star_list
 from .i18n import available_locales, locales_dir, translations
 from .method import CHART_WIDTH, method_view
 from .options import Resolved
+from .paths import WIDGET_SCRIPT_PATH, method_href
 from .snapshot import Snapshot
 from .themes import palette_css, theme_for
 from .views import review_view, summary_view
@@ -117,7 +117,7 @@ def render_widget(
         "wide_from": FOOTER_WIDE_FROM,
         "footer_reviews": WIDGETS["footer"].reviews,
         "csp": DOCUMENT_CSP,
-        "script_path": DocumentRef("widget-script", digest=WIDGET_SCRIPT_DIGEST).path,
+        "script_path": WIDGET_SCRIPT_PATH.format(digest=WIDGET_SCRIPT_DIGEST),
         "script_integrity": WIDGET_SCRIPT_INTEGRITY,
         "shop_name": snapshot.shop.name,
         "summary": snapshot.derived(

@@ -12,12 +12,12 @@ from typing import Any
 from babel.lists import format_list
 from markupsafe import Markup
 
-from .catalogue import reviews_file
 from .dates import public_timestamp
 from .formatting import format_count, format_published, format_score, long_date, relative_date, star_svg
 from .i18n import N_, translations
 from .models import PublicReview
 from .options import Resolved
+from .paths import reviews_file
 from .rules import WINDOW_MONTHS
 from .snapshot import PAGE_SIZE, Snapshot
 
