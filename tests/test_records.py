@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests.factories import SHOP, review
+from widget_server.core.options import parse_options
 from widget_server.core.records import Invalid, depth, is_frame_ancestor, parse_review, parse_shop, shown, shown_name
 from widget_server.core.rules import is_eligible
 
@@ -566,7 +567,8 @@ def test_an_empty_email_on_an_imported_review_is_no_email():
         ({"locales": [f"l{n}" for n in range(21)]}, "locales lists more than 20 locales"),
         ({"allowed_domains": "a.nl"}, "allowed_domains must be a list"),
         ({"allowed_domains": ["a.nl", 5]}, "allowed_domains entry 2 is not a host name"),
-        ({"accent": "f5a400"}, "accent must be a hex colour such as #f5a400"),
+        ({"accent": "f5a40"}, "accent must be a hex colour such as #f5a400"),
+        ({"accent": 5}, "accent must be a hex colour such as #f5a400"),
         ({"star_filter": [6]}, "star_filter must list ratings from 1 to 5"),
         ({"language_filter": ["nl", "d"]}, "language_filter must be a language tag such as nl or en-GB"),
         ({"carousel_count": "10"}, "carousel_count must be a whole number from 1 to 50"),
@@ -683,3 +685,19 @@ def test_allowed_domains_say_why_they_refuse(domain, reason):
 )
 def test_shown_name_masks_what_could_be_personal_data(name, masked):
     assert shown_name(name) == masked
+
+
+@pytest.mark.parametrize(
+    ("field", "given", "stored"),
+    [
+        ("accent", "#ABC", "#aabbcc"),
+        ("accent", "f5a400", "#f5a400"),
+        ("background", "#FFF", "#ffffff"),
+        ("background", " ", ""),
+    ],
+)
+def test_a_shops_option_defaults_read_as_the_same_option_in_a_url(field, given, stored):
+    shop = parse_shop({**SHOP, field: given}, LOCALES)
+    assert getattr(shop, field) == stored
+    asked = parse_options({field: given})
+    assert getattr(asked, field) == stored

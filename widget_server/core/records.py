@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,12 +23,11 @@ from .models import (
     Shop,
     Variant,
 )
-from .options import THEMES, parse_background, parse_options
+from .options import THEMES, OptionError, parse_accent, parse_background, parse_options
 from .profiles import profile_url_problem
 from .rules import EXPERIENCE_MONTHS, STATUSES, VERIFICATIONS, is_eligible
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 HOSTNAME = re.compile(r"(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}|localhost")
 # A CSP host-source as frame-ancestors takes it, without scheme or path: a host name, localhost
 # or an IPv4 literal, and a port (digits or *) when the page is not on its scheme's default port.
@@ -475,16 +474,11 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
         raise Invalid(f"allowed_domains are longer than {MAX_FRAME_ANCESTORS:,} characters together")
     if len(set(domains)) != len(domains):
         raise Invalid("allowed_domains must not repeat a host name")
-    accent = obj.get("accent", DEFAULT_ACCENT)
-    if not isinstance(accent, str) or not HEX_COLOUR.fullmatch(accent):
-        raise Invalid("accent must be a hex colour such as #f5a400")
+    accent = _option(obj, "accent", DEFAULT_ACCENT, parse_accent)
     stars = _string_list(obj, "star_filter")
     if any(isinstance(s, bool) or s not in (1, 2, 3, 4, 5) for s in stars):
         raise Invalid("star_filter must list ratings from 1 to 5")
-    background = obj.get("background", "")
-    if not isinstance(background, str) or not (background == "" or HEX_COLOUR.fullmatch(background)):
-        raise Invalid("background must be a hex colour such as #ffffff, or empty for none")
-    background = parse_background(background)
+    background = _option(obj, "background", "", parse_background)
     languages: tuple[str, ...] | None = None  # absent: each widget shows its own language
     if obj.get("language_filter") == "all":
         languages = ()
@@ -526,7 +520,7 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
         policy_url=_policy_url(obj.get("policy_url")),
         allowed_domains=tuple(str(d) for d in domains),
         theme=_enum(obj, "theme", THEMES, "auto"),
-        accent=accent.lower(),
+        accent=accent,
         background=background,
         star_filter=tuple(sorted({int(s) for s in stars})),  # type: ignore[call-overload]
         language_filter=languages,
@@ -536,6 +530,16 @@ def parse_shop(raw: object, available_locales: tuple[str, ...]) -> Shop:
         headline=_headline(obj.get("headline", HEADLINE_PLATFORM)),
         platforms=_shop_platforms(obj),
     )
+
+
+def _option(obj: Mapping[str, Any], name: str, default: str, parser: Callable[[str], str]) -> str:
+    """A shop's default for a widget option, read by the same parser as the option in a URL, so
+    a record and a query take the same values and say the same of a wrong one."""
+    value = obj.get(name, default)
+    try:
+        return parser(value if isinstance(value, str) else "?")  # not a text: no colour either
+    except OptionError as error:
+        raise Invalid(str(error)) from None
 
 
 def _headline(value: object) -> str:
