@@ -77,6 +77,23 @@ def test_the_window_is_twelve_months_today(demo):
 
 
 @pytest.mark.parametrize("months", [6, 1])
+def test_every_document_says_the_window_it_counts(demo, monkeypatch, months):
+    before = documents(demo)
+    monkeypatch.setattr(rules, "WINDOW_MONTHS", months)
+    after = documents(demo)
+    assert after.keys() == before.keys()
+    for path, text in after.items():
+        left = ANY_TWELVE.findall(text)
+        assert not left, (path, left)
+        # Where the real window named its length, this one names its own, as often (besides
+        # what said it before: "6 maanden geleden" of a review's date).
+        said, was = phrase(months), len(phrase(months).findall(before[path]))
+        assert len(said.findall(text)) == was + len(TWELVE.findall(before[path])), path
+        wrong = wrong_number(months)
+        assert len(wrong.findall(text)) == len(wrong.findall(before[path])), (path, wrong.findall(text))
+
+
+@pytest.mark.parametrize("months", [6, 1])
 def test_the_store_counts_the_window_of_that_length(demo, monkeypatch, months):
     monkeypatch.setattr(rules, "WINDOW_MONTHS", months)
     start = add_months(AS_OF, -months)

@@ -61,6 +61,7 @@ HEADER_KINDS = {
 PRODUCTS = "products"  # the folder of a shop's product documents
 JSONLD_FILE = "jsonld.json"
 METHOD_FILE = "method.html"
+WINDOW_WORDS = "{window}"  # in a route's summary: the window in words, filled in when OpenAPI is made
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +264,7 @@ ROUTES = (
     Route(f"{PREFIX}embed.{{digest}}.js", "loader-hashed", "The embed loader under its content hash (immutable)"),
     Route(f"{PREFIX}widget.{{digest}}.js", "widget-script", "The widgets' script under its content hash (immutable)"),
     Route(f"{PREFIX}openapi.json", "openapi", "This document"),
-    Route(f"{PREFIX}{{shop}}/summary.json", "summary", "Score, grade, counts and distribution of the last 12 months"),
+    Route(f"{PREFIX}{{shop}}/summary.json", "summary", f"Score, grade, counts and distribution of {WINDOW_WORDS}"),
     Route(
         f"{PREFIX}{{shop}}/{{locale}}/reviews.json",
         "reviews",

@@ -7,10 +7,10 @@ from typing import Any
 
 from widget_server import __version__
 
-from .catalogue import PARAMETERS, ROUTES, Route
+from .catalogue import PARAMETERS, ROUTES, WINDOW_WORDS, Route
 from .options import OPTION_MAX_LENGTHS, OPTION_PATTERNS
 from .platforms import FORMAT_NAMES
-from .rules import VERIFICATIONS
+from .rules import VERIFICATIONS, window_words
 
 ERROR = {
     "type": "object",
@@ -293,7 +293,7 @@ def openapi() -> dict[str, Any]:
     paths = {
         route.template: {
             "get": {
-                "summary": route.summary,
+                "summary": route.summary.replace(WINDOW_WORDS, window_words()),
                 "parameters": _parameters(route),
                 "responses": _responses(route),
             }

@@ -51,6 +51,12 @@ def window_length() -> int:
     return WINDOW_MONTHS
 
 
+def window_words() -> str:
+    """The window in English, for the OpenAPI document and help texts: "the last 12 months"."""
+    months = window_length()
+    return f"the last {months} month{'' if months == 1 else 's'}"
+
+
 def score_window(as_of: date) -> Window:
     """The WINDOW_MONTHS calendar months before `as_of`, both ends inclusive."""
     return Window(add_months(as_of, -window_length()), as_of)
