@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from widget_server.cli import main
 from widget_server.core import rules
 from widget_server.core.catalogue import shop_documents, site_documents
 from widget_server.core.dates import add_months
@@ -112,3 +113,11 @@ def test_the_store_counts_the_window_of_that_length(demo, monkeypatch, months):
             and start.isoformat() <= r["created_at"][:10] <= AS_OF.isoformat()
         ]
         assert summary["review_count"] == len(counted) > 0
+
+
+def test_the_cli_help_says_the_window(monkeypatch, capsys):
+    monkeypatch.setattr(rules, "WINDOW_MONTHS", 6)
+    with pytest.raises(SystemExit):
+        main(["summary", "--help"])
+    help_text = capsys.readouterr().out
+    assert "6-month window" in help_text and not ANY_TWELVE.search(help_text)
