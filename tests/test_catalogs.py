@@ -35,7 +35,8 @@ def extracted(tmp_path):
             "--omit-header",
             "-o",
             str(out),
-            ".",
+            "widget_templates",  # the folders `make extract` names (not mutants/ or a worktree)
+            "widget_server",
         ],
         cwd=ROOT,
         check=True,

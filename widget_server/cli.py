@@ -16,6 +16,7 @@ from typing import Any
 from .core.dates import format_timestamp, public_timestamp, today_utc
 from .core.i18n import available_locales
 from .core.platforms import EVERY_FORMAT, FORMAT_NAMES, default_token_formats, parse_token_formats, token_formats
+from .core.rules import window_length
 from .importer import Rejection, Report, Unusable, import_document, import_files
 from .messages import plural
 from .store import Store, StoreError, explain
@@ -343,9 +344,8 @@ def parser() -> argparse.ArgumentParser:
         description="Print the score, grade, counts and distribution a widget shows for a shop.",
     )
     summary.add_argument("shop", help="the shop id, such as wtw-winkel")
-    summary.add_argument(
-        "--as-of", type=_as_of, default=None, help="the day the 12-month window ends (default today, UTC)"
-    )
+    window = f"the day the {window_length()}-month window ends (default today, UTC)"
+    summary.add_argument("--as-of", type=_as_of, default=None, help=window)
     summary.set_defaults(run=cmd_summary)
 
     shops = commands.add_parser(

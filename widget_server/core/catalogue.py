@@ -44,6 +44,7 @@ from .paths import (
     VARIANT_SEPARATOR,
     WIDGET_PATH,
     WIDGET_SCRIPT_PATH,
+    WINDOW_WORDS,
     Route,
     reviews_file,
 )
@@ -228,7 +229,7 @@ def _product_locale_parts(parts: list[str]) -> tuple[str, str, str, str] | None:
 class _Summary(DocumentKind):
     name, media_type, header_kind = "summary", _JSON, "json"
     routes = (
-        Route(f"{SHOP_PATH}/{SUMMARY_FILE}", "Score, grade, counts and distribution of the last 12 months"),
+        Route(f"{SHOP_PATH}/{SUMMARY_FILE}", f"Score, grade, counts and distribution of {WINDOW_WORDS}"),
         Route(
             f"{PRODUCT_PATH}/{SUMMARY_FILE}",
             "A product's score, grade, counts and distribution (its reviews never count toward the shop's)",

@@ -13,9 +13,9 @@ from typing import Any, Protocol
 from widget_server import __version__
 
 from .options import OPTION_MAX_LENGTHS, OPTION_PATTERNS
-from .paths import PARAMETERS, PUSH_PATH, Route
+from .paths import PARAMETERS, PUSH_PATH, WINDOW_WORDS, Route
 from .platforms import FORMAT_NAMES
-from .rules import VERIFICATIONS
+from .rules import VERIFICATIONS, window_words
 
 ERROR = {
     "type": "object",
@@ -287,7 +287,7 @@ def openapi(kinds: Iterable[Kind]) -> dict[str, Any]:
     paths = {
         route.template: {
             "get": {
-                "summary": route.summary,
+                "summary": route.summary.replace(WINDOW_WORDS, window_words()),
                 "parameters": _parameters(route),
                 "responses": _responses(route, kind.response),
             }

@@ -35,6 +35,7 @@ PRODUCT_LOCALE_PATH = f"{SHOP_PATH}/{{locale}}/{PRODUCTS}/{{sku}}"  # a product'
 PRODUCT_WIDGET_PATH = f"{PRODUCT_LOCALE_PATH}/{{widget}}.html"
 JSONLD_PATH = f"{PRODUCT_PATH}/{JSONLD_FILE}"
 PUSH_PATH = f"{SHOP_PATH}/reviews"  # POST: a shop's back-office pushes reviews
+WINDOW_WORDS = "{window}"  # in a route's summary: the window in words, filled in when OpenAPI is made
 
 # Every {name} of a template above, as the pattern its value must match.
 PARAMETERS = {

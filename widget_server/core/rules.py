@@ -9,6 +9,9 @@ from decimal import Decimal
 
 from .dates import add_months
 
+# The window's length in calendar months. Everything reads it when it runs (window_length(),
+# score_window()), never a copy taken at import: the store's queries, every widget's and the
+# method page's sentences, the OpenAPI document and the CLI's help all follow this one value.
 WINDOW_MONTHS = 12
 EXPERIENCE_MONTHS = 6  # a review is given at most this many calendar months after the experience
 
@@ -43,9 +46,20 @@ class Window:
         return isinstance(day, date) and self.start <= day <= self.end
 
 
+def window_length() -> int:
+    """The window's length in calendar months (WINDOW_MONTHS, as it is now)."""
+    return WINDOW_MONTHS
+
+
+def window_words() -> str:
+    """The window in English, for the OpenAPI document and help texts: "the last 12 months"."""
+    months = window_length()
+    return f"the last {months} month{'' if months == 1 else 's'}"
+
+
 def score_window(as_of: date) -> Window:
-    """The 12 calendar months before `as_of`, both ends inclusive."""
-    return Window(add_months(as_of, -WINDOW_MONTHS), as_of)
+    """The WINDOW_MONTHS calendar months before `as_of`, both ends inclusive."""
+    return Window(add_months(as_of, -window_length()), as_of)
 
 
 def counts(verification: str, status: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from .dates import add_months
 from .models import Product, Shop, most_reviewed
-from .rules import SHOWN_STATUSES, counts, grade, mean_score, score_window
+from .rules import SHOWN_STATUSES, Window, counts, grade, mean_score, score_window
 
 
 class WindowKey(NamedTuple):
@@ -24,13 +24,16 @@ class WindowKey(NamedTuple):
     month: str  # the calendar month the review was given in, "2026-11"
 
 
-@lru_cache(maxsize=64)  # a shop and each of its products ask for the same date
 def window_months(as_of: date) -> tuple[tuple[str, date, date], ...]:
     """(month, first day, last day) of each calendar month the window touches, oldest first.
 
     The window's first and last months are partial: 23 Nov 2025 – 23 Nov 2026 touches 13 months.
     """
-    window = score_window(as_of)
+    return _calendar_months(score_window(as_of))
+
+
+@lru_cache(maxsize=64)  # a shop and each of its products ask for the same window
+def _calendar_months(window: Window) -> tuple[tuple[str, date, date], ...]:
     months, day = [], window.start
     while day <= window.end:
         following = add_months(day.replace(day=1), 1)

@@ -18,7 +18,7 @@ from .i18n import N_, translations
 from .models import PublicReview
 from .options import Resolved
 from .paths import reviews_file
-from .rules import WINDOW_MONTHS
+from .rules import window_length
 from .snapshot import PAGE_SIZE, Snapshot
 
 LEAD_LABEL_MAX = 14  # characters of a platform's name for its score shown beside the leading score
@@ -61,7 +61,7 @@ def summary_view(summary: Mapping[str, Any], locale: str, directory: Path) -> di
     view["other_platforms"] = [p for p in platforms if p is not lead]
     view["platforms_view"] = platforms
     view["via_text"] = format_list(summary.get("review_platforms") or [summary["source"]], locale=locale)
-    view["window_months"] = WINDOW_MONTHS
+    view["window_months"] = window_length()
     return view
 
 
