@@ -10,20 +10,39 @@ cores, then prints every survivor that is not listed as equivalent (with its rea
 
 where N leaves the equivalent mutants out and K counts killed and timed-out mutants. Exits 1
 when a listed equivalent no longer exists or is now killed (the list must follow the code).
+
+It records the figure, with a SHA-256 of every mutated module, in tests/mutation_score.json;
+tests/test_mutation_score.py (so `make test`) fails when the score is under MINIMUM or when a
+module changed since the run that recorded it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tomllib
 from collections import Counter
+from hashlib import sha256
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DETECTED = {"killed", "timeout"}
+SCORE_FILE = ROOT / "tests" / "mutation_score.json"
+MINIMUM = 97.0  # percent of the non-equivalent mutants killed
+
+
+def scope() -> list[str]:
+    """The modules `[tool.mutmut] only_mutate` names (globs resolved), relative to the root."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns: list[str] = config["tool"]["mutmut"]["only_mutate"]
+    return sorted({str(path.relative_to(ROOT)) for pattern in patterns for path in ROOT.glob(pattern)})
+
+
+def digests() -> dict[str, str]:
+    return {name: sha256((ROOT / name).read_bytes()).hexdigest() for name in scope()}
 
 
 def equivalents() -> dict[str, str]:
@@ -70,7 +89,10 @@ def main() -> int:
         print(f"stale equivalent entry ({found.get(name, 'no such mutant now')}): {name}")
     share = 100 * killed / len(counted) if counted else 100.0
     print(f"mutation: {killed} killed of {len(counted)} ({share:.1f}%)")
-    return 1 if stale else 0
+    record = {"killed": killed, "counted": len(counted), "survivors": survivors, "modules": digests()}
+    SCORE_FILE.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    print(f"recorded in {SCORE_FILE.relative_to(ROOT)}; the minimum is {MINIMUM:g}%")
+    return 1 if stale or share < MINIMUM else 0
 
 
 if __name__ == "__main__":
