@@ -1,0 +1,89 @@
+"""Shop documents, byte for byte, of the demo shops: the method page, the summaries, a page of
+reviews, a product's documents and a variant. Each golden covers what the tables elsewhere check
+piece by piece (the chart, the JSON fields, the JSON-LD); a change to any byte must be looked at:
+run with UPDATE_GOLDEN=1 to accept it.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.widgets import AS_OF, fixture_store
+from widget_server.core.catalogue import JSONLD, METHOD, REVIEWS, SUMMARY, WIDGET, DocumentRef
+from widget_server.core.documents import UnknownVariant, cache_key, render_document, resolve
+from widget_server.core.options import Options
+from widget_server.demo import demo_document
+
+GOLDEN = Path(__file__).parent / "golden" / "documents"
+SKU = "ZEH-Q350"
+REFS = {
+    "method-nl.html": DocumentRef(METHOD, shop="wtw-winkel", locale="nl"),
+    "method-en.html": DocumentRef(METHOD, shop="wtw-winkel", locale="en"),
+    "greenvent-method-en.html": DocumentRef(METHOD, shop="greenvent", locale="en"),
+    "summary.json": DocumentRef(SUMMARY, shop="wtw-winkel"),
+    "reviews-nl.json": DocumentRef(REVIEWS, shop="wtw-winkel", locale="nl"),
+    "reviews-en-2.json": DocumentRef(REVIEWS, shop="wtw-winkel", locale="en", page=2),
+    "product-summary.json": DocumentRef(SUMMARY, shop="wtw-winkel", product=SKU),
+    "product-jsonld.json": DocumentRef(JSONLD, shop="greenvent", product="GV-DUCT-125"),
+    "product-reviews-nl.json": DocumentRef(REVIEWS, shop="wtw-winkel", locale="nl", product=SKU),
+    "product-stars-en.html": DocumentRef(WIDGET, shop="wtw-winkel", locale="en", widget="stars", product=SKU),
+    "variant-footer-nl.html": DocumentRef(
+        WIDGET, shop="wtw-winkel", locale="nl", widget="footer", variant="dark-positive"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    opened = fixture_store(tmp_path_factory.mktemp("documents"), demo_document(AS_OF))
+    yield opened
+    opened.close()
+
+
+def render(store, ref):
+    snapshot = store.snapshot(ref.shop, AS_OF)
+    return render_document(snapshot, ref, resolve(snapshot.shop, ref, Options()))
+
+
+@pytest.mark.parametrize("name", list(REFS))
+def test_document_is_its_golden(store, name):
+    body = render(store, REFS[name])
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(body)
+    assert body == path.read_bytes(), f"{path} differs; look at the change, then UPDATE_GOLDEN=1"
+
+
+def test_a_page_past_the_last_and_an_unknown_product_do_not_exist(store):
+    assert render(store, DocumentRef(REVIEWS, shop="wtw-winkel", locale="nl", page=999)) is None
+    assert render(store, DocumentRef(JSONLD, shop="wtw-winkel", product=SKU)) is None  # the shop did not opt in
+    assert render(store, DocumentRef(SUMMARY, shop="wtw-winkel", product="NO-SUCH-SKU")) is None
+
+
+def test_an_unknown_variant_is_refused(store):
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    ref = DocumentRef(WIDGET, shop="wtw-winkel", locale="nl", widget="badge", variant="no-such")
+    with pytest.raises(UnknownVariant):
+        resolve(snapshot.shop, ref, Options())
+
+
+def test_a_variant_takes_its_own_options_not_the_asked_ones(store):
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    ref = REFS["variant-footer-nl.html"]
+    assert resolve(snapshot.shop, ref, Options(theme="light")) == resolve(snapshot.shop, ref, Options())
+    assert resolve(snapshot.shop, ref, Options()).theme == "dark"
+
+
+def test_the_cache_key_holds_only_the_options_a_document_depends_on(store):
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    summary, reviews = REFS["summary.json"], REFS["reviews-nl.json"]
+    light, dark = (Options(theme=t).resolve(snapshot.shop) for t in ("light", "dark"))
+    assert cache_key(summary, "v", AS_OF, light) == cache_key(summary, "v", AS_OF, dark)
+    assert cache_key(reviews, "v", AS_OF, light) == cache_key(reviews, "v", AS_OF, dark)
+    badge = DocumentRef(WIDGET, shop="wtw-winkel", locale="nl", widget="badge")
+    assert cache_key(badge, "v", AS_OF, light) != cache_key(badge, "v", AS_OF, dark)
+    four = Options(stars=(4,)).resolve(snapshot.shop)
+    assert cache_key(reviews, "v", AS_OF, light) != cache_key(reviews, "v", AS_OF, four)
+    assert cache_key(summary, "v", AS_OF, light) != cache_key(summary, "w", AS_OF, light)
