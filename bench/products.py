@@ -24,7 +24,7 @@ from bench.cases import build
 from bench.harness import AS_OF, CLI, ROOT, Server, measured, wrk
 from bench.synth import write, write_products
 from tests.server import free_port
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
 
 
 def one_product_review(path: Path) -> Path:

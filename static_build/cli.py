@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from widget_server.messages import plural
-from widget_server.store import Store
+from widget_server.store.sqlite import Store
 
 from .build import BuildError, build
 from .layout import LayoutError

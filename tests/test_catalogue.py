@@ -7,12 +7,12 @@ from static_build.build import build
 from tests.builds import documents
 from tests.snapshots import memory_snapshot
 from tests.widgets import AS_OF, fixture_store
-from widget_server.app import create_app
 from widget_server.core.catalogue import ROUTES, DocumentRef, parse, reviews_file, shop_documents, site_documents
 from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.loader import loader
 from widget_server.core.models import PublicReview, Shop, Variant
 from widget_server.demo import demo_document
+from widget_server.http.app import create_app
 
 REFS = [
     (DocumentRef("loader"), "/v1/embed.js"),

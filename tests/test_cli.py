@@ -7,7 +7,7 @@ import pytest
 from tests.factories import SHOP, review, write_json
 from tests.server import cli_args
 from widget_server.cli import may_create, parser
-from widget_server.store import Store
+from widget_server.store.sqlite import Store
 
 
 def cli(data, *args):

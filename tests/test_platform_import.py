@@ -19,7 +19,7 @@ from tests.server import cli_args
 from widget_server.core.catalogue import parse
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
 
 FIXTURES = Path(__file__).parent / "data" / "platforms"
 AS_OF = date(2026, 11, 29)

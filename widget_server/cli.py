@@ -16,10 +16,10 @@ from typing import Any
 from .core.dates import format_timestamp, public_timestamp, today_utc
 from .core.i18n import available_locales
 from .core.platforms import EVERY_FORMAT, FORMAT_NAMES, default_token_formats, parse_token_formats, token_formats
-from .importer import Rejection, Report, Unusable, import_document, import_files
 from .messages import plural
-from .store import Store, StoreError, explain
-from .stores import STORE_ENV, open_store, sqlite_path, store_url
+from .sources.importer import Rejection, Report, Unusable, import_document, import_files
+from .store.open import STORE_ENV, open_store, sqlite_path, store_url
+from .store.sqlite import Store, StoreError, explain
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -72,7 +72,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
 
 
 def _import_platform(args: argparse.Namespace, store: Store) -> Report:
-    from .platform_import import Input, import_platform
+    from .sources.platform_import import Input, import_platform
 
     if not args.shop:
         raise Unusable(f"--format {args.format} needs --shop SHOP: the shop the reviews belong to")
@@ -232,19 +232,19 @@ def cmd_token(args: argparse.Namespace, store: Store) -> int:
 
 
 def check_serve(args: argparse.Namespace) -> str | None:
-    from .serve import check_listen
+    from .http.serve import check_listen
 
     return check_listen(args.host, args.port)
 
 
 def cmd_serve(args: argparse.Namespace, store: Store) -> int:
-    from .serve import serve
+    from .http.serve import serve
 
     return serve(args)
 
 
 def cmd_proxy_config(args: argparse.Namespace, store: Store | None) -> int:
-    from .proxy_config import ProxySettings, nginx_server_block
+    from .http.proxy_config import ProxySettings, nginx_server_block
 
     settings = ProxySettings(
         upstream=args.upstream, listen=args.listen, server_name=args.server_name, header_timeout=args.header_timeout
@@ -534,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if not type(error).__module__.startswith("psycopg"):
             raise
-        from .store_postgres import explain_postgres
+        from .store.postgres import explain_postgres
 
         done = "; nothing of this import was stored" if args.command in ("import", "demo") else ""
         print(

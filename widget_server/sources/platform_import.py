@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, BinaryIO
 
-from .core.models import Shop
-from .core.platforms import (
+from ..core.models import Shop
+from ..core.platforms import (
     BUSINESS_UNIT,
     FORMAT_NAMES,
     FORMATS,
@@ -26,11 +26,11 @@ from .core.platforms import (
     Skipped,
     trustpilot_business_unit,
 )
-from .core.profiles import profile_url_problem
-from .core.records import MAX_DEPTH, Invalid, depth, shown_name
+from ..core.profiles import profile_url_problem
+from ..core.records import MAX_DEPTH, Invalid, depth, shown_name
+from ..store.sqlite import Store
 from .importer import FOREIGN_BOMS, MAX_LINE, Rejection, Report, Row, Unusable, _lines, import_batch
 from .json_stream import Broken, JsonStream, loads
-from .store import Store
 
 MAX_BUSINESS_UNIT = 1 << 20
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .core.models import Review, Shop
-from .core.records import (
+from ..core.models import Review, Shop
+from ..core.records import (
     MAX_DEPTH,
     REVIEW_FIELDS,
     Invalid,
@@ -25,8 +25,8 @@ from .core.records import (
     parse_shop,
     shown_name,
 )
+from ..store.sqlite import Store
 from .json_stream import loads
-from .store import Store
 
 FLUSH_ROWS = 500
 MAX_LINE = 1 << 20  # a review is at most a few tens of KB; a longer line is rejected unread
