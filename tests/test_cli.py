@@ -6,7 +6,8 @@ import pytest
 
 from tests.factories import SHOP, review, write_json
 from tests.server import cli_args
-from widget_server.cli import may_create, parser
+from trustwidgets.cli import parser
+from widget_server.cli import may_create
 from widget_server.store.sqlite import Store
 
 

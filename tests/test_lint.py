@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PATHS = ["widget_server", "static_build", "bench", "tests"]
+PATHS = ["widget_server", "static_build", "trustwidgets", "bench", "tests"]
 
 
 def test_ruff_check_and_format():

@@ -1,0 +1,27 @@
+"""The `trustwidgets` command: the service's commands (widget_server.cli) and the build's (static_build.cli).
+
+The only module that imports both packages: static_build depends on widget_server, never the other
+way round, so the command line is put together here, above both (tests/test_layering.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from static_build.cli import add_commands
+from widget_server.cli import parser as service_parser
+from widget_server.cli import run
+
+
+def parser() -> argparse.ArgumentParser:
+    return service_parser(add_commands)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(parser().parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
