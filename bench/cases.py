@@ -18,7 +18,7 @@ from bench import harness
 from bench.harness import AS_OF, CLI, PY, Server, measured, nginx, run, timed, wrk
 from bench.synth import write as write_synth
 from tests.server import free_port
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
 
 TRUSTBOX_KB, TRUSTBADGE_KB = 120, 143  # published weights of Trustpilot's TrustBox and Trusted Shops' Trustbadge
 

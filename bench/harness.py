@@ -17,10 +17,18 @@ from tests.server import free_port
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
 PY = sys.executable
-CLI = [PY, "-m", "widget_server.cli"]
+CLI = [PY, "-m", "static_build.program"]
 # The checkout whose code the measured commands run (bench.pipeline --code); `python -m` puts
 # the working directory first on sys.path, so the children run in it.
 CODE = ROOT
+
+
+def use_checkout(code: Path) -> None:
+    """Run every measured command in another checkout's code (an older one's command is widget_server.cli)."""
+    global CODE
+    CODE = code
+    os.environ["PYTHONPATH"] = str(code)
+    CLI[2] = "static_build.program" if (code / "static_build" / "program.py").exists() else "widget_server.cli"
 
 
 def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:

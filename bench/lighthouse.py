@@ -34,8 +34,8 @@ from bench.harness import AS_OF, CLI, ROOT, Server
 from tests.server import free_port
 from tests.trustpilot_shops import open_loaded
 from widget_server.core.models import Shop
-from widget_server.preview import embed_snippet, iframe_snippet, plain_snippet
-from widget_server.stores import open_store
+from widget_server.http.preview import embed_snippet, iframe_snippet, plain_snippet
+from widget_server.store.open import open_store
 
 LIGHTHOUSE = "12.2.3"  # 13 wants Node 22; Debian 12 has Node 20
 NODE = ROOT / "bench" / "node"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,15 +23,14 @@ from bench.harness import ROOT
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--code", type=Path, help="a checkout whose widget_server the commands run")
+    parser.add_argument("--code", type=Path, help="a checkout whose code the commands run")
     parser.add_argument("--shops", type=int, default=1000)
     parser.add_argument("--big", type=int, nargs="*", default=[100_000])
     parser.add_argument("--service-reviews", type=int, default=400_000)
     parser.add_argument("--tmp", type=Path, default=ROOT / "bench", help="where the data and trees go")
     args = parser.parse_args()
     if args.code:
-        harness.CODE = args.code.resolve()
-        os.environ["PYTHONPATH"] = str(harness.CODE)
+        harness.use_checkout(args.code.resolve())
     work = Path(tempfile.mkdtemp(prefix="tw-pipeline-", dir=args.tmp))
     try:
         results = pipeline(work, shops=args.shops, per_shop=200, big=args.big, service_reviews=args.service_reviews)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -24,7 +23,7 @@ from bench.cases import build
 from bench.harness import AS_OF, CLI, ROOT, Server, measured, wrk
 from bench.synth import write, write_products
 from tests.server import free_port
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
 
 
 def one_product_review(path: Path) -> Path:
@@ -61,12 +60,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--tmp", type=Path, default=ROOT / "bench")
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--code", type=Path, help="a checkout whose widget_server the commands run")
+    parser.add_argument("--code", type=Path, help="a checkout whose code the commands run")
     parser.add_argument("--builds-only", action="store_true", help="the build figures, not the service's")
     args = parser.parse_args()
     if args.code:  # every command (import, build, serve) runs that checkout's code
-        harness.CODE = args.code.resolve()
-        os.environ["PYTHONPATH"] = str(harness.CODE)
+        harness.use_checkout(args.code.resolve())
     work = Path(tempfile.mkdtemp(prefix="tw-products-", dir=args.tmp))
     try:
         synth = work / "synth"

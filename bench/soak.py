@@ -32,8 +32,8 @@ from typing import Any
 from bench.harness import CLI, ROOT, Server, run
 from tests.nginx import running_nginx
 from tests.server import free_port
-from widget_server.proxy_config import ProxySettings, nginx_server_block
-from widget_server.stores import open_store
+from widget_server.http.proxy_config import ProxySettings, nginx_server_block
+from widget_server.store.open import open_store
 
 CACHE_MB = 16  # a small cap, so distinct accents would pass it quickly if it did not hold
 HOSTILE_VALUES = ["", "²", "５", "-1", "0", "51", "4, 5", "nl," * 30, "#zzzzzz", "\u0000", "a" * 3000, "🙂", "%"]

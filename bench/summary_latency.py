@@ -12,7 +12,7 @@ from datetime import date
 
 from widget_server.core.rules import score_window
 from widget_server.core.summary import build_summary
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
 
 
 def main() -> None:

@@ -18,8 +18,8 @@ from typing import Any
 
 from widget_server.core.loader import loader
 from widget_server.core.paths import shop_folder
-from widget_server.store import Store
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
+from widget_server.store.sqlite import Store
 
 from .cdn import framing_of, header_warnings
 from .layout import OWN_FILES, Layout

@@ -1,17 +1,22 @@
-"""`trustwidgets build`: the command-line face of the static build."""
+"""`trustwidgets build`, `merge` and `publish`: the command-line face of the static build.
+
+add_commands puts them on widget_server's command line (static_build/program.py does, for the program);
+what they run is imported when they run, so the other commands start no slower for them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from widget_server.cli import Commands, as_of_date
 from widget_server.messages import plural
-from widget_server.store import Store
 
-from .build import BuildError, build
-from .layout import LayoutError
-from .progress import Progress
+if TYPE_CHECKING:
+    from widget_server.store.sqlite import Store
 
 
 def _io_failure(command: str, error: OSError, after: str = "") -> int:
@@ -22,6 +27,10 @@ def _io_failure(command: str, error: OSError, after: str = "") -> int:
 
 
 def build_command(args: argparse.Namespace, store: Store) -> int:
+    from .build import BuildError, build
+    from .layout import LayoutError
+    from .progress import Progress
+
     store.close()  # the build opens its own connections
     try:
         result = build(
@@ -57,7 +66,9 @@ def build_command(args: argparse.Namespace, store: Store) -> int:
     return 1 if result.failed else 0
 
 
-def merge_command(args: argparse.Namespace) -> int:
+def merge_command(args: argparse.Namespace, store: Store | None) -> int:
+    from .build import BuildError
+    from .layout import LayoutError
     from .merge import merge
 
     try:
@@ -82,9 +93,10 @@ def merge_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def publish_command(args: argparse.Namespace) -> int:
+def publish_command(args: argparse.Namespace, store: Store | None) -> int:
     from datetime import timedelta
 
+    from .build import BuildError
     from .publish import PublishError, Target, publish
 
     try:
@@ -115,3 +127,79 @@ def publish_command(args: argparse.Namespace) -> int:
         f"{result.seconds:.2f} s"
     )
     return 0
+
+
+def _shard(text: str) -> Any:
+    from .top import Shard
+
+    try:
+        return Shard.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_commands(commands: Commands) -> None:
+    """build, merge and publish, after the service's commands (widget_server.cli.parser)."""
+    build = commands.add_parser(
+        "build",
+        help="write every shop's widgets and JSON as static files for a CDN",
+        description="Write the same URL tree as the service into DIR, atomically and incrementally.",
+    )
+    build.add_argument("--out", required=True, help="output folder")
+    build.add_argument("--as-of", type=as_of_date, default=None, help="the build's date (default today, UTC)")
+    build.add_argument("--shop", action="append", default=None, help="build only this shop (repeatable)")
+    build.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="I/N",
+        help="build only the shops of shard I of N (by a hash of the shop id) into DIR; combine with merge",
+    )
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
+    build.add_argument("--base-url", default="", help="public URL the tree is served from (for the loader)")
+    build.add_argument(
+        "--brotli",
+        action="store_true",
+        help="also write .br twins (for nginx's brotli_static); they are about 10%% smaller than the .gz "
+        "twins and cost about a quarter of the build's time",
+    )
+    build.set_defaults(run=build_command)
+
+    merge = commands.add_parser(
+        "merge",
+        help="combine the trees of a sharded build into one",
+        description="Combine the trees of `build --shard I/N` (every shard of N) into DIR, "
+        "incrementally and one shop at a time, as a build writes it.",
+    )
+    merge.add_argument("--out", required=True, help="the combined tree")
+    merge.add_argument("--base-url", default=None, help="public URL the tree is served from (default: the shards')")
+    merge.add_argument("shards", nargs="+", metavar="SHARD_DIR", help="the --out folder of each shard's build")
+    merge.set_defaults(run=merge_command, store_free=True)
+
+    publish = commands.add_parser(
+        "publish",
+        help="upload a built tree to S3-compatible object storage, only what changed",
+        description="Upload the documents of DIR to s3://BUCKET/PREFIX: only objects whose bytes or "
+        "headers changed since the last publish, new objects before the bucket's state, stale ones "
+        "deleted only after the grace period. Credentials the standard AWS way (environment, "
+        "~/.aws, instance role).",
+    )
+    publish.add_argument("--out", required=True, help="the built tree (build's or merge's --out)")
+    publish.add_argument("--to", required=True, metavar="s3://BUCKET/PREFIX", help="where the objects go")
+    publish.add_argument(
+        "--endpoint-url", default=None, help="an S3-compatible service: R2, B2, MinIO, SeaweedFS (env AWS_ENDPOINT_URL)"
+    )
+    publish.add_argument(
+        "--grace-hours",
+        type=float,
+        default=192.0,
+        help="keep objects no longer built this long (default 192: 8 days, past a CDN's stale copies)",
+    )
+    publish.add_argument(
+        "--encoding",
+        choices=("identity", "gzip"),
+        default="identity",
+        help="store documents as sent (the CDN compresses; default) or as their gzip twin with Content-Encoding",
+    )
+    publish.add_argument("--jobs", type=int, default=8, help="uploads at once (default 8)")
+    publish.set_defaults(run=publish_command, store_free=True)

@@ -16,7 +16,7 @@ from widget_server.core.documents import render_document, resolve
 from widget_server.core.options import Options
 from widget_server.core.render import render_version
 from widget_server.core.snapshot import Snapshot
-from widget_server.store import Store
+from widget_server.store.sqlite import Store
 
 from .layout import SHOP_MANIFEST_PREFIX, shop_manifest_name
 from .writer import Writer, twin_codings

@@ -5,7 +5,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.server import free_port
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
 
 CLS_OBSERVER = """
 window.__cls = 0; window.__shifts = [];

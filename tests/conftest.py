@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from widget_server.store import Store
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
+from widget_server.store.sqlite import Store
 
 
 # UTC+14 and UTC-11: whatever the hour, the local date differs from the UTC date in one of them.

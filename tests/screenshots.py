@@ -20,8 +20,8 @@ from playwright.sync_api import sync_playwright
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.server import running_service
 from tests.trustpilot_shops import open_loaded
-from widget_server.preview import embed_snippet
-from widget_server.stores import open_store
+from widget_server.http.preview import embed_snippet
+from widget_server.store.open import open_store
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 AS_OF = date(2026, 12, 3)

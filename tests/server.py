@@ -15,7 +15,7 @@ from pathlib import Path
 
 def cli_args(data: Path, *args: str) -> list[str]:
     """The `trustwidgets` command line (as the module, so it is this checkout's code)."""
-    return [sys.executable, "-m", "widget_server.cli", "--data", str(data), *args]
+    return [sys.executable, "-m", "static_build.program", "--data", str(data), *args]
 
 
 def free_port() -> int:

@@ -192,7 +192,7 @@ def test_an_import_shows_at_the_next_request_without_restart(tmp_path):
     fixture_store(data).close()
     with running_service(data) as base:
         before = json.loads(request(base, "/v1/wtw-winkel/summary.json")[2])
-        from widget_server.cli import main
+        from static_build.program import main
 
         path = write_json(
             tmp_path / "more.json",

@@ -13,8 +13,8 @@ from tests.factories import SHOP, review, write_json
 from tests.server import running_service
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
-from widget_server.importer import import_files
-from widget_server.stores import open_store
+from widget_server.sources.importer import import_files
+from widget_server.store.open import open_store
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from tests.server import free_port
 from tests.widgets import AS_OF, fixture_store
 from widget_server.core.headers import cache_control
 from widget_server.demo import demo_document
-from widget_server.preview import embed_snippet
+from widget_server.http.preview import embed_snippet
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,6 @@ from static_build.build import build
 from tests.builds import documents
 from tests.snapshots import memory_snapshot
 from tests.widgets import AS_OF, fixture_store
-from widget_server.app import create_app
 from widget_server.core.catalogue import (
     KINDS,
     LOADER,
@@ -29,6 +28,7 @@ from widget_server.core.models import PublicReview, Shop, Variant
 from widget_server.core.openapi import openapi
 from widget_server.core.paths import SHOP_PATH, Route, reviews_file
 from widget_server.demo import demo_document
+from widget_server.http.app import create_app
 
 REFS = [
     (DocumentRef(LOADER), "/v1/embed.js"),

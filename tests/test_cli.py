@@ -4,10 +4,11 @@ import subprocess
 
 import pytest
 
+from static_build.program import parser
 from tests.factories import SHOP, review, write_json
 from tests.server import cli_args
-from widget_server.cli import may_create, parser
-from widget_server.store import Store
+from widget_server.cli import may_create
+from widget_server.store.sqlite import Store
 
 
 def cli(data, *args):

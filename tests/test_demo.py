@@ -1,7 +1,7 @@
 from datetime import date
 
 from widget_server.demo import demo_document
-from widget_server.importer import import_document
+from widget_server.sources.importer import import_document
 
 AS_OF = date(2026, 11, 23)
 

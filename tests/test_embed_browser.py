@@ -11,7 +11,7 @@ from tests.hostile import HOSTILE
 from tests.server import running_service
 from tests.widgets import AS_OF, DATA, fixture_store
 from widget_server.demo import demo_document
-from widget_server.preview import embed_snippet, iframe_snippet
+from widget_server.http.preview import embed_snippet, iframe_snippet
 
 pytestmark = pytest.mark.browser
 WIDGETS = ("badge", "stars", "carousel", "footer")

@@ -19,7 +19,7 @@ from tests.widgets import AS_OF, fixture_store
 from widget_server.core.options import Options
 from widget_server.core.render import render_widget
 from widget_server.demo import demo_document
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
 
 ROWS = 30000
 
@@ -121,7 +121,7 @@ def test_a_full_disk_fails_the_build_clearly_and_keeps_the_old_tree(tmp_path):
         files = verify(out)
         free = shutil.disk_usage(disk).free
         store = open_store(data)
-        from widget_server.importer import import_document
+        from widget_server.sources.importer import import_document
 
         import_document(store, demo_document(AS_OF), available_locales=("en", "nl"))
         store.close()

@@ -32,7 +32,7 @@ from widget_server.core.loader import loader
 from widget_server.core.models import Shop
 from widget_server.core.widgets import HEIGHTS
 from widget_server.demo import demo_document
-from widget_server.preview import embed_snippet
+from widget_server.http.preview import embed_snippet
 
 pytestmark = pytest.mark.browser
 

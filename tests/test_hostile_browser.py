@@ -15,7 +15,7 @@ from widget_server.core.models import PublicReview, Reply
 from widget_server.core.options import Options
 from widget_server.core.records import parse_shop
 from widget_server.core.render import render_widget
-from widget_server.preview import embed_snippet, iframe_snippet
+from widget_server.http.preview import embed_snippet, iframe_snippet
 
 pytestmark = pytest.mark.browser
 PAYLOADS = json.loads((DATA / "hostile.json").read_text())

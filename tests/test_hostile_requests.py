@@ -10,7 +10,7 @@ from tests.client import request
 from tests.server import running_service
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
-from widget_server.serve import preview_mode
+from widget_server.http.serve import preview_mode
 
 
 @pytest.fixture(scope="module")

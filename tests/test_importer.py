@@ -8,8 +8,8 @@ import pytest
 
 from tests.factories import SHOP, review, write_json
 from widget_server.core.options import ReviewFilter
-from widget_server.importer import Unusable, import_files, platform_guess, platform_hint
-from widget_server.stores import open_store
+from widget_server.sources.importer import Unusable, import_files, platform_guess, platform_hint
+from widget_server.store.open import open_store
 
 LOCALES = ("en", "nl")
 

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from widget_server import json_stream
-from widget_server.json_stream import Broken, JsonStream
+from widget_server.sources import json_stream
+from widget_server.sources.json_stream import Broken, JsonStream
 
 RESPONSE = {
     "links": [{"rel": "next", "href": "https://x/?page=2"}],

@@ -20,8 +20,8 @@ from bench.lighthouse import IMAGE, WIDGETS, product_page
 from tests.server import running_service
 from tests.trustpilot_shops import open_loaded
 from widget_server.core.widgets import HEIGHTS
-from widget_server.preview import embed_snippet, plain_snippet
-from widget_server.stores import open_store
+from widget_server.http.preview import embed_snippet, plain_snippet
+from widget_server.store.open import open_store
 
 pytestmark = pytest.mark.browser
 AS_OF = date(2026, 11, 23)

@@ -16,8 +16,8 @@ from tests.factories import SHOP, review, write_json
 from tests.server import cli_args
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
-from widget_server.importer import import_files
-from widget_server.stores import open_store
+from widget_server.sources.importer import import_files
+from widget_server.store.open import open_store
 
 
 def test_shard_parse():

@@ -6,10 +6,10 @@ import schemathesis
 from hypothesis import settings
 
 from tests.widgets import AS_OF
-from widget_server.app import create_app
 from widget_server.demo import demo_document
-from widget_server.importer import import_document
-from widget_server.stores import open_store
+from widget_server.http.app import create_app
+from widget_server.sources.importer import import_document
+from widget_server.store.open import open_store
 
 
 def make_app(tmp_path_factory=None):

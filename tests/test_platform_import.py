@@ -19,7 +19,7 @@ from tests.server import cli_args
 from widget_server.core.catalogue import parse
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
 
 FIXTURES = Path(__file__).parent / "data" / "platforms"
 AS_OF = date(2026, 11, 29)
@@ -332,7 +332,7 @@ def test_a_large_response_is_streamed(data, tmp_path):
     # VmHWM is the child's own peak (ru_maxrss would carry the forking test process's size over exec)
     probe = (
         "import sys, runpy; sys.argv = sys.argv[1:]; code = 0\n"
-        "try:\n    runpy.run_module('widget_server.cli', run_name='__main__')\n"
+        "try:\n    runpy.run_module('static_build.program', run_name='__main__')\n"
         "except SystemExit as e:\n    code = e.code\n"
         "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
         "print('peak', peak, file=sys.stderr); sys.exit(code)"

@@ -6,11 +6,11 @@ from starlette.testclient import TestClient
 
 from tests.factories import SHOP
 from tests.widgets import AS_OF, fixture_store
-from widget_server.app import create_app
 from widget_server.core.records import parse_shop
 from widget_server.core.themes import PAGES
 from widget_server.demo import demo_document
-from widget_server.preview import (
+from widget_server.http.app import create_app
+from widget_server.http.preview import (
     embed_snippet,
     iframe_snippet,
     plain_snippet,

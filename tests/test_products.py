@@ -18,7 +18,7 @@ from widget_server.core.catalogue import JSONLD, REVIEWS, SUMMARY, WIDGET, Docum
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
 from widget_server.core.records import Invalid, parse_review
-from widget_server.stores import open_store
+from widget_server.store.open import open_store
 
 AS_OF = date(2026, 11, 23)
 WINDOW_START = date(2025, 11, 23)
@@ -225,8 +225,8 @@ def test_csv_product_columns(tmp_path):
 
 def test_many_product_reviews_page_through_the_store_as_a_few_do(tmp_path, monkeypatch):
     """Past WHOLE_PRODUCTS the snapshot keeps each group's newest and pages with keyset queries."""
-    from widget_server import store as store_module
     from widget_server.core.options import ReviewFilter
+    from widget_server.store import sqlite as store_module
 
     rows = random_rows(3)
     store = fixture_store(tmp_path / "data", {"shops": [SHOP], "reviews": rows})

@@ -10,7 +10,7 @@ from tests.browser import shop_record
 from tests.server import running_service
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
-from widget_server.preview import embed_snippet
+from widget_server.http.preview import embed_snippet
 
 pytestmark = pytest.mark.browser
 

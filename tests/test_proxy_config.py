@@ -10,7 +10,7 @@ from tests.nginx import running_nginx
 from tests.server import free_port, running_service
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
-from widget_server.proxy_config import ProxySettings, nginx_server_block
+from widget_server.http.proxy_config import ProxySettings, nginx_server_block
 
 HEADER_TIMEOUT = 2
 

@@ -9,12 +9,12 @@ from starlette.testclient import TestClient
 
 from tests.factories import review
 from tests.widgets import AS_OF, fixture_store
-from widget_server.app import create_app
 from widget_server.core.i18n import available_locales
 from widget_server.core.options import ReviewFilter
 from widget_server.demo import demo_document
-from widget_server.importer import import_document
-from widget_server.stores import open_store
+from widget_server.http.app import create_app
+from widget_server.sources.importer import import_document
+from widget_server.store.open import open_store
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_a_server_error_is_plain_and_never_stored_by_a_cdn(tmp_path, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("widget_server.public.render_document", broken)
+    monkeypatch.setattr("widget_server.http.public.render_document", broken)
     with TestClient(create_app(tmp_path / "data", as_of=AS_OF), raise_server_exceptions=False) as client:
         response = client.get("/v1/wtw-winkel/nl/badge.html")
     assert response.status_code == 500 and response.text == "500 internal error\n"

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from tests.server import cli_args, free_port
-from widget_server.serve import bind_problem, check_listen
+from widget_server.http.serve import bind_problem, check_listen
 
 
 @pytest.mark.parametrize(

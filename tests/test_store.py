@@ -12,8 +12,8 @@ from tests.server import cli_args
 from widget_server.core.options import ReviewFilter
 from widget_server.core.records import parse_platform, parse_review, parse_shop
 from widget_server.core.rules import score_window
-from widget_server.store import SCHEMA_VERSION, WINDOW_SQL, Store, StoreError
-from widget_server.store_postgres import PostgresStore
+from widget_server.store.postgres import PostgresStore
+from widget_server.store.sqlite import SCHEMA_VERSION, WINDOW_SQL, Store, StoreError
 
 
 def fill(store, *reviews):
@@ -167,7 +167,7 @@ def test_shown_reviews_newest_first_with_filters(store):
 
 
 def test_a_version_2_store_keeps_its_reviews_and_takes_unverified_ones(tmp_path):
-    from widget_server.store import MIGRATIONS
+    from widget_server.store.sqlite import MIGRATIONS
 
     conn = sqlite3.connect(tmp_path / "store.sqlite3")
     for script in MIGRATIONS[:2]:
@@ -198,7 +198,7 @@ def test_a_version_2_store_keeps_its_reviews_and_takes_unverified_ones(tmp_path)
 
 
 def test_a_version_4_store_moves_the_platform_score_out_of_the_record(tmp_path):
-    from widget_server.store import MIGRATIONS
+    from widget_server.store.sqlite import MIGRATIONS
 
     conn = sqlite3.connect(tmp_path / "store.sqlite3")
     for number, script in enumerate(MIGRATIONS[:4]):
@@ -278,7 +278,7 @@ def test_the_same_id_from_two_platforms_is_two_reviews(store):  # SQLite and Pos
     assert snapshot.summary["review_count"] == 3  # the unverified ones are shown, not counted
     assert [(r.id, r.platform) for r in snapshot.newest(ReviewFilter(), 50)] == expected
     # Page by page, each page after the one before (keyset) or jumped to (offset): none lost or twice.
-    from widget_server.store import ShownReviews
+    from widget_server.store.sqlite import ShownReviews
 
     source = ShownReviews(store, "wtw-winkel", date(2026, 11, 23))
     pages = [source.page(ReviewFilter(), number, 1) for number in range(1, 7)]
@@ -308,7 +308,7 @@ def test_the_same_id_from_two_platforms_is_two_reviews(store):  # SQLite and Pos
 
 
 def test_a_version_5_store_keys_its_reviews_by_platform_and_keeps_them(tmp_path):
-    from widget_server.store import MIGRATIONS
+    from widget_server.store.sqlite import MIGRATIONS
 
     conn = sqlite3.connect(tmp_path / "store.sqlite3")
     for number, script in enumerate(MIGRATIONS[:5]):
@@ -352,7 +352,7 @@ def test_a_version_5_store_keys_its_reviews_by_platform_and_keeps_them(tmp_path)
 def test_a_version_6_store_keeps_its_push_tokens_pushing_every_format(tmp_path):
     """Issue 23, point 2: tokens made before tokens named formats keep working as they did."""
     from widget_server.core.platforms import TOKEN_FORMATS, token_formats
-    from widget_server.store import MIGRATIONS, secret_hash
+    from widget_server.store.sqlite import MIGRATIONS, secret_hash
 
     conn = sqlite3.connect(tmp_path / "store.sqlite3")
     for number, script in enumerate(MIGRATIONS[:6]):

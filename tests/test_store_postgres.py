@@ -15,10 +15,10 @@ import pytest
 from tests.factories import SHOP, review, write_json
 from tests.postgres import fresh_database
 from tests.server import cli_args, running_service
-from widget_server.importer import import_files
-from widget_server.store import StoreError
-from widget_server.store_postgres import LOCK_KEY, SCHEMA_VERSION, PostgresStore, shown_url, to_postgres
-from widget_server.stores import open_store
+from widget_server.sources.importer import import_files
+from widget_server.store.open import open_store
+from widget_server.store.postgres import LOCK_KEY, SCHEMA_VERSION, PostgresStore, shown_url, to_postgres
+from widget_server.store.sqlite import StoreError
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,7 @@ def test_a_connection_the_server_dropped_is_replaced(database, tmp_path):
 @pytest.mark.parametrize(("rows", "analysed"), [(60, True), (40, False)])
 def test_a_large_import_refreshes_the_planners_statistics(database, tmp_path, monkeypatch, rows, analysed):
     """Without it the first build after a big import sorted a 100,000-review shop for every page."""
-    monkeypatch.setattr("widget_server.store_postgres.ANALYZE_AFTER", 50)
+    monkeypatch.setattr("widget_server.store.postgres.ANALYZE_AFTER", 50)
     path = write_json(tmp_path / "many.json", {"shops": [SHOP], "reviews": [review(id=f"r{n}") for n in range(rows)]})
     store = open_store(tmp_path)
     import_files(store, [path], available_locales=("en", "nl"))
@@ -220,7 +220,7 @@ def test_a_version_1_database_moves_the_platform_score_out_of_the_record(databas
 
     from tests.factories import SHOP
     from widget_server.core.records import parse_shop
-    from widget_server.store_postgres import MIGRATIONS
+    from widget_server.store.postgres import MIGRATIONS
 
     record = {
         **parse_shop(SHOP, ("en", "nl")).to_record(),
@@ -276,7 +276,7 @@ def test_a_version_1_database_moves_the_platform_score_out_of_the_record(databas
     ],
 )
 def test_a_malformed_url_is_named_by_its_part_never_its_value(url, problem):
-    from widget_server.store_postgres import url_problem
+    from widget_server.store.postgres import url_problem
 
     assert url_problem(url) == problem
     assert problem is None or "SECR" not in problem
@@ -310,8 +310,8 @@ def test_a_version_2_database_keys_reviews_by_platform_and_keeps_its_tokens(data
 
     from tests.factories import SHOP
     from widget_server.core.records import parse_review, parse_shop
-    from widget_server.store import secret_hash
-    from widget_server.store_postgres import MIGRATIONS
+    from widget_server.store.postgres import MIGRATIONS
+    from widget_server.store.sqlite import secret_hash
 
     with psycopg.connect(database, autocommit=True) as conn:
         for script in MIGRATIONS[:2]:

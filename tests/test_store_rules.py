@@ -15,8 +15,8 @@ from widget_server.core.i18n import available_locales
 from widget_server.core.options import ReviewFilter
 from widget_server.core.rules import is_counted, is_shown, score_window
 from widget_server.core.snapshot import PAGE_SIZE
-from widget_server.importer import import_document
-from widget_server.stores import open_store
+from widget_server.sources.importer import import_document
+from widget_server.store.open import open_store
 
 AS_OF = date(2026, 2, 28)  # a window that starts on a clamped month end: 2025-02-28
 WINDOW = score_window(AS_OF)
@@ -78,7 +78,7 @@ WAYS = {"whole": 1000, "paged": 0}
     lang=st.sets(st.sampled_from(["nl", "en", "en-gb", "de", "fr"])),
 )
 def test_store_counts_and_order_follow_the_pure_rules(backend, monkeypatch, way, raws, stars, lang):
-    monkeypatch.setattr("widget_server.store.WHOLE_SHOP", WAYS[way])
+    monkeypatch.setattr("widget_server.store.sqlite.WHOLE_SHOP", WAYS[way])
     check(raws, stars, lang)
 
 
@@ -99,7 +99,7 @@ def test_many_pages_with_ties_follow_the_pure_rules(backend, monkeypatch, way, s
         }
         for _ in range(700)
     ]
-    monkeypatch.setattr("widget_server.store.WHOLE_SHOP", WAYS[way])
+    monkeypatch.setattr("widget_server.store.sqlite.WHOLE_SHOP", WAYS[way])
     check(raws, set(), set())
     check(raws, {4, 5}, {"en"})
 

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from widget_server.cli import main
+from static_build.program import main
 from widget_server.core import rules
 from widget_server.core.catalogue import shop_documents, site_documents
 from widget_server.core.dates import add_months
@@ -20,7 +20,7 @@ from widget_server.core.i18n import available_locales
 from widget_server.core.loader import loader
 from widget_server.core.options import Options
 from widget_server.demo import demo_document
-from widget_server.importer import import_document
+from widget_server.sources.importer import import_document
 
 AS_OF = date(2026, 11, 23)
 REAL = rules.WINDOW_MONTHS

@@ -17,9 +17,9 @@ from typing import Any
 import orjson
 
 from widget_server.demo import EN, NL, REPLIES_NL
-from widget_server.importer import import_document
-from widget_server.platform_import import Input, import_platform
-from widget_server.store import Store
+from widget_server.sources.importer import import_document
+from widget_server.sources.platform_import import Input, import_platform
+from widget_server.store.sqlite import Store
 
 LOCALES = ("en", "nl")
 SHOPS = [

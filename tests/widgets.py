@@ -9,9 +9,9 @@ from pathlib import Path
 from widget_server.core.i18n import available_locales
 from widget_server.core.options import Options
 from widget_server.core.render import render_widget
-from widget_server.importer import import_document
-from widget_server.store import Store
-from widget_server.stores import open_store
+from widget_server.sources.importer import import_document
+from widget_server.store.open import open_store
+from widget_server.store.sqlite import Store
 
 DATA = Path(__file__).parent / "data"
 AS_OF = date(2026, 11, 23)

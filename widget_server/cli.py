@@ -1,4 +1,8 @@
-"""The `trustwidgets` command: import, demo, summary, shops, serve and build."""
+"""The service's commands of `trustwidgets`: init, import, demo, summary, shops, token, serve, proxy-config.
+
+static_build/program.py puts them and the build's (static_build/cli.py) under one program; this module
+never imports static_build, which depends on widget_server.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,19 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TypeAlias
 
 from .core.dates import format_timestamp, public_timestamp, today_utc
 from .core.i18n import available_locales
 from .core.platforms import EVERY_FORMAT, FORMAT_NAMES, default_token_formats, parse_token_formats, token_formats
 from .core.rules import window_length
-from .importer import Rejection, Report, Unusable, import_document, import_files
 from .messages import plural
-from .store import Store, StoreError, explain
-from .stores import STORE_ENV, open_store, sqlite_path, store_url
+from .sources.importer import Rejection, Report, Unusable, import_document, import_files
+from .store.open import STORE_ENV, open_store, sqlite_path, store_url
+from .store.sqlite import Store, StoreError, explain
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -28,12 +32,15 @@ EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 # need a shop in it, and say where they looked instead of leaving an empty store behind.
 CREATING = frozenset({"init", "import", "demo", "serve"})
 
+# The subcommands of the parser, which another package's commands are added to (see parser()).
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
 
 def may_create(command: str) -> bool:
     return command in CREATING
 
 
-def _as_of(value: str) -> date:
+def as_of_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -42,7 +49,7 @@ def _as_of(value: str) -> date:
 
 def _default_as_of() -> date:
     configured = os.environ.get("TRUSTWIDGETS_AS_OF")
-    return _as_of(configured) if configured else today_utc()
+    return as_of_date(configured) if configured else today_utc()
 
 
 def _show_rejection(rejection: Rejection) -> None:
@@ -73,7 +80,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
 
 
 def _import_platform(args: argparse.Namespace, store: Store) -> Report:
-    from .platform_import import Input, import_platform
+    from .sources.platform_import import Input, import_platform
 
     if not args.shop:
         raise Unusable(f"--format {args.format} needs --shop SHOP: the shop the reviews belong to")
@@ -233,19 +240,19 @@ def cmd_token(args: argparse.Namespace, store: Store) -> int:
 
 
 def check_serve(args: argparse.Namespace) -> str | None:
-    from .serve import check_listen
+    from .http.serve import check_listen
 
     return check_listen(args.host, args.port)
 
 
 def cmd_serve(args: argparse.Namespace, store: Store) -> int:
-    from .serve import serve
+    from .http.serve import serve
 
     return serve(args)
 
 
 def cmd_proxy_config(args: argparse.Namespace, store: Store | None) -> int:
-    from .proxy_config import ProxySettings, nginx_server_block
+    from .http.proxy_config import ProxySettings, nginx_server_block
 
     settings = ProxySettings(
         upstream=args.upstream, listen=args.listen, server_name=args.server_name, header_timeout=args.header_timeout
@@ -254,34 +261,8 @@ def cmd_proxy_config(args: argparse.Namespace, store: Store | None) -> int:
     return EXIT_OK
 
 
-def _shard(text: str) -> Any:
-    from static_build.top import Shard
-
-    try:
-        return Shard.parse(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def cmd_build(args: argparse.Namespace, store: Store) -> int:
-    from static_build.cli import build_command
-
-    return build_command(args, store)
-
-
-def cmd_merge(args: argparse.Namespace, store: Store | None) -> int:
-    from static_build.cli import merge_command
-
-    return merge_command(args)
-
-
-def cmd_publish(args: argparse.Namespace, store: Store | None) -> int:
-    from static_build.cli import publish_command
-
-    return publish_command(args)
-
-
-def parser() -> argparse.ArgumentParser:
+def parser(*more: Callable[[Commands], None]) -> argparse.ArgumentParser:
+    """The command line; each of `more` adds its commands after these (static_build.cli.add_commands)."""
     top = argparse.ArgumentParser(
         prog="trustwidgets",
         description="Turn verified customer reviews into trust badges, star snippets, review "
@@ -335,7 +316,7 @@ def parser() -> argparse.ArgumentParser:
         help="load a generated demo data set (wtw-winkel and greenvent)",
         description="Load two demo shops with a few hundred generated reviews over 18 months.",
     )
-    demo.add_argument("--as-of", type=_as_of, default=None, help="the demo's last day (default today, UTC)")
+    demo.add_argument("--as-of", type=as_of_date, default=None, help="the demo's last day (default today, UTC)")
     demo.set_defaults(run=cmd_demo)
 
     summary = commands.add_parser(
@@ -345,7 +326,7 @@ def parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("shop", help="the shop id, such as wtw-winkel")
     window = f"the day the {window_length()}-month window ends (default today, UTC)"
-    summary.add_argument("--as-of", type=_as_of, default=None, help=window)
+    summary.add_argument("--as-of", type=as_of_date, default=None, help=window)
     summary.set_defaults(run=cmd_summary)
 
     shops = commands.add_parser(
@@ -387,7 +368,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")), help="port (env PORT)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
     serve.add_argument(
-        "--as-of", type=_as_of, default=None, help="pin the date (env TRUSTWIDGETS_AS_OF; default today, UTC)"
+        "--as-of", type=as_of_date, default=None, help="pin the date (env TRUSTWIDGETS_AS_OF; default today, UTC)"
     )
     serve.add_argument("--access-log", action="store_true", help="log one line per request (as `make run` does)")
     serve.add_argument(
@@ -433,74 +414,13 @@ def parser() -> argparse.ArgumentParser:
     proxy.add_argument("--header-timeout", type=int, default=10, help="seconds a client has to send its headers")
     proxy.set_defaults(run=cmd_proxy_config, store_free=True)
 
-    build = commands.add_parser(
-        "build",
-        help="write every shop's widgets and JSON as static files for a CDN",
-        description="Write the same URL tree as the service into DIR, atomically and incrementally.",
-    )
-    build.add_argument("--out", required=True, help="output folder")
-    build.add_argument("--as-of", type=_as_of, default=None, help="the build's date (default today, UTC)")
-    build.add_argument("--shop", action="append", default=None, help="build only this shop (repeatable)")
-    build.add_argument(
-        "--shard",
-        type=_shard,
-        default=None,
-        metavar="I/N",
-        help="build only the shops of shard I of N (by a hash of the shop id) into DIR; combine with merge",
-    )
-    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
-    build.add_argument("--base-url", default="", help="public URL the tree is served from (for the loader)")
-    build.add_argument(
-        "--brotli",
-        action="store_true",
-        help="also write .br twins (for nginx's brotli_static); they are about 10%% smaller than the .gz "
-        "twins and cost about a quarter of the build's time",
-    )
-    build.set_defaults(run=cmd_build)
-
-    merge = commands.add_parser(
-        "merge",
-        help="combine the trees of a sharded build into one",
-        description="Combine the trees of `build --shard I/N` (every shard of N) into DIR, "
-        "incrementally and one shop at a time, as a build writes it.",
-    )
-    merge.add_argument("--out", required=True, help="the combined tree")
-    merge.add_argument("--base-url", default=None, help="public URL the tree is served from (default: the shards')")
-    merge.add_argument("shards", nargs="+", metavar="SHARD_DIR", help="the --out folder of each shard's build")
-    merge.set_defaults(run=cmd_merge, store_free=True)
-
-    publish = commands.add_parser(
-        "publish",
-        help="upload a built tree to S3-compatible object storage, only what changed",
-        description="Upload the documents of DIR to s3://BUCKET/PREFIX: only objects whose bytes or "
-        "headers changed since the last publish, new objects before the bucket's state, stale ones "
-        "deleted only after the grace period. Credentials the standard AWS way (environment, "
-        "~/.aws, instance role).",
-    )
-    publish.add_argument("--out", required=True, help="the built tree (build's or merge's --out)")
-    publish.add_argument("--to", required=True, metavar="s3://BUCKET/PREFIX", help="where the objects go")
-    publish.add_argument(
-        "--endpoint-url", default=None, help="an S3-compatible service: R2, B2, MinIO, SeaweedFS (env AWS_ENDPOINT_URL)"
-    )
-    publish.add_argument(
-        "--grace-hours",
-        type=float,
-        default=192.0,
-        help="keep objects no longer built this long (default 192: 8 days, past a CDN's stale copies)",
-    )
-    publish.add_argument(
-        "--encoding",
-        choices=("identity", "gzip"),
-        default="identity",
-        help="store documents as sent (the CDN compresses; default) or as their gzip twin with Content-Encoding",
-    )
-    publish.add_argument("--jobs", type=int, default=8, help="uploads at once (default 8)")
-    publish.set_defaults(run=cmd_publish, store_free=True)
+    for add in more:
+        add(commands)
     return top
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """Run the parsed command: open (or make) the store it needs, and turn a failure into one line."""
     if getattr(args, "as_of", "unset") is None and args.command != "serve":
         args.as_of = _default_as_of()
     if args.store is not None:  # for this process and what it starts (the build's workers, the service)
@@ -534,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if not type(error).__module__.startswith("psycopg"):
             raise
-        from .store_postgres import explain_postgres
+        from .store.postgres import explain_postgres
 
         done = "; nothing of this import was stored" if args.command in ("import", "demo") else ""
         print(
@@ -545,7 +465,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         with contextlib.suppress(Exception):  # closing must not hide what went wrong
             store.close()
-
-
-if __name__ == "__main__":
-    sys.exit(main())

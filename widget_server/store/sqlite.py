@@ -20,12 +20,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .core.dates import format_timestamp, parse_timestamp, public_timestamp
-from .core.models import Platform, Product, PublicReview, Reply, Review, Shop
-from .core.options import ReviewFilter
-from .core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, Window, score_window
-from .core.snapshot import HEAD_SIZE, ReviewList, ReviewSource, Snapshot
-from .core.summary import WindowKey, build_summary
+from ..core.dates import format_timestamp, parse_timestamp, public_timestamp
+from ..core.models import Platform, Product, PublicReview, Reply, Review, Shop
+from ..core.options import ReviewFilter
+from ..core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, Window, score_window
+from ..core.snapshot import HEAD_SIZE, ReviewList, ReviewSource, Snapshot
+from ..core.summary import WindowKey, build_summary
 
 # Each migration moves the schema one version up; never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (

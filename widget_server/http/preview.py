@@ -18,16 +18,16 @@ from starlette.responses import HTMLResponse, Response
 
 from widget_templates import TEMPLATES_DIR
 
-from .core.catalogue import LOADER, LOADER_HASHED, WIDGET, DocumentRef
-from .core.formatting import format_score
-from .core.headers import response_headers
-from .core.i18n import locales_dir, translations
-from .core.loader import loader
-from .core.models import Shop
-from .core.options import OPTION_NAMES, PRESENTATION_OPTIONS, OptionError, Options, Resolved, parse_options
-from .core.paths import VARIANT_SEPARATOR, WIDGET_PATH
-from .core.rules import score_window
-from .core.widgets import HEIGHTS, WIDGETS
+from ..core.catalogue import LOADER, LOADER_HASHED, WIDGET, DocumentRef
+from ..core.formatting import format_score
+from ..core.headers import response_headers
+from ..core.i18n import locales_dir, translations
+from ..core.loader import loader
+from ..core.models import Shop
+from ..core.options import OPTION_NAMES, PRESENTATION_OPTIONS, OptionError, Options, Resolved, parse_options
+from ..core.paths import VARIANT_SEPARATOR, WIDGET_PATH
+from ..core.rules import score_window
+from ..core.widgets import HEIGHTS, WIDGETS
 from .service import LOOPBACK_HOSTS, NotFound, service_of
 
 ASSETS = {"preview.js": "text/javascript; charset=utf-8", "preview.css": "text/css; charset=utf-8"}

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import unquote
 
-from .store import AUDIT_COLUMNS, AUDIT_UPSERT, BUSY_SECONDS, REVIEW_INSERT_COLUMNS, REVIEW_UPSERT, Store, StoreError
+from .sqlite import AUDIT_COLUMNS, AUDIT_UPSERT, BUSY_SECONDS, REVIEW_INSERT_COLUMNS, REVIEW_UPSERT, Store, StoreError
 
 CHANNEL = "trustwidgets_changes"
 RELISTEN_SECONDS = 1.0

@@ -5,7 +5,7 @@ import stat
 import pytest
 from diskcache import Cache
 
-from widget_server.cache import RenderCache, size_cap
+from widget_server.http.render_cache import RenderCache, size_cap
 
 PWNED = []
 

@@ -15,12 +15,12 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from .cache import DEFAULT_SIZE
-from .core.headers import response_headers
-from .core.paths import PREFIX, PUSH_PATH
+from ..core.headers import response_headers
+from ..core.paths import PREFIX, PUSH_PATH
 from .preview import preview_asset, preview_index, preview_shop
 from .public import public_document
 from .push import push_reviews
+from .render_cache import DEFAULT_SIZE
 from .response_memo import ResponseMemo
 from .service import Service, error_response, service_of
 from .strict_paths import StrictPaths

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .store import Store, StoreError
-from .store_postgres import PostgresStore, is_postgres_url
+from .postgres import PostgresStore, is_postgres_url
+from .sqlite import Store, StoreError
 
 STORE_ENV = "TRUSTWIDGETS_STORE"  # a postgresql:// URL; unset or empty: the SQLite file in the data folder
 SQLITE_FILE = "store.sqlite3"  # in the data folder (Store.open)

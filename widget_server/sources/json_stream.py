@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from .core.records import json_int
+from ..core.records import json_int
 
 CHUNK = 1 << 16
 # Every import decodes with this: an integer too long to use becomes a HugeNumber that rejects

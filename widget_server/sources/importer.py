@@ -12,10 +12,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from .core.models import Review, Shop
-from .core.records import (
+from ..core.models import Review, Shop
+from ..core.records import (
     MAX_DEPTH,
     REVIEW_FIELDS,
     Invalid,
@@ -25,11 +25,11 @@ from .core.records import (
     parse_shop,
     shown_name,
 )
+from ..store.sqlite import Store
+from .json_lines import MAX_LINE, json_lines, read_lines
 from .json_stream import loads
-from .store import Store
 
 FLUSH_ROWS = 500
-MAX_LINE = 1 << 20  # a review is at most a few tens of KB; a longer line is rejected unread
 CSV_REQUIRED = ("id", "shop", "rating", "author", "created_at", "verification", "language")
 CSV_COLUMNS = (
     frozenset(REVIEW_FIELDS - {"reply", "product"})
@@ -176,49 +176,17 @@ def _checked(row: Row) -> Row:
     return row
 
 
-def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) for each line; bytes is None for a line over MAX_LINE."""
-    number = 0
-    while True:
-        chunk = handle.readline(MAX_LINE + 1)
-        if not chunk:
-            return
-        number += 1
-        if len(chunk) > MAX_LINE and not chunk.endswith(b"\n"):
-            while chunk and not chunk.endswith(b"\n"):  # skip the rest of the line unread
-                chunk = handle.readline(MAX_LINE)
-            yield number, None
-        else:
-            yield number, chunk
-
-
 def _rows_jsonl(path: Path) -> Iterator[Row]:
     parsed_any = False
     bad_lines = 0
     with path.open("rb") as handle:
-        for number, raw in _lines(handle):
-            if raw is None:
-                yield Row(number, None, f"line is longer than {MAX_LINE:,} bytes")
-                continue
-            if number == 1:
-                raw = raw.removeprefix(codecs.BOM_UTF8)
-            if not raw.strip():
-                continue
-            try:
-                obj = loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                bad_lines += 1
-                yield Row(number, None, "not UTF-8 text")
-                continue
-            except json.JSONDecodeError as error:
-                bad_lines += 1
-                yield Row(number, None, f"not valid JSON ({error.msg}, column {error.colno})")
-                continue
-            except RecursionError:
-                yield Row(number, None, f"nests deeper than {MAX_DEPTH} levels")
+        for line in json_lines(handle):
+            if line.error is not None:
+                bad_lines += 1 if line.not_json else 0
+                yield Row(line.number, None, line.error)
                 continue
             parsed_any = True
-            yield _checked(Row(number, obj))
+            yield _checked(Row(line.number, line.value))
     if bad_lines and not parsed_any:
         raise Unusable(f"{path}: no line is a JSON object; is this a JSON Lines file?")
 
@@ -241,7 +209,7 @@ def _csv_review(record: dict[str, str]) -> dict[str, Any]:
 def _first_bad_line(path: Path) -> int:
     """The first line that is not UTF-8 (only read when decoding already failed)."""
     with path.open("rb") as handle:
-        for number, raw in _lines(handle):
+        for number, raw in read_lines(handle):
             try:
                 (raw or b"").decode("utf-8")
             except UnicodeDecodeError:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, BinaryIO
 
-from .core.models import Shop
-from .core.platforms import (
+from ..core.models import Shop
+from ..core.platforms import (
     BUSINESS_UNIT,
     FORMAT_NAMES,
     FORMATS,
@@ -26,11 +26,12 @@ from .core.platforms import (
     Skipped,
     trustpilot_business_unit,
 )
-from .core.profiles import profile_url_problem
-from .core.records import MAX_DEPTH, Invalid, depth, shown_name
-from .importer import FOREIGN_BOMS, MAX_LINE, Rejection, Report, Row, Unusable, _lines, import_batch
+from ..core.profiles import profile_url_problem
+from ..core.records import MAX_DEPTH, Invalid, depth, shown_name
+from ..store.sqlite import Store
+from .importer import FOREIGN_BOMS, Rejection, Report, Row, Unusable, import_batch
+from .json_lines import MAX_LINE, json_lines
 from .json_stream import Broken, JsonStream, loads
-from .store import Store
 
 MAX_BUSINESS_UNIT = 1 << 20
 
@@ -113,25 +114,11 @@ def review_rows(source: Input, mapper: Mapper, read_on: date) -> Iterator[Row]:
             first = None
     if isinstance(first, dict):  # JSON Lines: each line a review or a whole response page
         yield from _line(1, first, mapper, read_on)
-        for number, raw in _lines(handle):
-            number += 1
-            if raw is None:
-                yield Row(number, None, f"line is longer than {MAX_LINE:,} bytes")
-                continue
-            if not raw.strip():
-                continue
-            try:
-                obj = loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield Row(number, None, "not UTF-8 text")
-                continue
-            except json.JSONDecodeError as error:
-                yield Row(number, None, f"not valid JSON ({error.msg}, column {error.colno})")
-                continue
-            except RecursionError:
-                yield Row(number, None, f"nests deeper than {MAX_DEPTH} levels")
-                continue
-            yield from _line(number, obj, mapper, read_on)
+        for entry in json_lines(handle, after=1):  # line 1 is read above
+            if entry.error is not None:
+                yield Row(entry.number, None, entry.error)
+            else:
+                yield from _line(entry.number, entry.value, mapper, read_on)
         return
     try:
         stream = JsonStream(handle, max_item=MAX_LINE, head=head)  # decoding its head may fail too

@@ -23,16 +23,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from .core.dates import today_utc
-from .core.headers import response_headers
-from .core.i18n import available_locales
-from .core.models import SHOP_ID
-from .core.platforms import FORMAT_NAMES, platform_needs_format, token_formats, token_platforms
-from .core.records import shown
-from .importer import READERS, Rejection, Report, Row, Unusable, check_input, import_batch, printable_id
-from .platform_import import Input, import_platform
+from ..core.dates import today_utc
+from ..core.headers import response_headers
+from ..core.i18n import available_locales
+from ..core.models import SHOP_ID
+from ..core.platforms import FORMAT_NAMES, platform_needs_format, token_formats, token_platforms
+from ..core.records import shown
+from ..sources.importer import READERS, Rejection, Report, Row, Unusable, check_input, import_batch, printable_id
+from ..sources.platform_import import Input, import_platform
+from ..store.sqlite import StoreError
 from .service import service_of
-from .store import StoreError
 
 MAX_BODY = 10 * 1024 * 1024
 BEARER = re.compile(r"Bearer ([\x21-\x7e]{1,200})", re.IGNORECASE)

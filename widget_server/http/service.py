@@ -13,12 +13,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from .cache import DEFAULT_SIZE, RenderCache
-from .core.dates import today_utc
-from .core.headers import response_headers
-from .core.models import SHOP_ID, Shop
-from .core.snapshot import Snapshot
-from .stores import open_store
+from ..core.dates import today_utc
+from ..core.headers import response_headers
+from ..core.models import SHOP_ID, Shop
+from ..core.snapshot import Snapshot
+from ..store.open import open_store
+from .render_cache import DEFAULT_SIZE, RenderCache
 
 # Host names that only this machine can reach: the preview is open by default only there, and
 # a request to one of them may supply the snippets' base URL.

@@ -6,9 +6,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .core.catalogue import parse
-from .core.documents import UnknownVariant, cache_key, render_document, resolve, site_document
-from .core.options import OptionError, Options, parse_options
+from ..core.catalogue import parse
+from ..core.documents import UnknownVariant, cache_key, render_document, resolve, site_document
+from ..core.options import OptionError, Options, parse_options
 from .responses import document_response
 from .service import NotFound, error_response, require_locale, service_of
 

@@ -66,7 +66,7 @@ def serve(args: argparse.Namespace) -> int:
     preview_text = {"on": f"{address}/preview/", "off": "off"}.get(preview, f"{address}/preview/?token=…")
     print(f"trustwidgets: serving {address}  (staff preview: {preview_text}; stop with Ctrl-C)", flush=True)
     uvicorn.run(
-        "widget_server.app:app_from_env",
+        "widget_server.http.app:app_from_env",
         factory=True,
         host=args.host,
         port=args.port,

@@ -7,9 +7,9 @@ import hashlib
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .cache import RenderCache
-from .core.compression import MIN_SIZE, choose_encoding, compress
-from .core.headers import response_headers
+from ..core.compression import MIN_SIZE, choose_encoding, compress
+from ..core.headers import response_headers
+from .render_cache import RenderCache
 
 
 def etag_of(body: bytes) -> str:

@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .core.compression import choose_encoding
-from .core.options import OPTION_NAMES, OptionError, Options, parse_options
+from ..core.compression import choose_encoding
+from ..core.options import OPTION_NAMES, OptionError, Options, parse_options
 
 Entry = tuple[list[tuple[bytes, bytes]], bytes, bytes]  # headers, body, etag
 
