@@ -4,8 +4,19 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests.factories import SHOP, review
+from widget_server.core.models import Platform, Product
 from widget_server.core.options import parse_options
-from widget_server.core.records import Invalid, depth, is_frame_ancestor, parse_review, parse_shop, shown, shown_name
+from widget_server.core.records import (
+    Invalid,
+    depth,
+    is_frame_ancestor,
+    parse_platform,
+    parse_product,
+    parse_review,
+    parse_shop,
+    shown,
+    shown_name,
+)
 from widget_server.core.rules import is_eligible
 
 LOCALES = ("en", "nl")
@@ -701,3 +712,245 @@ def test_a_shops_option_defaults_read_as_the_same_option_in_a_url(field, given, 
     assert getattr(shop, field) == stored
     asked = parse_options({field: given})
     assert getattr(asked, field) == stored
+
+
+PLATFORM = {
+    "name": "Trustpilot",
+    "score_name": "TrustScore",
+    "score": "4.6",
+    "scale": 5,
+    "review_count": 1234,
+    "read_on": "2026-11-20",
+    "profile_url": "https://www.trustpilot.com/review/example.nl",
+}
+
+
+def test_a_platform_score_is_kept_as_published():
+    assert parse_platform(PLATFORM) == Platform(
+        name="Trustpilot",
+        score="4.6",
+        scale=5,
+        review_count=1234,
+        read_on=date(2026, 11, 20),
+        score_name="TrustScore",
+        profile_url="https://www.trustpilot.com/review/example.nl",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "kept"),
+    [
+        ({"score": 4.6}, "score", "4.6"),
+        ({"score": 4}, "score", "4"),
+        ({"score": " 4.50 "}, "score", "4.5"),
+        ({"score": "4.00"}, "score", "4"),
+        ({"score": "0"}, "score", "0"),
+        ({"score": "5"}, "score", "5"),
+        ({"score": "10", "scale": 10}, "score", "10"),
+        ({"score": "9.99", "scale": 10}, "scale", 10),
+        ({"scale": 10}, "scale", 10),
+        ({"review_count": 0}, "review_count", 0),
+        ({"review_count": 10**9}, "review_count", 10**9),
+        ({"read_on": "1900-01-01"}, "read_on", date(1900, 1, 1)),
+        ({"read_on": "2999-12-31"}, "read_on", date(2999, 12, 31)),
+        ({"profile_url": ""}, "profile_url", ""),
+        ({"profile_url": None}, "profile_url", ""),
+        ({"score_name": None}, "score_name", ""),
+        (
+            {"name": "Kiyoh", "profile_url": "https://www.kiyoh.com/reviews/1/x"},
+            "profile_url",
+            "https://www.kiyoh.com/reviews/1/x",
+        ),
+        ({"name": "x" * 60, "profile_url": ""}, "name", "x" * 60),
+    ],
+)
+def test_a_platform_score_keeps(change, field, kept):
+    assert getattr(parse_platform({**PLATFORM, **change}), field) == kept
+
+
+def test_a_platform_score_without_scale_is_out_of_five():
+    assert parse_platform({k: v for k, v in PLATFORM.items() if k != "scale"}).scale == 5
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"scale": 4}, "platform scale must be one of 5, 10"),
+        ({"scale": True}, "platform scale must be one of 5, 10"),
+        ({"scale": "5"}, "platform scale must be one of 5, 10"),
+        ({"review_count": -1}, "platform review_count must be a whole number of at least 0"),
+        ({"review_count": 10**9 + 1}, "platform review_count must be a whole number of at least 0"),
+        ({"review_count": True}, "platform review_count must be a whole number of at least 0"),
+        ({"review_count": 1.0}, "platform review_count must be a whole number of at least 0"),
+        ({"review_count": None}, "platform review_count must be a whole number of at least 0"),
+        ({"read_on": "1899-12-31"}, "platform read_on must fall in the years 1900–2999"),
+        ({"read_on": "3000-01-01"}, "platform read_on must fall in the years 1900–2999"),
+        ({"score": True}, "platform score must be a number"),
+        ({"score": None}, "platform score must be a number"),
+        ({"score": [4]}, "platform score must be a number"),
+        (
+            {"score": "5.01"},
+            "platform score must be a number from 0 to 5 with at most two decimals (got a text of 4 characters)",
+        ),
+        ({"score": "10.5", "scale": 10}, "platform score must be a number from 0 to 10 with at most two decimals"),
+        ({"score": "4.567"}, "platform score must be a number from 0 to 5 with at most two decimals"),
+        ({"score": "04.5"}, "platform score must be a number from 0 to 5 with at most two decimals"),
+        ({"score": "4."}, "platform score must be a number from 0 to 5 with at most two decimals"),
+        ({"score": "-1"}, "platform score must be a number from 0 to 5 with at most two decimals"),
+        ({"score": "4,6"}, "platform score must be a number from 0 to 5 with at most two decimals"),
+        ({"score": "100", "scale": 10}, "platform score must be a number from 0 to 10 with at most two decimals"),
+        ({"profile_url": 5}, "platform profile_url must be an https URL"),
+        ({"profile_url": "https://phish.example/x"}, "platform: the Trustpilot profile URL must be an https link on"),
+        ({"name": ""}, "name is required"),
+        ({"name": "x" * 61}, "name is longer than 60 characters (61)"),
+        ({"score_name": "x" * 41}, "score_name is longer than 40 characters (41)"),
+        ({"colour": "x"}, "unknown platform field 'colour'"),
+    ],
+)
+def test_a_platform_score_is_refused(change, message):
+    with pytest.raises(Invalid) as error:
+        parse_platform({**PLATFORM, **change})
+    assert str(error.value).startswith(message)
+
+
+def test_a_platform_score_without_its_day_is_refused():
+    with pytest.raises(Invalid, match=r"^platform read_on is required \(the day the score was read\)$"):
+        parse_platform({k: v for k, v in PLATFORM.items() if k != "read_on"})
+
+
+def test_a_platform_score_must_be_an_object():
+    with pytest.raises(Invalid, match="^platform must be a JSON object$"):
+        parse_platform(["Trustpilot"])
+
+
+PRODUCT = {
+    "sku": "ZEH-Q350",
+    "name": " Zehnder ComfoAir Q350 ",
+    "gtin": "8712345678906",
+    "url": "https://www.example.nl/q350",
+}
+
+
+def test_a_product_is_kept():
+    assert parse_product(PRODUCT) == Product(
+        sku="ZEH-Q350", name="Zehnder ComfoAir Q350", gtin="8712345678906", url="https://www.example.nl/q350"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "kept"),
+    [
+        ({"gtin": None}, "gtin", ""),
+        ({"gtin": ""}, "gtin", ""),
+        ({"gtin": "96385074"}, "gtin", "96385074"),
+        ({"url": None}, "url", ""),
+        ({"url": ""}, "url", ""),
+        ({"sku": "a" * 64}, "sku", "a" * 64),
+        ({"sku": "0.b_c-d"}, "sku", "0.b_c-d"),
+    ],
+)
+def test_a_product_keeps(change, field, kept):
+    assert getattr(parse_product({**PRODUCT, **change}), field) == kept
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"sku": "a" * 65}, "product sku must be 1-64 letters"),
+        ({"sku": "-a"}, "product sku must be 1-64 letters"),
+        ({"sku": 5}, "product sku must be 1-64 letters"),
+        ({"sku": ""}, "product sku must be 1-64 letters"),
+        ({"gtin": "8712345678907"}, "product gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit"),
+        ({"gtin": "871234567890"}, "product gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit"),
+        ({"gtin": 8712345678906}, "product gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit"),
+        ({"gtin": "1234567"}, "product gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit"),
+        ({"url": "javascript:alert(1)"}, "product url must be an http(s) URL"),
+        ({"name": ""}, "name is required"),
+        ({"name": "x" * 201}, "name is longer than 200 characters (201)"),
+        ({"name": "a\nb"}, "name must be a single line"),
+        ({"price": 5}, "unknown product field 'price'"),
+    ],
+)
+def test_a_product_is_refused(change, message):
+    with pytest.raises(Invalid) as error:
+        parse_product({**PRODUCT, **change})
+    assert str(error.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [("platform", "platform"), ("own", "own"), (" Trustpilot ", "Trustpilot"), ("x" * 60, "x" * 60)],
+)
+def test_a_shops_headline_is_kept(value, kept):
+    assert parse_shop({**SHOP, "headline": value}, LOCALES).headline == kept
+
+
+@pytest.mark.parametrize("value", [5, "", "  ", "x" * 61, "Trust\x07pilot", "Trust\ud800pilot", "Trust\npilot", None])
+def test_a_shops_headline_is_refused(value):
+    with pytest.raises(Invalid) as error:
+        parse_shop({**SHOP, "headline": value}, LOCALES)
+    assert str(error.value) == "headline must be platform, own, or the name of the platform whose score leads"
+
+
+def test_a_shop_lists_at_most_twenty_platforms():
+    names = [f"P{n}" for n in range(21)]
+    platforms = [{**PLATFORM, "name": name, "profile_url": ""} for name in names]
+    assert len(parse_shop({**SHOP, "platforms": platforms[:20]}, LOCALES).platforms) == 20
+    with pytest.raises(Invalid) as error:
+        parse_shop({**SHOP, "platforms": platforms}, LOCALES)
+    assert str(error.value) == "platforms lists more than 20 platforms"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"score": [4]}, "platform score must be a number"),
+        ({"score": None}, "platform score must be a number"),
+        ({"name": "Trust\npilot"}, "name must be a single line"),
+        ({"score_name": "Trust\nScore"}, "score_name must be a single line"),
+        ({"profile_url": "ftp://x"}, "platform profile_url must be an https URL"),
+    ],
+)
+def test_a_platform_score_is_refused_saying_exactly(change, message):
+    if change.get("profile_url") == "ftp://x":  # a text: the profile rules say what is wrong with it
+        message = "platform: the Trustpilot profile URL must be an https URL"
+    with pytest.raises(Invalid) as error:
+        parse_platform({**PLATFORM, **change})
+    assert str(error.value) == message
+
+
+def test_a_product_must_be_an_object():
+    with pytest.raises(Invalid) as error:
+        parse_product("ZEH-Q350")
+    assert str(error.value) == "product must be a JSON object"
+
+
+@pytest.mark.parametrize(
+    ("platform", "kept"),
+    [(None, ""), ("", ""), ("Kiyoh", "Kiyoh"), (" Trustpilot ", " Trustpilot "), ("x" * 60, "x" * 60)],
+)
+def test_a_reviews_platform_is_kept(platform, kept):
+    assert parse_review(review(platform=platform)).platform.strip() == kept.strip()
+
+
+@pytest.mark.parametrize(
+    ("platform", "message"),
+    [
+        ("x" * 61, "platform is longer than 60 characters (61)"),
+        ("Trust\npilot", "platform must be a single line"),
+        (5, "platform must be text"),
+    ],
+)
+def test_a_reviews_platform_is_refused(platform, message):
+    with pytest.raises(Invalid) as error:
+        parse_review(review(platform=platform))
+    assert str(error.value) == message
+
+
+def test_a_shop_names_each_platform_once_in_platform_and_platforms():
+    google = {**PLATFORM, "name": "Google", "profile_url": ""}
+    shop = parse_shop({**SHOP, "platform": PLATFORM, "platforms": [google]}, LOCALES)
+    assert [p.name for p in shop.platforms] == ["Trustpilot", "Google"]
+    with pytest.raises(Invalid) as error:
+        parse_shop({**SHOP, "platform": PLATFORM, "platforms": [{**PLATFORM, "name": "trustpilot"}]}, LOCALES)
+    assert str(error.value) == "platforms must name each platform once"
