@@ -54,6 +54,7 @@ class ReviewFormat:
     documented: frozenset[str]  # review fields the documentation names (others are listed as unknown)
     response_fields: frozenset[str]  # other top-level fields of a response page
     to_native: Callable[[Mapping[str, Any], str, str], dict[str, Any]]  # (object, shop, language)
+    id_field: str  # the review field holding the platform's id (named in a rejected row's report)
     score: Callable[[Mapping[str, Any]], PlatformScore | None] | None = None  # the response's own score
 
 
@@ -378,6 +379,7 @@ FORMATS: dict[str, ReviewFormat] = {
             TRUSTPILOT_FIELDS,
             frozenset({"links", "totalNumberOfReviews", "nextPageToken"}),
             trustpilot_review,
+            "id",
         ),
         ReviewFormat(
             "etrusted",
@@ -386,6 +388,7 @@ FORMATS: dict[str, ReviewFormat] = {
             ETRUSTED_FIELDS,
             frozenset({"paging", "totalElements", "cursor", "_object"}),
             etrusted_review,
+            "id",
         ),
         ReviewFormat(
             "google",
@@ -394,11 +397,11 @@ FORMATS: dict[str, ReviewFormat] = {
             GOOGLE_FIELDS,
             frozenset({"averageRating", "totalReviewCount", "nextPageToken"}),
             google_review,
+            "reviewId",
             google_score,
         ),
     )
 }
-REVIEW_ID_FIELDS = {"trustpilot": "id", "etrusted": "id", "google": "reviewId"}
 BUSINESS_UNIT = "trustpilot-business-unit"  # a format of its own: the shop's TrustScore, no reviews
 FORMAT_NAMES = (*FORMATS, BUSINESS_UNIT)
 # The formats that carry the platform's score, and so may take the profile URL beside it.

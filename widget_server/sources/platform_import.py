@@ -19,7 +19,6 @@ from ..core.platforms import (
     BUSINESS_UNIT,
     FORMAT_NAMES,
     FORMATS,
-    REVIEW_ID_FIELDS,
     SCORED,
     PlatformScore,
     ReviewFormat,
@@ -55,7 +54,7 @@ class Mapper:
     def row(self, line: int | None, obj: Any) -> Row:
         if not isinstance(obj, dict):
             return Row(line, None, "a review must be a JSON object")
-        platform_id = obj.get(REVIEW_ID_FIELDS[self.spec.name])
+        platform_id = obj.get(self.spec.id_field)
         rid = platform_id if isinstance(platform_id, str) else None
         if depth(obj) > MAX_DEPTH:
             return Row(line, None, f"nests deeper than {MAX_DEPTH} levels", rid=rid)
