@@ -8,9 +8,11 @@ from tests.builds import documents
 from tests.snapshots import memory_snapshot
 from tests.widgets import AS_OF, fixture_store
 from widget_server.core.catalogue import (
+    JSONLD,
     KINDS,
     LOADER,
     LOADER_HASHED,
+    METHOD,
     OPENAPI,
     REVIEWS,
     SUMMARY,
@@ -25,7 +27,7 @@ from widget_server.core.catalogue import (
 from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.loader import loader
 from widget_server.core.models import PublicReview, Shop, Variant
-from widget_server.core.openapi import openapi
+from widget_server.core.openapi import json_response, openapi
 from widget_server.core.paths import SHOP_PATH, Route, reviews_file
 from widget_server.demo import demo_document
 from widget_server.http.app import create_app
@@ -42,6 +44,13 @@ REFS = [
     (DocumentRef(WIDGET, shop="a", locale="en", widget="badge"), "/v1/a/en/badge.html"),
     (DocumentRef(WIDGET, shop="a", locale="deu", widget="footer"), "/v1/a/deu/footer.html"),
     (DocumentRef(WIDGET, shop="a-b", locale="nl", widget="stars", variant="dark-1"), "/v1/a-b/nl/stars--dark-1.html"),
+    (DocumentRef(METHOD, shop="a", locale="nl"), "/v1/a/nl/method.html"),
+    (DocumentRef(SUMMARY, shop="a", product="ZEH-Q350"), "/v1/a/products/ZEH-Q350/summary.json"),
+    (DocumentRef(JSONLD, shop="a", product="b.c_d-1"), "/v1/a/products/b.c_d-1/jsonld.json"),
+    (DocumentRef(REVIEWS, shop="a", locale="nl", product="X"), "/v1/a/nl/products/X/reviews.json"),
+    (DocumentRef(REVIEWS, shop="a", locale="en", page=3, product="X"), "/v1/a/en/products/X/reviews-3.json"),
+    (DocumentRef(WIDGET, shop="a", locale="en", widget="stars", product="X"), "/v1/a/en/products/X/stars.html"),
+    (DocumentRef(WIDGET, shop="a", locale="de", widget="carousel", product="X"), "/v1/a/de/products/X/carousel.html"),
 ]
 
 
@@ -77,6 +86,21 @@ def test_a_ref_writes_its_path_and_parses_back(ref, path):
         "/v1/a/nl/badge.htm",
         "/v1/a/nl/x/badge.html",
         "/v1/../v1/a/summary.json",
+        "/v1/embed.0123456789ab.js/x",  # a site document has one part
+        "/v1/widget.0123456789ab.js/x",
+        "/v1/embed.js/x",
+        "/v1/openapi.json/x",
+        "/v1/A/products/X/summary.json",  # the shop id is checked in a product's path too
+        "/v1/a/products/-X/summary.json",
+        "/v1/a/products/X/jsonld.json/x",
+        "/v1/a/products/X/reviews.json",  # reviews are per locale
+        "/v1/a/NL/products/X/reviews.json",
+        "/v1/a/nl/products/-X/reviews.json",
+        "/v1/a/nl/product/X/reviews.json",
+        "/v1/a/nl/products/X/badge.html",  # the badge is no product widget
+        "/v1/a/nl/products/X/stars--dark.html",  # a product's widget has no variants
+        "/v1/a/nl/products/X/summary.json",
+        "/v1/a/nl/products/X/method.html",
     ],
 )
 def test_other_paths_are_no_document(path):
@@ -188,6 +212,19 @@ def test_a_products_widget_has_no_variants():
         _ = DocumentRef(WIDGET, shop="a", locale="nl", widget="stars", variant="v", product="X").path
 
 
+def test_only_the_shops_own_summary_lists_its_products():
+    assert SUMMARY.lists_products(DocumentRef(SUMMARY, shop="a"))
+    assert not SUMMARY.lists_products(DocumentRef(SUMMARY, shop="a", product="X"))
+    assert not [kind for kind in KINDS if kind is not SUMMARY and kind.lists_products(DocumentRef(kind, shop="a"))]
+
+
+def test_a_site_document_has_no_shop_rendering_and_a_shop_document_no_site_rendering():
+    with pytest.raises(ValueError, match="^loader is a site document$"):
+        LOADER.render(None, DocumentRef(LOADER), None, None)
+    with pytest.raises(ValueError, match="^summary is a shop document$"):
+        SUMMARY.render_site(DocumentRef(SUMMARY, shop="a"))
+
+
 def test_the_query_options_each_document_takes():
     assert DocumentRef(SUMMARY, shop="a").query_options == ()
     assert DocumentRef(REVIEWS, shop="a", locale="nl").query_options == ("stars", "lang")
@@ -252,3 +289,10 @@ def test_site_documents():
         f"/v1/widget.{WIDGET_SCRIPT_DIGEST}.js",
         "/v1/openapi.json",
     ]
+
+
+def test_a_json_answer_refers_to_its_schema():
+    assert json_response("Summary", "the summary") == {
+        "description": "the summary",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Summary"}}},
+    }
