@@ -1,5 +1,7 @@
 """The platforms' formats mapped to native reviews: table tests of core/platforms.py."""
 
+from datetime import date
+
 import pytest
 
 from widget_server.core.platforms import (
@@ -269,6 +271,7 @@ def test_google_rejections(fields, reason):
         ({"averageRating": 4.4, "totalReviewCount": 87}, ("4.4", 87)),
         ({"averageRating": 4.35, "totalReviewCount": 3}, ("4.4", 3)),  # shown with one decimal, half up
         ({"averageRating": 5, "totalReviewCount": 1}, ("5.0", 1)),
+        ({"averageRating": 1, "totalReviewCount": 0}, ("1.0", 0)),  # the lowest Google shows
         ({"reviews": []}, None),
     ],
 )
@@ -477,3 +480,150 @@ def test_default_token_formats(platforms, formats):
 def test_token_formats_and_platforms(stored, formats, platforms):
     assert token_formats(stored) == formats
     assert token_platforms(formats) == platforms
+
+
+def test_etrusted_fields_map_to_a_native_review():
+    assert etrusted_review(etrusted(), "wtw-winkel", "nl") == {
+        "id": "rev-1",
+        "shop": "wtw-winkel",
+        "rating": 5,
+        "title": "Top",
+        "text": "Snel",
+        "author": "Jan D.",
+        "email": "jan@example.nl",
+        "language": "de-DE",
+        "created_at": "2026-10-01T12:00:00Z",
+        "experienced_at": "2026-09-20",
+        "verification": "verified",
+        "status": "published",
+        "reply": None,
+    }
+
+
+def test_google_fields_map_to_a_native_review():
+    assert google_review(google(), "wtw-winkel", "nl") == {
+        "id": "g1",
+        "shop": "wtw-winkel",
+        "rating": 4,
+        "text": "Netjes",
+        "author": "Piet",
+        "language": "nl",
+        "created_at": "2026-10-01T12:00:00Z",
+        "verification": "unverified",
+        "status": "published",
+        "reply": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("mapper", "obj", "reason"),
+    [
+        (etrusted_review, etrusted(reply="Dank"), "reply must be a JSON object"),
+        (etrusted_review, etrusted(transaction="t-1"), "transaction must be a JSON object"),
+        (etrusted_review, etrusted(transaction={"date": "gisteren"}), "transaction.date is not an ISO 8601 date-time"),
+        (etrusted_review, etrusted(type="PRODUCT_REVIEW", product="ZEH-Q350"), "product must be a JSON object"),
+        (etrusted_review, etrusted(type="PRODUCT_REVIEW", product={}), "a product review without its product"),
+        (etrusted_review, etrusted(customer={"firstName": 5}), None),
+        (google_review, google(reviewer="Piet"), "reviewer must be a JSON object"),
+        (google_review, google(reviewReply="Dank"), "reviewReply must be a JSON object"),
+        (trustpilot_review, trustpilot(consumer="Jan"), "consumer must be a JSON object"),
+        (trustpilot_review, trustpilot(companyReply="Dank"), "companyReply must be a JSON object"),
+        (trustpilot_review, trustpilot(experiencedAt="gisteren"), "experiencedAt is not an ISO 8601 date-time"),
+    ],
+)
+def test_a_platforms_nested_value_of_the_wrong_kind_is_named(mapper, obj, reason):
+    if reason is None:  # a first name that is no text is kept as it is, for parse_review to refuse
+        assert mapper(obj, "s", "nl")["author"] == 5
+        return
+    with pytest.raises(Invalid) as error:
+        mapper(obj, "s", "nl")
+    assert str(error.value).startswith(reason)
+
+
+def test_an_anonymous_google_reviewer_is_refused_saying_why():
+    with pytest.raises(Invalid) as error:
+        google_review(google(reviewer={"displayName": "A Google User", "isAnonymous": True}), "s", "nl")
+    assert str(error.value) == "an anonymous reviewer: a review we show always names its author"
+
+
+@pytest.mark.parametrize(
+    ("fields", "key", "expected"),
+    [
+        (
+            {"type": "PRODUCT_REVIEW", "product": {"sku": "A", "name": "N", "gtin": "96385074"}},
+            "product",
+            {"sku": "A", "name": "N", "gtin": "96385074"},
+        ),
+        ({"customer": {"firstName": "  ", "lastName": "Smit"}}, "author", "  "),
+        ({"customer": {"firstName": "Jan", "lastName": "  "}}, "author", "Jan"),
+        ({"questionnaire": {"locale": ""}}, "language", "nl"),
+        ({"questionnaire": {"locale": 5}}, "language", "nl"),
+        ({"questionnaire": "nl_NL"}, "language", "nl"),
+        ({"reply": {"comment": "Dank"}}, "reply", {"text": "Dank", "created_at": None}),
+        (
+            {"reply": {"createdAt": "2026-10-03T00:00:00Z"}},
+            "reply",
+            {"text": None, "created_at": "2026-10-03T00:00:00Z"},
+        ),
+        ({"reply": {"comment": "", "createdAt": ""}}, "reply", None),
+        ({"transaction": {"date": ""}}, "experienced_at", None),
+    ],
+)
+def test_etrusted_edges(fields, key, expected):
+    assert etrusted_review(etrusted(**fields), "wtw-winkel", "nl")[key] == expected
+
+
+@pytest.mark.parametrize(
+    ("unit", "profile"),
+    [
+        (
+            {"links": [{"rel": "profileUrl", "href": "https://www.trustpilot.com/review/a.nl"}]},
+            "https://www.trustpilot.com/review/a.nl",
+        ),
+        (
+            {"links": [{"rel": "public-profile", "href": "https://www.trustpilot.com/review/b.nl"}]},
+            "https://www.trustpilot.com/review/b.nl",
+        ),
+        ({"links": [{"rel": "evaluateUrl", "href": "https://www.trustpilot.com/evaluate/c.nl"}]}, ""),
+        ({"links": [{"rel": 5, "href": "https://www.trustpilot.com/review/d.nl"}, "x"]}, ""),
+        ({"links": {"rel": "profileUrl"}}, ""),
+        ({"name": {"identifying": "e.nl"}}, "https://www.trustpilot.com/review/e.nl"),
+        ({"name": {"identifying": "E.NL"}}, ""),
+        ({"name": {"identifying": 5}}, ""),
+        ({"name": "e.nl"}, ""),
+        ({"name": {"identifying": "x" * 254}}, ""),
+    ],
+)
+def test_a_business_units_profile_link(unit, profile):
+    base = {"score": {"trustScore": 4.6}, "numberOfReviews": {"total": 10}}
+    assert trustpilot_business_unit({**base, **unit}).profile_url == profile
+
+
+@pytest.mark.parametrize(
+    ("trust_score", "total", "shown"),
+    [
+        (0, 0, ("0.0", 0)),
+        (5, 10**9, ("5.0", 10**9)),
+        (4.25, 1, ("4.3", 1)),
+        (4.24, 1, ("4.2", 1)),
+        (4.05, 1, ("4.1", 1)),
+    ],
+)
+def test_a_business_units_score_at_its_edges(trust_score, total, shown):
+    score = trustpilot_business_unit({"score": {"trustScore": trust_score}, "numberOfReviews": {"total": total}})
+    assert (score.score, score.review_count) == shown
+
+
+def test_a_platform_score_record():
+    score = trustpilot_business_unit(
+        {"score": {"trustScore": 4.6}, "numberOfReviews": {"total": 10}, "name": {"identifying": "a.nl"}}
+    )
+    assert score.record(date(2026, 11, 20)) == {
+        "name": "Trustpilot",
+        "score_name": "TrustScore",
+        "score": "4.6",
+        "scale": 5,
+        "review_count": 10,
+        "profile_url": "https://www.trustpilot.com/review/a.nl",
+        "read_on": "2026-11-20",
+    }
