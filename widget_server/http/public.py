@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ..core.catalogue import parse
 from ..core.documents import UnknownVariant, cache_key, render_document, resolve, site_document
 from ..core.options import OptionError, Options, parse_options
+from .background import in_background
 from .responses import document_response
 from .service import NotFound, error_response, require_locale, service_of
 
@@ -37,7 +37,7 @@ async def public_document(request: Request) -> Response:
     key = cache_key(ref, version, as_of, options)
     body = service.cache.get(key)
     if body is None:  # read and render in a worker thread: a big shop's rebuild never holds up the others
-        body = await run_in_threadpool(
+        body = await in_background(
             service.cached, key, lambda: render_document(service.snapshot(shop.id, version, as_of), ref, options)
         )
     if body is None:
