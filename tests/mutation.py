@@ -1,6 +1,7 @@
 """`make mutate`: mutation testing of the pure core, with a closing line and the survivors.
 
     python -m tests.mutation            (what `make mutate` runs)
+    python -m tests.mutation --again    (only the last run's survivors again, after new tests)
 
 Runs mutmut over the modules and tests that `[tool.mutmut]` in pyproject.toml names, on both
 cores, then prints every survivor that is not listed as equivalent (with its reason) under
@@ -68,9 +69,22 @@ def statuses() -> dict[str, str]:
 
 
 def main() -> int:
-    shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     jobs = str(os.cpu_count() or 2)
-    subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", jobs], cwd=ROOT, check=True)
+    again = sys.argv[1:] == ["--again"]
+    if again:  # new tests can only kill more: the last survivors are run again, for the same code
+        last = json.loads(SCORE_FILE.read_text())
+        if last["modules"] != digests():
+            print("the core changed since the last run: run `make mutate` (the whole run)")
+            return 1
+        names = last["survivors"]
+        if not (ROOT / "mutants").is_dir():
+            print("no mutants/ from the last run here: run `make mutate` (the whole run)")
+            return 1
+    else:
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+        names = []
+    if names or not again:
+        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", jobs, *names], cwd=ROOT, check=True)
     found = statuses()
     known = equivalents()
     # Listed as equivalent, but gone or now killed: mutant numbers shift when code changes, so

@@ -19,6 +19,8 @@ from widget_server.core.compression import choose_encoding, compress
         ("identity", None),
         ("GZIP", "gzip"),
         ("br;q=abc, gzip", "gzip"),
+        ("br;q=1, gzip;q=1", "br"),
+        ("gzip;q=1", "gzip"),
     ],
 )
 def test_choose_encoding(header, coding):
@@ -30,3 +32,14 @@ def test_compress_round_trips_and_is_deterministic():
     assert gzip.decompress(compress(body, "gzip")) == body
     assert brotli.decompress(compress(body, "br")) == body
     assert compress(body, "gzip") == compress(body, "gzip")
+
+
+def test_gzip_twins_carry_no_time_and_brotli_is_tuned_for_speed():
+    body = b"<p>beoordelingen van klanten</p>" + bytes(range(256)) * 8
+    assert compress(body, "gzip")[4:8] == b"\0\0\0\0"  # mtime 0: the same bytes on every build
+    assert len(compress(body, "br")) > len(brotli.compress(body, quality=11))  # quality 4, not the slowest
+
+
+def test_an_unknown_coding_is_named():
+    with pytest.raises(ValueError, match="^deflate$"):
+        compress(b"x", "deflate")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.trustpilot_shops import open_loaded
 from tests.widgets import AS_OF, fixture_store
 from widget_server.core.catalogue import JSONLD, METHOD, REVIEWS, SUMMARY, WIDGET, DocumentRef
 from widget_server.core.documents import UnknownVariant, cache_key, render_document, resolve
@@ -32,6 +33,36 @@ REFS = {
         WIDGET, shop="wtw-winkel", locale="nl", widget="footer", variant="dark-positive"
     ),
 }
+
+
+# The model customer: Trustpilot's own score leads (groenhuis), or the one with the most reviews
+# of two platforms (luchtwerk), loaded through the real platform import.
+PLATFORM_REFS = {
+    f"{shop}-{widget}-{locale}.html": DocumentRef(WIDGET, shop=shop, locale=locale, widget=widget)
+    for shop in ("groenhuis", "luchtwerk")
+    for locale in ("nl", "en")
+    for widget in ("badge", "footer")
+} | {
+    "luchtwerk-summary.json": DocumentRef(SUMMARY, shop="luchtwerk"),
+    "luchtwerk-method-nl.html": DocumentRef(METHOD, shop="luchtwerk", locale="nl"),
+    "luchtwerk-reviews-en.json": DocumentRef(REVIEWS, shop="luchtwerk", locale="en"),
+}
+
+
+@pytest.fixture(scope="module")
+def platform_store(tmp_path_factory):
+    opened = open_loaded(tmp_path_factory.mktemp("platforms"), AS_OF)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("name", list(PLATFORM_REFS))
+def test_a_trustpilot_shops_document_is_its_golden(platform_store, name):
+    body = render(platform_store, PLATFORM_REFS[name])
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_bytes(body)
+    assert body == path.read_bytes(), f"{path} differs; look at the change, then UPDATE_GOLDEN=1"
 
 
 @pytest.fixture(scope="module")

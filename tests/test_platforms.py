@@ -318,6 +318,10 @@ PROFILE_URLS = [
     ("Trustpilot", "https://www.trustpilot.com:99999/", "must be an https URL"),
     ("Trustpilot", "https://www.trustpilot.com/review/x y", "without spaces"),
     ("Trustpilot", "https://www.trustpilot.com/" + "r" * 2000, "at most 2,000 characters"),
+    ("Trustpilot", "https://www.trustpilot.com/review/" + "r" * (2000 - 34), None),  # 2,000 exactly
+    ("Trustpilot", "https://www.trustpilot.com/review/" + "r" * (2001 - 34), "at most 2,000 characters"),
+    ("", "http://shop.example/reviews", "the profile URL must be an https URL"),  # no platform named
+    ("", "https://shop.example/reviews", None),  # no platform: any https host
     ("Google", "https://maps.google.com/?cid=9", None),
     ("Google", "https://www.google.com/maps/place/?q=place_id:ChIJ", None),
     ("Google", "https://www.google.com/maps/search/?api=1&query=x&query_place_id=ChIJ", None),
@@ -349,7 +353,7 @@ def test_a_profile_url_is_https_on_the_platforms_own_hosts(platform, url, proble
         assert found is None
     else:
         assert found is not None and problem in found and "\n" not in found
-        assert found.startswith(f"the {platform} profile URL must be")
+        assert found.startswith(f"the {platform} profile URL must be" if platform else "the profile URL must be")
 
 
 def test_the_business_unit_refuses_a_profile_link_off_trustpilot():
