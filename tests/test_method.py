@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,8 @@ from tests.hostile import hostile_document
 from tests.widgets import DATA, fixture_store
 from widget_server.core.catalogue import METHOD, SUMMARY, DocumentRef
 from widget_server.core.documents import render_document
-from widget_server.core.method import month_chart, month_label
+from widget_server.core.i18n import locales_dir
+from widget_server.core.method import method_view, month_chart, month_label
 from widget_server.core.options import Options
 from widget_server.demo import demo_document
 
@@ -157,3 +159,33 @@ def test_the_chart_draws_a_bar_per_month_scaled_to_the_busiest():
     assert svg.count("<rect") == 3
     assert 'height="0.0"' in svg and 'height="52.0"' in svg and 'height="104.0"' in svg
     assert 'aria-label="Counted &lt;reviews&gt; &#34;per&#34; month"' in svg
+
+
+def test_the_chart_places_each_bar_and_writes_its_count_in_the_locale():
+    months = [
+        {"from": "2026-01-01", "count": 1234},
+        {"from": "2026-02-01", "count": 617},
+        {"from": "2026-03-01", "count": 0},
+    ]
+    svg = str(month_chart(months, "nl", "chart"))
+    assert '<rect x="34.7" y="14.0" width="104.0" height="104.0"/>' in svg  # 520 wide, bars from y 118 up to 14
+    assert '<rect x="208.0" y="66.0" width="104.0" height="52.0"/>' in svg
+    assert '<text x="260.0" y="63.0" class="n">617</text>' in svg
+    assert 'class="n">1.234</text>' in svg and 'class="n">617</text>' in svg  # nl groups thousands with a dot
+    assert svg.count('class="n"') == 2  # an empty month has no number over its bar
+    assert str(month_chart([{"from": "2026-01-01", "count": 0}], "en", "x")).count('height="0.0"') == 1
+
+
+def test_the_method_page_writes_counts_in_the_locale():
+    base = json.loads((Path(__file__).parent / "golden" / "documents" / "summary.json").read_text())
+    summary = {
+        **base,
+        "window_total": 12345,
+        "review_count": 2345,
+        "distribution": {**base["distribution"], "5": 1500},
+        "months": [{**m, "count": 1500} for m in base["months"]],
+    }
+    view = method_view(summary, "nl", locales_dir())
+    assert view["numbers"]["window_total"] == "12.345" and view["numbers"]["review_count"] == "2.345"
+    assert dict(view["distribution_rows"])[5] == "1.500"
+    assert {row["count_text"] for row in view["month_rows"]} == {"1.500"}
