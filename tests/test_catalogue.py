@@ -183,28 +183,28 @@ def test_what_each_kind_of_document_is(ref, media_type, header_kind):
     assert (ref.media_type, ref.header_kind) == (media_type, header_kind)
 
 
-class _History(DocumentKind):
+class _Calendar(DocumentKind):
     """A document kind a later change might add: everything about it is said here."""
 
-    name, media_type, header_kind = "history", "application/json", "json"
-    routes = (Route(f"{SHOP_PATH}/history.json", "The score month by month"),)
-    response = {"description": "the history", "content": {"application/json": {"schema": {"type": "object"}}}}
+    name, media_type, header_kind = "calendar", "application/json", "json"
+    routes = (Route(f"{SHOP_PATH}/calendar.json", "Review days of the shop"),)
+    response = {"description": "the calendar", "content": {"application/json": {"schema": {"type": "object"}}}}
 
     def path(self, ref):
-        return f"{SHOP_PATH.format(shop=ref.shop)}/history.json"
+        return f"{SHOP_PATH.format(shop=ref.shop)}/calendar.json"
 
     def parse(self, parts):
-        return DocumentRef(self, shop=parts[0]) if len(parts) == 2 and parts[1] == "history.json" else None
+        return DocumentRef(self, shop=parts[0]) if len(parts) == 2 and parts[1] == "calendar.json" else None
 
 
 def test_a_new_kind_is_one_object_the_openapi_document_lists():
-    history = _History()
-    ref = history.parse(["a", "history.json"])
-    assert ref is not None and ref.path == "/v1/a/history.json" and ref.shop_path == "history.json"
+    calendar = _Calendar()
+    ref = calendar.parse(["a", "calendar.json"])
+    assert ref is not None and ref.path == "/v1/a/calendar.json" and ref.shop_path == "calendar.json"
     assert (ref.media_type, ref.header_kind, ref.query_options) == ("application/json", "json", ())
-    paths = openapi((*KINDS, history))["paths"]
-    assert paths["/v1/{shop}/history.json"]["get"]["summary"] == "The score month by month"
-    assert set(paths) - set(openapi(KINDS)["paths"]) == {"/v1/{shop}/history.json"}
+    paths = openapi((*KINDS, calendar))["paths"]
+    assert paths["/v1/{shop}/calendar.json"]["get"]["summary"] == "Review days of the shop"
+    assert set(paths) - set(openapi(KINDS)["paths"]) == {"/v1/{shop}/calendar.json"}
 
 
 def test_a_products_widget_has_no_variants():
