@@ -141,3 +141,13 @@ def test_the_etrusted_table_says_a_product_review_is_imported_with_its_product()
     )
     assert native["product"] == product
     assert all(name in row for name in ("product.sku", "product.name", "product.gtin", "product.url"))
+
+
+def test_every_file_the_four_changes_name_exists():
+    """docs/architecture.md names the files each of four changes takes: they must be there."""
+    text = (DOCS / "architecture.md").read_text()
+    section = text.split("## Four changes, file by file", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`((?:widget_server|widget_templates|static_build|locales|tests|docs)/[^`]*)`", section))
+    assert len(named) >= 20
+    missing = sorted(name for name in named if "NAME" not in name and not (DOCS.parent / name).exists())
+    assert missing == []
