@@ -15,7 +15,7 @@ import os
 import secrets
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -187,6 +187,18 @@ def shop_from_record(record: str, platforms: str = NO_PLATFORMS) -> Shop:
     if platforms == NO_PLATFORMS:
         return shop
     return replace(shop, platforms=tuple(Platform.from_record(p) for p in json.loads(platforms)))
+
+
+def newest_by_group(
+    groups: Iterable[tuple[int, str]], reviews: Iterable[PublicReview]
+) -> dict[tuple[int, str], tuple[PublicReview, ...]]:
+    """Each (rating, language) group's first HEAD_SIZE of `reviews` (given newest first)."""
+    heads: dict[tuple[int, str], list[PublicReview]] = {group: [] for group in groups}
+    for review in reviews:
+        head = heads[(review.rating, review.language)]
+        if len(head) < HEAD_SIZE:
+            head.append(review)
+    return {group: tuple(found) for group, found in heads.items()}
 
 
 class SqlStore(ABC):
@@ -460,7 +472,6 @@ class SqlStore(ABC):
             products=[p.summary for p in products.values()],
             review_platforms=sorted(platforms),
         )
-        heads: dict[tuple[int, str], list[PublicReview]] = {group: [] for group in shown}
         source: ReviewSource
         if sum(shown.values()) <= WHOLE_SHOP:  # small: one query reads it all, pages come from memory
             everything = [
@@ -471,13 +482,11 @@ class SqlStore(ABC):
                     (shop_id, as_of.isoformat()),
                 )
             ]
-            for review in everything:
-                head = heads[(review.rating, review.language)]
-                if len(head) < HEAD_SIZE:
-                    head.append(review)
+            heads = newest_by_group(shown, everything)
             source = ReviewList(everything)
         else:
             groups = sorted(shown)
+            found: list[PublicReview] = []
             for start in range(0, len(groups), GROUPS_PER_QUERY):  # SQLite allows 500 terms in a UNION
                 chunk = groups[start : start + GROUPS_PER_QUERY]
                 one = (
@@ -488,9 +497,8 @@ class SqlStore(ABC):
                 params: list[Any] = []
                 for rating, language in chunk:
                     params += [shop_id, rating, language, as_of.isoformat()]
-                for found in self.db.execute(" UNION ALL ".join([one] * len(chunk)), params):
-                    review = _public(found)
-                    heads[(review.rating, review.language)].append(review)
+                found += map(_public, self.db.execute(" UNION ALL ".join([one] * len(chunk)), params))
+            heads = newest_by_group(shown, found)
             source = ShownReviews(self, shop_id, as_of)
         return Snapshot(
             shop=shop,
@@ -498,7 +506,7 @@ class SqlStore(ABC):
             as_of=as_of,
             summary=summary,
             shown=shown,
-            heads={group: tuple(found) for group, found in heads.items()},
+            heads=heads,
             source=source,
             own_version=row[2],
             products=products,
@@ -553,11 +561,6 @@ class SqlStore(ABC):
         found = {}
         for sku, name, gtin, url, version in rows:
             product = Product(sku=sku, name=name, gtin=gtin, url=url)
-            heads: dict[tuple[int, str], list[PublicReview]] = {group: [] for group in shown.get(sku, {})}
-            for review in listed.get(sku, []):
-                head = heads[(review.rating, review.language)]
-                if len(head) < HEAD_SIZE:
-                    head.append(review)
             source: ReviewSource = (
                 ReviewList(listed.get(sku, [])) if whole else ShownReviews(self, shop.id, as_of, product=sku)
             )
@@ -573,7 +576,7 @@ class SqlStore(ABC):
                     review_platforms=sorted(platforms.get(sku, ())),
                 ),
                 shown=shown.get(sku, {}),
-                heads={group: tuple(reviews) for group, reviews in heads.items()},
+                heads=newest_by_group(shown.get(sku, {}), listed.get(sku, [])),
                 source=source,
                 own_version=version,
                 product=product,
