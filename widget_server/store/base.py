@@ -17,7 +17,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ GROUPS_PER_QUERY = 200
 WHOLE_SHOP = 1000  # shops with at most this many shown reviews are read whole (bounded memory)
 WHOLE_PRODUCTS = 4_000  # up to this many shown product reviews are read whole (memory: ~1 KB each, per cached snapshot)
 MAX_REMEMBERED_PAGES = 4096
+FEW_PRODUCTS = 32  # an import touching more of a shop's products reads all of them in one query
 EMPTY_XOR = "0" * 32
 NO_PLATFORMS = "[]"
 REVIEW_SELECT = (
@@ -113,6 +114,7 @@ REVIEW_COLUMNS = (
 )
 REVIEW_INSERT_COLUMNS = ("shop", "id", *REVIEW_COLUMNS)  # the order of _review_row
 REVIEW_KEY = ("shop", "platform", "id")
+REVIEW_CHANGES = ("digest", "product")  # a stored review is rewritten when these differ
 AUDIT_COLUMNS = ("shop", "platform", "id", "email")  # the order of upsert_reviews' audit rows
 
 
@@ -159,6 +161,17 @@ def shop_version(record: str, reviews_xor: str, platforms: str = NO_PLATFORMS) -
     return hashlib.blake2b(f"{facts}\n{reviews_xor}".encode(), digest_size=8).hexdigest()
 
 
+def both_versions(record: str, platforms: str, reviews_xor: str, products_xor: str) -> tuple[str, str]:
+    """(own_version, version) of a shop: own covers the record and its own reviews; version
+    also its products (products_xor, the XOR of their versions, '' when it has none)."""
+    own = shop_version(record, reviews_xor, platforms)
+    return own, (shop_version(record, reviews_xor + products_xor, platforms) if products_xor else own)
+
+
+def product_version(sku: str, name: str, gtin: str, url: str, reviews_xor: str) -> str:
+    return shop_version(json.dumps([sku, name, gtin, url]), reviews_xor)
+
+
 def platforms_text(platforms: tuple[Platform, ...]) -> str:
     """The stored form of a shop's platform scores: a JSON list by name."""
     ordered = sorted(platforms, key=lambda p: p.name.casefold())
@@ -201,8 +214,25 @@ def newest_by_group(
     return {group: tuple(found) for group, found in heads.items()}
 
 
+@dataclass
+class ShopChanges:
+    """What a transaction's review writes did to one shop's XORs, not yet in its rows."""
+
+    xors: dict[str, int] = field(default_factory=dict)  # product ('' for the shop's own) -> digests out ^ in
+    left: set[str] = field(default_factory=set)  # products a review moved away from (maybe empty now)
+    named: set[str] = field(default_factory=set)  # products the written reviews name (their facts may have changed)
+
+    def flip(self, product: str, digest: str) -> None:
+        self.xors[product] = self.xors.get(product, 0) ^ int(digest, 16)
+
+
 class SqlStore(ABC):
-    """The store's reads and writes; one connection per thread, one transaction per import batch."""
+    """The store's reads and writes; one connection per thread, one transaction per import batch.
+
+    Data versions are kept incrementally: each review written XORs its old digest out of its
+    shop's (or product's) reviews_xor and its new one in, so an import costs what it writes,
+    whatever the shop's size; recompute_versions reads every digest again (migrations, repair).
+    """
 
     dialect: Dialect
     path: Path | str
@@ -248,6 +278,8 @@ class SqlStore(ABC):
                         db.execute(statement)
                 if number + 1 == dialect.platforms_migration:
                     self.move_platforms()
+                if number + 1 == dialect.versions_migration:
+                    self.recompute_versions({str(row[0]) for row in db.execute("SELECT id FROM shops")})
             dialect.set_stored_version(db, dialect.schema_version)
 
     @contextmanager
@@ -256,15 +288,23 @@ class SqlStore(ABC):
         db = self.db
         self.dialect.begin(db)
         self._local.written = 0  # review rows this transaction wrote (dialect.analyze)
+        self._local.changes = {}
         try:
             self.dialect.lock(db)
             yield db
+            self._apply_changes(set(self._changes()))  # any not applied by refresh_versions
             self.dialect.before_commit(db, counts=counts)
         except BaseException:
             if db.in_transaction:  # the engine may have rolled back already (SQLite's full disk does)
                 db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    def _changes(self) -> dict[str, ShopChanges]:
+        changes: dict[str, ShopChanges] | None = getattr(self._local, "changes", None)
+        if changes is None:
+            self._local.changes = changes = {}
+        return changes
 
     # -- writes (inside a transaction) ------------------------------------------------
 
@@ -275,7 +315,9 @@ class SqlStore(ABC):
         score; a record without them keeps the stored ones (they are not part of the record).
         """
         record = json.dumps(shop.to_record(), sort_keys=True, ensure_ascii=False)
-        row = self.db.execute("SELECT record, reviews_xor, platforms FROM shops WHERE id = ?", (shop.id,)).fetchone()
+        row = self.db.execute(
+            "SELECT record, reviews_xor, platforms, products_xor FROM shops WHERE id = ?", (shop.id,)
+        ).fetchone()
         if row is None:
             version = shop_version(record, EMPTY_XOR)
             self.db.execute(
@@ -284,11 +326,10 @@ class SqlStore(ABC):
             )
             changed = True
         elif row[0] != record:
-            # The import's refresh_versions, for the shops it touched, adds the products to `version`.
-            version = shop_version(record, row[1], row[2])
+            own, every = both_versions(record, row[2], row[1], row[3])
             self.db.execute(
                 "UPDATE shops SET record = ?, version = ?, own_version = ? WHERE id = ?",
-                (record, version, version, shop.id),
+                (record, every, own, shop.id),
             )
             changed = True
         else:
@@ -299,7 +340,9 @@ class SqlStore(ABC):
 
     def upsert_platform(self, shop_id: str, platform: Platform) -> bool:
         """Keep a platform's own score for a shop, replacing only that platform's; True when it changed."""
-        row = self.db.execute("SELECT record, reviews_xor, platforms FROM shops WHERE id = ?", (shop_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT record, reviews_xor, platforms, products_xor FROM shops WHERE id = ?", (shop_id,)
+        ).fetchone()
         if row is None:
             raise StoreError(f"no shop {shop_id!r} in the store: import its shop record first")
         kept = shop_from_record(row[0], row[2]).platforms
@@ -307,16 +350,16 @@ class SqlStore(ABC):
         platforms = platforms_text((*others, platform))
         if platforms == row[2]:
             return False
-        version = shop_version(row[0], row[1], platforms)
+        own, every = both_versions(row[0], platforms, row[1], row[3])
         self.db.execute(
             "UPDATE shops SET platforms = ?, version = ?, own_version = ? WHERE id = ?",
-            (platforms, version, version, shop_id),
+            (platforms, every, own, shop_id),
         )
         return True
 
     def move_platforms(self) -> None:
         """A data step of the migration to dialect.platforms_migration: the platform score a shop
-        record held moves to `platforms`."""
+        record held moves to `platforms` (the shops' versions follow at versions_migration)."""
         for shop_id, record in self.db.execute("SELECT id, record FROM shops").fetchall():
             data = json.loads(record)
             platform = data.pop("platform", None)
@@ -327,10 +370,14 @@ class SqlStore(ABC):
                 "UPDATE shops SET record = ?, platforms = ? WHERE id = ?",
                 (json.dumps(data, sort_keys=True, ensure_ascii=False), platforms_text((kept,)), shop_id),
             )
-            self.refresh_versions({shop_id})
 
     def upsert_reviews(self, reviews: list[Review]) -> int:
-        """Insert or update reviews; returns how many rows changed (unchanged ones are not written)."""
+        """Insert or update reviews; returns how many rows changed (unchanged ones are not written).
+
+        Each written review's old digest (the dialect reads it before the write, or in it)
+        leaves its shop's or product's XOR as its new one enters; refresh_versions, or the
+        commit, puts the XORs and versions in the shops' and products' rows.
+        """
         db = self.db
         self.dialect.insert_many(
             db,
@@ -339,14 +386,24 @@ class SqlStore(ABC):
             [(r.shop, r.platform, r.id, r.email) for r in reviews],
             upsert_clause(self.dialect, "review_audit", REVIEW_KEY, ("email",), ("email",)),
         )
-        written = self.dialect.insert_many(
+        written = self.dialect.upsert_changed(
             db,
             "reviews",
             REVIEW_INSERT_COLUMNS,
             [_review_row(r) for r in reviews],
-            upsert_clause(self.dialect, "reviews", REVIEW_KEY, REVIEW_COLUMNS, ("digest",)),
+            REVIEW_KEY,
+            REVIEW_CHANGES,
+            upsert_clause(self.dialect, "reviews", REVIEW_KEY, REVIEW_COLUMNS, REVIEW_CHANGES),
         )
-        self._local.written = getattr(self._local, "written", 0) + written
+        changes = self._changes()
+        for shop_id, _, _, old_digest, old_product, digest, product in written:
+            shop = changes.setdefault(shop_id, ShopChanges())
+            if old_digest is not None:
+                shop.flip(old_product, old_digest)
+                if old_product and old_product != product:
+                    shop.left.add(old_product)
+            shop.flip(product, digest)
+        self._local.written = getattr(self._local, "written", 0) + len(written)
         products = {(r.shop, r.product.sku): r.product for r in reviews if r.product is not None}
         facts = ("name", "gtin", "url")
         db.executemany(
@@ -354,7 +411,11 @@ class SqlStore(ABC):
             + upsert_clause(self.dialect, "products", ("shop", "sku"), facts, facts),
             [(shop, p.sku, p.name, p.gtin, p.url, EMPTY_XOR) for (shop, _), p in products.items()],
         )
-        return written
+        for shop_id, sku in products:
+            changes.setdefault(shop_id, ShopChanges()).named.add(sku)
+        if not db.in_transaction:  # each statement committed on its own: so do the XORs
+            self._apply_changes(set(changes))
+        return len(written)
 
     def remove_shops(self, shop_ids: list[str], revoked_at: str) -> dict[str, tuple[int, int]]:
         """Remove shops with their reviews and audit rows, and revoke their push tokens, all in
@@ -377,45 +438,103 @@ class SqlStore(ABC):
         return removed
 
     def refresh_versions(self, shop_ids: set[str]) -> None:
-        """Recompute the data versions of shops (and their products) whose reviews may have changed.
+        """Bring the data versions of shops (and their products) up to date with what this
+        transaction wrote: the XORs its reviews changed, then the versions, from the stored
+        XORs (no review is read). An import calls it once at its end.
 
         own_version covers the record and the shop's own reviews; each product's version its
         record and reviews; version covers both, so the service re-reads on any change.
         """
+        self._apply_changes(shop_ids)
+        self.dialect.analyze(self.db, getattr(self._local, "written", 0))
+        self._local.written = 0
+
+    def _apply_changes(self, shop_ids: set[str]) -> None:
+        changes = self._changes()
+        for shop_id in sorted(shop_ids):
+            self._apply_shop(shop_id, changes.pop(shop_id, ShopChanges()))
+
+    def _apply_shop(self, shop_id: str, changes: ShopChanges) -> None:
+        db = self.db
+        row = db.execute(
+            "SELECT record, platforms, reviews_xor, products_xor FROM shops WHERE id = ?", (shop_id,)
+        ).fetchone()
+        if row is None:
+            return
+        reviews_xor = format(int(row[2], 16) ^ changes.xors.get("", 0), "032x")
+        products_xor = int(row[3] or "0", 16)
+        touched = sorted((changes.xors.keys() - {""}) | changes.named)
+        sql = "SELECT sku, name, gtin, url, reviews_xor, version FROM products WHERE shop = ?"
+        if len(touched) > FEW_PRODUCTS:  # one query for all beats a round trip each
+            stored = {sku: rest for sku, *rest in db.execute(sql, (shop_id,))}
+        else:
+            stored = {sku: rest for one in touched for sku, *rest in db.execute(sql + " AND sku = ?", (shop_id, one))}
+        for sku in touched:
+            if sku not in stored:
+                continue
+            name, gtin, url, old_xor, old_version = stored[sku]
+            products_xor ^= int(old_version or "0", 16)
+            if sku in changes.left and not self._names(shop_id, sku):  # no review names it any more
+                db.execute("DELETE FROM products WHERE shop = ? AND sku = ?", (shop_id, sku))
+                continue
+            product_xor = format(int(old_xor, 16) ^ changes.xors.get(sku, 0), "032x")
+            version = product_version(sku, name, gtin, url, product_xor)
+            products_xor ^= int(version, 16)
+            if (product_xor, version) != (old_xor, old_version):
+                db.execute(
+                    "UPDATE products SET reviews_xor = ?, version = ? WHERE shop = ? AND sku = ?",
+                    (product_xor, version, shop_id, sku),
+                )
+        any_products = db.execute("SELECT 1 FROM products WHERE shop = ? LIMIT 1", (shop_id,)).fetchone()
+        self._set_versions(shop_id, row[0], row[1], reviews_xor, format(products_xor, "016x") if any_products else "")
+
+    def _names(self, shop_id: str, sku: str) -> bool:
+        """Whether any review of the shop names the product."""
+        found = self.db.execute(
+            f"SELECT 1 FROM reviews{self.dialect.indexed_by('reviews_newest')} WHERE shop = ? AND product = ? LIMIT 1",
+            (shop_id, sku),
+        ).fetchone()
+        return found is not None
+
+    def _set_versions(self, shop_id: str, record: str, platforms: str, reviews_xor: str, products_xor: str) -> None:
+        own, every = both_versions(record, platforms, reviews_xor, products_xor)
+        self.db.execute(
+            "UPDATE shops SET reviews_xor = ?, products_xor = ?, own_version = ?, version = ? WHERE id = ? "
+            f"AND (reviews_xor, products_xor, own_version, version) {self.dialect.distinct} (?, ?, ?, ?)",
+            (reviews_xor, products_xor, own, every, shop_id, reviews_xor, products_xor, own, every),
+        )
+
+    def recompute_versions(self, shop_ids: set[str]) -> None:
+        """The XORs and data versions of shops and their products from every review digest, as
+        refresh_versions keeps them (a migration's data step; a repair). Reads whole shops."""
         db = self.db
         for shop_id in sorted(shop_ids):
+            self._changes().pop(shop_id, None)
             xors: dict[str, int] = {}
             for product, digest in db.execute("SELECT product, digest FROM reviews WHERE shop = ?", (shop_id,)):
                 xors[product] = xors.get(product, 0) ^ int(digest, 16)
-            reviews_xor = format(xors.pop("", 0), "032x")
             row = db.execute("SELECT record, platforms FROM shops WHERE id = ?", (shop_id,)).fetchone()
             if row is None:
                 continue
-            products = db.execute(
-                "SELECT sku, name, gtin, url, version FROM products WHERE shop = ?", (shop_id,)
-            ).fetchall()
-            combined = 0
-            for sku, name, gtin, url, old in products:
+            products_xor: int | None = None
+            for sku, name, gtin, url, old_xor, old_version in db.execute(
+                "SELECT sku, name, gtin, url, reviews_xor, version FROM products WHERE shop = ?", (shop_id,)
+            ).fetchall():
                 if sku not in xors:  # no review names it any more
                     db.execute("DELETE FROM products WHERE shop = ? AND sku = ?", (shop_id, sku))
                     continue
                 product_xor = format(xors[sku], "032x")
-                version = shop_version(json.dumps([sku, name, gtin, url]), product_xor)
-                combined ^= int(version, 16)
-                if version != old:
+                version = product_version(sku, name, gtin, url, product_xor)
+                products_xor = (products_xor or 0) ^ int(version, 16)
+                if (product_xor, version) != (old_xor, old_version):
                     db.execute(
                         "UPDATE products SET reviews_xor = ?, version = ? WHERE shop = ? AND sku = ?",
                         (product_xor, version, shop_id, sku),
                     )
-            own = shop_version(row[0], reviews_xor, row[1])
-            every = shop_version(row[0], f"{reviews_xor}{format(combined, '016x')}", row[1]) if products else own
-            db.execute(
-                "UPDATE shops SET reviews_xor = ?, own_version = ?, version = ? WHERE id = ? "
-                f"AND (reviews_xor, own_version, version) {self.dialect.distinct} (?, ?, ?)",
-                (reviews_xor, own, every, shop_id, reviews_xor, own, every),
+            reviews_xor = format(xors.get("", 0), "032x")
+            self._set_versions(
+                shop_id, row[0], row[1], reviews_xor, "" if products_xor is None else format(products_xor, "016x")
             )
-        self.dialect.analyze(db, getattr(self._local, "written", 0))
-        self._local.written = 0
 
     # -- reads -----------------------------------------------------------------------
 

@@ -12,8 +12,9 @@ spell something differently they put in a piece of `store.dialect`:
   `%s` (psycopg) is handed them through `PostgresDialect.placeholders`;
 - how a writer takes the store (`begin`, `lock`: SQLite's `BEGIN IMMEDIATE`, PostgreSQL's
   advisory lock with a timeout), what a commit also does (`before_commit`: PostgreSQL bumps
-  its change counter and notifies listeners), and many rows written at once (`insert_many`:
-  SQLite's executemany, PostgreSQL's COPY into a scratch table);
+  its change counter and notifies listeners), and many rows written at once (`insert_many`,
+  `upsert_changed`: SQLite's executemany, PostgreSQL's COPY into a scratch table), with what
+  the written rows held before (SQLite reads it first, PostgreSQL in the INSERT's RETURNING);
 - where the schema's version is kept (`stored_version`: SQLite's `PRAGMA user_version`,
   PostgreSQL's `store_meta` table, which `meta_schema` creates) and each engine's frozen
   migration history (`migrations`).
@@ -41,6 +42,7 @@ class Dialect(ABC):
     # shipped. A new store is made from schema.py instead and stamped with the last version.
     migrations: tuple[str, ...]
     platforms_migration: int  # the version after which move_platforms runs
+    versions_migration: int  # the version after which every shop's versions are recomputed
 
     @property
     def schema_version(self) -> int:
@@ -79,6 +81,21 @@ class Dialect(ABC):
     ) -> int:
         """INSERT the rows into `columns` of `table` with the ON CONFLICT clause `conflict`;
         how many rows were inserted or updated."""
+
+    @abstractmethod
+    def upsert_changed(
+        self,
+        db: Connection,
+        table: str,
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+        key: tuple[str, ...],
+        when: tuple[str, ...],
+        conflict: str,
+    ) -> list[tuple[Any, ...]]:
+        """As insert_many, with a `conflict` that updates a stored row exactly when its `when`
+        columns differ (base.upsert_clause); for each row inserted or updated: its `key`
+        values, its `when` values as they were stored (None for a new row), and as written."""
 
     @abstractmethod
     def analyze(self, db: Connection, written: int) -> None:

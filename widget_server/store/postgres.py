@@ -120,6 +120,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE push_tokens ADD COLUMN formats TEXT COLLATE "C" NOT NULL DEFAULT '*'
     """,
+    # 5: SQLite's version 8: the XOR of a shop's products' versions ('' when it has none).
+    """
+    ALTER TABLE shops ADD COLUMN products_xor TEXT COLLATE "C" NOT NULL DEFAULT ''
+    """,
 )
 
 
@@ -279,6 +283,7 @@ class PostgresDialect(Dialect):
     param = "%s"
     migrations = MIGRATIONS
     platforms_migration = 2
+    versions_migration = 5
 
     def placeholders(self, sql: str) -> str:
         """The store's SQL (`?` placeholders, no `?` in a literal) as psycopg takes it (`%s`, `%%`)."""
@@ -319,6 +324,24 @@ class PostgresDialect(Dialect):
         """COPY the rows into a scratch table, then one INSERT … SELECT with the same ON CONFLICT
         clause as SQLite's: one round trip for a batch instead of one per row."""
         return int(db.execute(self._copied(db, table, columns, rows) + f" {conflict}").rowcount)
+
+    def upsert_changed(
+        self,
+        db: Connection,
+        table: str,
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+        key: tuple[str, ...],
+        when: tuple[str, ...],
+        conflict: str,
+    ) -> list[tuple[Any, ...]]:
+        """One INSERT … RETURNING: a subquery there reads the table as it was when the statement
+        began (PostgreSQL's snapshot), so it returns a written row's values from before."""
+        match = " AND ".join(f"o.{c} = {table}.{c}" for c in key)
+        before = ", ".join(f"(SELECT o.{c} FROM {table} AS o WHERE {match})" for c in when)
+        returning = ", ".join(f"{table}.{c}" for c in key) + f", {before}, " + ", ".join(f"{table}.{c}" for c in when)
+        sql = self._copied(db, table, columns, rows) + f" {conflict} RETURNING {returning}"
+        return [tuple(row) for row in db.execute(sql).fetchall()]
 
     def _copied(self, db: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> str:
         """COPY the rows into a scratch table like `table`; the INSERT … SELECT that takes them."""

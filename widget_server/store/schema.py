@@ -24,15 +24,17 @@ def schema(dialect: Dialect) -> tuple[str, ...]:
     text, rowid = dialect.text, dialect.without_rowid
     return (
         # A shop: its record, its platforms' own scores (a JSON list), and its data versions.
-        # reviews_xor is the XOR of its own reviews' digests; own_version covers the record and
-        # its own reviews (the build's shop files), version also every product.
+        # reviews_xor is the XOR of its own reviews' digests, products_xor the XOR of its
+        # products' versions ('' when it has none); own_version covers the record and its own
+        # reviews (the build's shop files), version also every product.
         f"""CREATE TABLE shops (
             id {text} PRIMARY KEY,
             record {text} NOT NULL,
             reviews_xor {text} NOT NULL,
             version {text} NOT NULL,
             own_version {text} NOT NULL DEFAULT '',
-            platforms {text} NOT NULL DEFAULT '[]'
+            platforms {text} NOT NULL DEFAULT '[]',
+            products_xor {text} NOT NULL DEFAULT ''
         ){rowid}""",
         # A review is (shop, platform, id), its key its leading columns (SQLite 3.40's
         # integrity_check reports false NULLs in a WITHOUT ROWID table whose key is not);

@@ -17,6 +17,7 @@ from .base import BUSY_SECONDS, SqlStore, window_sql
 from .dialect import Dialect
 from .protocol import Connection, StoreError
 
+KEYS_PER_QUERY = 500  # rows whose stored values one query reads (an import's batch; SQLite takes 32,766 parameters)
 # SQLite's history: each migration moves a store one version up; never edit one that has shipped.
 # A new store is made from schema.py (the current schema) instead, at the last version.
 MIGRATIONS: tuple[str, ...] = (
@@ -186,6 +187,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE push_tokens ADD COLUMN formats TEXT NOT NULL DEFAULT '*'
     """,
+    # 8: a shop keeps the XOR of its products' versions ('' when it has none), so its version
+    # follows a pushed review without reading the shop's other reviews; its data step
+    # (versions_migration) computes every shop's from its reviews once.
+    """
+    ALTER TABLE shops ADD COLUMN products_xor TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 
@@ -197,6 +204,7 @@ class SqliteDialect(Dialect):
     param = "?"
     migrations = MIGRATIONS
     platforms_migration = 5
+    versions_migration = 8
 
     def indexed_by(self, index: str) -> str:
         return f" INDEXED BY {index}"
@@ -225,6 +233,44 @@ class SqliteDialect(Dialect):
         values = ", ".join("?" * len(columns))
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values}) {conflict}"
         return int(db.executemany(sql, rows).rowcount)
+
+    def upsert_changed(
+        self,
+        db: Connection,
+        table: str,
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+        key: tuple[str, ...],
+        when: tuple[str, ...],
+        conflict: str,
+    ) -> list[tuple[Any, ...]]:
+        """The stored `when` values of the rows' keys are read first (one query a
+        KEYS_PER_QUERY rows, the writer's lock held); only the rows that differ are written."""
+        at_key, at_when = [columns.index(c) for c in key], [columns.index(c) for c in when]
+        stored: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        for start in range(0, len(rows), KEYS_PER_QUERY):
+            chunk = rows[start : start + KEYS_PER_QUERY]
+            values = ", ".join([f"({', '.join('?' * len(key))})"] * len(chunk))
+            # CROSS JOIN keeps the loop on the keys, each a search of the primary key (SQLite
+            # scans the whole table for `(a, b) IN (VALUES …)`).
+            sql = (
+                f"WITH k ({', '.join(key)}) AS (VALUES {values}) SELECT {', '.join(f't.{c}' for c in (*key, *when))} "
+                f"FROM k CROSS JOIN {table} AS t WHERE {' AND '.join(f't.{c} = k.{c}' for c in key)}"
+            )
+            for found in db.execute(sql, [row[i] for row in chunk for i in at_key]):
+                stored[tuple(found[: len(key)])] = tuple(found[len(key) :])
+        changed, written = [], []
+        for row in rows:
+            row_key, now = tuple(row[i] for i in at_key), tuple(row[i] for i in at_when)
+            before = stored.get(row_key)
+            if before == now:
+                continue
+            stored[row_key] = now
+            changed.append(row)
+            written.append((*row_key, *(before or (None,) * len(when)), *now))
+        if changed:
+            self.insert_many(db, table, columns, changed, conflict)
+        return written
 
 
 SQLITE = SqliteDialect()
