@@ -50,7 +50,7 @@ from widget_server.store.sqlite import SQLITE
 def test_a_query_is_written_once_with_each_dialects_pieces(written, sqlite, postgres):
     """The store's SQL takes SQLite's and PostgreSQL's spellings from their dialects; psycopg
     is handed it with its placeholders (`%s`, a literal % doubled)."""
-    assert written(SQLITE) == sqlite
+    assert SQLITE.placeholders(written(SQLITE)) == sqlite
     assert POSTGRES.placeholders(written(POSTGRES)) == postgres
 
 

@@ -8,8 +8,8 @@ spell something differently they put in a piece of `store.dialect`:
 - `distinct`: the null-safe "differs" (`IS NOT` in SQLite, `IS DISTINCT FROM` in PostgreSQL);
 - `indexed_by(name)`: SQLite's plan pin after a table name (PostgreSQL's planner picks the
   same index on its own);
-- `param`: the driver's placeholder; the queries are written with `?` and a driver that takes
-  `%s` (psycopg) is handed them through `PostgresDialect.placeholders`;
+- `placeholders(sql)`: the queries are written with `?` placeholders, as sqlite3 takes them;
+  psycopg is handed them with `%s` (and a literal `%` doubled);
 - how a writer takes the store (`begin`, `lock`: SQLite's `BEGIN IMMEDIATE`, PostgreSQL's
   advisory lock with a timeout), what a commit also does (`before_commit`: PostgreSQL bumps
   its change counter and notifies listeners), and many rows written at once (`insert_many`,
@@ -37,7 +37,6 @@ class Dialect(ABC):
     text: str
     without_rowid: str
     distinct: str
-    param: str
     # The engine's migrations: each moves a store's schema one version up, never edited once
     # shipped. A new store is made from schema.py instead and stamped with the last version.
     migrations: tuple[str, ...]
@@ -47,6 +46,10 @@ class Dialect(ABC):
     @property
     def schema_version(self) -> int:
         return len(self.migrations)
+
+    def placeholders(self, sql: str) -> str:
+        """The store's SQL (`?` placeholders, never a `?` in a literal) as the driver takes it."""
+        return sql
 
     def indexed_by(self, index: str) -> str:
         """What pins a query's plan to `index`, after the table's name ("" where nothing does)."""

@@ -280,13 +280,12 @@ class PostgresDialect(Dialect):
     text = 'TEXT COLLATE "C"'  # byte-wise order, as SQLite's
     without_rowid = ""
     distinct = "IS DISTINCT FROM"
-    param = "%s"
     migrations = MIGRATIONS
     platforms_migration = 2
     versions_migration = 5
 
     def placeholders(self, sql: str) -> str:
-        """The store's SQL (`?` placeholders, no `?` in a literal) as psycopg takes it (`%s`, `%%`)."""
+        """psycopg's placeholders are `%s`, so a literal % is written %%."""
         return sql.replace("%", "%%").replace("?", "%s")
 
     def meta_schema(self) -> tuple[str, ...]:

@@ -201,7 +201,6 @@ class SqliteDialect(Dialect):
     text = "TEXT"
     without_rowid = " WITHOUT ROWID"
     distinct = "IS NOT"
-    param = "?"
     migrations = MIGRATIONS
     platforms_migration = 5
     versions_migration = 8
