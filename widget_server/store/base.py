@@ -397,7 +397,7 @@ class SqlStore(ABC):
         )
         changes = self._changes()
         for shop_id, _, _, old_digest, old_product, digest, product in written:
-            shop = changes.setdefault(shop_id, ShopChanges())
+            shop = changes.get(shop_id) or changes.setdefault(shop_id, ShopChanges())
             if old_digest is not None:
                 shop.flip(old_product, old_digest)
                 if old_product and old_product != product:

@@ -340,7 +340,7 @@ class PostgresDialect(Dialect):
         before = ", ".join(f"(SELECT o.{c} FROM {table} AS o WHERE {match})" for c in when)
         returning = ", ".join(f"{table}.{c}" for c in key) + f", {before}, " + ", ".join(f"{table}.{c}" for c in when)
         sql = self._copied(db, table, columns, rows) + f" {conflict} RETURNING {returning}"
-        return [tuple(row) for row in db.execute(sql).fetchall()]
+        return list(db.execute(sql).fetchall())
 
     def _copied(self, db: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> str:
         """COPY the rows into a scratch table like `table`; the INSERT … SELECT that takes them."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -245,7 +246,7 @@ class SqliteDialect(Dialect):
     ) -> list[tuple[Any, ...]]:
         """The stored `when` values of the rows' keys are read first (one query a
         KEYS_PER_QUERY rows, the writer's lock held); only the rows that differ are written."""
-        at_key, at_when = [columns.index(c) for c in key], [columns.index(c) for c in when]
+        key_of, when_of = (_values_of([columns.index(c) for c in names]) for names in (key, when))
         stored: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         for start in range(0, len(rows), KEYS_PER_QUERY):
             chunk = rows[start : start + KEYS_PER_QUERY]
@@ -256,11 +257,11 @@ class SqliteDialect(Dialect):
                 f"WITH k ({', '.join(key)}) AS (VALUES {values}) SELECT {', '.join(f't.{c}' for c in (*key, *when))} "
                 f"FROM k CROSS JOIN {table} AS t WHERE {' AND '.join(f't.{c} = k.{c}' for c in key)}"
             )
-            for found in db.execute(sql, [row[i] for row in chunk for i in at_key]):
+            for found in db.execute(sql, [part for row in chunk for part in key_of(row)]):
                 stored[tuple(found[: len(key)])] = tuple(found[len(key) :])
         changed, written = [], []
         for row in rows:
-            row_key, now = tuple(row[i] for i in at_key), tuple(row[i] for i in at_when)
+            row_key, now = key_of(row), when_of(row)
             before = stored.get(row_key)
             if before == now:
                 continue
@@ -270,6 +271,13 @@ class SqliteDialect(Dialect):
         if changed:
             self.insert_many(db, table, columns, changed, conflict)
         return written
+
+
+def _values_of(indexes: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """A row's values at `indexes`, as a tuple (itemgetter gives one value alone for one index)."""
+    if len(indexes) == 1:
+        return lambda row: (row[indexes[0]],)
+    return itemgetter(*indexes)
 
 
 SQLITE = SqliteDialect()
