@@ -19,7 +19,7 @@ from typing import Any
 from widget_server.core.loader import loader
 from widget_server.core.paths import shop_folder
 from widget_server.store.open import open_store
-from widget_server.store.sqlite import Store
+from widget_server.store.protocol import ReviewStore
 
 from .cdn import framing_of, header_warnings
 from .layout import OWN_FILES, Layout
@@ -53,7 +53,7 @@ def exclusive(path: Path) -> Iterator[None]:
         yield
 
 
-_worker_store: Store | None = None
+_worker_store: ReviewStore | None = None
 
 
 def _start_worker(data_dir: str) -> None:
@@ -102,7 +102,7 @@ def _failure(error: Exception) -> str:
 
 
 def _render_all(
-    data_dir: Path, store: Store, todo: list[Job], jobs: int, tick: Callable[[], None]
+    data_dir: Path, store: ReviewStore, todo: list[Job], jobs: int, tick: Callable[[], None]
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Render every shop of `todo`: (file lists by shop, failures by shop).
 

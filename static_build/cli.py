@@ -16,7 +16,7 @@ from widget_server.cli import Commands, as_of_date
 from widget_server.messages import plural
 
 if TYPE_CHECKING:
-    from widget_server.store.sqlite import Store
+    from widget_server.store.protocol import ReviewStore
 
 
 def _io_failure(command: str, error: OSError, after: str = "") -> int:
@@ -26,7 +26,7 @@ def _io_failure(command: str, error: OSError, after: str = "") -> int:
     return 1
 
 
-def build_command(args: argparse.Namespace, store: Store) -> int:
+def build_command(args: argparse.Namespace, store: ReviewStore) -> int:
     from .build import BuildError, build
     from .layout import LayoutError
     from .progress import Progress
@@ -66,7 +66,7 @@ def build_command(args: argparse.Namespace, store: Store) -> int:
     return 1 if result.failed else 0
 
 
-def merge_command(args: argparse.Namespace, store: Store | None) -> int:
+def merge_command(args: argparse.Namespace, store: ReviewStore | None) -> int:
     from .build import BuildError
     from .layout import LayoutError
     from .merge import merge
@@ -93,7 +93,7 @@ def merge_command(args: argparse.Namespace, store: Store | None) -> int:
     return 0
 
 
-def publish_command(args: argparse.Namespace, store: Store | None) -> int:
+def publish_command(args: argparse.Namespace, store: ReviewStore | None) -> int:
     from datetime import timedelta
 
     from .build import BuildError

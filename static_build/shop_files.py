@@ -16,7 +16,7 @@ from widget_server.core.documents import render_document, resolve
 from widget_server.core.options import Options
 from widget_server.core.render import render_version
 from widget_server.core.snapshot import Snapshot
-from widget_server.store.sqlite import Store
+from widget_server.store.protocol import ReviewStore
 
 from .layout import SHOP_MANIFEST_PREFIX, shop_manifest_name
 from .writer import Writer, twin_codings
@@ -48,7 +48,7 @@ def part_digests(snapshot: Snapshot, as_of: date, brotli: bool = False) -> dict[
 
 
 def render_shop(
-    store: Store,
+    store: ReviewStore,
     shop_id: str,
     as_of: date,
     digest: str,

@@ -226,7 +226,7 @@ def test_csv_product_columns(tmp_path):
 def test_many_product_reviews_page_through_the_store_as_a_few_do(tmp_path, monkeypatch):
     """Past WHOLE_PRODUCTS the snapshot keeps each group's newest and pages with keyset queries."""
     from widget_server.core.options import ReviewFilter
-    from widget_server.store import sqlite as store_module
+    from widget_server.store import base as store_module
 
     rows = random_rows(3)
     store = fixture_store(tmp_path / "data", {"shops": [SHOP], "reviews": rows})

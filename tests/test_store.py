@@ -13,7 +13,8 @@ from widget_server.core.options import ReviewFilter
 from widget_server.core.records import parse_platform, parse_review, parse_shop
 from widget_server.core.rules import score_window
 from widget_server.store.postgres import PostgresStore
-from widget_server.store.sqlite import SCHEMA_VERSION, WINDOW_SQL, Store, StoreError
+from widget_server.store.protocol import StoreError
+from widget_server.store.sqlite import SCHEMA_VERSION, WINDOW_SQL, Store
 
 
 def fill(store, *reviews):
@@ -278,7 +279,7 @@ def test_the_same_id_from_two_platforms_is_two_reviews(store):  # SQLite and Pos
     assert snapshot.summary["review_count"] == 3  # the unverified ones are shown, not counted
     assert [(r.id, r.platform) for r in snapshot.newest(ReviewFilter(), 50)] == expected
     # Page by page, each page after the one before (keyset) or jumped to (offset): none lost or twice.
-    from widget_server.store.sqlite import ShownReviews
+    from widget_server.store.base import ShownReviews
 
     source = ShownReviews(store, "wtw-winkel", date(2026, 11, 23))
     pages = [source.page(ReviewFilter(), number, 1) for number in range(1, 7)]
@@ -352,7 +353,8 @@ def test_a_version_5_store_keys_its_reviews_by_platform_and_keeps_them(tmp_path)
 def test_a_version_6_store_keeps_its_push_tokens_pushing_every_format(tmp_path):
     """Issue 23, point 2: tokens made before tokens named formats keep working as they did."""
     from widget_server.core.platforms import TOKEN_FORMATS, token_formats
-    from widget_server.store.sqlite import MIGRATIONS, secret_hash
+    from widget_server.store.base import secret_hash
+    from widget_server.store.sqlite import MIGRATIONS
 
     conn = sqlite3.connect(tmp_path / "store.sqlite3")
     for number, script in enumerate(MIGRATIONS[:6]):

@@ -1,4 +1,4 @@
-"""What only the PostgreSQL store has: the SQL translation, its schema, locking, and change notices.
+"""What only the PostgreSQL store has: its dialect, its schema, locking, and change notices.
 
 The rest of the store's tests run on both backends (the `backend` fixture in conftest.py).
 """
@@ -17,26 +17,41 @@ from tests.postgres import fresh_database
 from tests.server import cli_args, running_service
 from widget_server.sources.importer import import_files
 from widget_server.store.open import open_store
-from widget_server.store.postgres import LOCK_KEY, SCHEMA_VERSION, PostgresStore, shown_url, to_postgres
-from widget_server.store.sqlite import StoreError
+from widget_server.store.postgres import LOCK_KEY, POSTGRES, SCHEMA_VERSION, PostgresStore, shown_url
+from widget_server.store.protocol import StoreError
+from widget_server.store.sqlite import SQLITE
 
 
 @pytest.mark.parametrize(
-    ("sqlite", "postgres"),
+    ("written", "sqlite", "postgres"),
     [
-        ("SELECT a FROM t WHERE b = ?", "SELECT a FROM t WHERE b = %s"),
-        ("SELECT a FROM reviews INDEXED BY reviews_newest WHERE x = ?", "SELECT a FROM reviews WHERE x = %s"),
-        ("WHERE digest IS NOT excluded.digest", "WHERE digest IS DISTINCT FROM excluded.digest"),
-        ("WHERE (a, b) IS NOT (?, ?)", "WHERE (a, b) IS DISTINCT FROM (%s, %s)"),
-        ("lower(language) LIKE ?", "lower(language) LIKE %s"),
-        ("SELECT '100%'", "SELECT '100%%'"),
-        ("WHERE revoked_at IS NULL", "WHERE revoked_at IS NULL"),
-        ("WHERE reply_text IS NOT NULL", "WHERE reply_text IS NOT NULL"),
-        ("WHERE a IS NOT DISTINCT FROM b", "WHERE a IS NOT DISTINCT FROM b"),
+        (lambda d: "SELECT a FROM t WHERE b = ?", "SELECT a FROM t WHERE b = ?", "SELECT a FROM t WHERE b = %s"),
+        (
+            lambda d: f"SELECT a FROM reviews{d.indexed_by('reviews_newest')} WHERE x = ?",
+            "SELECT a FROM reviews INDEXED BY reviews_newest WHERE x = ?",
+            "SELECT a FROM reviews WHERE x = %s",
+        ),
+        (
+            lambda d: f"WHERE digest {d.distinct} excluded.digest",
+            "WHERE digest IS NOT excluded.digest",
+            "WHERE digest IS DISTINCT FROM excluded.digest",
+        ),
+        (
+            lambda d: f"WHERE (a, b) {d.distinct} (?, ?)",
+            "WHERE (a, b) IS NOT (?, ?)",
+            "WHERE (a, b) IS DISTINCT FROM (%s, %s)",
+        ),
+        (lambda d: "lower(language) LIKE ?", "lower(language) LIKE ?", "lower(language) LIKE %s"),
+        (lambda d: "SELECT '100%'", "SELECT '100%'", "SELECT '100%%'"),
+        (lambda d: "WHERE revoked_at IS NULL", "WHERE revoked_at IS NULL", "WHERE revoked_at IS NULL"),
+        (lambda d: "WHERE reply_text IS NOT NULL", "WHERE reply_text IS NOT NULL", "WHERE reply_text IS NOT NULL"),
     ],
 )
-def test_to_postgres(sqlite, postgres):
-    assert to_postgres(sqlite) == postgres
+def test_a_query_is_written_once_with_each_dialects_pieces(written, sqlite, postgres):
+    """The store's SQL takes SQLite's and PostgreSQL's spellings from their dialects; psycopg
+    is handed it with its placeholders (`%s`, a literal % doubled)."""
+    assert SQLITE.placeholders(written(SQLITE)) == sqlite
+    assert POSTGRES.placeholders(written(POSTGRES)) == postgres
 
 
 @pytest.mark.parametrize(
@@ -310,8 +325,8 @@ def test_a_version_2_database_keys_reviews_by_platform_and_keeps_its_tokens(data
 
     from tests.factories import SHOP
     from widget_server.core.records import parse_review, parse_shop
+    from widget_server.store.base import secret_hash
     from widget_server.store.postgres import MIGRATIONS
-    from widget_server.store.sqlite import secret_hash
 
     with psycopg.connect(database, autocommit=True) as conn:
         for script in MIGRATIONS[:2]:

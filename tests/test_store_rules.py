@@ -78,7 +78,7 @@ WAYS = {"whole": 1000, "paged": 0}
     lang=st.sets(st.sampled_from(["nl", "en", "en-gb", "de", "fr"])),
 )
 def test_store_counts_and_order_follow_the_pure_rules(backend, monkeypatch, way, raws, stars, lang):
-    monkeypatch.setattr("widget_server.store.sqlite.WHOLE_SHOP", WAYS[way])
+    monkeypatch.setattr("widget_server.store.base.WHOLE_SHOP", WAYS[way])
     check(raws, stars, lang)
 
 
@@ -99,7 +99,7 @@ def test_many_pages_with_ties_follow_the_pure_rules(backend, monkeypatch, way, s
         }
         for _ in range(700)
     ]
-    monkeypatch.setattr("widget_server.store.sqlite.WHOLE_SHOP", WAYS[way])
+    monkeypatch.setattr("widget_server.store.base.WHOLE_SHOP", WAYS[way])
     check(raws, set(), set())
     check(raws, {4, 5}, {"en"})
 

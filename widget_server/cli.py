@@ -24,7 +24,8 @@ from .core.rules import window_length
 from .messages import plural
 from .sources.importer import Rejection, Report, Unusable, import_document, import_files
 from .store.open import STORE_ENV, open_store, sqlite_path, store_url
-from .store.sqlite import Store, StoreError, explain
+from .store.protocol import ReviewStore, StoreError
+from .store.sqlite import explain
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -56,7 +57,7 @@ def _show_rejection(rejection: Rejection) -> None:
     print(f"rejected {rejection}", file=sys.stderr)
 
 
-def cmd_import(args: argparse.Namespace, store: Store) -> int:
+def cmd_import(args: argparse.Namespace, store: ReviewStore) -> int:
     try:
         if args.format == "native":
             if args.shop or args.profile_url or "-" in args.files:
@@ -79,7 +80,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     return EXIT_REJECTED if report.rejected else EXIT_OK
 
 
-def _import_platform(args: argparse.Namespace, store: Store) -> Report:
+def _import_platform(args: argparse.Namespace, store: ReviewStore) -> Report:
     from .sources.platform_import import Input, import_platform
 
     if not args.shop:
@@ -125,7 +126,7 @@ def import_summary(report: Report) -> str:
     return line
 
 
-def cmd_init(args: argparse.Namespace, store: Store) -> int:
+def cmd_init(args: argparse.Namespace, store: ReviewStore) -> int:
     shops, reviews = store.counts()
     if args.created:
         print("an empty store is ready: add a shop with `trustwidgets import FILE` (docs/import.md)")
@@ -134,7 +135,7 @@ def cmd_init(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
-def cmd_demo(args: argparse.Namespace, store: Store) -> int:
+def cmd_demo(args: argparse.Namespace, store: ReviewStore) -> int:
     from .demo import demo_document
 
     report = import_document(
@@ -152,7 +153,7 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
     return EXIT_REJECTED if report.rejected else EXIT_OK
 
 
-def cmd_summary(args: argparse.Namespace, store: Store) -> int:
+def cmd_summary(args: argparse.Namespace, store: ReviewStore) -> int:
     snapshot = store.snapshot(args.shop, args.as_of)
     if snapshot is None:
         print(f"trustwidgets summary: no shop {args.shop!r} in the store", file=sys.stderr)
@@ -161,7 +162,7 @@ def cmd_summary(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
-def cmd_shops(args: argparse.Namespace, store: Store) -> int:
+def cmd_shops(args: argparse.Namespace, store: ReviewStore) -> int:
     if args.action == "remove":
         return remove_shops(store, args.ids)
     rows = store.shops()
@@ -177,7 +178,7 @@ def cmd_shops(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
-def remove_shops(store: Store, ids: list[str]) -> int:
+def remove_shops(store: ReviewStore, ids: list[str]) -> int:
     if not ids:
         print("trustwidgets shops remove: name the shop ids to remove", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -194,7 +195,7 @@ def remove_shops(store: Store, ids: list[str]) -> int:
     return EXIT_OK
 
 
-def cmd_token(args: argparse.Namespace, store: Store) -> int:
+def cmd_token(args: argparse.Namespace, store: ReviewStore) -> int:
     """Push tokens: create prints one once (only its hash is kept), list and revoke."""
     now = format_timestamp(datetime.now(UTC))
     if args.action == "create":
@@ -245,13 +246,13 @@ def check_serve(args: argparse.Namespace) -> str | None:
     return check_listen(args.host, args.port)
 
 
-def cmd_serve(args: argparse.Namespace, store: Store) -> int:
+def cmd_serve(args: argparse.Namespace, store: ReviewStore) -> int:
     from .http.serve import serve
 
     return serve(args)
 
 
-def cmd_proxy_config(args: argparse.Namespace, store: Store | None) -> int:
+def cmd_proxy_config(args: argparse.Namespace, store: ReviewStore | None) -> int:
     from .http.proxy_config import ProxySettings, nginx_server_block
 
     settings = ProxySettings(

@@ -31,7 +31,7 @@ from ..core.platforms import FORMAT_NAMES, platform_needs_format, token_formats,
 from ..core.records import shown
 from ..sources.importer import READERS, Rejection, Report, Row, Unusable, check_input, import_batch, printable_id
 from ..sources.platform_import import Input, import_platform
-from ..store.sqlite import StoreError
+from ..store.protocol import StoreError
 from .service import service_of
 
 MAX_BODY = 10 * 1024 * 1024

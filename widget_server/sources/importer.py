@@ -25,7 +25,7 @@ from ..core.records import (
     parse_shop,
     shown_name,
 )
-from ..store.sqlite import Store
+from ..store.protocol import ReviewStore
 from .json_lines import MAX_LINE, json_lines, read_lines
 from .json_stream import loads
 
@@ -291,7 +291,7 @@ def printable_id(rid: str | None) -> str | None:
 
 
 def import_files(
-    store: Store,
+    store: ReviewStore,
     paths: list[Path],
     *,
     available_locales: tuple[str, ...],
@@ -308,7 +308,7 @@ def import_files(
 
 
 def import_document(
-    store: Store,
+    store: ReviewStore,
     document: dict[str, Any],
     *,
     available_locales: tuple[str, ...],
@@ -322,7 +322,7 @@ def import_document(
 
 
 def import_batch(
-    store: Store,
+    store: ReviewStore,
     sources: list[tuple[str, Iterable[Row]]],
     *,
     available_locales: tuple[str, ...],

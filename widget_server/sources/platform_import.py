@@ -27,7 +27,7 @@ from ..core.platforms import (
 )
 from ..core.profiles import profile_url_problem
 from ..core.records import MAX_DEPTH, Invalid, depth, shown_name
-from ..store.sqlite import Store
+from ..store.protocol import ReviewStore
 from .importer import FOREIGN_BOMS, Rejection, Report, Row, Unusable, import_batch
 from .json_lines import MAX_LINE, json_lines
 from .json_stream import Broken, JsonStream, loads
@@ -153,7 +153,7 @@ def business_unit_rows(source: Input, shop: Shop, profile_url: str, read_on: dat
 
 
 def import_platform(
-    store: Store,
+    store: ReviewStore,
     format_name: str,
     shop_id: str,
     inputs: Iterable[Input],

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 from .postgres import PostgresStore, is_postgres_url
-from .sqlite import Store, StoreError
+from .protocol import ReviewStore, StoreError
+from .sqlite import Store
 
 STORE_ENV = "TRUSTWIDGETS_STORE"  # a postgresql:// URL; unset or empty: the SQLite file in the data folder
 SQLITE_FILE = "store.sqlite3"  # in the data folder (Store.open)
@@ -26,7 +27,7 @@ def store_url(url: str | None = None) -> str:
     return os.environ.get(STORE_ENV, "") if url is None else url
 
 
-def open_store(data_dir: Path | str, url: str | None = None, *, create: bool = True) -> Store:
+def open_store(data_dir: Path | str, url: str | None = None, *, create: bool = True) -> ReviewStore:
     """The store of `url` (default: env TRUSTWIDGETS_STORE), or the SQLite store in `data_dir`.
 
     With `create=False` a missing SQLite store is NoStore instead of a new empty one: a command

@@ -1,12 +1,12 @@
-"""The review store on PostgreSQL: the same schema semantics, queries and transactions as SQLite.
+"""The review store on PostgreSQL: base.py's queries with PostgreSQL's dialect, its schema's
+history, a connection per thread, and change notices.
 
-`Store`'s methods are written in the SQL both engines speak; the few SQLite spellings they
-use are translated here (`to_postgres`, pure). Differences kept on this side:
+What is PostgreSQL's own (PostgresDialect; the rest is written once in base.py and schema.py):
 
-- the schema is created at the current version in one step (no SQLite history to replay), its
-  text columns `COLLATE "C"`, so ids, dates and keyset pages sort byte-wise as in SQLite;
+- text columns are `COLLATE "C"`, so ids, dates and keyset pages sort byte-wise as in SQLite;
 - an import's transaction takes one advisory lock, so imports run one after another as
   SQLite's `BEGIN IMMEDIATE` makes them, and waits at most TRUSTWIDGETS_STORE_WAIT seconds;
+- many rows are written by COPY into a scratch table and one INSERT … SELECT;
 - every committed write bumps `store_meta.data_version` and sends a NOTIFY: the service
   listens on a connection of its own and learns of a change without a query per request
   (SQLite's `PRAGMA data_version` is that cheap); while that connection is down it polls
@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Hashable, Sequence
 from typing import Any
 from urllib.parse import unquote
 
-from .sqlite import AUDIT_COLUMNS, AUDIT_UPSERT, BUSY_SECONDS, REVIEW_INSERT_COLUMNS, REVIEW_UPSERT, Store, StoreError
+from .base import BUSY_SECONDS, SqlStore
+from .dialect import Dialect
+from .protocol import Connection, StoreError
 
 CHANNEL = "trustwidgets_changes"
 RELISTEN_SECONDS = 1.0
@@ -32,7 +33,8 @@ ANALYZE_AFTER = 10_000  # rows written by one import after which it refreshes th
 CHECK_SECONDS = 5.0  # how often the listening connection also reads the stored counter
 KEEPALIVES: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
 LOCK_KEY = 0x7457_6964_6765_7473 & 0x7FFF_FFFF_FFFF_FFFF  # "tWidgets": one advisory lock for writers
-# SQLite's schema in PostgreSQL's words: 1 is its version 4. Never edit a shipped version: add one.
+# PostgreSQL's history: 1 was SQLite's version 4. Never edit a shipped version: add one. A new
+# store is made from schema.py (the current schema) instead, at the last version.
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE store_meta (
@@ -118,19 +120,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE push_tokens ADD COLUMN formats TEXT COLLATE "C" NOT NULL DEFAULT '*'
     """,
+    # 5: SQLite's version 8: the XOR of a shop's products' versions ('' when it has none).
+    """
+    ALTER TABLE shops ADD COLUMN products_xor TEXT COLLATE "C" NOT NULL DEFAULT ''
+    """,
 )
-PLATFORMS_MIGRATION = 2  # the schema version after which move_platforms runs
-SCHEMA_VERSION = len(MIGRATIONS)
-
-_INDEXED_BY = re.compile(r" INDEXED BY \w+")
-_IS_NOT = re.compile(r" IS NOT (?!NULL\b|DISTINCT\b)")
-
-
-def to_postgres(sql: str) -> str:
-    """A statement of Store's in PostgreSQL's spelling (pure; tests/test_store_postgres.py)."""
-    sql = _INDEXED_BY.sub("", sql)  # SQLite's plan pins; PostgreSQL's planner picks the same indexes
-    sql = _IS_NOT.sub(" IS DISTINCT FROM ", sql)  # SQLite's null-safe comparison, rows too
-    return sql.replace("%", "%%").replace("?", "%s")
 
 
 def is_postgres_url(url: str) -> bool:
@@ -196,30 +190,6 @@ def safe_detail(message: str, url: str) -> str:
     return message
 
 
-class Connection:
-    """A psycopg connection that takes Store's SQL (the sqlite3 methods Store uses)."""
-
-    def __init__(self, raw: Any) -> None:
-        self.raw = raw
-
-    def execute(self, sql: str, params: Any = ()) -> Any:
-        return self.raw.execute(to_postgres(sql), tuple(params))  # placeholders always parsed: %% is %
-
-    def executemany(self, sql: str, rows: list[Any]) -> Any:
-        cursor = self.raw.cursor()
-        cursor.executemany(to_postgres(sql), rows)
-        return cursor
-
-    @property
-    def in_transaction(self) -> bool:
-        import psycopg
-
-        return bool(self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
-
-    def close(self) -> None:
-        self.raw.close()
-
-
 def explain_postgres(error: Exception, where: str, url: str = "") -> StoreError:
     """One plain sentence for a PostgreSQL failure (never the password, never a traceback)."""
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -280,13 +250,137 @@ class ChangeWatch:
         self.stopped.set()
 
 
-class PostgresStore(Store):
+class PostgresConnection:
+    """A psycopg connection that takes the store's SQL (the sqlite3 methods the store uses)."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Any:
+        return self.raw.execute(POSTGRES.placeholders(sql), tuple(parameters))  # placeholders always parsed: %% is %
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any:
+        cursor = self.raw.cursor()
+        cursor.executemany(POSTGRES.placeholders(sql), parameters)
+        return cursor
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open that a ROLLBACK can end (never on a broken connection)."""
+        import psycopg
+
+        return not self.raw.broken and bool(self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+    text = 'TEXT COLLATE "C"'  # byte-wise order, as SQLite's
+    without_rowid = ""
+    distinct = "IS DISTINCT FROM"
+    migrations = MIGRATIONS
+    platforms_migration = 2
+    versions_migration = 5
+
+    def placeholders(self, sql: str) -> str:
+        """psycopg's placeholders are `%s`, so a literal % is written %%."""
+        return sql.replace("%", "%%").replace("?", "%s")
+
+    def meta_schema(self) -> tuple[str, ...]:
+        return (
+            """CREATE TABLE store_meta (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                schema_version INTEGER NOT NULL,
+                data_version BIGINT NOT NULL
+            )""",
+            "INSERT INTO store_meta VALUES (1, 0, 0)",
+        )
+
+    def stored_version(self, db: Connection) -> int:
+        exists = db.execute("SELECT to_regclass('store_meta') IS NOT NULL").fetchone()[0]
+        return int(db.execute("SELECT schema_version FROM store_meta").fetchone()[0]) if exists else 0
+
+    def set_stored_version(self, db: Connection, version: int) -> None:
+        db.execute("UPDATE store_meta SET schema_version = ?", (version,))
+
+    def begin(self, db: Connection) -> None:
+        db.execute("BEGIN")
+
+    def lock(self, db: Connection) -> None:
+        db.execute(f"SET LOCAL lock_timeout = '{int(BUSY_SECONDS * 1000)}ms'")
+        db.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
+
+    def before_commit(self, db: Connection, *, counts: bool) -> None:
+        if counts:
+            db.execute("UPDATE store_meta SET data_version = data_version + 1 WHERE id = 1")
+            db.execute(f"NOTIFY {CHANNEL}")  # delivered when (and only if) the transaction commits
+
+    def insert_many(
+        self, db: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], conflict: str
+    ) -> int:
+        """COPY the rows into a scratch table, then one INSERT … SELECT with the same ON CONFLICT
+        clause as SQLite's: one round trip for a batch instead of one per row."""
+        return int(db.execute(self._copied(db, table, columns, rows) + f" {conflict}").rowcount)
+
+    def upsert_changed(
+        self,
+        db: Connection,
+        table: str,
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+        key: tuple[str, ...],
+        when: tuple[str, ...],
+        conflict: str,
+    ) -> list[tuple[Any, ...]]:
+        """One INSERT … RETURNING: a subquery there reads the table as it was when the statement
+        began (PostgreSQL's snapshot), so it returns a written row's values from before."""
+        match = " AND ".join(f"o.{c} = {table}.{c}" for c in key)
+        before = ", ".join(f"(SELECT o.{c} FROM {table} AS o WHERE {match})" for c in when)
+        returning = ", ".join(f"{table}.{c}" for c in key) + f", {before}, " + ", ".join(f"{table}.{c}" for c in when)
+        sql = self._copied(db, table, columns, rows) + f" {conflict} RETURNING {returning}"
+        return list(db.execute(sql).fetchall())
+
+    def _copied(self, db: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> str:
+        """COPY the rows into a scratch table like `table`; the INSERT … SELECT that takes them."""
+        if not isinstance(db, PostgresConnection):
+            raise TypeError(f"PostgreSQL's dialect writes through a PostgresConnection, not {type(db).__name__}")
+        scratch = f"{table}_batch"
+        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {scratch} (LIKE {table} INCLUDING DEFAULTS)")
+        db.execute(f"TRUNCATE {scratch}")
+        names = ", ".join(columns)
+        with db.raw.cursor().copy(f"COPY {scratch} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return f"INSERT INTO {table} ({names}) SELECT {names} FROM {scratch}"
+
+    def analyze(self, db: Connection, written: int) -> None:
+        """Fresh planner statistics after a large import, in its transaction.
+
+        Without them the first build after loading a big shop pages its reviews by sorting the
+        whole shop for every page (a 100,000-review shop: 144 s instead of a few): autovacuum
+        analyses the table only a while later.
+        """
+        if written >= ANALYZE_AFTER:
+            db.execute("ANALYZE reviews")
+            db.execute("ANALYZE products")
+
+
+POSTGRES = PostgresDialect()
+SCHEMA_VERSION = POSTGRES.schema_version
+
+
+class PostgresStore(SqlStore):
     """The store in a PostgreSQL database: a connection per thread, one transaction per import."""
 
+    dialect = POSTGRES
+    path: str
+
     def __init__(self, url: str) -> None:
+        super().__init__()
         self.url = url
-        self.path = shown_url(url)  # type: ignore[assignment]  # where the store is, for messages
-        self._local = threading.local()
+        self.path = shown_url(url)  # where the store is, for messages
         self._watch: ChangeWatch | None = None
         self._watch_lock = threading.Lock()
 
@@ -304,21 +398,21 @@ class PostgresStore(Store):
             store.migrate()
         except psycopg.Error as error:
             store.close()
-            raise explain_postgres(error, store.path, url) from None  # type: ignore[arg-type]
+            raise explain_postgres(error, store.path, url) from None
         except BaseException:
             store.close()
             raise
         return store
 
     @property
-    def db(self) -> Connection:  # type: ignore[override]
-        conn: Connection | None = getattr(self._local, "conn", None)
+    def db(self) -> PostgresConnection:
+        conn: PostgresConnection | None = getattr(self._local, "conn", None)
         if conn is not None and (conn.raw.closed or conn.raw.broken):  # a restart, a failover, a killed session
             self._local.conn = conn = None
         if conn is None:
             import psycopg
 
-            conn = Connection(psycopg.connect(self.url, autocommit=True, connect_timeout=10, **KEEPALIVES))
+            conn = PostgresConnection(psycopg.connect(self.url, autocommit=True, connect_timeout=10, **KEEPALIVES))
             self._local.conn = conn
         return conn
 
@@ -330,63 +424,6 @@ class PostgresStore(Store):
         if self._watch is not None:
             self._watch.stop()
 
-    def _schema_version(self, db: Connection) -> int:
-        exists = db.execute("SELECT to_regclass('store_meta') IS NOT NULL").fetchone()[0]
-        version = int(db.execute("SELECT schema_version FROM store_meta").fetchone()[0]) if exists else 0
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"the store at {self.path} has schema version {version}; "
-                f"this trustwidgets knows up to {SCHEMA_VERSION}: upgrade trustwidgets"
-            )
-        return version
-
-    def migrate(self) -> None:
-        if self._schema_version(self.db) == SCHEMA_VERSION:
-            return  # the usual case: no lock, so opening never waits for an import
-        with self.transaction(counts=False) as db:
-            version = self._schema_version(db)  # again, under the writers' lock
-            for number in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        db.raw.execute(statement)
-                if number + 1 == PLATFORMS_MIGRATION:
-                    self.move_platforms()
-                db.execute("UPDATE store_meta SET schema_version = ?", (number + 1,))
-
-    def _write_audit(self, rows: list[tuple[str, str, str, str | None]]) -> None:
-        self._copy_upsert("review_audit", AUDIT_COLUMNS, rows, AUDIT_UPSERT)
-
-    def _write_reviews(self, rows: list[tuple[Any, ...]]) -> int:
-        written = self._copy_upsert("reviews", REVIEW_INSERT_COLUMNS, rows, REVIEW_UPSERT)
-        self._local.written = getattr(self._local, "written", 0) + written
-        return written
-
-    def refresh_versions(self, shop_ids: set[str]) -> None:
-        """As SQLite's, and after a large import fresh planner statistics in the same transaction.
-
-        Without them the first build after loading a big shop pages its reviews by sorting the
-        whole shop for every page (a 100,000-review shop: 144 s instead of a few): autovacuum
-        analyses the table only a while later.
-        """
-        super().refresh_versions(shop_ids)
-        if getattr(self._local, "written", 0) >= ANALYZE_AFTER:
-            self.db.execute("ANALYZE reviews")
-            self.db.execute("ANALYZE products")
-        self._local.written = 0
-
-    def _copy_upsert(self, table: str, columns: tuple[str, ...], rows: list[Any], upsert: str) -> int:
-        """COPY the rows into a scratch table, then one INSERT … SELECT with the same upsert as
-        SQLite's: one round trip for a batch instead of one per row."""
-        db = self.db
-        scratch = f"{table}_batch"
-        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {scratch} (LIKE {table} INCLUDING DEFAULTS)")
-        db.execute(f"TRUNCATE {scratch}")
-        names = ", ".join(columns)
-        with db.raw.cursor().copy(f"COPY {scratch} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return int(db.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {scratch} {upsert}").rowcount)
-
     def data_version(self) -> Hashable:
         """Changes whenever a write commits: the count of notifications while listening, else
         (the listening connection is down) the stored counter, read on every call."""
@@ -396,21 +433,3 @@ class PostgresStore(Store):
         if self._watch.listening.is_set():
             return ("listened", self._watch.changes)
         return ("polled", int(self.db.execute("SELECT data_version FROM store_meta WHERE id = 1").fetchone()[0]))
-
-    @contextmanager
-    def transaction(self, *, counts: bool = True) -> Iterator[Connection]:  # type: ignore[override]
-        db = self.db
-        db.execute("BEGIN")
-        self._local.written = 0  # review rows this transaction wrote (see refresh_versions)
-        try:
-            db.execute(f"SET LOCAL lock_timeout = '{int(BUSY_SECONDS * 1000)}ms'")
-            db.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))
-            yield db
-            if counts:
-                db.execute("UPDATE store_meta SET data_version = data_version + 1 WHERE id = 1")
-                db.execute(f"NOTIFY {CHANNEL}")  # delivered when (and only if) the transaction commits
-        except BaseException:
-            if not db.raw.broken and db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")

@@ -1,0 +1,102 @@
+"""What a review store is to the code that uses it: the service, the imports, the build and the
+CLI type against ReviewStore, which the SQLite store (sqlite.py) and the PostgreSQL store
+(postgres.py) both implement with the same signatures (their shared body is base.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..core.models import Platform, PublicReview, Review, Shop
+from ..core.rules import Window
+from ..core.snapshot import Snapshot
+from ..core.summary import WindowKey
+
+
+class StoreError(Exception):
+    """The store cannot be used (newer schema, unreadable file, busy, full, read-only, damaged)."""
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the store reads (sqlite3's and psycopg's both have it)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """A connection that takes the store's SQL: `?` placeholders, one statement a call."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+
+class ReviewStore(Protocol):
+    """A review store: one transaction per import, snapshots for the core, push tokens."""
+
+    @property
+    def path(self) -> Path | str:
+        """Where the store is, for messages (a file, or a URL without its password)."""
+        ...
+
+    def close(self) -> None: ...
+
+    def data_version(self) -> Hashable:
+        """Changes whenever a write commits (anywhere): a cheap "did anything change?"."""
+        ...
+
+    def transaction(self, *, counts: bool = True) -> AbstractContextManager[Connection]: ...
+
+    # writes, inside a transaction
+    def upsert_shop(self, shop: Shop) -> bool: ...
+
+    def upsert_platform(self, shop_id: str, platform: Platform) -> bool: ...
+
+    def upsert_reviews(self, reviews: list[Review]) -> int: ...
+
+    def refresh_versions(self, shop_ids: set[str]) -> None: ...
+
+    def recompute_versions(self, shop_ids: set[str]) -> None: ...
+
+    def remove_shops(self, shop_ids: list[str], revoked_at: str) -> dict[str, tuple[int, int]]: ...
+
+    # reads
+    def shop(self, shop_id: str) -> Shop | None: ...
+
+    def shops(self) -> list[tuple[Shop, str]]: ...
+
+    def shop_versions(self) -> dict[str, str]: ...
+
+    def window_counts(self, shop_id: str, window: Window) -> dict[WindowKey, int]: ...
+
+    def snapshot(self, shop_id: str, as_of: date) -> Snapshot | None: ...
+
+    def counted_reviews(self, shop_id: str, window: Window, limit: int) -> list[PublicReview]: ...
+
+    def review_platforms(self, shop_id: str) -> set[str]: ...
+
+    def counts(self) -> tuple[int, int]: ...
+
+    # push tokens
+    def create_token(self, shop_id: str, label: str, created_at: str, *, formats: tuple[str, ...]) -> str: ...
+
+    def tokens(self, shop_id: str | None = None) -> list[tuple[str, str, str, str, str | None, str]]: ...
+
+    def revoke_token(self, token_id: str, revoked_at: str) -> bool: ...
+
+    def token_grant(self, token: str) -> tuple[str, str] | None: ...
+
+    def token_owner(self, token: str) -> str | None: ...
