@@ -412,6 +412,7 @@ def test_a_100_mb_line_is_rejected_and_the_rest_stored(data, tmp_path):
     assert {row[1] for row in snapshot(data)[0]} == {"kept", "new-good", "after"}
 
 
+@pytest.mark.slow
 def test_an_unclosed_quote_in_a_big_csv_names_every_line_it_swallowed(data, tmp_path):
     """Every line of the file is either stored or inside a range a rejection names: no silent loss."""
     path = tmp_path / "big.csv"

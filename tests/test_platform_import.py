@@ -310,6 +310,7 @@ def test_broken_json_after_good_reviews_rolls_the_whole_call_back(data, tmp_path
     assert summary(data)["window_total"] == 0  # the good file in the same call was rolled back too
 
 
+@pytest.mark.slow
 def test_a_large_response_is_streamed(data, tmp_path):
     """60,000 reviews (27 MB) in one response: a whole-file json.load would need several times that."""
     big = tmp_path / "big.json"
