@@ -352,16 +352,25 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def data(tmp_path):
-    folder = tmp_path / "data"
-    start = write_json(tmp_path / "start.json", {"shops": [SHOP], "reviews": [review(id="kept")]})
+@pytest.fixture(scope="module")
+def start(tmp_path_factory):
+    """The store every test starts from: one shop and one review, imported by the CLI once."""
+    folder = tmp_path_factory.mktemp("start") / "data"
+    start = write_json(folder.parent / "start.json", {"shops": [SHOP], "reviews": [review(id="kept")]})
     subprocess.run(
         cli_args(folder, "import", str(start)),
         check=True,
         capture_output=True,
     )
     return folder
+
+
+@pytest.fixture
+def data(start, tmp_path):
+    """A copy of the start store of the test's own (the same files as importing it again)."""
+    import shutil
+
+    return shutil.copytree(start, tmp_path / "data")
 
 
 def snapshot(folder):

@@ -79,13 +79,12 @@ def test_cards_clamp_the_same_on_every_load(browser, host, origins, kind, width)
                 f"document.querySelectorAll('.trustwidget iframe').length === {2 * len(REVIEW_WIDGETS)}"
             )
             page.wait_for_function("document.getElementById('late').style.width === 'auto'")
-            layout = []
-            for frame_element in page.query_selector_all(".trustwidget iframe"):
-                frame = frame_element.content_frame()
+            frames = [element.content_frame() for element in page.query_selector_all(".trustwidget iframe")]
+            for frame in frames:
                 frame.wait_for_load_state("load")
                 frame.wait_for_function("document.fonts.status === 'loaded'")
-                page.wait_for_timeout(150)
-                layout.append(frame.evaluate(CARDS))
+            page.wait_for_timeout(150)  # every frame has had 150 ms since its fonts came to settle
+            layout = [frame.evaluate(CARDS) for frame in frames]
             assert layout[: len(REVIEW_WIDGETS)] == layout[len(REVIEW_WIDGETS) :], (
                 f"load {load}: a slot sized late clamps otherwise"
             )
