@@ -12,8 +12,9 @@ export TRUSTWIDGETS_DATA ?= $(DATA)
 PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+FAST     := not browser and not postgres and not nginx and not s3 and not rsync and not slow
 
-.PHONY: run test install install-test catalogs extract system-packages bench lighthouse soak mutate clean
+.PHONY: run test test-fast install install-test catalogs extract system-packages bench lighthouse soak mutate clean
 
 run: install
 	@if [ ! -f "$(TRUSTWIDGETS_DATA)/store.sqlite3" ]; then $(BIN)/trustwidgets demo; fi
@@ -21,6 +22,11 @@ run: install
 
 test: install-test system-packages
 	$(BIN)/python -m pytest
+
+# The fast layer: pure and in-process tests, no real browser, database, nginx, S3 or rsync and
+# nothing slow (docs/testing.md); it needs no system package.
+test-fast: install-test
+	$(BIN)/python -m pytest -m "$(FAST)"
 
 # Serving needs only the package; the tests pull their own tools on top.
 install: $(VENV)/.installed catalogs

@@ -8,6 +8,22 @@ from widget_server.store.open import open_store
 from widget_server.store.sqlite import Store
 
 
+def pytest_collection_modifyitems(items):
+    """Mark each test with the real parts it uses (tests/layers.py): `make test-fast` leaves them out."""
+    from tests import layers
+
+    for item in items:
+        for part in sorted(layers.parts_of(item)):
+            item.add_marker(part)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    from tests import layers
+
+    layers.current = item  # the helpers that start a real part check its marker (layers.require)
+
+
 # UTC+14 and UTC-11: whatever the hour, the local date differs from the UTC date in one of them.
 @pytest.fixture(params=["UTC", "Europe/Amsterdam", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/Los_Angeles"])
 def machine_timezone(request, monkeypatch):
@@ -81,6 +97,9 @@ def browser():
     """Debian's Chromium driven by Playwright (make test installs it; a missing one fails)."""
     from playwright.sync_api import sync_playwright
 
+    from tests.layers import require
+
+    require("browser")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

@@ -84,9 +84,10 @@ def host_page(base: str, shops: list[str], locale: str, page_colour: str, extra:
     )
 
 
-def pixel(png: bytes, x: int, y: int) -> tuple[int, int, int]:
+def pixels(png: bytes) -> Image.Image:
+    """A screenshot decoded once, to read many pixels of (a full page is some 20 megapixels)."""
     with Image.open(io.BytesIO(png)) as image:
-        return image.convert("RGB").getpixel((x, y))
+        return image.convert("RGB")
 
 
 def hex_rgb(colour: str) -> tuple[int, int, int]:

@@ -10,10 +10,13 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.layers import require
+
 
 @contextlib.contextmanager
 def running_nginx(folder: Path, http_block: str, ready_url: str) -> Iterator[None]:
     """nginx with `http_block` inside http {}; waits until `ready_url` answers (any status)."""
+    require("nginx")
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (folder / name).mkdir(parents=True, exist_ok=True)
     conf = folder / "nginx.conf"

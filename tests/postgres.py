@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.layers import require
 from tests.server import free_port
 
 
@@ -35,6 +36,7 @@ def running_postgres(*, durable: bool = False) -> Iterator[str]:
     The folder is its own (pytest's are private to the user running the tests, and the server
     runs as `postgres` when that user is root) and is removed afterwards.
     """
+    require("postgres")
     folder = Path(tempfile.mkdtemp(prefix="trustwidgets-pg-"))
     data = folder / "cluster"
     if os.geteuid() == 0:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.layers import require
 from tests.server import free_port
 
 ACCESS_KEY = "trustwidgets-test"
@@ -58,6 +59,7 @@ def weed() -> str:
 @contextlib.contextmanager
 def running_s3(folder: Path) -> Iterator[S3Server]:
     """`weed server -s3` on free ports with one identity; killed after a short SIGTERM wait."""
+    require("s3")
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "s3.json"
     identity = {"name": "test", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}]}

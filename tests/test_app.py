@@ -10,7 +10,7 @@ import pytest
 from tests.client import request
 from tests.factories import SHOP, review, write_json
 from tests.server import running_service
-from tests.widgets import AS_OF, fixture_store
+from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store
 from widget_server.core.catalogue import SUMMARY, WIDGET, DocumentRef
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
@@ -30,7 +30,7 @@ def test_widget_bytes_are_the_render_functions_bytes(service):
     store = fixture_store(data / "copy", demo_document(AS_OF))  # same data, separate store
     snapshot = store.snapshot("wtw-winkel", AS_OF)
     defaults = Options().resolve(snapshot.shop)
-    for widget in ("badge", "stars", "carousel", "footer"):
+    for widget in WIDGET_NAMES:
         for locale in ("nl", "en"):
             status, _, body = request(base, f"/v1/wtw-winkel/{locale}/{widget}.html")
             assert status == 200

@@ -201,6 +201,7 @@ def test_the_service_answers_the_same_bytes_as_the_build(data, tmp_path):
             assert (status, body) == (200, files[path]), path
 
 
+@pytest.mark.slow
 def test_a_shop_that_cannot_be_built_is_named_skipped_and_keeps_its_files(tmp_path):
     """A record stored before a rule tightened (here a variant's "4, 5") fails alone."""
     import sqlite3
@@ -306,6 +307,7 @@ def test_a_stale_line_of_the_top_manifest_is_taken_from_the_shops_own_list(data,
     verify(out)
 
 
+@pytest.mark.slow
 def test_a_1000_shop_build_has_at_most_100_header_rules(tmp_path):
     """Issue 14: _headers does not grow with the shops (Cloudflare reads 100 rules)."""
     from bench.harness import AS_OF as SYNTH_DAY

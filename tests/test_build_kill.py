@@ -8,6 +8,8 @@ import threading
 import time
 from datetime import timedelta
 
+import pytest
+
 from tests.builds import verify
 from tests.server import cli_args
 from tests.widgets import AS_OF, fixture_store
@@ -52,6 +54,7 @@ def alive(pid):
         return False
 
 
+@pytest.mark.slow
 def test_kill_nine_never_shows_a_half_written_tree(tmp_path):
     data, out = tmp_path / "data", tmp_path / "out"
     fixture_store(data, demo_document(AS_OF)).close()

@@ -9,7 +9,7 @@ from tests.browser import CLS_OBSERVER, Pages, shop_record
 from tests.client import request
 from tests.nginx import running_nginx
 from tests.server import free_port
-from tests.widgets import AS_OF, fixture_store
+from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store
 from widget_server.core.headers import cache_control
 from widget_server.demo import demo_document
 from widget_server.http.preview import embed_snippet
@@ -42,7 +42,7 @@ def test_nginx_serves_precompressed_files_with_the_services_headers(nginx):
     assert json_headers["access-control-allow-origin"] == "*" and json_headers["content-type"] == "application/json"
 
 
-@pytest.mark.parametrize("widget", ["badge", "stars", "carousel", "footer"])
+@pytest.mark.parametrize("widget", WIDGET_NAMES)
 def test_every_widget_loads_through_nginx_via_the_snippet(browser, nginx, widget):
     base, data, _ = nginx
     pages = Pages()

@@ -6,7 +6,7 @@ from starlette.testclient import TestClient
 from static_build.build import build
 from tests.builds import documents
 from tests.snapshots import memory_snapshot
-from tests.widgets import AS_OF, fixture_store
+from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store
 from widget_server.core.catalogue import (
     JSONLD,
     KINDS,
@@ -269,7 +269,7 @@ def test_shop_documents_lists_every_document_once_in_order():
         for locale in ("nl", "en")
         for path in (
             f"/v1/s/{locale}/method.html",
-            *(f"/v1/s/{locale}/{w}{s}.html" for w in ("badge", "stars", "carousel", "footer") for s in ("", "--v")),
+            *(f"/v1/s/{locale}/{w}{s}.html" for w in WIDGET_NAMES for s in ("", "--v")),
         )
     ]
     assert paths == [

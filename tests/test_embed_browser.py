@@ -9,12 +9,18 @@ from playwright.sync_api import expect
 from tests.browser import CANARY, CLS_OBSERVER, shop_record
 from tests.hostile import HOSTILE
 from tests.server import running_service
-from tests.widgets import AS_OF, DATA, fixture_store
+from tests.widgets import AS_OF, DATA, REVIEW_WIDGETS, WIDGET_NAMES, fixture_store, widgets_fitting
 from widget_server.demo import demo_document
 from widget_server.http.preview import embed_snippet, iframe_snippet
 
 pytestmark = pytest.mark.browser
-WIDGETS = ("badge", "stars", "carousel", "footer")
+# Each widget's label in Dutch, as its frame's title names it.
+DUTCH_LABELS = {
+    "badge": "Beoordelingsbadge",
+    "stars": "Sterrenscore",
+    "carousel": "Beoordelingencarrousel",
+    "footer": "Beoordelingenfooter",
+}
 
 
 def hostile_shop():
@@ -53,6 +59,10 @@ def service(tmp_path_factory):
         yield base, data
 
 
+def test_the_dutch_labels_cover_every_widget():
+    assert set(DUTCH_LABELS) == set(WIDGET_NAMES)
+
+
 def open_page(browser, url, **context_options):
     context = browser.new_context(viewport={"width": 1024, "height": 900}, **context_options)
     page = context.new_page()
@@ -64,7 +74,7 @@ def open_page(browser, url, **context_options):
     return context, page, errors
 
 
-@pytest.mark.parametrize("widget", WIDGETS)
+@pytest.mark.parametrize("widget", WIDGET_NAMES)
 def test_snippet_embeds_from_another_origin_without_layout_shift(browser, service, host, widget):
     base, data = service
     shop = shop_record(data, "wtw-winkel")
@@ -73,10 +83,8 @@ def test_snippet_embeds_from_another_origin_without_layout_shift(browser, servic
     frame = page.frame_locator("iframe")
     frame.locator(".w").wait_for()
     assert "Trustpilot" in frame.locator(".w").inner_text()
-    labels = {"badge": "Beoordelingsbadge", "stars": "Sterrenscore", "carousel": "Beoordelingencarrousel"}
-    label = labels.get(widget, "Beoordelingenfooter")
     # the widget's own title (named after the shop and the widget) replaces the loader's first guess
-    expect(page.locator("iframe")).to_have_attribute("title", f"{label} – Beoordelingen van WTW Winkel")
+    expect(page.locator("iframe")).to_have_attribute("title", f"{DUTCH_LABELS[widget]} – Beoordelingen van WTW Winkel")
     page.wait_for_timeout(300)
     assert page.evaluate("window.__cls") == 0, page.evaluate("window.__shifts")
     assert errors == []
@@ -168,7 +176,7 @@ def test_the_loader_survives_a_host_page_that_breaks_what_it_does_not_own(browse
     context.close()
 
 
-@pytest.mark.parametrize("widget", WIDGETS)
+@pytest.mark.parametrize("widget", WIDGET_NAMES)
 def test_hostile_reviews_never_run(browser, service, host, widget):
     base, data = service
     url = host.add(f"/hostile-{widget}.html", embed_snippet(base, shop_record(data, "hostile"), widget, "en", {}))
@@ -179,7 +187,7 @@ def test_hostile_reviews_never_run(browser, service, host, widget):
     assert page.evaluate("window.pwned") is None
     inner = page.frames[1]
     assert inner.evaluate("window.pwned") is None
-    if widget in ("carousel", "footer"):
+    if widget in REVIEW_WIDGETS:
         assert "<img src=x onerror=alert(1)>" in frame.locator(".w").inner_text()
     assert errors == []
     context.close()
@@ -298,7 +306,7 @@ def test_a_preview_snippet_renders_the_same_live_and_from_static_files(
     assert max(high for _, high in ImageChops.difference(live, static).getextrema()) <= 2
 
 
-@pytest.mark.parametrize("widget", ["stars", "badge"])
+@pytest.mark.parametrize("widget", widgets_fitting(200))
 def test_a_narrow_slot_does_not_shift_when_the_widget_replaces_its_fallback_link(browser, service, host, widget):
     base, data = service
     snippet = embed_snippet(base, shop_record(data, "wtw-winkel"), widget, "nl", {})

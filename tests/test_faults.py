@@ -32,6 +32,7 @@ def count_reviews(data):
     return count
 
 
+@pytest.mark.slow
 def test_kill_nine_during_import_keeps_the_store_consistent(tmp_path):
     data = tmp_path / "data"
     shops = write_json(tmp_path / "shops.json", {"shops": [SHOP]})

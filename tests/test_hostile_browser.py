@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests.browser import CANARY, shop_record
 from tests.server import running_service
 from tests.snapshots import memory_snapshot
-from tests.widgets import AS_OF, DATA, fixture_store
+from tests.widgets import AS_OF, DATA, WIDGET_NAMES, fixture_store
 from widget_server.core.models import PublicReview, Reply
 from widget_server.core.options import Options
 from widget_server.core.records import parse_shop
@@ -20,7 +20,6 @@ from widget_server.http.preview import embed_snippet, iframe_snippet
 pytestmark = pytest.mark.browser
 PAYLOADS = json.loads((DATA / "hostile.json").read_text())
 PER_SHOP = 40
-WIDGETS = ("badge", "stars", "carousel", "footer")
 
 
 def one_line(text, limit):
@@ -85,17 +84,17 @@ def test_no_payload_runs_and_every_payload_reads_back(browser, service, host, em
     for shop in DOCUMENT["shops"]:
         record = shop_record(data, shop["id"])
         make = embed_snippet if embed == "loader" else iframe_snippet
-        snippet = "\n".join(make(base, record, widget, locale, {}) for widget in WIDGETS)
+        snippet = "\n".join(make(base, record, widget, locale, {}) for widget in WIDGET_NAMES)
         url = host.add(f"/hostile-{embed}-{locale}-{shop['id']}.html", snippet)
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.add_init_script(CANARY)
         page.goto(url)
-        for n in range(len(WIDGETS)):
+        for n in range(len(WIDGET_NAMES)):
             page.frame_locator(f"iframe >> nth={n}").locator(".w").wait_for()
         page.wait_for_timeout(300)
         frames = page.frames
-        assert len(frames) == 1 + len(WIDGETS)
+        assert len(frames) == 1 + len(WIDGET_NAMES)
         for frame in frames:
             assert frame.evaluate("window.pwned") is None, frame.url
         carousel = next(f for f in frames if "/carousel.html" in f.url)

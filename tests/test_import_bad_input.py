@@ -352,16 +352,25 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def data(tmp_path):
-    folder = tmp_path / "data"
-    start = write_json(tmp_path / "start.json", {"shops": [SHOP], "reviews": [review(id="kept")]})
+@pytest.fixture(scope="module")
+def start(tmp_path_factory):
+    """The store every test starts from: one shop and one review, imported by the CLI once."""
+    folder = tmp_path_factory.mktemp("start") / "data"
+    start = write_json(folder.parent / "start.json", {"shops": [SHOP], "reviews": [review(id="kept")]})
     subprocess.run(
         cli_args(folder, "import", str(start)),
         check=True,
         capture_output=True,
     )
     return folder
+
+
+@pytest.fixture
+def data(start, tmp_path):
+    """A copy of the start store of the test's own (the same files as importing it again)."""
+    import shutil
+
+    return shutil.copytree(start, tmp_path / "data")
 
 
 def snapshot(folder):
@@ -412,6 +421,7 @@ def test_a_100_mb_line_is_rejected_and_the_rest_stored(data, tmp_path):
     assert {row[1] for row in snapshot(data)[0]} == {"kept", "new-good", "after"}
 
 
+@pytest.mark.slow
 def test_an_unclosed_quote_in_a_big_csv_names_every_line_it_swallowed(data, tmp_path):
     """Every line of the file is either stored or inside a range a rejection names: no silent loss."""
     path = tmp_path / "big.csv"

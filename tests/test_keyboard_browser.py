@@ -15,11 +15,10 @@ import pytest
 
 from tests.browser import serious_violations
 from tests.server import running_service
-from tests.widgets import AS_OF, fixture_store
+from tests.widgets import AS_OF, REVIEW_WIDGETS, WIDGET_NAMES, fixture_store
 from widget_server.demo import demo_document
 
 pytestmark = pytest.mark.browser
-WIDGETS = ("badge", "stars", "carousel", "footer")
 
 # Runs in a widget frame: the focused element and whether its focus indicator shows whole.
 FOCUSED = """() => {
@@ -68,7 +67,7 @@ def host_page(base: str) -> str:
     slots = "".join(
         f'<div class="trustwidget" data-shop="wtw-winkel" data-widget="{widget}" data-locale="nl" '
         'style="margin:0 0 16px"></div>'
-        for widget in WIDGETS
+        for widget in WIDGET_NAMES
     )
     return (
         "<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>Toetsenbord</title>"
@@ -96,7 +95,7 @@ def test_keyboard_reaches_every_stop_with_its_focus_in_view(browser, host, servi
     page = context.new_page()
     try:
         page.goto(url, wait_until="load")
-        page.wait_for_function(f"document.querySelectorAll('.trustwidget iframe').length === {len(WIDGETS)}")
+        page.wait_for_function(f"document.querySelectorAll('.trustwidget iframe').length === {len(WIDGET_NAMES)}")
         frames = [element.content_frame() for element in page.query_selector_all(".trustwidget iframe")]
         for frame in frames:
             frame.wait_for_load_state("load")
@@ -105,7 +104,7 @@ def test_keyboard_reaches_every_stop_with_its_focus_in_view(browser, host, servi
         # (b) no main landmark from the frames; regions and "read more" buttons named apart
         faults: list[str] = []
         regions = []
-        for widget, frame in zip(WIDGETS, frames, strict=True):
+        for widget, frame in zip(WIDGET_NAMES, frames, strict=True):
             if frame.evaluate("document.querySelectorAll('main, [role=main]').length"):
                 faults.append(f"{widget}: a main landmark")
             regions += frame.evaluate(
@@ -121,13 +120,17 @@ def test_keyboard_reaches_every_stop_with_its_focus_in_view(browser, host, servi
             if len({name for name, _ in names}) != len(names):
                 faults.append(f"{widget}: read more buttons share names: {names}")
             faults += [f"{widget}: axe {violation}" for violation in serious_violations(frame)]
-        if len(regions) != 2 or len(set(regions)) != 2 or not all("WTW Winkel" in r for r in regions):
+        if (
+            len(regions) != len(REVIEW_WIDGETS)
+            or len(set(regions)) != len(regions)
+            or not all("WTW Winkel" in r for r in regions)
+        ):
             faults.append(f"regions not named apart by widget and shop: {regions}")
 
         # (a, c, d) a Tab pass through every stop
         page.click("#top")
         seen: dict[tuple[int, str], str] = {}
-        reached: dict[int, set[str]] = {n: set() for n in range(len(WIDGETS))}
+        reached: dict[int, set[str]] = {n: set() for n in range(len(WIDGET_NAMES))}
         opened: set[int] = set()
         for _ in range(150):
             page.keyboard.press("Tab")
@@ -144,7 +147,7 @@ def test_keyboard_reaches_every_stop_with_its_focus_in_view(browser, host, servi
             key = (index, stop["stop"])
             if key in seen:
                 break
-            widget = WIDGETS[index]
+            widget = WIDGET_NAMES[index]
             seen[key] = stop["about"]
             reached[index].add(stop["kind"])
             faults += [f"{width}px {widget} {stop['about']}: {fault}" for fault in stop["faults"]]
@@ -197,15 +200,17 @@ def test_keyboard_reaches_every_stop_with_its_focus_in_view(browser, host, servi
                     faults.append(f"{widget}: Space on {stop['about']} did not close its card")
                 if not focus_stays(page, index, frame, stop["stop"]):
                     faults.append(f"{widget}: focus moved by itself after Space on read less")
-        for index, widget in enumerate(WIDGETS):
+        for index, widget in enumerate(WIDGET_NAMES):
             if not reached[index]:
                 faults.append(f"{widget}: never reached by Tab")
-        for index in (WIDGETS.index("carousel"), WIDGETS.index("footer")):
+        for index in map(WIDGET_NAMES.index, REVIEW_WIDGETS):
             nav_shown = frames[index].evaluate(
                 "!!document.querySelector('.nav') && !document.querySelector('.nav').hidden"
             )
             if nav_shown and not {"previous", "next"} <= reached[index]:
-                faults.append(f"{WIDGETS[index]}: Tab reached {sorted(reached[index])}, not both previous and next")
+                faults.append(
+                    f"{WIDGET_NAMES[index]}: Tab reached {sorted(reached[index])}, not both previous and next"
+                )
         assert faults == [], "\n".join(faults[:60])
     finally:
         context.close()

@@ -15,7 +15,7 @@ import pytest
 from static_build.build import build
 from tests.nginx import running_nginx
 from tests.server import free_port, running_service
-from tests.widgets import AS_OF, fixture_store
+from tests.widgets import AS_OF, REVIEW_WIDGETS, fixture_store
 from widget_server.demo import demo_document
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ LATE_LAYOUT = """<script>addEventListener('load', () => setTimeout(() => {
 def host_page(base: str) -> str:
     slots = "".join(
         f'<div class="trustwidget" data-shop="wtw-winkel" data-widget="{widget}" data-locale="nl"></div>'
-        for widget in ("carousel", "footer")
+        for widget in REVIEW_WIDGETS  # the widgets with cards
     )
     return (
         "<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>Lay-out</title>"
@@ -75,16 +75,19 @@ def test_cards_clamp_the_same_on_every_load(browser, host, origins, kind, width)
         page = context.new_page()
         try:
             page.goto(url, wait_until="load")
-            page.wait_for_function("document.querySelectorAll('.trustwidget iframe').length === 4")
+            page.wait_for_function(
+                f"document.querySelectorAll('.trustwidget iframe').length === {2 * len(REVIEW_WIDGETS)}"
+            )
             page.wait_for_function("document.getElementById('late').style.width === 'auto'")
-            layout = []
-            for frame_element in page.query_selector_all(".trustwidget iframe"):
-                frame = frame_element.content_frame()
+            frames = [element.content_frame() for element in page.query_selector_all(".trustwidget iframe")]
+            for frame in frames:
                 frame.wait_for_load_state("load")
                 frame.wait_for_function("document.fonts.status === 'loaded'")
-                page.wait_for_timeout(150)
-                layout.append(frame.evaluate(CARDS))
-            assert layout[:2] == layout[2:], f"load {load}: a slot sized late clamps otherwise"
+            page.wait_for_timeout(150)  # every frame has had 150 ms since its fonts came to settle
+            layout = [frame.evaluate(CARDS) for frame in frames]
+            assert layout[: len(REVIEW_WIDGETS)] == layout[len(REVIEW_WIDGETS) :], (
+                f"load {load}: a slot sized late clamps otherwise"
+            )
             seen.setdefault(repr(layout), []).append(load)
         finally:
             context.close()

@@ -59,7 +59,7 @@ def service(tmp_path_factory):
 
 @pytest.mark.parametrize("locale", ["nl", "en"])
 @pytest.mark.parametrize("shop", ["groenhuis", "luchtwerk"])
-@pytest.mark.parametrize("widget", ["stars", "badge", "carousel", "footer"])
+@pytest.mark.parametrize("widget", list(WIDGETS))
 def test_the_platform_score_leads_at_every_width(browser, service, shop, widget, locale):
     score, count, name = MUST[locale]
     page = browser.new_page()
@@ -126,7 +126,15 @@ SEPARATORS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("widget", ["badge", "carousel", "footer"])
+# Whether each widget has a source line ("… · Trustpilot"), whose separators the next test checks.
+HAS_SOURCE_LINE = {"badge": True, "stars": False, "carousel": True, "footer": True}
+
+
+def test_the_source_line_table_covers_every_widget():
+    assert set(HAS_SOURCE_LINE) == set(WIDGETS)
+
+
+@pytest.mark.parametrize("widget", [name for name, has in HAS_SOURCE_LINE.items() if has])
 def test_a_separator_never_starts_a_line(browser, service, widget):
     page = browser.new_page()
     try:
@@ -158,7 +166,7 @@ def test_the_next_card_shows_enough_to_be_read_as_a_card(browser, service):
     """At phone widths the row shows whole items and a clear part of the next, never a sliver."""
     page = browser.new_page()
     try:
-        for widget in ("carousel", "footer"):
+        for widget in (name for name, spec in WIDGETS.items() if spec.reviews):  # those with a row of cards
             for width in (320, 360, 390, 414):
                 open_at(page, f"{service}/v1/groenhuis/nl/{widget}.html", width, WIDGETS[widget].height)
                 parts = page.evaluate(

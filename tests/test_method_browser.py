@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser import serious_violations
 from tests.server import running_service
-from tests.widgets import AS_OF, fixture_store
+from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store
 from widget_server.demo import demo_document
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_the_method_page_passes_axe_and_never_scrolls_sideways(browser, base, wi
 
 def test_every_widget_opens_the_method_page(browser, base):
     page = browser.new_page()
-    for widget in ("badge", "stars", "carousel", "footer"):
+    for widget in WIDGET_NAMES:
         page.goto(f"{base}/v1/wtw-winkel/nl/{widget}.html")
         link = page.get_by_role("link", name="Hoe berekend?")
         assert link.count() == 1, widget

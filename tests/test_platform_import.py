@@ -16,6 +16,7 @@ import pytest
 
 from tests.factories import SHOP, write_json
 from tests.server import cli_args
+from tests.widgets import WIDGET_NAMES
 from widget_server.core.catalogue import parse
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
@@ -56,7 +57,7 @@ def documents(data, locale):
         "/v1/wtw-winkel/summary.json",
         f"/v1/wtw-winkel/{locale}/reviews.json",
         f"/v1/wtw-winkel/{locale}/method.html",
-        *(f"/v1/wtw-winkel/{locale}/{w}.html" for w in ("badge", "stars", "carousel", "footer")),
+        *(f"/v1/wtw-winkel/{locale}/{w}.html" for w in WIDGET_NAMES),
     ):
         ref = parse(path)
         texts[path] = render_document(snapshot, ref, Options().resolve(snapshot.shop)).decode()
@@ -155,7 +156,7 @@ def test_the_business_unit_fills_the_platform_score_and_widgets_show_it(data):
         "profile_url": "https://nl.trustpilot.com/review/wtw-winkel.nl",
     }
     nl = documents(data, "nl")
-    for widget in ("badge", "carousel", "footer", "stars"):
+    for widget in WIDGET_NAMES:
         html = nl[f"/v1/wtw-winkel/nl/{widget}.html"]
         text = visible(html)
         # The platform's score leads, with its total and name; ours follows, saying what it is.
@@ -310,6 +311,7 @@ def test_broken_json_after_good_reviews_rolls_the_whole_call_back(data, tmp_path
     assert summary(data)["window_total"] == 0  # the good file in the same call was rolled back too
 
 
+@pytest.mark.slow
 def test_a_large_response_is_streamed(data, tmp_path):
     """60,000 reviews (27 MB) in one response: a whole-file json.load would need several times that."""
     big = tmp_path / "big.json"

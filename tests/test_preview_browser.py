@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser import serious_violations
 from tests.server import running_service
-from tests.widgets import AS_OF, fixture_store
+from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store
 from widget_server.demo import demo_document
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ def base(tmp_path_factory):
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("widget", ["badge", "carousel"])
+@pytest.mark.parametrize("widget", WIDGET_NAMES)
 def test_the_preview_passes_axe_and_never_scrolls_sideways(browser, base, width, widget):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
@@ -82,7 +82,7 @@ CLIPPED_TEXT = """(frame) => {
 }"""
 
 
-@pytest.mark.parametrize("widget", ["badge", "stars", "carousel", "footer"])
+@pytest.mark.parametrize("widget", WIDGET_NAMES)
 def test_no_text_in_the_desktop_frame_is_cut_sideways_at_1280(browser, base, widget):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{base}/preview/wtw-winkel?widget={widget}&theme=light")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import shutil
 import sqlite3
 import subprocess
 import threading
@@ -56,25 +57,43 @@ def summary(base):
     return json.loads(request(base, "GET", "/v1/wtw-winkel/summary.json")[2])
 
 
+@pytest.fixture(scope="module")
+def sqlite_start(tmp_path_factory):
+    """A SQLite store with both shops and a token for each, made with the CLI once a module."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
+        return _start(tmp_path_factory.mktemp("push-start"))
+
+
 @pytest.fixture
-def service(tmp_path, monkeypatch):
+def service(tmp_path, monkeypatch, sqlite_start):
     """The service over SQLite (some tests look into its file)."""
     monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
-    yield from _service(tmp_path)
+    yield from _service(tmp_path, sqlite_start)
 
 
 @pytest.fixture
-def any_service(tmp_path, backend):
+def any_service(tmp_path, backend, sqlite_start):
     """The service over each store backend (conftest's `backend`)."""
-    yield from _service(tmp_path)
+    yield from _service(tmp_path, sqlite_start if backend == "sqlite" else None)
 
 
-def _service(tmp_path):
-    data = tmp_path / "data"
-    shops = write_json(tmp_path / "shops.json", {"shops": [SHOP, OTHER]})
+def _start(folder):
+    data = folder / "data"
+    shops = write_json(folder / "shops.json", {"shops": [SHOP, OTHER]})
     assert cli(data, "import", str(shops)).returncode == 0
-    log = tmp_path / "service.log"
     tokens = {"wtw": token_for(data, "wtw-winkel", "--formats", "all"), "other": token_for(data, "greenvent")}
+    return data, tokens
+
+
+def _service(tmp_path, start=None):
+    """The service over a store with both shops and their tokens: a copy of `start` (a SQLite
+    store's folder and its tokens), or made with the CLI in the test's store."""
+    if start is None:
+        data, tokens = _start(tmp_path)
+    else:
+        data, tokens = shutil.copytree(start[0], tmp_path / "data"), start[1]
+    log = tmp_path / "service.log"
     with running_service(data, "--access-log", log=log, as_of="2026-11-29") as base:
         yield base, data, tokens, log
 

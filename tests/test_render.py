@@ -69,48 +69,52 @@ def test_golden(store, widget, locale):
 
 
 # The fixture counts r-1 (5) and r-2 (4, flagged): 4.50, "zeer goed", 2 reviews.
-@pytest.mark.parametrize(
-    ("widget", "locale", "expected"),
-    [
-        (
-            "badge",
-            "nl",
-            [
-                "zeer goed",
-                "4,50",
-                "2 beoordelingen",
-                "afgelopen 12 maanden",
-                "via Trustpilot",
-                "Hoe reviews worden gecontroleerd",
-            ],
-        ),
-        (
-            "badge",
-            "en",
-            ["Excellent", "4.50", "2 reviews", "last 12 months", "via Trustpilot", "How reviews are checked"],
-        ),
-        ("stars", "nl", ["4,50", "2 beoordelingen via Trustpilot"]),
-        (
-            "carousel",
-            "nl",
-            [
-                "geverifieerd",
-                "geïmporteerde beoordeling",
-                "Reactie van WTW Winkel",
-                "Dank u wel!",
-                "3 dagen geleden",
-                "vandaag",
-                "lees meer",
-            ],
-        ),
-        (
-            "carousel",
-            "en",
-            ["verified", "imported review", "Reply from WTW Winkel", "3 days ago", "today", "read more"],
-        ),
-        ("footer", "nl", ["zeer goed", "4,50", "Snel geleverd en goed advies", "Goede filters", "Overgenomen review"]),
-    ],
-)
+TEXTS = [
+    (
+        "badge",
+        "nl",
+        [
+            "zeer goed",
+            "4,50",
+            "2 beoordelingen",
+            "afgelopen 12 maanden",
+            "via Trustpilot",
+            "Hoe reviews worden gecontroleerd",
+        ],
+    ),
+    (
+        "badge",
+        "en",
+        ["Excellent", "4.50", "2 reviews", "last 12 months", "via Trustpilot", "How reviews are checked"],
+    ),
+    ("stars", "nl", ["4,50", "2 beoordelingen via Trustpilot"]),
+    (
+        "carousel",
+        "nl",
+        [
+            "geverifieerd",
+            "geïmporteerde beoordeling",
+            "Reactie van WTW Winkel",
+            "Dank u wel!",
+            "3 dagen geleden",
+            "vandaag",
+            "lees meer",
+        ],
+    ),
+    (
+        "carousel",
+        "en",
+        ["verified", "imported review", "Reply from WTW Winkel", "3 days ago", "today", "read more"],
+    ),
+    ("footer", "nl", ["zeer goed", "4,50", "Snel geleverd en goed advies", "Goede filters", "Overgenomen review"]),
+]
+
+
+def test_the_text_table_covers_every_widget():
+    assert {widget for widget, _, _ in TEXTS} == set(WIDGETS)
+
+
+@pytest.mark.parametrize(("widget", "locale", "expected"), TEXTS)
 def test_widget_text(store, widget, locale, expected):
     text = parse(render(store, "wtw-winkel", widget, locale)).text
     for phrase in expected:
@@ -171,7 +175,7 @@ def test_hostile_text_is_escaped(tmp_path, widget, locale):
     assert not [name for name, _ in parser.attrs if name.startswith("on")]
     assert "<b>" not in html and "<img" not in html and "<svg onload" not in html
     assert "49" not in parser.text  # template syntax is not evaluated
-    if widget in ("carousel", "footer"):
+    if WIDGETS[widget].reviews:
         for value in (HOSTILE["title"], HOSTILE["author"], HOSTILE["reply"]["text"]):
             assert value in parser.text
         assert "{{ 7*7 }}" in parser.text and "\u202eevil\u202c" in parser.text
@@ -188,14 +192,21 @@ def test_no_widget_ever_marks_the_shops_own_rating_up(tmp_path):
         assert "ld+json" not in html and "schema.org" not in html, widget
 
 
-@pytest.mark.parametrize(("widget", "limit"), [("badge", 6 * 1024), ("carousel", 16 * 1024)])
-def test_weight(tmp_path, widget, limit):
+# Each widget's gzipped weight limit with count=10, and the cards it then shows.
+WEIGHTS = {"badge": (6 * 1024, 0), "stars": (6 * 1024, 0), "carousel": (16 * 1024, 10), "footer": (16 * 1024, 3)}
+
+
+def test_the_weight_table_covers_every_widget():
+    assert set(WEIGHTS) == set(WIDGETS)
+
+
+@pytest.mark.parametrize(("widget", "limit", "cards"), [(name, *row) for name, row in WEIGHTS.items()])
+def test_weight(tmp_path, widget, limit, cards):
     from widget_server.demo import demo_document
 
     store = fixture_store(tmp_path / "demo", demo_document(AS_OF))
     html = render(store, "wtw-winkel", widget, "nl", Options(count=10))
-    if widget == "carousel":
-        assert html.count('<article class="card') == 10
+    assert html.count('<article class="card') == cards
     assert len(gzip.compress(html.encode(), 9)) <= limit
 
 

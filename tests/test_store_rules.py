@@ -68,6 +68,7 @@ def rounded(fraction):
 WAYS = {"whole": 1000, "paged": 0}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("way", sorted(WAYS))
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]

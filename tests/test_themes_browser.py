@@ -11,11 +11,10 @@ from __future__ import annotations
 import pytest
 
 from tests.server import running_service
-from tests.widgets import AS_OF, fixture_store
+from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store
 from widget_server.demo import demo_document
 
 pytestmark = pytest.mark.browser
-WIDGETS = ("badge", "stars", "carousel", "footer")
 THEMES = ("auto", "light", "dark")
 # light pages, dark pages, and a mid grey on which neither palette's text reaches 4.5:1
 PAGE_COLOURS = ("#ffffff", "#eef2ef", "#10261c", "#0d1117", "#777777")
@@ -77,7 +76,7 @@ def host_page(base: str, colour: str) -> str:
         f'<div class="trustwidget" data-shop="wtw-winkel" data-widget="{widget}" data-locale="nl" '
         f'data-theme="{theme}" data-slot="{widget}/{theme}" style="margin:0 0 12px"></div>'
         for theme in THEMES
-        for widget in WIDGETS
+        for widget in WIDGET_NAMES
     )
     # the colour sits on a wrapper, not the body: the loader must look past the slot's parent
     return (
@@ -99,7 +98,7 @@ def test_every_text_reads_on_what_is_behind_it(browser, host, service, colour, p
         page = context.new_page()
         try:
             page.goto(host.base + path, wait_until="load")
-            count = len(WIDGETS) * len(THEMES)
+            count = len(WIDGET_NAMES) * len(THEMES)
             page.wait_for_function(f"document.querySelectorAll('.trustwidget iframe').length === {count}")
             behind = page.evaluate(HOST_COLOURS)
             slots = page.query_selector_all(".trustwidget")
