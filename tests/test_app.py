@@ -208,3 +208,18 @@ def test_an_import_shows_at_the_next_request_without_restart(tmp_path):
         after = json.loads(request(base, "/v1/wtw-winkel/summary.json")[2])
         assert after["review_count"] == before["review_count"] + 3
         assert after["score"] < before["score"]
+
+
+def test_the_service_lets_a_waiting_thread_have_the_gil_within_half_a_millisecond(monkeypatch, tmp_path):
+    """A worker reading a big shop must not keep the event loop from the GIL for 5 ms at a time."""
+    import sys
+
+    from widget_server.http.app import app_from_env
+
+    before = sys.getswitchinterval()
+    monkeypatch.setenv("TRUSTWIDGETS_DATA", str(tmp_path / "data"))
+    try:
+        app_from_env()
+        assert sys.getswitchinterval() == pytest.approx(0.0005)
+    finally:
+        sys.setswitchinterval(before)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,8 @@ from .render_cache import DEFAULT_SIZE
 from .response_memo import ResponseMemo
 from .service import Service, error_response, service_of
 from .strict_paths import StrictPaths
+
+SWITCH_INTERVAL = 0.0005  # seconds: how long a thread may keep the GIL while another waits for it
 
 
 async def healthz(request: Request) -> Response:
@@ -92,6 +95,10 @@ def create_app(
 
 def app_from_env() -> ASGIApp:
     """The app as `trustwidgets serve` (and uvicorn workers) build it, from the environment."""
+    # A worker thread reading a big shop holds the GIL between bytecodes; the event loop waits up
+    # to one switch interval (5 ms by default) each time it wants the GIL back, several times per
+    # request. 0.5 ms keeps another shop's cached answer fast while a big shop is read.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     pinned = os.environ.get("TRUSTWIDGETS_AS_OF")
     cache = os.environ.get("TRUSTWIDGETS_CACHE")
     return create_app(
