@@ -13,6 +13,8 @@ PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FAST     := not browser and not postgres and not nginx and not s3 and not rsync and not slow
+# Tests run in JOBS processes (pytest-xdist); each starts its own Chromium, PostgreSQL and S3 server.
+JOBS     ?= 2
 
 .PHONY: run test test-fast install install-test catalogs extract system-packages bench lighthouse soak mutate clean
 
@@ -21,12 +23,12 @@ run: install
 	$(BIN)/trustwidgets serve --host $(HOST) --port $(PORT) --access-log
 
 test: install-test system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
 
 # The fast layer: pure and in-process tests, no real browser, database, nginx, S3 or rsync and
 # nothing slow (docs/testing.md); it needs no system package.
 test-fast: install-test
-	$(BIN)/python -m pytest -m "$(FAST)"
+	$(BIN)/python -m pytest -n $(JOBS) -m "$(FAST)"
 
 # Serving needs only the package; the tests pull their own tools on top.
 install: $(VENV)/.installed catalogs

@@ -151,3 +151,18 @@ def test_every_file_the_four_changes_name_exists():
     assert len(named) >= 20
     missing = sorted(name for name in named if "NAME" not in name and not (DOCS.parent / name).exists())
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("doc", "line"),
+    [
+        ("README.md", r"\| `/v1/\{shop\}/\{locale\}/\{widget\}\.html` \| (.*?): standalone documents \|"),
+        ("docs/static-build.md", r"v1/<shop>/<locale>/<widget>\.html +(.*)"),
+    ],
+)
+def test_the_tree_layouts_name_every_widget_of_the_registry(doc, line):
+    """A new widget must reach the lists of a shop's documents, not leave them a widget short."""
+    text = (DOCS.parent / doc).read_text()
+    found = re.search(line, text)
+    assert found, f"{doc} no longer lists the widget documents"
+    assert re.findall(r"[a-z]+", found.group(1)) == list(WIDGETS)

@@ -1,9 +1,10 @@
 """The same layout on every load, in Chromium: review cards clamp to the same lines each time.
 
-The host page is loaded 20 times from a fresh browser context, from the live service and from
+The host page is loaded 10 times from a fresh browser context, from the live service and from
 the static build behind real nginx, at a phone's and a desktop's width; every card's rendered
 lines of review text, its title and reply, and whether it offers "read more" must be the same
-on every load, and the same in a slot the page sizes by script a varying moment after it loaded.
+on every load, and the same in a slot the page sizes by script a varying moment after it loaded
+(0 to 800 ms, spread evenly over the loads, so both orders of page script and loader occur).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from tests.widgets import AS_OF, REVIEW_WIDGETS, fixture_store
 from widget_server.demo import demo_document
 
 pytestmark = pytest.mark.browser
-LOADS = 20
+LOADS = 10
+LATE_MS = [round(800 * load / (LOADS - 1)) for load in range(LOADS)]  # 0, 89, …, 800
 
 # Runs in a widget frame: each card's text lines (rendered height over line height), whether
 # its title and reply show, and whether it offers "read more".
@@ -45,10 +47,10 @@ def origins(tmp_path_factory) -> Iterator[dict[str, str]]:
 
 
 # Like many shop themes, the page sizes part of its layout by script once it has loaded, at a
-# moment that varies from load to load: before or after the loader makes the frames there.
+# moment that varies from load to load (here ?late=MS): before or after the loader makes the frames.
 LATE_LAYOUT = """<script>addEventListener('load', () => setTimeout(() => {
   document.getElementById('late').style.width = 'auto';
-}, Math.random() * 800));</script>"""
+}, Number(new URLSearchParams(location.search).get('late'))));</script>"""
 
 
 def host_page(base: str) -> str:
@@ -74,7 +76,7 @@ def test_cards_clamp_the_same_on_every_load(browser, host, origins, kind, width)
         context = browser.new_context(viewport={"width": width, "height": 1400})
         page = context.new_page()
         try:
-            page.goto(url, wait_until="load")
+            page.goto(f"{url}?late={LATE_MS[load]}", wait_until="load")
             page.wait_for_function(
                 f"document.querySelectorAll('.trustwidget iframe').length === {2 * len(REVIEW_WIDGETS)}"
             )
