@@ -1,6 +1,6 @@
 """Another shop's cached badge while a big shop takes pushes (issue 23, point 11).
 
-    python -m bench.big_shop_push [--reviews 535000] [--seconds 20] [--code OTHER_CHECKOUT]
+    python -m bench.big_shop_push [--reviews 535000] [--seconds 20] [--no-push]
 
 Imports one shop of N reviews beside the demo shops, serves them, then pushes one review a
 time to the big shop while another thread reads the big shop's badge (each push makes it
@@ -81,6 +81,9 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=535_000)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--every", type=float, default=2, help="ms between the other shop's reads")
+    parser.add_argument(
+        "--no-push", action="store_true", help="a control: the same readers, no pushes (so no rebuilds)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tw-bigshop-") as temp:
         folder = Path(temp)
@@ -106,6 +109,8 @@ def main() -> None:
 
             def pusher() -> None:
                 n = args.reviews
+                while args.no_push and time.monotonic() < stop:
+                    time.sleep(0.1)
                 while time.monotonic() < stop:
                     body = json.dumps({"reviews": [json.loads(reviews(1, n)[0])]}).encode()
                     request = urllib.request.Request(
@@ -143,7 +148,8 @@ def main() -> None:
         return f"{name}: {len(values)} requests, median {median:.1f} ms, p99 {p99:.1f} ms, max {values[-1]:.1f} ms"
 
     print(f"{args.reviews:,} reviews in the big shop, {args.seconds:g} s")
-    print(line("push to the big shop", pushes))
+    if pushes:
+        print(line("push to the big shop", pushes))
     print(line("the big shop's badge (re-read after each push)", big))
     print(line("another shop's cached badge", small))
 
