@@ -109,8 +109,8 @@ def main() -> None:
 
             def pusher() -> None:
                 n = args.reviews
-                while args.no_push and time.monotonic() < stop:
-                    time.sleep(0.1)
+                if args.no_push:
+                    time.sleep(max(0.0, stop - time.monotonic()))
                 while time.monotonic() < stop:
                     body = json.dumps({"reviews": [json.loads(reviews(1, n)[0])]}).encode()
                     request = urllib.request.Request(
