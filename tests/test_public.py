@@ -127,7 +127,7 @@ def test_a_server_error_is_plain_and_never_stored_by_a_cdn(tmp_path, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("widget_server.http.public.render_document", broken)
+    monkeypatch.setattr("widget_server.http.service.render_document", broken)
     with TestClient(create_app(tmp_path / "data", as_of=AS_OF), raise_server_exceptions=False) as client:
         response = client.get("/v1/wtw-winkel/nl/badge.html")
     assert response.status_code == 500 and response.text == "500 internal error\n"

@@ -167,6 +167,19 @@ def test_shown_reviews_newest_first_with_filters(store):
     assert snapshot.total(ReviewFilter(stars=(3,))) == 1
 
 
+def test_shown_count_counts_the_shops_own_shown_reviews_whatever_their_date(store):  # how big a read it is
+    fill(
+        store,
+        review(id="a", created_at="2020-01-01T00:00:00Z", experienced_at=None),
+        review(id="b"),
+        review(id="future", created_at="2027-01-01T00:00:00Z", experienced_at=None),
+        review(id="gone", status="removed"),
+        review(id="of-a-product", product={"sku": "ZEH-Q350", "name": "Zehnder ComfoAir Q350"}),
+    )
+    assert store.shown_count("wtw-winkel") == 3
+    assert store.shown_count("no-such-shop") == 0
+
+
 def test_a_version_2_store_keeps_its_reviews_and_takes_unverified_ones(tmp_path):
     from widget_server.store.sqlite import MIGRATIONS
 

@@ -21,6 +21,7 @@ from ..core.paths import PREFIX, PUSH_PATH
 from .preview import preview_asset, preview_index, preview_shop
 from .public import public_document
 from .push import push_reviews
+from .readers import BIG_SHOP
 from .render_cache import DEFAULT_SIZE
 from .response_memo import ResponseMemo
 from .service import Service, error_response, service_of
@@ -60,6 +61,7 @@ def create_app(
     preview: str = "on",
     public_url: str = "",
     static_url: str = "",
+    big_shop: int | None = BIG_SHOP,
 ) -> ASGIApp:
     service = Service(
         Path(data_dir),
@@ -71,6 +73,7 @@ def create_app(
         preview=preview,
         public_url=public_url,
         static_url=static_url,
+        big_shop=big_shop,
     )
     read = ["GET", "HEAD"]
     routes = [

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..core.catalogue import parse
-from ..core.documents import UnknownVariant, cache_key, render_document, resolve, site_document
+from ..core.documents import UnknownVariant, cache_key, resolve, site_document
 from ..core.options import OptionError, Options, parse_options
 from .background import in_background
 from .responses import document_response
@@ -36,10 +36,8 @@ async def public_document(request: Request) -> Response:
     as_of = service.as_of()
     key = cache_key(ref, version, as_of, options)
     body = service.cache.get(key)
-    if body is None:  # read and render in a worker thread: a big shop's rebuild never holds up the others
-        body = await in_background(
-            service.cached, key, lambda: render_document(service.snapshot(shop.id, version, as_of), ref, options)
-        )
+    if body is None:  # read and render off the event loop: a big shop's rebuild never holds up the others
+        body = await in_background(service.cached, key, lambda: service.render(shop.id, version, as_of, ref, options))
     if body is None:
         raise NotFound("no such page")
     domains = shop.allowed_domains if ref.header_kind == "widget" else ()

@@ -6,6 +6,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 
@@ -13,17 +14,22 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from ..core.catalogue import DocumentRef
 from ..core.dates import today_utc
+from ..core.documents import render_document
 from ..core.headers import response_headers
 from ..core.models import SHOP_ID, Shop
+from ..core.options import Resolved
 from ..core.snapshot import Snapshot
 from ..store.open import open_store
+from .readers import BIG_SHOP, Readers
 from .render_cache import DEFAULT_SIZE, RenderCache
 
 # Host names that only this machine can reach: the preview is open by default only there, and
 # a request to one of them may supply the snippets' base URL.
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SNAPSHOTS = 64  # shops held read in memory; each is its counts plus a few hundred reviews
+SIZES = 100_000  # shops whose size is remembered (an int each)
 
 
 class NotFound(HTTPException):
@@ -52,6 +58,7 @@ class Service:
         preview: str = "on",
         public_url: str = "",
         static_url: str = "",
+        big_shop: int | None = BIG_SHOP,
     ) -> None:
         self.data_dir = Path(data_dir)  # the cache and the push endpoint's spool live here, whatever the store
         self.store = open_store(data_dir)
@@ -71,6 +78,10 @@ class Service:
         # One snapshot per shop, of its current data version and date: a new version replaces it.
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
         self._reading: dict[str, threading.Lock] = {}  # one lock per shop being read from the store
+        # Shops of at least `big_shop` shown reviews are read in a process of their own (None: never).
+        self.big_shop = big_shop
+        self.readers = Readers(self.data_dir)
+        self._sizes: dict[str, int] = {}  # shown reviews per shop, as last read or counted
 
     def as_of(self) -> date:
         return self.pinned or today_utc()
@@ -108,6 +119,7 @@ class Service:
                 found = self.store.snapshot(shop_id, as_of)
                 if found is None:
                     raise NotFound(f"no shop {shop_id!r}")
+                self._remember_size(shop_id, sum(found.shown.values()))
             with self._lock:
                 self._snapshots[shop_id] = found
                 self._snapshots.move_to_end(shop_id)
@@ -116,6 +128,37 @@ class Service:
                 if len(self._reading) > 4 * SNAPSHOTS:  # bounded: a lock per shop read lately
                     self._reading = {shop_id: reading}
             return found
+
+    def _remember_size(self, shop_id: str, size: int) -> None:
+        with self._lock:
+            if len(self._sizes) >= SIZES:  # bounded: a forgotten size is counted again
+                self._sizes.clear()
+            self._sizes[shop_id] = size
+
+    def is_big(self, shop_id: str) -> bool:
+        """Whether the shop is read in the reader process (counted once, then known)."""
+        if self.big_shop is None:
+            return False
+        size = self._sizes.get(shop_id)
+        if size is None:
+            size = self.store.shown_count(shop_id)
+            self._remember_size(shop_id, size)
+        return size >= self.big_shop
+
+    def render(self, shop_id: str, version: str, as_of: date, ref: DocumentRef, options: Resolved) -> bytes | None:
+        """A shop document's bytes, read and rendered here or, for a big shop, in the reader
+        process. Blocking: call it from a worker thread."""
+        if self.is_big(shop_id):
+            try:
+                return self.readers.render(shop_id, version, as_of, ref.path, options)
+            except BrokenProcessPool:  # it died (logged): this once, render here
+                pass
+        return render_document(self.snapshot(shop_id, version, as_of), ref, options)
+
+    def close(self) -> None:
+        self.readers.close()
+        self.cache.close()
+        self.store.close()
 
     def cached(self, key: str, make: Callable[[], bytes | None]) -> bytes | None:
         body = self.cache.get(key)

@@ -631,6 +631,15 @@ class SqlStore(ABC):
             products=products,
         )
 
+    def shown_count(self, shop_id: str) -> int:
+        """How many of the shop's own reviews are shown, whatever their date: how big a read it is."""
+        row = self.db.execute(
+            f"SELECT count(*) FROM reviews{self.dialect.indexed_by('reviews_groups')} "
+            f"WHERE shop = ? AND product = '' AND {SHOWN}",
+            (shop_id,),
+        ).fetchone()
+        return int(row[0])
+
     def _products(self, shop: Shop, as_of: date) -> dict[str, Snapshot]:
         """Each product of the shop as a snapshot of its own, in four queries for all of them.
 

@@ -1,0 +1,100 @@
+"""Big shops read and rendered in the reader process (widget_server/http/readers.py)."""
+
+import os
+import signal
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.factories import review
+from tests.widgets import AS_OF, fixture_store
+from widget_server.core.i18n import available_locales
+from widget_server.demo import demo_document
+from widget_server.http.app import create_app
+from widget_server.http.readers import READER_NICE
+from widget_server.sources.importer import import_document
+from widget_server.store.open import open_store
+
+PATHS = [
+    "/v1/wtw-winkel/nl/badge.html",
+    "/v1/wtw-winkel/en/carousel.html?theme=dark&count=3",
+    "/v1/wtw-winkel/nl/reviews.json",
+    "/v1/wtw-winkel/nl/reviews-2.json",
+    "/v1/wtw-winkel/en/reviews.json?stars=1,2",
+    "/v1/wtw-winkel/summary.json",
+    "/v1/wtw-winkel/products/ZEH-Q350/summary.json",
+    "/v1/wtw-winkel/nl/products/ZEH-Q350/stars.html",
+    "/v1/wtw-winkel/nl/products/ZEH-Q350/reviews.json",
+    "/v1/greenvent/en/badge.html",
+]
+
+
+def service_of(client):
+    return client.app.app.app.state.service  # StrictPaths -> ResponseMemo -> Starlette
+
+
+@pytest.fixture
+def data(tmp_path):
+    folder = tmp_path / "data"
+    fixture_store(folder, demo_document(AS_OF)).close()
+    return folder
+
+
+def client_for(data, cache, big_shop):
+    return TestClient(create_app(data, as_of=AS_OF, cache_dir=cache, big_shop=big_shop))
+
+
+def reader_pids(client):
+    pool = service_of(client).readers._pool
+    return set() if pool is None else set(pool._processes)
+
+
+def bodies(client):
+    answers = [client.get(path) for path in PATHS]
+    assert [answer.status_code for answer in answers] == [200] * len(PATHS)
+    return [answer.content for answer in answers]
+
+
+def test_every_shop_read_apart_gives_the_same_bytes_and_none_is_read_in_the_service(data, tmp_path):
+    with client_for(data, tmp_path / "here", None) as here, client_for(data, tmp_path / "apart", 1) as apart:
+        assert bodies(apart) == bodies(here)
+        assert service_of(apart)._snapshots == {}  # nothing was read in the service's own process
+        (pid,) = reader_pids(apart)
+        assert pid != os.getpid()
+        assert os.getpriority(os.PRIO_PROCESS, pid) == READER_NICE  # below the event loop, as low as it goes
+        assert set(service_of(here)._snapshots) == {"wtw-winkel", "greenvent"}
+        assert reader_pids(here) == set()
+
+
+def test_only_shops_of_big_shop_shown_reviews_or_more_go_apart(data, tmp_path):
+    store = open_store(data)
+    size = store.shown_count("wtw-winkel")
+    store.close()
+    with client_for(data, tmp_path / "cache", size) as client:
+        client.get("/v1/wtw-winkel/nl/badge.html")
+        client.get("/v1/greenvent/en/badge.html")
+        assert set(service_of(client)._snapshots) == {"greenvent"}  # fewer shown reviews: read here
+        assert len(reader_pids(client)) == 1
+
+
+def test_the_reader_process_sees_an_import_at_the_next_request(data, tmp_path):
+    with client_for(data, tmp_path / "cache", 1) as client:
+        before = client.get("/v1/wtw-winkel/summary.json").json()
+        store = open_store(data)
+        fresh = review(id="fresh", shop="wtw-winkel", rating=1, created_at="2026-11-22T10:00:00Z", experienced_at=None)
+        import_document(store, {"reviews": [fresh]}, available_locales=available_locales())
+        store.close()
+        after = client.get("/v1/wtw-winkel/summary.json").json()
+        assert after["review_count"] == before["review_count"] + 1
+        newest = client.get("/v1/wtw-winkel/nl/reviews.json").json()["reviews"][0]
+        assert newest["id"] == "fresh"
+
+
+def test_a_killed_reader_process_costs_one_render_here_and_the_next_read_starts_another(data, tmp_path):
+    with client_for(data, tmp_path / "here", None) as here, client_for(data, tmp_path / "apart", 1) as apart:
+        expected = bodies(here)
+        assert apart.get(PATHS[0]).status_code == 200
+        (first,) = reader_pids(apart)
+        os.kill(first, signal.SIGKILL)
+        assert bodies(apart) == expected
+        assert reader_pids(apart) and first not in reader_pids(apart)
