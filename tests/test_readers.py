@@ -2,11 +2,13 @@
 
 import os
 import signal
+import urllib.request
 
 import pytest
 from starlette.testclient import TestClient
 
 from tests.factories import review
+from tests.server import running_service
 from tests.widgets import AS_OF, fixture_store
 from widget_server.core.i18n import available_locales
 from widget_server.demo import demo_document
@@ -98,3 +100,22 @@ def test_a_killed_reader_process_costs_one_render_here_and_the_next_read_starts_
         os.kill(first, signal.SIGKILL)
         assert bodies(apart) == expected
         assert reader_pids(apart) and first not in reader_pids(apart)
+
+
+def test_a_served_reader_process_opens_the_same_store_as_the_service(backend, tmp_path):
+    """`trustwidgets serve` with TRUSTWIDGETS_BIG_SHOP=1, on SQLite and on PostgreSQL: the reader
+    process finds the store the service uses (each service with a render cache of its own, so
+    that every document is rendered by both)."""
+    data = tmp_path / "data"
+    fixture_store(data, demo_document(AS_OF)).close()
+    log = tmp_path / "serve.log"
+    with (
+        running_service(data) as here,
+        running_service(
+            data, "--cache-dir", str(tmp_path / "apart"), log=log, env_extra={"TRUSTWIDGETS_BIG_SHOP": "1"}
+        ) as apart,
+    ):
+        for path in PATHS:
+            with urllib.request.urlopen(here + path) as one, urllib.request.urlopen(apart + path) as other:
+                assert other.read() == one.read(), path
+    assert "reader process" not in log.read_text()  # it never stopped

@@ -114,4 +114,5 @@ def app_from_env() -> ASGIApp:
         preview=os.environ.get("TRUSTWIDGETS_PREVIEW", "on"),
         public_url=os.environ.get("TRUSTWIDGETS_PUBLIC_URL", ""),
         static_url=os.environ.get("TRUSTWIDGETS_STATIC_URL", ""),
+        big_shop=int(os.environ.get("TRUSTWIDGETS_BIG_SHOP", BIG_SHOP)),
     )

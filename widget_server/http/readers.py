@@ -37,21 +37,28 @@ HELD = 4  # big shops the reader process keeps read in memory
 READER_NICE = 19  # the whole process: CFS gives it about 1/70 of a nice-0 thread's CPU when both want it
 
 # In the reader process only: its own store connection and the big shops it read last.
+_data_dir = ""
 _store: ReviewStore | None = None
 _held: dict[str, Snapshot] = {}
 
 
 def _start(data_dir: str) -> None:
-    """The reader process's initializer: lower its priority once, open its own store."""
-    global _store
+    """The reader process's initializer: lower its priority once, note where the store is.
+
+    It cannot fail: the store is opened at the first read, so a store that cannot be opened is
+    that read's error (answered as the service answers its own), not a dead process.
+    """
+    global _data_dir
     with contextlib.suppress(OSError):  # not allowed here: it still reads, at the service's priority
         os.nice(READER_NICE)
-    _store = open_store(Path(data_dir))
+    _data_dir = data_dir
 
 
 def render_apart(shop_id: str, version: str, as_of: date, path: str, options: Resolved) -> bytes | None:
     """In the reader process: the document at `path` of the shop as of `as_of`, or None."""
-    assert _store is not None, "the reader process opens its store when it starts"
+    global _store
+    if _store is None:
+        _store = open_store(Path(_data_dir))
     found = _held.pop(shop_id, None)
     if found is None or found.version != version or found.as_of != as_of:
         found = _store.snapshot(shop_id, as_of)
