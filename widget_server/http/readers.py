@@ -106,9 +106,3 @@ class Readers:
                     self._pool = None
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-
-    def close(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)

@@ -155,11 +155,6 @@ class Service:
                 pass
         return render_document(self.snapshot(shop_id, version, as_of), ref, options)
 
-    def close(self) -> None:
-        self.readers.close()
-        self.cache.close()
-        self.store.close()
-
     def cached(self, key: str, make: Callable[[], bytes | None]) -> bytes | None:
         body = self.cache.get(key)
         if body is None:
