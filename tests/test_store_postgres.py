@@ -364,3 +364,22 @@ def test_a_version_2_database_keys_reviews_by_platform_and_keeps_its_tokens(data
     indexes = {r[0] for r in store.db.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'reviews'")}
     assert {"reviews_window", "reviews_newest", "reviews_groups"} <= indexes
     store.close()
+
+
+def test_a_commit_here_changes_the_data_version_here_at_once(database):
+    """A push's answer goes out right after its commit; the client's next request must see it,
+    whether or not the listener has had the commit's notification yet."""
+    from widget_server.core.records import parse_review, parse_shop
+
+    store = PostgresStore.connect(database)
+    try:
+        with store.transaction():
+            store.upsert_shop(parse_shop(SHOP, ("en", "nl")))
+        for n in range(20):
+            before = store.data_version()
+            assert before[0] == "listened"
+            with store.transaction():
+                store.upsert_reviews([parse_review(review(id=f"r-{n}"))])
+            assert store.data_version() != before, f"commit {n}"
+    finally:
+        store.close()

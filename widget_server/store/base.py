@@ -299,6 +299,13 @@ class SqlStore(ABC):
                 db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        if counts:
+            self._committed()
+
+    @abstractmethod
+    def _committed(self) -> None:
+        """A write of this store object committed: where data_version would learn of it only
+        later (PostgreSQL's notification), count it now, so the next request here sees it."""
 
     def _changes(self) -> dict[str, ShopChanges]:
         changes: dict[str, ShopChanges] | None = getattr(self._local, "changes", None)

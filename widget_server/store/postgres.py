@@ -214,6 +214,7 @@ class ChangeWatch:
     def __init__(self, url: str) -> None:
         self.url = url
         self.changes = 0
+        self._counting = threading.Lock()  # the listener and this process's own commits both count
         self.listening = threading.Event()
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="trustwidgets-listen", daemon=True)
@@ -228,23 +229,27 @@ class ChangeWatch:
                 with psycopg.connect(self.url, autocommit=True, connect_timeout=10, **KEEPALIVES) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     seen = _stored_version(conn)
-                    self.changes += 1  # anything may have changed while nobody listened
+                    self.count()  # anything may have changed while nobody listened
                     self.listening.set()
                     while not self.stopped.is_set():
                         for _ in conn.notifies(timeout=CHECK_SECONDS):
-                            self.changes += 1
+                            self.count()
                         # A notice can only be missed on a connection that died without a word
                         # (a NAT's idle timeout): the stored counter, read on the same connection
                         # every few seconds, catches that and proves the connection alive.
                         now = _stored_version(conn)
                         if now != seen:
                             seen = now
-                            self.changes += 1
+                            self.count()
             except Exception:  # noqa: BLE001 - any failure: poll until listening again
                 pass
             finally:
                 self.listening.clear()
             self.stopped.wait(RELISTEN_SECONDS)
+
+    def count(self) -> None:
+        with self._counting:
+            self.changes += 1
 
     def stop(self) -> None:
         self.stopped.set()
@@ -423,6 +428,11 @@ class PostgresStore(SqlStore):
             self._local.conn = None
         if self._watch is not None:
             self._watch.stop()
+
+    def _committed(self) -> None:
+        # Its NOTIFY reaches the listener a moment later: a push's answer must not come first.
+        if self._watch is not None:
+            self._watch.count()
 
     def data_version(self) -> Hashable:
         """Changes whenever a write commits: the count of notifications while listening, else

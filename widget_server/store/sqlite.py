@@ -356,6 +356,10 @@ class Store(SqlStore):
             conn.close()
             self._local.conn = None
 
+    def _committed(self) -> None:
+        """Nothing to do: a write is made on its thread's connection, and every other thread's
+        PRAGMA data_version sees its commit at once."""
+
     def data_version(self) -> Hashable:
         """Changes whenever another connection commits: a cheap "did anything change?"."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
