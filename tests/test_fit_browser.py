@@ -3,6 +3,10 @@
 Fails on cut text, sideways scroll, a frame that grows past what its snippet reserved, and an
 opaque box where the host page should show through. One shop has realistic data (the demo);
 the other a long name, a five-digit count, long unbroken words and replies in every card.
+
+Each locale is loaded once, each on another page scheme, so every locale's text is fitted and
+every scheme's transparency is looked at. The fit does not depend on the scheme: a theme is a
+palette of colour variables (themes.py, _base.html) and changes no size, font or margin.
 """
 
 from __future__ import annotations
@@ -96,8 +100,7 @@ def load_all(page, url: str, frames: int) -> None:
     page.wait_for_timeout(300)
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(("locale", "scheme"), list(zip(LOCALES, SCHEMES, strict=True)))
 def test_every_widget_fits_every_width(browser, host, service, locale, scheme):
     colour, preference, theme = SCHEMES[scheme]
     url = host.add(f"/fit-{locale}-{scheme}", "")

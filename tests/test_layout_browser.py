@@ -1,6 +1,6 @@
 """The same layout on every load, in Chromium: review cards clamp to the same lines each time.
 
-The host page is loaded 10 times from a fresh browser context, from the live service and from
+The host page is loaded 6 times from a fresh browser context, from the live service and from
 the static build behind real nginx, at a phone's and a desktop's width; every card's rendered
 lines of review text, its title and reply, and whether it offers "read more" must be the same
 on every load, and the same in a slot the page sizes by script a varying moment after it loaded
@@ -20,8 +20,8 @@ from tests.widgets import AS_OF, REVIEW_WIDGETS, fixture_store
 from widget_server.demo import demo_document
 
 pytestmark = pytest.mark.browser
-LOADS = 10
-LATE_MS = [round(800 * load / (LOADS - 1)) for load in range(LOADS)]  # 0, 89, …, 800
+LOADS = 6
+LATE_MS = [round(800 * load / (LOADS - 1)) for load in range(LOADS)]  # 0, 160, …, 800
 
 # Runs in a widget frame: each card's text lines (rendered height over line height), whether
 # its title and reply show, and whether it offers "read more".
