@@ -112,6 +112,8 @@ def publish_command(args: argparse.Namespace, store: ReviewStore | None) -> int:
             grace=timedelta(hours=args.grace_hours),
             encoding=args.encoding,
             jobs=max(1, args.jobs),
+            top=args.top,
+            take_over=args.take_over,
         )
     except (PublishError, BuildError) as error:
         print(
@@ -124,7 +126,7 @@ def publish_command(args: argparse.Namespace, store: ReviewStore | None) -> int:
     print(
         f"published {plural(result.objects, 'object')} to {args.to}: {result.sent} sent "
         f"({plural(result.bytes_sent, 'byte')}), {result.retired} retired, {result.deleted} deleted, "
-        f"{result.seconds:.2f} s"
+        f"{result.seconds:.2f} s{'' if result.what == 'tree' else ', for the ' + result.what}"
     )
     return 0
 
@@ -182,9 +184,10 @@ def add_commands(commands: Commands) -> None:
         description="Upload the documents of DIR to s3://BUCKET/PREFIX: only objects whose bytes or "
         "headers changed since the last publish, new objects before the bucket's state, stale ones "
         "deleted only after the grace period. Credentials the standard AWS way (environment, "
-        "~/.aws, instance role).",
+        "~/.aws, instance role). A shard's tree (build --shard I/N) publishes that shard's shops under a "
+        "state of its own; then --top publishes the site's own files, once every shard is in the bucket.",
     )
-    publish.add_argument("--out", required=True, help="the built tree (build's or merge's --out)")
+    publish.add_argument("--out", required=True, help="the built tree (build's or merge's --out, or a shard's)")
     publish.add_argument("--to", required=True, metavar="s3://BUCKET/PREFIX", help="where the objects go")
     publish.add_argument(
         "--endpoint-url", default=None, help="an S3-compatible service: R2, B2, MinIO, SeaweedFS (env AWS_ENDPOINT_URL)"
@@ -202,4 +205,16 @@ def add_commands(commands: Commands) -> None:
         help="store documents as sent (the CDN compresses; default) or as their gzip twin with Content-Encoding",
     )
     publish.add_argument("--jobs", type=int, default=8, help="uploads at once (default 8)")
+    publish.add_argument(
+        "--top",
+        action="store_true",
+        help="the final step of a sharded publish: the site's own files (loader, OpenAPI) from --out, any one "
+        "shard's tree, refused until every shard of its N is published for its date and version",
+    )
+    publish.add_argument(
+        "--take-over",
+        action="store_true",
+        help="switch a bucket between a merged tree and shards: this publish owns (and retires) the objects "
+        "of the other kind's states, and they are removed",
+    )
     publish.set_defaults(run=publish_command, store_free=True)

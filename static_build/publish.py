@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,11 +40,12 @@ from widget_server.core.catalogue import parse
 from widget_server.core.headers import cache_control
 from widget_server.core.paths import shop_folder
 
+from . import publish_states as states
 from .build import exclusive
 from .layout import Layout, shop_manifest_name
-from .top import read_manifest
+from .top import Shard, read_manifest
 
-STATE_NAME = "_trustwidgets/publish.json"
+STATE_NAME = states.MERGED  # a merged tree's state; publish_states names the shards' and the top's
 ENCODINGS = ("identity", "gzip")
 # A CDN may answer from a stale copy of a page for a day (stale-while-revalidate) and, while the
 # origin fails, for a week (stale-if-error): what such a page names stays for longer than that.
@@ -117,6 +118,7 @@ class Upload:
     cache_control: str
     encoding: str  # "identity" or "gzip"
     site: bool = False  # the loader, the widgets' script, OpenAPI: sent before the pages that name them
+    hashed: bool = False  # named by its content's hash (immutable): safe to send before the pages
 
     def state(self) -> dict[str, str]:
         return {
@@ -135,17 +137,19 @@ class PublishResult:
     retired: int  # no longer built: kept until the grace period is over
     deleted: int
     seconds: float
+    what: str = "tree"  # "tree", "shard I/N" or "top (N = ...)"
 
 
-def _documents(out: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(relative path, manifest entry) of every document of the tree, twins included."""
+def _documents(out: Path, shops: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(relative path, manifest entry) of every document of the tree, twins included (without
+    `shops`, only the site's own)."""
     manifest = read_manifest(out)
     if "shops" not in manifest:
         raise PublishError(f"{out} is not a trustwidgets build (no manifest.json)")
     yield from manifest["files"].items()
-    for shop_id, line in manifest["shops"].items():
+    for shop_id in manifest["shops"] if shops else ():
         folder = shop_folder(shop_id)
-        listed = out / folder / shop_manifest_name(line["digest"])
+        listed = out / folder / shop_manifest_name(manifest["shops"][shop_id]["digest"])
         try:
             files = json.loads(listed.read_text())["files"]
         except (OSError, ValueError, KeyError):
@@ -154,9 +158,10 @@ def _documents(out: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"{folder}/{relative}", entry
 
 
-def uploads(out: Path, target: Target, encoding: str = "identity") -> dict[str, Upload]:
-    """Every object the tree should be in the bucket, by key (pure but for reading the lists)."""
-    entries = dict(_documents(out))
+def uploads(out: Path, target: Target, encoding: str = "identity", *, shops: bool = True) -> dict[str, Upload]:
+    """Every object the tree should be in the bucket, by key (pure but for reading the lists);
+    without `shops`, only the site's own."""
+    entries = dict(_documents(out, shops))
     found = {}
     for relative in entries:
         if relative.endswith((".gz", ".br")):
@@ -175,6 +180,7 @@ def uploads(out: Path, target: Target, encoding: str = "identity") -> dict[str, 
             cache_control=cache_control(ref.header_kind),
             encoding=coding,
             site=not ref.shop,
+            hashed=bool(ref.digest),
         )
     return found
 
@@ -220,9 +226,9 @@ def _explain(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _read_state(client: Any, target: Target) -> dict[str, Any]:
+def _read_state(client: Any, target: Target, name: str = STATE_NAME) -> dict[str, Any]:
     try:
-        body = client.get_object(Bucket=target.bucket, Key=target.state_key)["Body"].read()
+        body = client.get_object(Bucket=target.bucket, Key=target.key(name))["Body"].read()
     except client.exceptions.NoSuchKey:
         return {}
     except client.exceptions.NoSuchBucket:
@@ -230,14 +236,14 @@ def _read_state(client: Any, target: Target) -> dict[str, Any]:
     try:
         state: dict[str, Any] = json.loads(body)
     except ValueError:
-        raise PublishError(f"s3://{target.bucket}/{target.state_key} is not a publish state") from None
+        raise PublishError(f"s3://{target.bucket}/{target.key(name)} is not a publish state") from None
     return state
 
 
-def _write_state(client: Any, target: Target, state: dict[str, Any]) -> None:
+def _write_state(client: Any, target: Target, name: str, state: dict[str, Any]) -> None:
     body = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
     client.put_object(
-        Bucket=target.bucket, Key=target.state_key, Body=body, ContentType="application/json", CacheControl="no-store"
+        Bucket=target.bucket, Key=target.key(name), Body=body, ContentType="application/json", CacheControl="no-store"
     )
 
 
@@ -289,6 +295,177 @@ def send_in_order(put: Callable[[Upload], int], send: list[Upload], jobs: int) -
     return total
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One publish: its own state, what it wants in the bucket, and what it read of the others."""
+
+    name: str  # its state, relative to the prefix
+    what: str  # "tree", "shard I/N" or "top (N = ...)": for messages
+    wanted: dict[str, Upload]
+    own: dict[str, Any]  # its state as it was
+    previous: dict[str, Any]  # its own and its shares of the foreign states: what plan() starts from
+    extra: dict[str, Any] = field(default_factory=dict)  # what its state says besides objects and retired
+    early: list[Upload] = field(default_factory=list)  # hashed scripts a shard sends before its pages
+    announce: dict[str, Any] = field(default_factory=dict)  # written with the pending keys
+    drop: list[str] = field(default_factory=list)  # foreign states deleted once this one is written
+
+
+def _list_states(client: Any, target: Target) -> dict[str, dict[str, Any]]:
+    """Every publish state in the bucket under the prefix, by name relative to the prefix."""
+    names: list[str] = []
+    token: dict[str, str] = {}
+    try:
+        while True:
+            page = client.list_objects_v2(Bucket=target.bucket, Prefix=target.key(f"{states.FOLDER}publish"), **token)
+            names += [item["Key"].removeprefix(target.prefix) for item in page.get("Contents", [])]
+            if not page.get("IsTruncated"):
+                break
+            token = {"ContinuationToken": page["NextContinuationToken"]}
+    except client.exceptions.NoSuchBucket:
+        raise PublishError(f"there is no bucket {target.bucket!r} (publish does not create one)") from None
+    found = {}
+    for name in names:
+        if name == states.MERGED or name == states.TOP or states.shard_named(name):
+            found[name] = _read_state(client, target, name)
+    return found
+
+
+def _where(target: Target) -> str:
+    return f"s3://{target.bucket}/{target.prefix}"
+
+
+def merged_step(target: Target, wanted: dict[str, Upload], found: dict[str, dict[str, Any]], take_over: bool) -> Step:
+    """The whole tree under one state; with take_over, in place of the shards' and the top's."""
+    others = sorted(name for name in found if name != states.MERGED)
+    if others and not take_over:
+        raise PublishError(
+            f"{_where(target)} is published from shards ({', '.join(others[:3])}{', ...' if len(others) > 3 else ''}): "
+            "publish each shard's folder and then `publish --top`, or add --take-over to publish this merged "
+            "tree in their place (it then owns and retires their objects, and removes their states)"
+        )
+    own = found.get(states.MERGED, {})
+    previous = states.combined([states.everything(found[name]) for name in [*others, states.MERGED] if name in found])
+    return Step(states.MERGED, "tree", wanted, own, previous, drop=others)
+
+
+def shard_step(
+    target: Target,
+    shard: Shard,
+    manifest: dict[str, Any],
+    tree: dict[str, Upload],
+    encoding: str,
+    found: dict[str, dict[str, Any]],
+    take_over: bool,
+) -> Step:
+    """A shard's shops under a state of their own; the hashed scripts its pages name, sent first."""
+    if states.MERGED in found and not take_over:
+        raise PublishError(
+            f"{_where(target)} is published from a merged tree ({states.MERGED}): publish the merged tree, "
+            "or add --take-over to every shard's publish to publish from shards from now on, then `publish --top`"
+        )
+    name = states.shard_state(shard)
+    foreign = {
+        other: state
+        for other, state in found.items()
+        if other not in (name, states.TOP)
+        and (other != states.MERGED or take_over)
+        and (states.shard_named(other) or states.NO_SHARD).count != shard.count
+    }
+    own = found.get(name, {})
+    previous = states.combined([states.share(state, target.prefix, shard) for state in [*foreign.values(), own]])
+    top = found.get(states.TOP, {})
+    known = {**top.get("objects", {}), **top.get("retired", {})}
+    early = [upload for upload in tree.values() if upload.hashed]
+    retired_by_top = top.get("retired", {})
+    sent_before = {key: entry for key, entry in own.get("site", {}).items() if key not in retired_by_top}
+    sent_before.update(top.get("objects", {}))  # a script the top retired may be gone: sent again
+    site = {key: entry for key, entry in own.get("site", {}).items() if key not in known}
+    site.update({upload.key: upload.state() for upload in early})
+    extra = {
+        "shard": str(shard),
+        "as_of": manifest["as_of"],
+        "version": manifest["loader"]["integrity"],
+        "encoding": encoding,
+        "site": dict(sorted(site.items())),
+        "adopted": {other: state.get("published_at", "") for other, state in sorted(foreign.items())},
+    }
+    return Step(
+        name,
+        f"shard {shard}",
+        {key: upload for key, upload in tree.items() if not upload.site},
+        own,
+        previous,
+        extra=extra,
+        early=[upload for upload in early if sent_before.get(upload.key) != upload.state()],
+        announce={"site": extra["site"]},
+    )
+
+
+def top_step(
+    target: Target,
+    manifest: dict[str, Any],
+    tree: dict[str, Upload],
+    encoding: str,
+    found: dict[str, dict[str, Any]],
+) -> Step:
+    """The site's own files, once every shard of the build is in the bucket for its date and version."""
+    if "shard" not in manifest:
+        raise PublishError("--top publishes the site's files of a sharded build: --out must be one of its shards")
+    count = Shard.parse(manifest["shard"]).count
+    problems = states.unfinished_shards(found, count, manifest["as_of"], manifest["loader"]["integrity"], encoding)
+    drop, waiting = states.unread_foreign(found, count)
+    problems += [
+        f"not every shard of {count} has taken over {name} as it is now: publish each shard again"
+        + (" with --take-over" if name == states.MERGED else "")
+        for name in waiting
+    ]
+    if problems:
+        raise PublishError(f"the top of {count} shards cannot be published yet: {'; '.join(problems)}")
+    own = found.get(states.TOP, {})
+    parts = [states.share(state, target.prefix, None) for state in found.values()]
+    extra = {"shards": count, "as_of": manifest["as_of"], "version": manifest["loader"]["integrity"]}
+    extra["encoding"] = encoding
+    wanted = {key: upload for key, upload in tree.items() if upload.site}
+    return Step(states.TOP, f"top (N = {count})", wanted, own, states.combined(parts), extra, drop=drop)
+
+
+def _run(client: Any, target: Target, step: Step, moment: datetime, grace: timedelta, jobs: int) -> PublishResult:
+    """Announce, send, write the state, delete what is past the grace, drop the foreign states."""
+    started = time.perf_counter()
+    send, retired, doomed = plan(step.wanted, step.previous, moment, grace)
+    new_keys = sorted({upload.key for upload in send} - set(step.previous["objects"]))
+    if new_keys or step.early:  # announced first: if this publish stops halfway, the next one can retire them
+        pending = sorted(set(step.own.get("pending", [])) | set(new_keys))
+        _write_state(client, target, step.name, {**step.own, **step.announce, "pending": pending})
+    sent = send_in_order(lambda upload: _put(client, target, upload), [*step.early, *send], jobs)
+    objects = {key: upload.state() for key, upload in sorted(step.wanted.items())}
+    done = {"published_at": moment.isoformat(), "objects": objects, **step.extra}
+    listed = {**retired, **{key: moment.isoformat() for key in doomed}}  # until they are gone
+    _write_state(client, target, step.name, {**done, "retired": listed})
+    _delete(client, target, doomed)
+    if doomed:
+        _write_state(client, target, step.name, {**done, "retired": retired})
+    _delete(client, target, [target.key(name) for name in step.drop])  # each one's keys are owned now
+    return PublishResult(
+        objects=len(step.wanted),
+        sent=len(send) + len(step.early),
+        bytes_sent=sent,
+        retired=len(retired),
+        deleted=len(doomed),
+        seconds=time.perf_counter() - started,
+        what=step.what,
+    )
+
+
+def _delete(client: Any, target: Target, keys: list[str]) -> None:
+    for start in range(0, len(keys), DELETE_BATCH):
+        batch = [{"Key": key} for key in keys[start : start + DELETE_BATCH]]
+        answer = client.delete_objects(Bucket=target.bucket, Delete={"Objects": batch, "Quiet": True})
+        if answer.get("Errors"):
+            first = answer["Errors"][0]
+            raise PublishError(f"could not delete {first.get('Key')}: {first.get('Message', '')}")
+
+
 def publish(
     out: Path,
     target: Target,
@@ -297,8 +474,12 @@ def publish(
     grace: timedelta = DEFAULT_GRACE,
     encoding: str = "identity",
     jobs: int = 8,
+    top: bool = False,
+    take_over: bool = False,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> PublishResult:
+    """Publish the tree `out`: a merged tree whole; a shard's tree (`build --shard`) as its shard's
+    shops; with `top`, a shard's tree as the site's own files of the whole sharded build."""
     started = time.perf_counter()
     out = out.absolute()
     layout = Layout(out)
@@ -308,37 +489,17 @@ def publish(
     from botocore.exceptions import BotoCoreError, ClientError
 
     with exclusive(layout.home / "lock"):  # no build swaps a shop while its files are read
-        wanted = uploads(out, target, encoding)
+        manifest = read_manifest(out)
+        tree = uploads(out, target, encoding, shops=not top)
         try:
-            state = _read_state(client, target)
-            moment = now()
-            send, retired, doomed = plan(wanted, state, moment, grace)
-            new_keys = sorted({upload.key for upload in send} - set(state.get("objects", {})))
-            if new_keys:  # announced first: if this publish stops halfway, the next one can retire them
-                pending = sorted(set(state.get("pending", [])) | set(new_keys))
-                _write_state(client, target, {**state, "pending": pending})
-            sent = send_in_order(lambda upload: _put(client, target, upload), send, jobs)
-            objects = {key: upload.state() for key, upload in sorted(wanted.items())}
-            done = {"published_at": moment.isoformat(), "objects": objects}
-            listed = {**retired, **{key: moment.isoformat() for key in doomed}}  # until they are gone
-            _write_state(client, target, {**done, "retired": listed})
-            for start in range(0, len(doomed), DELETE_BATCH):
-                batch = [{"Key": key} for key in doomed[start : start + DELETE_BATCH]]
-                answer = client.delete_objects(Bucket=target.bucket, Delete={"Objects": batch, "Quiet": True})
-                if answer.get("Errors"):
-                    first = answer["Errors"][0]
-                    raise PublishError(f"could not delete {first.get('Key')}: {first.get('Message', '')}")
-            if doomed:
-                _write_state(
-                    client, target, {"published_at": moment.isoformat(), "objects": objects, "retired": retired}
-                )
+            found = _list_states(client, target)
+            if top:
+                step = top_step(target, manifest, tree, encoding, found)
+            elif "shard" in manifest:
+                step = shard_step(target, Shard.parse(manifest["shard"]), manifest, tree, encoding, found, take_over)
+            else:
+                step = merged_step(target, tree, found, take_over)
+            result = _run(client, target, step, now(), grace, jobs)
         except (BotoCoreError, ClientError) as error:  # one line; the bucket as the last publish left it
             raise PublishError(_explain(error)) from None
-    return PublishResult(
-        objects=len(wanted),
-        sent=len(send),
-        bytes_sent=sent,
-        retired=len(retired),
-        deleted=len(doomed),
-        seconds=time.perf_counter() - started,
-    )
+    return replace(result, seconds=time.perf_counter() - started)
