@@ -12,6 +12,11 @@ object's digest and headers, and when a stale one was retired). A publish:
 Before sending, it announces the keys it is about to create (`pending`), so a publish that stops
 halfway leaves nothing the next one cannot retire; a deletion stays listed until it is done.
 
+A sharded build publishes from its shards: a shard's tree puts its shops under a state of its
+own (`_trustwidgets/publish-shard-I-of-N.json`), and `top=True` then puts the site's own files
+under `_trustwidgets/publish-top.json` once every shard of N is in the bucket for the tree's date
+and version; publish_states.py says which state owns which key.
+
 An object is replaced in one PUT, so a reader gets its old bytes or its new ones. S3 cannot
 negotiate encodings: each document is one object, sent identity by default (the CDN
 compresses at the edge) or, with `encoding="gzip"`, as its gzip twin with
