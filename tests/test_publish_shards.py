@@ -99,7 +99,7 @@ def states(client, bucket, prefix=""):
     return {key.removeprefix(prefix) for key in keys(client, bucket, f"{prefix}_trustwidgets/")}
 
 
-def objects_of(tree, encoding="identity"):
+def objects_of(tree):
     """The keys a whole tree's publish puts in the bucket (documents without their twins)."""
     return {path for path in documents(tree) if not path.endswith((".gz", ".br"))}
 
