@@ -29,7 +29,7 @@ from ..core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, Window, score_wi
 from ..core.snapshot import HEAD_SIZE, ReviewList, ReviewSource, Snapshot
 from ..core.summary import WindowKey, build_summary
 from .dialect import Dialect
-from .protocol import Connection, StoreError
+from .protocol import Connection, Source, StoreError
 from .schema import schema, sql_list
 
 GROUPS_PER_QUERY = 200
@@ -178,6 +178,10 @@ def platforms_text(platforms: tuple[Platform, ...]) -> str:
     return json.dumps([p.to_record() for p in ordered], sort_keys=True, ensure_ascii=False)
 
 
+SOURCE_COLUMNS = (
+    "shop, platform, remote_id, base_url, added_at, synced_at, full_at, newest, reviews_read, last_error, "
+    "claimed_by, claimed_at"
+)  # the order of protocol.Source's fields (its secret last, read only by claim_source)
 TOKEN_PREFIX = "tw_"
 UNKNOWN_TOKEN_HASH = "0" * 64
 
@@ -438,6 +442,7 @@ class SqlStore(ABC):
                 db.execute("DELETE FROM review_audit WHERE shop = ?", (shop_id,))
                 db.execute("DELETE FROM products WHERE shop = ?", (shop_id,))
                 db.execute("DELETE FROM shops WHERE id = ?", (shop_id,))
+                db.execute("DELETE FROM sources WHERE shop = ?", (shop_id,))  # and the secrets with them
                 tokens = db.execute(
                     "UPDATE push_tokens SET revoked_at = ? WHERE shop = ? AND revoked_at IS NULL", (revoked_at, shop_id)
                 ).rowcount
@@ -781,6 +786,77 @@ class SqlStore(ABC):
         """The shop a live token belongs to, or None."""
         grant = self.token_grant(token)
         return None if grant is None else grant[0]
+
+    # -- sources on the platforms: the secret is written here and read only by a claim ----------
+
+    def add_source(
+        self, shop_id: str, platform: str, remote_id: str, base_url: str, secret: str, added_at: str
+    ) -> bool:
+        """Store where a shop's reviews live on `platform` (replacing the shop's earlier source
+        there, whose sync state goes with it: the next sync reads every page); True when new."""
+        with self.transaction(counts=False) as db:
+            existed = db.execute(
+                "SELECT 1 FROM sources WHERE shop = ? AND platform = ?", (shop_id, platform)
+            ).fetchone()
+            db.execute("DELETE FROM sources WHERE shop = ? AND platform = ?", (shop_id, platform))
+            db.execute(
+                "INSERT INTO sources (shop, platform, remote_id, base_url, secret, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (shop_id, platform, remote_id, base_url, secret, added_at),
+            )
+        return existed is None
+
+    def remove_source(self, shop_id: str, platform: str) -> bool:
+        with self.transaction(counts=False) as db:
+            removed = db.execute("DELETE FROM sources WHERE shop = ? AND platform = ?", (shop_id, platform)).rowcount
+        return bool(removed)
+
+    def sources(self, shop_id: str | None = None) -> list[Source]:
+        """Every source, or one shop's, by shop and platform; without their secrets (never read here)."""
+        where = " WHERE shop = ?" if shop_id else ""
+        rows = self.db.execute(
+            f"SELECT {SOURCE_COLUMNS} FROM sources{where} ORDER BY shop, platform", (shop_id,) if shop_id else ()
+        ).fetchall()
+        return [Source(*row) for row in rows]
+
+    def claim_source(self, shop_id: str, platform: str, owner: str, now: str, stale_before: str) -> Source | None:
+        """Take the source for one sync, under the writers' lock, with its secret; None when
+        another sync holds it (claimed after `stale_before`) or it is gone."""
+        with self.transaction(counts=False) as db:
+            row = db.execute(
+                f"SELECT {SOURCE_COLUMNS}, secret FROM sources WHERE shop = ? AND platform = ?", (shop_id, platform)
+            ).fetchone()
+            if row is None:
+                return None
+            source = Source(*row)
+            if source.claimed_by is not None and source.claimed_at is not None and source.claimed_at > stale_before:
+                return None
+            db.execute(
+                "UPDATE sources SET claimed_by = ?, claimed_at = ? WHERE shop = ? AND platform = ?",
+                (owner, now, shop_id, platform),
+            )
+        return replace(source, claimed_by=owner, claimed_at=now)
+
+    def record_sync(
+        self,
+        shop_id: str,
+        platform: str,
+        owner: str,
+        *,
+        error: str,
+        synced_at: str | None = None,
+        full_at: str | None = None,
+        newest: str | None = None,
+        reviews_read: int | None = None,
+    ) -> None:
+        """How `owner`'s sync of the source went, and its claim released (inside the caller's
+        transaction: a good sync records itself in the transaction that stores what it read).
+        Values left None keep what is stored."""
+        self.db.execute(
+            "UPDATE sources SET last_error = ?, synced_at = coalesce(?, synced_at), full_at = coalesce(?, full_at), "
+            "newest = coalesce(?, newest), reviews_read = coalesce(?, reviews_read), claimed_by = NULL, "
+            "claimed_at = NULL WHERE shop = ? AND platform = ? AND claimed_by = ?",
+            (error, synced_at, full_at, newest, reviews_read, shop_id, platform, owner),
+        )
 
     def counts(self) -> tuple[int, int]:
         """(shops, reviews) in the store."""

@@ -124,6 +124,25 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE shops ADD COLUMN products_xor TEXT COLLATE "C" NOT NULL DEFAULT ''
     """,
+    # 6: SQLite's version 9: each shop's sources on the platforms and their sync state.
+    """
+    CREATE TABLE sources (
+        shop TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        synced_at TEXT,
+        full_at TEXT,
+        newest TEXT,
+        reviews_read INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        claimed_by TEXT,
+        claimed_at TEXT,
+        PRIMARY KEY (shop, platform)
+    )
+    """.replace(" TEXT", ' TEXT COLLATE "C"'),
 )
 
 

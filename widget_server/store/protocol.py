@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,6 +19,29 @@ from ..core.summary import WindowKey
 
 class StoreError(Exception):
     """The store cannot be used (newer schema, unreadable file, busy, full, read-only, damaged)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a shop's reviews live on a platform, and how its last sync went.
+
+    `secret` is filled only for the sync that claimed the source (claim_source); listings leave
+    it empty, and it is never part of the repr.
+    """
+
+    shop: str
+    platform: str  # the platform's format name: trustpilot, etrusted, google
+    remote_id: str  # the business unit, channel, or accounts/…/locations/…
+    base_url: str  # '' for the platform's documented API host
+    added_at: str
+    synced_at: str | None = None  # the last sync that stored what it read
+    full_at: str | None = None  # the last sync that read every page
+    newest: str | None = None  # the newest review time that sync saw (the incremental mark)
+    reviews_read: int = 0  # reviews the last stored sync read
+    last_error: str = ""  # the last sync's failure, without secrets ('' after a good one)
+    claimed_by: str | None = None  # the sync running now
+    claimed_at: str | None = None
+    secret: str = field(default="", repr=False)
 
 
 class Cursor(Protocol):
@@ -102,3 +126,27 @@ class ReviewStore(Protocol):
     def token_grant(self, token: str) -> tuple[str, str] | None: ...
 
     def token_owner(self, token: str) -> str | None: ...
+
+    # sources on the platforms (`source add`, `sync`)
+    def add_source(
+        self, shop_id: str, platform: str, remote_id: str, base_url: str, secret: str, added_at: str
+    ) -> bool: ...
+
+    def remove_source(self, shop_id: str, platform: str) -> bool: ...
+
+    def sources(self, shop_id: str | None = None) -> list[Source]: ...
+
+    def claim_source(self, shop_id: str, platform: str, owner: str, now: str, stale_before: str) -> Source | None: ...
+
+    def record_sync(
+        self,
+        shop_id: str,
+        platform: str,
+        owner: str,
+        *,
+        error: str,
+        synced_at: str | None = None,
+        full_at: str | None = None,
+        newest: str | None = None,
+        reviews_read: int | None = None,
+    ) -> None: ...

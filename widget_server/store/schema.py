@@ -95,4 +95,25 @@ def schema(dialect: Dialect) -> tuple[str, ...]:
             version {text} NOT NULL,
             PRIMARY KEY (shop, sku)
         ){rowid}""",
+        # Where a shop's reviews live on a platform (`trustwidgets source add`) and how its last
+        # sync went. `secret` is the secret file's text (an API key, client credentials, a refresh
+        # token): written by `source add` only, read by `sync` only, never printed. `newest` is the
+        # newest review time the last sync saw (the incremental sync's mark), `full_at` when every
+        # page was last read; `claimed_by`/`claimed_at` the sync running now (one at a time).
+        f"""CREATE TABLE sources (
+            shop {text} NOT NULL,
+            platform {text} NOT NULL,
+            remote_id {text} NOT NULL,
+            base_url {text} NOT NULL,
+            secret {text} NOT NULL,
+            added_at {text} NOT NULL,
+            synced_at {text},
+            full_at {text},
+            newest {text},
+            reviews_read INTEGER NOT NULL DEFAULT 0,
+            last_error {text} NOT NULL DEFAULT '',
+            claimed_by {text},
+            claimed_at {text},
+            PRIMARY KEY (shop, platform)
+        ){rowid}""",
     )

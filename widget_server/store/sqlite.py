@@ -194,6 +194,26 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE shops ADD COLUMN products_xor TEXT NOT NULL DEFAULT ''
     """,
+    # 9: where each shop's reviews live on a platform, its secret, and how its last sync went
+    # (`trustwidgets source add`, `trustwidgets sync`).
+    """
+    CREATE TABLE sources (
+        shop TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        synced_at TEXT,
+        full_at TEXT,
+        newest TEXT,
+        reviews_read INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        claimed_by TEXT,
+        claimed_at TEXT,
+        PRIMARY KEY (shop, platform)
+    ) WITHOUT ROWID
+    """,
 )
 
 
