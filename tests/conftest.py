@@ -46,6 +46,16 @@ def postgres_cluster():
         yield url
 
 
+@pytest.fixture(scope="session")
+def platform_server():
+    """The platforms' APIs as documented, served from 127.0.0.1 for the session (tests/platform_server.py)."""
+    from tests.platform_server import PlatformServer
+
+    server = PlatformServer()
+    yield server
+    server.close()
+
+
 BACKENDS = ("sqlite", "postgresql")
 
 

@@ -327,8 +327,13 @@ def import_batch(
     *,
     available_locales: tuple[str, ...],
     on_reject: Callable[[Rejection], None] = lambda r: None,
+    then: Callable[[Report], None] | None = None,
 ) -> Report:
-    """Store the rows of every source in one transaction; an Unusable source rolls all back."""
+    """Store the rows of every source in one transaction; an Unusable source rolls all back.
+
+    `then` runs last inside the transaction, with the report: what it writes commits with the
+    rows (a sync records itself so), and what it raises rolls them back.
+    """
     report = Report()
     pending: list[Review] = []
 
@@ -424,4 +429,6 @@ def import_batch(
                 take(name, row)
         flush()
         store.refresh_versions(report.shops_touched)
+        if then is not None:
+            then(report)
     return report

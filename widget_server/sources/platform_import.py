@@ -162,8 +162,14 @@ def import_platform(
     available_locales: tuple[str, ...],
     profile_url: str = "",
     on_reject: Callable[[Rejection], None] = lambda r: None,
+    business_unit: Input | None = None,
+    then: Callable[[Report], None] | None = None,
 ) -> Report:
-    """Import every input in one transaction, as the platform's format says; the shop must exist."""
+    """Import every input in one transaction, as the platform's format says; the shop must exist.
+
+    `business_unit` (with `trustpilot`): a business unit object read in the same transaction,
+    so the TrustScore lands with the reviews (a sync); `then` as import_batch's.
+    """
     if format_name not in FORMAT_NAMES:
         raise Unusable(f"unknown format {format_name!r}: one of {', '.join(FORMAT_NAMES)}")
     if profile_url and format_name not in SCORED:
@@ -184,7 +190,9 @@ def import_platform(
         mapper = Mapper(FORMATS[format_name], shop, profile_url)
         mappers.append((source.name, mapper))
         sources.append((source.name, review_rows(source, mapper, read_on)))
-    report = import_batch(store, sources, available_locales=available_locales, on_reject=on_reject)
+    if business_unit is not None:
+        sources.append((business_unit.name, business_unit_rows(business_unit, shop, profile_url, read_on)))
+    report = import_batch(store, sources, available_locales=available_locales, on_reject=on_reject, then=then)
     for name, mapper in mappers:
         if mapper.unknown:
             report.unknown_fields[name] = sorted(mapper.unknown)

@@ -1,0 +1,342 @@
+"""A real HTTP server answering as the platforms' APIs document (for `trustwidgets sync`'s tests).
+
+One threaded http.server on 127.0.0.1, started once per test session (conftest's
+`platform_server`). Each test adds its own account under an id of its own, so tests never see
+each other's data: a Trustpilot business unit (API key in the `apikey` header; reviews newest
+first by `page`/`perPage` with a `next-page` link; the business unit with its TrustScore), an
+eTrusted channel (a client-credentials token from POST /oauth/token; `service-reviews` by
+`count` and the `after` cursor), a Google location (a refresh-token grant at POST /token;
+reviews by `pageSize`/`pageToken`, newest update first, with `averageRating`). A test queues
+faults for an id (a 429 with Retry-After, a 500, a 401, a broken page, a slow answer), each
+served once, and reads the log of requests made for it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+ETRUSTED_AUDIENCE = "https://api.etrusted.com"
+
+
+@dataclass
+class Fault:
+    status: int = 500
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b'{"message": "Internal Server Error"}'
+    delay: float = 0.0  # seconds before answering; with status 0 the normal answer follows
+
+
+BROKEN_PAGE = Fault(200, body=b'{"reviews": [{"id": "x", "stars": 5,')
+
+
+def slow(seconds: float) -> Fault:
+    """The normal answer, `seconds` late."""
+    return Fault(0, delay=seconds)
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that gave up on a slow answer (a timeout test) is no error here
+
+
+@dataclass
+class Logged:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    account: str  # the business unit, channel or location the request was for ('' for none)
+    kind: str  # reviews, score, token
+
+
+@dataclass
+class TrustpilotUnit:
+    key: str
+    reviews: list[dict[str, Any]]  # newest first
+    trust_score: float = 4.6
+    total: int = 1234
+
+
+@dataclass
+class ETrustedChannel:
+    client_id: str
+    client_secret: str
+    reviews: list[dict[str, Any]]  # newest first
+
+
+@dataclass
+class GoogleLocation:
+    client_id: str
+    client_secret: str
+    refresh_token: str
+    reviews: list[dict[str, Any]]  # newest update first
+    average: float = 4.4
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def trustpilot_reviews(prefix: str, count: int, newest: datetime, step: timedelta) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"{prefix}{n:06d}",
+            "stars": 1 + n % 5,
+            "title": f"Review {n}",
+            "text": f"Tekst van review {n}.",
+            "language": "nl",
+            "createdAt": stamp(newest - n * step),
+            "updatedAt": stamp(newest - n * step),
+            "consumer": {"id": f"c{n}", "displayName": f"Klant {n}"},
+            "status": "active",
+            "isVerified": True,
+            "links": [],
+        }
+        for n in range(count)
+    ]
+
+
+def etrusted_reviews(prefix: str, count: int, newest: datetime, step: timedelta) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"rev-{prefix}{n:06d}",
+            "rating": float(1 + n % 5),
+            "title": f"Review {n}",
+            "comment": f"Tekst van review {n}.",
+            "submittedAt": stamp(newest - n * step),
+            "createdAt": stamp(newest - n * step),
+            "updatedAt": stamp(newest - n * step),
+            "state": "APPROVED",
+            "type": "SERVICE_REVIEW",
+            "verificationType": "VERIFIED",
+            "customer": {"firstName": "Anna", "lastName": f"Jansen{n}"},
+        }
+        for n in range(count)
+    ]
+
+
+GOOGLE_STARS = ("ONE", "TWO", "THREE", "FOUR", "FIVE")
+
+
+def google_reviews(prefix: str, count: int, newest: datetime, step: timedelta) -> list[dict[str, Any]]:
+    return [
+        {
+            "reviewId": f"{prefix}{n:06d}",
+            "reviewer": {"displayName": f"Klant {n}", "isAnonymous": False},
+            "starRating": GOOGLE_STARS[n % 5],
+            "comment": f"Tekst van review {n}.",
+            "createTime": stamp(newest - n * step),
+            "updateTime": stamp(newest - n * step),
+        }
+        for n in range(count)
+    ]
+
+
+class PlatformServer:
+    def __init__(self) -> None:
+        self.trustpilot: dict[str, TrustpilotUnit] = {}
+        self.etrusted: dict[str, ETrustedChannel] = {}
+        self.google: dict[str, GoogleLocation] = {}
+        self.faults: dict[str, list[Fault]] = {}  # account -> faults served one per request, in order
+        self.log: list[Logged] = []
+        self.tokens: set[str] = set()
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                server.answer(self, "GET")
+
+            def do_POST(self) -> None:
+                server.answer(self, "POST")
+
+        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def fail(self, account: str, *faults: Fault) -> None:
+        with self.lock:
+            self.faults.setdefault(account, []).extend(faults)
+
+    def requests(self, account: str, kind: str = "reviews") -> list[Logged]:
+        with self.lock:
+            return [entry for entry in self.log if entry.account == account and entry.kind == kind]
+
+    # -- answering -----------------------------------------------------------------------
+
+    def answer(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        parts = urlsplit(handler.path)
+        path, query = unquote(parts.path), parse_qs(parts.query)
+        length = int(handler.headers.get("Content-Length") or 0)
+        form = {k: v[0] for k, v in parse_qs(handler.rfile.read(length).decode()).items()} if length else {}
+        account, kind, route = self.route(method, path, form)
+        with self.lock:
+            self.log.append(Logged(method, path, query, account, kind))
+            fault = self.faults[account].pop(0) if self.faults.get(account) else None
+        if fault is not None:
+            time.sleep(fault.delay)
+            if fault.status:
+                return self.send(handler, fault.status, fault.body, fault.headers)
+        if route is None:
+            return self.send(handler, 404, b'{"message": "Not Found"}')
+        status, body = route(handler, query, form)
+        self.send(handler, status, json.dumps(body).encode())
+
+    def send(self, handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None):
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def route(self, method: str, path: str, form: dict[str, str]):
+        """(account, kind, the function answering) for a request."""
+        segments = path.strip("/").split("/")
+        if method == "GET" and segments[:2] == ["v1", "business-units"] and len(segments) == 4:
+            return segments[2], "reviews", lambda h, q, f: self.trustpilot_reviews(h, q, segments[2])
+        if method == "GET" and segments[:2] == ["v1", "business-units"] and len(segments) == 3:
+            return segments[2], "score", lambda h, q, f: self.trustpilot_unit(h, segments[2])
+        if method == "POST" and path == "/oauth/token":
+            channel = next((c for c, v in self.etrusted.items() if v.client_id == form.get("client_id")), "")
+            return channel, "token", lambda h, q, f: self.etrusted_token(f)
+        if method == "GET" and segments[0] == "channels" and len(segments) == 3 and segments[2] == "service-reviews":
+            return segments[1], "reviews", lambda h, q, f: self.etrusted_reviews(h, q, segments[1])
+        if method == "POST" and path == "/token":
+            location = next((k for k, v in self.google.items() if v.client_id == form.get("client_id")), "")
+            return location, "token", lambda h, q, f: self.google_token(f)
+        if method == "GET" and segments[:1] == ["v4"] and len(segments) == 6 and segments[5] == "reviews":
+            location = "/".join(segments[1:5])
+            return location, "reviews", lambda h, q, f: self.google_reviews(h, q, location)
+        return "", "other", None
+
+    def _bearer(self, handler: BaseHTTPRequestHandler) -> bool:
+        header = handler.headers.get("Authorization") or ""
+        return header.startswith("Bearer ") and header.removeprefix("Bearer ") in self.tokens
+
+    def _token(self) -> dict[str, Any]:
+        token = "at-" + secrets.token_urlsafe(16)
+        self.tokens.add(token)
+        return {"access_token": token, "token_type": "Bearer", "expires_in": 300}
+
+    # Trustpilot
+
+    def trustpilot_reviews(self, handler, query, unit_id):
+        unit = self.trustpilot.get(unit_id)
+        if unit is None:
+            return 404, {"message": "Not Found"}
+        if handler.headers.get("apikey") != unit.key:
+            return 401, {"fault": {"faultstring": "Invalid ApiKey"}}
+        if query.get("orderBy") != ["createdat.desc"]:
+            return 400, {"message": "this server answers only orderBy=createdat.desc"}
+        page, per_page = int(query.get("page", ["1"])[0]), int(query.get("perPage", ["20"])[0])
+        if not 1 <= per_page <= 100:
+            return 400, {"message": "perPage must be 1-100"}
+        start = (page - 1) * per_page
+        links = []
+        if start + per_page < len(unit.reviews):
+            href = f"{self.base}/v1/business-units/{unit_id}/reviews?page={page + 1}&perPage={per_page}"
+            links.append({"href": href, "method": "GET", "rel": "next-page"})
+        return 200, {"reviews": unit.reviews[start : start + per_page], "links": links}
+
+    def trustpilot_unit(self, handler, unit_id):
+        unit = self.trustpilot.get(unit_id)
+        if unit is None:
+            return 404, {"message": "Not Found"}
+        if handler.headers.get("apikey") != unit.key:
+            return 401, {"fault": {"faultstring": "Invalid ApiKey"}}
+        return 200, {
+            "id": unit_id,
+            "displayName": "WTW Winkel",
+            "name": {"identifying": "wtw-winkel.nl", "referring": ["wtw-winkel.nl"]},
+            "score": {"trustScore": unit.trust_score, "stars": 4.5},
+            "numberOfReviews": {"total": unit.total, "usedForTrustScoreCalculation": unit.total},
+            "links": [],
+        }
+
+    # eTrusted
+
+    def etrusted_token(self, form):
+        for channel in self.etrusted.values():
+            given = (form.get("client_id"), form.get("client_secret"), form.get("grant_type"), form.get("audience"))
+            if given == (channel.client_id, channel.client_secret, "client_credentials", ETRUSTED_AUDIENCE):
+                return 200, self._token()
+        return 401, {"error": "access_denied"}
+
+    def etrusted_reviews(self, handler, query, channel_id):
+        channel = self.etrusted.get(channel_id)
+        if channel is None:
+            return 404, {"message": "Not Found"}
+        if not self._bearer(handler):
+            return 401, {"message": "Unauthorized"}
+        count = int(query.get("count", ["20"])[0])
+        after = query.get("after", [None])[0]
+        ids = [r["id"] for r in channel.reviews]
+        start = ids.index(after) + 1 if after in ids else 0
+        items = channel.reviews[start : start + count]
+        more = start + count < len(ids)
+        paging: dict[str, Any] = {"count": len(items)}
+        if items:
+            paging["cursor"] = {"before": items[0]["id"], "after": items[-1]["id"]}
+            if more:
+                paging["links"] = {"next": f"{self.base}/channels/{channel_id}/service-reviews?after={items[-1]['id']}"}
+        return 200, {"totalElements": len(ids), "paging": paging, "items": items}
+
+    # Google
+
+    def google_token(self, form):
+        for location in self.google.values():
+            given = (
+                form.get("client_id"),
+                form.get("client_secret"),
+                form.get("refresh_token"),
+                form.get("grant_type"),
+            )
+            if given == (location.client_id, location.client_secret, location.refresh_token, "refresh_token"):
+                return 200, self._token()
+        return 400, {"error": "invalid_grant"}
+
+    def google_reviews(self, handler, query, name):
+        location = self.google.get(name)
+        if location is None:
+            return 404, {"error": {"code": 404}}
+        if not self._bearer(handler):
+            return 401, {"error": {"code": 401, "status": "UNAUTHENTICATED"}}
+        if query.get("orderBy", ["updateTime desc"]) != ["updateTime desc"]:
+            return 400, {"error": {"code": 400}}
+        size = int(query.get("pageSize", ["50"])[0])
+        if not 1 <= size <= 50:
+            return 400, {"error": {"code": 400, "message": "pageSize at most 50"}}
+        token = query.get("pageToken", [None])[0]
+        start = int(base64.urlsafe_b64decode(token).decode()) if token else 0
+        ordered = sorted(location.reviews, key=lambda r: r["updateTime"], reverse=True)
+        body: dict[str, Any] = {"averageRating": location.average, "totalReviewCount": len(ordered)}
+        if ordered[start : start + size]:
+            body["reviews"] = ordered[start : start + size]
+        if start + size < len(ordered):
+            body["nextPageToken"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
+        return 200, body

@@ -1,0 +1,309 @@
+"""`trustwidgets sync` (sources/sync.py, platform_api.py, http_fetch.py) against a real HTTP server of
+the tests' own that answers as the platforms document (tests/platform_server.py); no HTTP client
+is mocked. Expected counts are worked out by hand from the data each test puts on the server.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from tests.factories import SHOP
+from tests.platform_server import (
+    BROKEN_PAGE,
+    ETrustedChannel,
+    Fault,
+    GoogleLocation,
+    TrustpilotUnit,
+    etrusted_reviews,
+    google_reviews,
+    slow,
+    stamp,
+    trustpilot_reviews,
+)
+from widget_server.sources.http_fetch import Fetcher
+from widget_server.sources.importer import import_document
+from widget_server.sources.sync import Sync
+
+LOCALES = ("en", "nl")
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+NEWEST = NOW - timedelta(hours=1)
+SIX_HOURS = timedelta(hours=6)  # a page of 100 spans 25 days, far more than the 3-day overlap
+
+
+class Sleeps(list):
+    """The waits a sync asked for (the server is real; only the waiting is skipped)."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def fetcher(sleeps=None, **limits) -> Fetcher:
+    return Fetcher(sleep=sleeps if sleeps is not None else Sleeps(), **{"timeout": 5.0, **limits})
+
+
+def new_id() -> str:
+    return secrets.token_hex(6)
+
+
+def with_shop(store):
+    import_document(store, {"shops": [SHOP]}, available_locales=LOCALES)
+    return store
+
+
+def trustpilot(server, store, count=250, key=None, stored_key=None):
+    unit = new_id()
+    key = key or "tp-" + new_id()
+    server.trustpilot[unit] = TrustpilotUnit(key, trustpilot_reviews(f"tp{unit}-", count, NEWEST, SIX_HOURS))
+    store.add_source("wtw-winkel", "trustpilot", unit, server.base, f'{{"apikey": "{stored_key or key}"}}', "x")
+    return unit
+
+
+def etrusted(server, store, count=250):
+    channel = "chl-" + new_id()
+    client_id, client_secret = "cid-" + new_id(), "cs-" + new_id()
+    reviews = etrusted_reviews(f"{channel}-", count, NEWEST, SIX_HOURS)
+    server.etrusted[channel] = ETrustedChannel(client_id, client_secret, reviews)
+    secret = f'{{"client_id": "{client_id}", "client_secret": "{client_secret}"}}'
+    store.add_source("wtw-winkel", "etrusted", channel, server.base, secret, "x")
+    return channel
+
+
+def google(server, store, count=120):
+    location = f"accounts/{new_id()}/locations/{new_id()}"
+    client_id, client_secret, refresh = "gid-" + new_id(), "gs-" + new_id(), "rt-" + new_id()
+    server.google[location] = GoogleLocation(
+        client_id, client_secret, refresh, google_reviews(f"g{location[9:21]}-", count, NEWEST, SIX_HOURS)
+    )
+    secret = f'{{"client_id": "{client_id}", "client_secret": "{client_secret}", "refresh_token": "{refresh}"}}'
+    store.add_source("wtw-winkel", "google", location, server.base, secret, "x")
+    return location
+
+
+def sync(store, now=NOW, sleeps=None, **options):
+    limits = {k: options.pop(k) for k in ("timeout", "retries") if k in options}
+    run = Sync(store, fetcher(sleeps, **limits), now, LOCALES, **options)
+    return {(o.platform): o for o in run.run()}
+
+
+def stored(store, platform):
+    rows = store.db.execute(
+        "SELECT id, text FROM reviews WHERE shop = 'wtw-winkel' AND platform = ? ORDER BY id", (platform,)
+    ).fetchall()
+    return {row[0]: row[1] for row in rows}
+
+
+def test_the_first_sync_reads_every_page_and_the_second_one_page_per_source(platform_server, store):
+    """The issue's done-when: a second sync of an unchanged platform reads exactly one page per source."""
+    with_shop(store)
+    unit, channel, location = (
+        trustpilot(platform_server, store),
+        etrusted(platform_server, store),
+        google(platform_server, store),
+    )
+    first = sync(store)
+    assert {p: (o.error, o.full, o.pages, o.reviews) for p, o in first.items()} == {
+        "trustpilot": ("", True, 3, 250),  # 100 + 100 + 50
+        "etrusted": ("", True, 3, 250),
+        "google": ("", True, 3, 120),  # 50 + 50 + 20: Google's pageSize is at most 50
+    }
+    assert [len(platform_server.requests(a)) for a in (unit, channel, location)] == [3, 3, 3]
+    assert len(stored(store, "Trustpilot")) == 250 and len(stored(store, "Trusted Shops")) == 250
+    assert len(stored(store, "Google")) == 120
+    scores = {p.name: (p.score, p.review_count) for p in store.shop("wtw-winkel").platforms}
+    assert scores == {"Trustpilot": ("4.6", 1234), "Google": ("4.4", 120)}
+
+    second = sync(store, NOW + timedelta(hours=1))
+    assert {p: (o.error, o.full, o.pages) for p, o in second.items()} == {
+        "trustpilot": ("", False, 1),
+        "etrusted": ("", False, 1),
+        "google": ("", False, 1),
+    }
+    assert [len(platform_server.requests(a)) for a in (unit, channel, location)] == [4, 4, 4]
+    assert all(o.report.reviews_changed == 0 for o in second.values())
+    listed = {s.platform: s for s in store.sources()}
+    assert listed["trustpilot"].reviews_read == 100 and listed["google"].reviews_read == 50
+    assert listed["trustpilot"].newest == "2026-12-01T11:00:00.000000Z"
+    assert all(s.claimed_by is None and s.last_error == "" for s in listed.values())
+
+
+def test_new_and_recently_edited_reviews_are_read_by_the_next_sync(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store)
+    sync(store)
+    reviews = platform_server.trustpilot[unit].reviews
+    reviews[1]["text"] = "Aangepast: een dag later toch vier sterren."  # created 6 h before the newest: in the overlap
+    reviews.insert(0, {**reviews[0], "id": f"tp{unit}-new", "createdAt": stamp(NOW - timedelta(minutes=5))})
+    outcome = sync(store, NOW + timedelta(hours=1))["trustpilot"]
+    assert (outcome.error, outcome.pages, outcome.report.reviews_changed) == ("", 1, 2)
+    texts = stored(store, "Trustpilot")
+    assert len(texts) == 251 and texts[f"tp{unit}-000001"] == "Aangepast: een dag later toch vier sterren."
+
+
+def test_an_old_review_edited_on_trustpilot_waits_for_the_full_read(platform_server, sqlite_store):
+    """Trustpilot pages by creation time: an edit far below the overlap is read by the next full read."""
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store)
+    sync(store)
+    platform_server.trustpilot[unit].reviews[200]["text"] = "Na een half jaar: nog steeds tevreden."
+    incremental = sync(store, NOW + timedelta(hours=1))["trustpilot"]
+    assert incremental.pages == 1 and stored(store, "Trustpilot")[f"tp{unit}-000200"] == "Tekst van review 200."
+    full = sync(store, NOW + timedelta(hours=2), full=True)["trustpilot"]
+    assert (full.full, full.pages, full.report.reviews_changed) == (True, 3, 1)
+    assert stored(store, "Trustpilot")[f"tp{unit}-000200"] == "Na een half jaar: nog steeds tevreden."
+    # a week after the last full read, the sync reads every page by itself
+    weekly = sync(store, NOW + timedelta(days=7, hours=3))["trustpilot"]
+    assert (weekly.full, weekly.pages) == (True, 3)
+
+
+def test_an_old_review_edited_on_google_is_read_by_the_next_sync(platform_server, sqlite_store):
+    """Google pages by update time: an edit moves the review to the first page."""
+    store = with_shop(sqlite_store)
+    location = google(platform_server, store)
+    sync(store)
+    edited = platform_server.google[location].reviews[110]
+    edited.update(comment="Toch nog een reactie gekregen.", updateTime=stamp(NOW + timedelta(minutes=30)))
+    outcome = sync(store, NOW + timedelta(hours=1))["google"]
+    assert (outcome.error, outcome.full, outcome.pages, outcome.report.reviews_changed) == ("", False, 1, 1)
+    assert stored(store, "Google")[edited["reviewId"]] == "Toch nog een reactie gekregen."
+
+
+def test_429_waits_as_retry_after_says_and_5xx_backs_off(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store, count=30)
+    in_half_a_minute = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    platform_server.fail(
+        unit,
+        Fault(429, {"Retry-After": "7"}),
+        Fault(429, {"Retry-After": in_half_a_minute}),
+        Fault(429, {"Retry-After": "86400"}),  # a day: capped
+        Fault(503),
+    )
+    sleeps = Sleeps()
+    outcome = sync(store, sleeps=sleeps, retries=4)["trustpilot"]
+    assert outcome.error == "" and len(stored(store, "Trustpilot")) == 30
+    assert sleeps[0] == 7 and 27 <= sleeps[1] <= 30 and sleeps[2] == 120 and sleeps[3] == 8
+    assert len(platform_server.requests(unit)) == 5
+
+
+def test_a_timeout_is_retried_with_backoff(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store, count=5)
+    platform_server.fail(unit, slow(1.0), slow(1.0))
+    sleeps = Sleeps()
+    outcome = sync(store, sleeps=sleeps, timeout=0.3)["trustpilot"]
+    assert outcome.error == "" and sleeps == [1, 2]
+    assert len(stored(store, "Trustpilot")) == 5
+
+
+def test_a_failing_source_changes_nothing_of_its_shop_and_the_others_go_on(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store)
+    google(platform_server, store)
+    sync(store)
+    before = store.sources()
+    platform_server.trustpilot[unit].reviews[0]["text"] = "Zou niet opgeslagen mogen worden."
+    platform_server.trustpilot[unit].trust_score = 1.2
+    platform_server.fail(unit, *[Fault(500)] * 5)
+    sleeps = Sleeps()
+    outcomes = sync(store, NOW + timedelta(hours=1), sleeps=sleeps, full=True)
+    failed = outcomes["trustpilot"]
+    assert failed.error == "Trustpilot reviews page 1: HTTP 500 Internal Server Error (tried 5 times)"
+    assert sleeps[:4] == [1, 2, 4, 8]
+    assert outcomes["google"].error == "" and outcomes["google"].pages == 3
+    assert stored(store, "Trustpilot")[f"tp{unit}-000000"] == "Tekst van review 0."
+    assert {p.name: p.score for p in store.shop("wtw-winkel").platforms}["Trustpilot"] == "4.6"
+    after = {s.platform: s for s in store.sources()}
+    assert after["trustpilot"].last_error == failed.error and after["trustpilot"].claimed_by is None
+    assert after["trustpilot"].synced_at == {s.platform: s for s in before}["trustpilot"].synced_at
+    assert after["google"].synced_at != {s.platform: s for s in before}["google"].synced_at
+
+
+def test_a_broken_page_after_good_ones_stores_none_of_them(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store)
+    sync(store)
+    platform_server.trustpilot[unit].reviews[0]["text"] = "Gewijzigd op pagina 1."
+    platform_server.fail(unit, Fault(0), BROKEN_PAGE)  # page 1 as it is, page 2 broken
+    outcome = sync(store, NOW + timedelta(hours=1), full=True)["trustpilot"]
+    assert outcome.error == "Trustpilot reviews page 2: the answer is not JSON"
+    assert stored(store, "Trustpilot")[f"tp{unit}-000000"] == "Tekst van review 0."
+
+
+def test_a_refused_key_fails_at_once(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store, key="the-right-key", stored_key="a-wrong-key")
+    outcome = sync(store)["trustpilot"]
+    assert outcome.error == "Trustpilot reviews page 1: HTTP 401 Unauthorized"
+    assert len(platform_server.requests(unit)) == 1 and stored(store, "Trustpilot") == {}
+
+
+def test_an_expired_etrusted_token_is_fetched_again_once(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    channel = etrusted(platform_server, store)
+    platform_server.fail(channel, Fault(0), Fault(0), Fault(401, body=b'{"message": "token expired"}'))
+    outcome = sync(store)["etrusted"]  # token, page 1, then 401 on page 2: a new token, page 2 again
+    assert (outcome.error, outcome.pages, len(stored(store, "Trusted Shops"))) == ("", 3, 250)
+    assert len(platform_server.requests(channel, "token")) == 2
+
+
+def test_a_bad_row_is_named_and_skipped(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store, count=10)
+    platform_server.trustpilot[unit].reviews[3]["stars"] = 9
+    rejected = []
+    outcome = Sync(store, fetcher(), NOW, LOCALES, on_reject=rejected.append).run()[0]
+    assert outcome.error == "" and outcome.report.rejected == 1
+    assert [r.id for r in rejected] == [f"tp{unit}-000003"] and "rating" in rejected[0].reason
+    assert len(stored(store, "Trustpilot")) == 9
+    assert store.sources()[0].last_error == "1 review(s) rejected (named in the sync's output)"
+
+
+def test_two_syncs_of_one_shop_at_once_never_interleave(platform_server, store):
+    """The second finds the source claimed (under the writers' lock) and leaves it; no request of its own."""
+    with_shop(store)
+    unit = trustpilot(platform_server, store)
+    platform_server.fail(unit, slow(1.5))
+    results = {}
+
+    def in_a_thread():
+        try:
+            results.update(first=sync(store))
+        finally:
+            store.close()  # this thread's connection
+
+    first = threading.Thread(target=in_a_thread)
+    first.start()
+    for _ in range(100):
+        if platform_server.requests(unit):
+            break
+        time.sleep(0.02)
+    second = sync(store)["trustpilot"]
+    assert second.error == "another sync of this source is running; it was left to that one"
+    first.join(timeout=30)
+    assert results["first"]["trustpilot"].error == "" and results["first"]["trustpilot"].pages == 3
+    assert len(platform_server.requests(unit)) == 3  # all the first's
+    assert len(stored(store, "Trustpilot")) == 250 and store.sources()[0].claimed_by is None
+    assert sync(store, NOW + timedelta(hours=1))["trustpilot"].pages == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0", 0), ("12", 12), ("86400", 120), ("soon", None), ("", None), ("-5", None)],
+)
+def test_retry_after_in_seconds(value, expected):
+    from widget_server.sources.http_fetch import retry_after
+
+    assert retry_after(value, NOW) == expected
+
+
+def test_retry_after_as_an_http_date():
+    from widget_server.sources.http_fetch import retry_after
+
+    assert retry_after("Tue, 01 Dec 2026 12:00:40 GMT", NOW) == 40
+    assert retry_after("Tue, 01 Dec 2026 11:59:00 GMT", NOW) == 0  # already past

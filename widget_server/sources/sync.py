@@ -1,0 +1,177 @@
+"""`trustwidgets sync`: pull every configured source's reviews and score into the store.
+
+For each source (store.sources()): claim it (one sync at a time, under the writers' lock),
+read its pages newest first (platform_api.py) into a temporary JSON Lines file, one review a
+line, then import that file in the platform's format (platform_import.py: the same parsing and
+validation as `import --format`) in one transaction that also records the sync. A source that
+fails (a refused key, a 5xx after the retries, a page that is not JSON, the network) stores
+nothing, keeps its shop as it was, records the error without its secret, and the next source
+goes on.
+
+Incremental: a source read in full less than `full_every` ago is read only down to the first
+page that reaches `overlap` before the newest review time its last sync saw (the platform's
+order: Trustpilot's and eTrusted's creation time, Google's update time). Reviews edited or
+published late within the overlap are read again; everything is read again every `full_every`,
+or with `full` (docs/sync.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import secrets
+import socket
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..core.dates import format_timestamp, parse_timestamp
+from ..core.platforms import FORMATS
+from ..store.protocol import ReviewStore, Source
+from .importer import Rejection, Report
+from .platform_api import PLATFORMS, PlatformApi
+from .platform_import import Input, import_platform
+
+OVERLAP = timedelta(days=3)
+FULL_EVERY = timedelta(days=7)
+STALE_CLAIM = timedelta(hours=2)  # a claim older than this belongs to a sync that died
+SECRET_PIECE = 4  # parts of a secret this long or longer are masked wherever a message might hold them
+
+
+@dataclass
+class Outcome:
+    """What the sync of one source did."""
+
+    shop: str
+    platform: str
+    pages: int = 0
+    reviews: int = 0
+    full: bool = False
+    report: Report | None = None
+    error: str = ""  # why nothing was stored ('' when the reviews were stored)
+
+
+def scrub(text: str, hidden: Iterable[str]) -> str:
+    """`text` with every piece of a secret masked: the last guard before a message is stored or printed."""
+    for piece in sorted((p for p in hidden if len(p) >= SECRET_PIECE), key=len, reverse=True):
+        text = text.replace(piece, "…")
+    return text
+
+
+def owner() -> str:
+    """This sync's name on the sources it claims."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def rejected_text(report: Report) -> str:
+    return "" if not report.rejected else f"{report.rejected} review(s) rejected (named in the sync's output)"
+
+
+@dataclass
+class Sync:
+    """One `trustwidgets sync` run."""
+
+    store: ReviewStore
+    fetcher: Any  # http_fetch.Fetcher
+    now: datetime
+    available_locales: tuple[str, ...]
+    full: bool = False
+    overlap: timedelta = OVERLAP
+    full_every: timedelta = FULL_EVERY
+    on_reject: Callable[[Rejection], None] = lambda r: None
+    progress: Callable[[str], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.owner = owner()
+
+    def run(self, shops: Iterable[str] = ()) -> list[Outcome]:
+        wanted = set(shops)
+        return [self.source(s) for s in self.store.sources() if not wanted or s.shop in wanted]
+
+    def source(self, listed: Source) -> Outcome:
+        outcome = Outcome(listed.shop, listed.platform)
+        stamp = format_timestamp(self.now)
+        source = self.store.claim_source(
+            listed.shop, listed.platform, self.owner, stamp, format_timestamp(self.now - STALE_CLAIM)
+        )
+        if source is None:
+            outcome.error = "another sync of this source is running; it was left to that one"
+            return outcome
+        hidden = [source.secret]
+        try:
+            api = PLATFORMS[source.platform]
+            secret = api.load_secret(source.secret)
+            hidden += list(secret.values())
+            self._read_and_import(api, source, secret, outcome, stamp)
+        except Exception as error:  # noqa: BLE001 - any failure is this source's; the others go on
+            outcome.error = scrub(str(error) or type(error).__name__, hidden)
+            with self.store.transaction(counts=False):
+                self.store.record_sync(source.shop, source.platform, self.owner, error=outcome.error)
+        return outcome
+
+    def _is_full(self, source: Source) -> bool:
+        if self.full or source.newest is None or source.full_at is None:
+            return True
+        return parse_timestamp(source.full_at) <= self.now - self.full_every
+
+    def _read_and_import(
+        self, api: PlatformApi, source: Source, secret: dict[str, str], outcome: Outcome, stamp: str
+    ) -> None:
+        outcome.full = self._is_full(source)
+        newest = None if source.newest is None else parse_timestamp(source.newest)
+        cutoff = None if outcome.full or newest is None else newest - self.overlap
+        container = FORMATS[api.name].containers[0]
+        base = source.base_url or api.default_base
+        with tempfile.TemporaryFile() as spool:
+            for page in api.pages(self.fetcher, base, source.remote_id, secret):
+                outcome.pages += 1
+                items = page.get(container) or []
+                if outcome.pages == 1:  # the page without its reviews: Google's score comes with it
+                    spool.write(_line({**page, container: []}))
+                marks = []
+                for item in items:
+                    spool.write(_line(item))
+                    with contextlib.suppress(ValueError):  # no time: never taken as older than the mark
+                        marks.append(parse_timestamp(api.mark(item)))
+                outcome.reviews += len(items)
+                newest = max([newest, *marks] if newest else marks, default=None)
+                if self.progress is not None:
+                    self.progress(f"{source.shop} {api.label}: page {outcome.pages}, {outcome.reviews:,} reviews")
+                if cutoff is not None and any(mark <= cutoff for mark in marks):
+                    break  # this page reaches back to what the last sync stored
+            unit = api.business_unit(self.fetcher, base, source.remote_id, secret)
+            spool.seek(0)
+
+            def record(report: Report) -> None:
+                self.store.record_sync(
+                    source.shop,
+                    source.platform,
+                    self.owner,
+                    error=rejected_text(report),
+                    synced_at=stamp,
+                    full_at=stamp if outcome.full else None,
+                    newest=None if newest is None else format_timestamp(newest),
+                    reviews_read=outcome.reviews,
+                )
+
+            outcome.report = import_platform(
+                self.store,
+                api.name,
+                source.shop,
+                [Input(f"{source.shop}/{source.platform}", spool)],
+                read_on=self.now.date(),
+                available_locales=self.available_locales,
+                on_reject=self.on_reject,
+                business_unit=None
+                if unit is None
+                else Input(f"{source.shop}/{source.platform} business unit", io.BytesIO(json.dumps(unit).encode())),
+                then=record,
+            )
+
+
+def _line(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode() + b"\n"
