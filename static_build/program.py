@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from static_build.cli import add_commands
 from widget_server.cli import parser as service_parser
 from widget_server.cli import run
+from widget_server.sync_cli import add_commands as add_sync_commands
 
 
 def parser() -> argparse.ArgumentParser:
-    return service_parser(add_commands)
+    return service_parser(add_sync_commands, add_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

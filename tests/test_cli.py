@@ -68,7 +68,7 @@ def test_unknown_shop_and_bad_date_are_plain_errors(tmp_path):
 
 
 def test_every_command_explains_itself(tmp_path):
-    for command in ("import", "demo", "summary", "shops", "serve", "build"):
+    for command in ("import", "demo", "summary", "shops", "serve", "build", "source", "sync"):
         result = cli(tmp_path, command, "--help")
         assert result.returncode == 0 and "usage: trustwidgets" in result.stdout
 
@@ -132,6 +132,8 @@ def test_shops_remove_revokes_the_shops_push_tokens(tmp_path):
         ("shops", False),  # also `shops remove`
         ("token", False),  # `token create` needs a shop, so a store with one in it
         ("build", False),
+        ("source", False),  # `source add` needs a shop
+        ("sync", False),  # and a source
     ],
 )
 def test_which_commands_may_make_a_store(command, creates):
@@ -141,7 +143,7 @@ def test_which_commands_may_make_a_store(command, creates):
 def test_every_command_that_opens_a_store_is_in_the_table():
     commands = parser()._subparsers._group_actions[0].choices  # argparse keeps its subcommands here
     opening = {name for name, sub in commands.items() if not sub.get_default("store_free")}
-    assert opening == {"init", "import", "demo", "serve", "summary", "shops", "token", "build"}
+    assert opening == {"init", "import", "demo", "serve", "summary", "shops", "token", "build", "source", "sync"}
 
 
 @pytest.mark.parametrize(
@@ -154,6 +156,8 @@ def test_every_command_that_opens_a_store_is_in_the_table():
         ["token", "create", "wtw-winkel"],
         ["token", "revoke", "abc"],
         ["build", "--out", "site"],
+        ["source", "list"],
+        ["sync"],
     ],
 )
 def test_a_command_that_only_reads_never_makes_a_store(tmp_path, args):

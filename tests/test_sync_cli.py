@@ -1,0 +1,154 @@
+"""`trustwidgets source add|list|remove` and `trustwidgets sync` through the real command (widget_server/sync_cli.py),
+against the tests' platform server (tests/platform_server.py). No secret may reach any output."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+
+from tests.factories import SHOP, write_json
+from tests.platform_server import ETrustedChannel, GoogleLocation, TrustpilotUnit, trustpilot_reviews
+from tests.server import cli_args
+from tests.test_sync import NEWEST, SIX_HOURS
+from widget_server.store.open import open_store
+
+
+def cli(data, *args, stdin=None):
+    result = subprocess.run(cli_args(data, *args), capture_output=True, text=True, timeout=120, input=stdin)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def with_shop(tmp_path):
+    data = tmp_path / "data"
+    assert cli(data, "import", str(write_json(tmp_path / "shop.json", {"shops": [SHOP]}))).returncode == 0
+    return data
+
+
+def test_sources_are_added_listed_and_removed(tmp_path, platform_server):
+    data = with_shop(tmp_path)
+    key = "tp-key-" + secrets.token_hex(8)
+    (tmp_path / "tp.key").write_text(key + "\n")
+    added = cli(
+        data, "source", "add", "wtw-winkel", "--platform", "trustpilot", "--id", "64f1a2b3c4d5e6f708192a3b",
+        "--key-file", str(tmp_path / "tp.key"), "--base-url", platform_server.base + "/",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "added the trustpilot source of wtw-winkel (64f1a2b3c4d5e6f708192a3b)" in added.stdout
+    google = json.dumps(
+        {"type": "authorized_user", "client_id": "g-id", "client_secret": "g-s", "refresh_token": "g-rt"}
+    )
+    from_stdin = cli(
+        data, "source", "add", "wtw-winkel", "--platform", "google", "--id", "accounts/12/locations/34",
+        "--key-file", "-", stdin=google,
+    )  # fmt: skip
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    listed = cli(data, "source", "list").stdout.splitlines()
+    assert listed == [
+        "wtw-winkel\tgoogle\taccounts/12/locations/34\tdefault host\tnever synced\t0 reviews read\tno error",
+        f"wtw-winkel\ttrustpilot\t64f1a2b3c4d5e6f708192a3b\t{platform_server.base}\tnever synced\t0 reviews read\tno error",
+    ]
+    assert cli(data, "source", "remove", "wtw-winkel", "--platform", "google").returncode == 0
+    again = cli(data, "source", "remove", "wtw-winkel", "--platform", "google")
+    assert again.returncode == 1 and "no google source for 'wtw-winkel'" in again.stderr
+    assert [line.split("\t")[1] for line in cli(data, "source", "list", "wtw-winkel").stdout.splitlines()] == [
+        "trustpilot"
+    ]
+    for result in (added, from_stdin, again):
+        assert key not in result.stdout + result.stderr and "g-rt" not in result.stdout + result.stderr
+
+
+def test_source_add_refuses_what_it_cannot_use_without_repeating_a_secret(tmp_path):
+    data = with_shop(tmp_path)
+    secret = "s3cr3t-" + secrets.token_hex(8)
+
+    def add(platform, remote_id, text, *more):
+        return cli(data, "source", "add", "wtw-winkel", "--platform", platform, "--id", remote_id, "--key-file", "-",
+                   *more, stdin=text)  # fmt: skip
+
+    cases = [
+        (add("trustpilot", "abc", f"{secret}\n{secret}\n"), 2, "the key file must hold one line: the API key"),
+        (add("trustpilot", "abc", f"two {secret}"), 2, "the key file must hold one line: the API key"),
+        (add("etrusted", "chl-1", secret), 2, "client_id:client_secret (a colon between the two)"),
+        (add("google", "accounts/1/locations/2", json.dumps({"client_id": secret})), 2, "lacks client_secret, refresh_token"),
+        (add("google", "accounts/1/locations/2", secret), 2, "must be a JSON object"),
+        (add("google", "locations/2", "{}"), 2, "--id for google is the location's name: accounts/ACCOUNT/locations/LOCATION"),
+        (add("trustpilot", "abc", secret, "--base-url", "http://api.example.com"), 2, "plain http only to this machine"),
+        (add("trustpilot", "abc", secret, "--base-url", f"https://u:{secret}@h.example"), 2, "may not carry a user"),
+        (cli(data, "source", "add", "nope", "--platform", "trustpilot", "--id", "a", "--key-file", "-", stdin=secret),
+         1, "no shop 'nope' in the store"),
+        (cli(data, "source", "add", "wtw-winkel", "--platform", "trustpilot", "--id", "a", "--key-file",
+             str(tmp_path / "missing.key")), 2, "missing.key: cannot be read (No such file or directory)"),
+    ]  # fmt: skip
+    for result, code, message in cases:
+        assert (result.returncode, message in result.stderr) == (code, True), result.stderr
+        assert secret not in result.stdout + result.stderr
+    assert cli(data, "source", "list").stdout.startswith("no sources yet")
+
+
+def test_sync_exit_codes_and_no_secret_in_any_output(tmp_path, platform_server):
+    data = with_shop(tmp_path)
+    unit, channel, location = (
+        secrets.token_hex(6),
+        "chl-" + secrets.token_hex(6),
+        "accounts/7/locations/" + secrets.token_hex(4),
+    )
+    tp_key = "tpkey" + secrets.token_hex(8)
+    et_id, et_secret = "etid" + secrets.token_hex(6), "etsecret" + secrets.token_hex(8)
+    g = {"client_id": "gid" + secrets.token_hex(6), "client_secret": "gsecret" + secrets.token_hex(8),
+         "refresh_token": "grt" + secrets.token_hex(8)}  # fmt: skip
+    hidden = [tp_key, et_id, et_secret, *g.values()]
+    platform_server.trustpilot[unit] = TrustpilotUnit(tp_key, trustpilot_reviews(f"c{unit}-", 120, NEWEST, SIX_HOURS))
+    platform_server.etrusted[channel] = ETrustedChannel(et_id, "not-" + et_secret, [])  # the key we give is refused
+    platform_server.google[location] = GoogleLocation(g["client_id"], g["client_secret"], g["refresh_token"], [])
+    outputs = []
+
+    def run(*args, stdin=None):
+        result = cli(data, *args, stdin=stdin)
+        outputs.append(result.stdout + result.stderr)
+        return result
+
+    base = ("--base-url", platform_server.base)
+    run("source", "add", "wtw-winkel", "--platform", "trustpilot", "--id", unit, "--key-file", "-", *base, stdin=tp_key)
+    run("source", "add", "wtw-winkel", "--platform", "etrusted", "--id", channel, "--key-file", "-", *base,
+        stdin=f"{et_id}:{et_secret}")  # fmt: skip
+    run("source", "add", "wtw-winkel", "--platform", "google", "--id", location, "--key-file", "-", *base,
+        stdin=json.dumps(g))  # fmt: skip
+
+    some = run("sync")
+    assert some.returncode == 1, some.stderr
+    assert (
+        "wtw-winkel trustpilot: read every page: 2 pages, 120 reviews; imported: 120 reviews new or updated"
+        in some.stdout
+    )
+    assert "wtw-winkel google: read every page: 1 page, 0 reviews;" in some.stdout
+    assert (
+        "trustwidgets sync: wtw-winkel etrusted: eTrusted token: HTTP 401 Unauthorized; nothing of it was stored"
+        in some.stderr
+    )
+    listed = run("source", "list").stdout
+    assert "\tlast error: eTrusted token: HTTP 401 Unauthorized" in listed and "120 reviews read" in listed
+
+    assert run("sync", "nope").returncode == 2
+    run("source", "remove", "wtw-winkel", "--platform", "etrusted")
+    good = run("sync", "wtw-winkel")
+    assert good.returncode == 0 and "wtw-winkel trustpilot: read new pages: 1 page, 100 reviews" in good.stdout
+
+    platform_server.trustpilot[unit].key = "changed"  # both refused now: nothing could be synced
+    platform_server.google[location].client_secret = "changed"
+    none = run("sync")
+    assert none.returncode == 2
+    assert "wtw-winkel google: Google token: HTTP 400 Bad Request; nothing of it was stored" in none.stderr
+
+    run("source", "remove", "wtw-winkel", "--platform", "trustpilot")
+    run("source", "remove", "wtw-winkel", "--platform", "google")
+    empty = run("sync")
+    assert empty.returncode == 2 and "no sources yet" in empty.stderr
+
+    store = open_store(data)
+    kept = [str(row) for row in store.db.execute("SELECT * FROM reviews").fetchall()]
+    store.close()
+    for text in outputs + kept:
+        for secret in hidden:
+            assert secret not in text

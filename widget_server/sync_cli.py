@@ -1,0 +1,204 @@
+"""The commands `trustwidgets source add|list|remove` and `trustwidgets sync` (docs/sync.md).
+
+static_build/program.py adds them to the `trustwidgets` program beside cli.py's commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime, timedelta
+
+from .cli import Commands, import_summary
+from .core.dates import format_timestamp, public_timestamp
+from .core.i18n import available_locales
+from .messages import plural
+from .sources.http_fetch import Fetcher
+from .sources.platform_api import MAX_SECRET, PLATFORMS, SecretError, base_url_problem
+from .sources.sync import FULL_EVERY, OVERLAP, Outcome, Sync
+from .store.protocol import ReviewStore
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+
+
+def _fail(command: str, message: str, code: int = EXIT_UNUSABLE) -> int:
+    print(f"trustwidgets {command}: {message}", file=sys.stderr)
+    return code
+
+
+def read_key_file(name: str) -> str:
+    """The key file's text ('-': standard input); OSError or SecretError name the file, never its content."""
+    if name == "-":
+        text = sys.stdin.buffer.read(MAX_SECRET + 1)
+    else:
+        with open(name, "rb") as handle:
+            text = handle.read(MAX_SECRET + 1)
+    if len(text) > MAX_SECRET:
+        raise SecretError(f"the key file is larger than {MAX_SECRET >> 10} KB")
+    try:
+        return text.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SecretError("the key file is not UTF-8 text") from None
+
+
+def cmd_source(args: argparse.Namespace, store: ReviewStore) -> int:
+    if args.action == "list":
+        return list_sources(store, args.shop)
+    if args.action == "remove":
+        if not store.remove_source(args.shop, args.platform):
+            return _fail("source remove", f"no {args.platform} source for {args.shop!r}", EXIT_REJECTED)
+        print(f"removed the {args.platform} source of {args.shop} and its secret")
+        return EXIT_OK
+    api = PLATFORMS[args.platform]
+    if store.shop(args.shop) is None:
+        return _fail("source add", f"no shop {args.shop!r} in the store: import its shop record first", EXIT_REJECTED)
+    if problem := api.id_problem(args.id):
+        return _fail("source add", problem)
+    base_url = (args.base_url or "").rstrip("/")
+    if base_url and (problem := base_url_problem(base_url)):
+        return _fail("source add", f"--base-url: {problem}")
+    try:
+        secret = api.stored_secret(read_key_file(args.key_file))
+    except OSError as error:
+        return _fail("source add", f"{args.key_file}: cannot be read ({error.strerror}); nothing was stored")
+    except SecretError as error:
+        return _fail("source add", f"{error}; for {args.platform} it holds {api.secret_help}; nothing was stored")
+    new = store.add_source(args.shop, args.platform, args.id, base_url, secret, format_timestamp(datetime.now(UTC)))
+    done = "added" if new else "replaced"
+    print(f"{done} the {args.platform} source of {args.shop} ({args.id}); the next sync reads every page")
+    return EXIT_OK
+
+
+def list_sources(store: ReviewStore, shop: str | None) -> int:
+    rows = store.sources(shop)
+    if not rows:
+        print("no sources yet: `trustwidgets source add SHOP --platform NAME --id ID --key-file FILE` adds one")
+    for s in rows:
+        synced = f"synced {public_timestamp(s.synced_at)}" if s.synced_at else "never synced"
+        error = f"last error: {s.last_error}" if s.last_error else "no error"
+        running = f"\tsyncing since {public_timestamp(s.claimed_at)}" if s.claimed_at else ""
+        base = s.base_url or "default host"
+        print(
+            f"{s.shop}\t{s.platform}\t{s.remote_id}\t{base}\t{synced}\t{s.reviews_read} reviews read\t{error}{running}"
+        )
+    return EXIT_OK
+
+
+class Progress:
+    """One line on stderr, rewritten in place, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, line: str) -> None:
+        sys.stderr.write(f"\r\x1b[K{line}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            self.shown = False
+
+
+def cmd_sync(args: argparse.Namespace, store: ReviewStore) -> int:
+    configured = store.sources()
+    unknown = [shop for shop in args.shops if not any(s.shop == shop for s in configured)]
+    if unknown:
+        return _fail("sync", f"no sources for {unknown[0]!r}: `trustwidgets source list` shows the configured ones")
+    if not configured:
+        return _fail("sync", "no sources yet: `trustwidgets source add SHOP --platform NAME …` adds one")
+    progress = Progress() if sys.stderr.isatty() else None
+
+    def rejected(rejection: object) -> None:
+        if progress is not None:
+            progress.end()
+        print(f"rejected {rejection}", file=sys.stderr)
+
+    run = Sync(
+        store,
+        Fetcher(timeout=args.timeout),
+        datetime.now(UTC),
+        available_locales(),
+        full=args.full,
+        overlap=timedelta(days=args.overlap_days),
+        full_every=timedelta(days=args.full_every_days),
+        on_reject=rejected,
+        progress=progress,
+    )
+    outcomes: list[Outcome] = []
+    for shop_outcomes in (run.run([shop]) for shop in (args.shops or sorted({s.shop for s in configured}))):
+        for outcome in shop_outcomes:
+            if progress is not None:
+                progress.end()
+            show(outcome)
+            outcomes.append(outcome)
+    failed = [o for o in outcomes if o.error]
+    if len(failed) == len(outcomes):
+        return EXIT_UNUSABLE
+    if failed or any(o.report is not None and o.report.rejected for o in outcomes):
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def show(outcome: Outcome) -> None:
+    where = f"{outcome.shop} {outcome.platform}"
+    if outcome.error:
+        print(f"trustwidgets sync: {where}: {outcome.error}; nothing of it was stored", file=sys.stderr)
+        return
+    read = "every page" if outcome.full else "new pages"
+    assert outcome.report is not None
+    counted = f"{plural(outcome.pages, 'page')}, {plural(outcome.reviews, 'review')}"
+    print(f"{where}: read {read}: {counted}; {import_summary(outcome.report)}")
+
+
+def add_commands(commands: Commands) -> None:
+    source = commands.add_parser(
+        "source",
+        help="add, list or remove where a shop's reviews live on a platform (for `sync`)",
+        description="A shop's source on Trustpilot, Trusted Shops (eTrusted) or Google: its id there and "
+        "the secret `sync` reads it with (stored in the store, never printed). See docs/sync.md.",
+    )
+    actions = source.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add or replace a shop's source on a platform")
+    add.add_argument("shop", help="the shop (already imported)")
+    add.add_argument("--platform", required=True, choices=sorted(PLATFORMS))
+    add.add_argument("--id", required=True, help="the business unit id, channel id, or accounts/A/locations/L")
+    add.add_argument(
+        "--key-file",
+        required=True,
+        metavar="FILE",
+        help="the secret: trustpilot one line, the API key; etrusted one line, client_id:client_secret; "
+        "google a JSON object with client_id, client_secret, refresh_token. - reads standard input",
+    )
+    add.add_argument("--base-url", help="another API host (a proxy, a test server); default the platform's")
+    listing = actions.add_parser("list", help="the sources, their last sync and last error (never a secret)")
+    listing.add_argument("shop", nargs="?", help="only this shop's")
+    remove = actions.add_parser("remove", help="remove a shop's source on a platform, with its secret")
+    remove.add_argument("shop")
+    remove.add_argument("--platform", required=True, choices=sorted(PLATFORMS))
+    source.set_defaults(run=cmd_source)
+
+    sync = commands.add_parser(
+        "sync",
+        help="pull the reviews and scores of every configured source (or of the shops named)",
+        description="Read each source's new reviews and its platform's score and store them, each source in "
+        "one transaction. Exit 0: all stored; 1: some sources failed or rows were rejected; 2: nothing "
+        "could be synced. See docs/sync.md.",
+    )
+    sync.add_argument("shops", nargs="*", metavar="SHOP")
+    sync.add_argument("--full", action="store_true", help="read every page, not only the new ones")
+    sync.add_argument(
+        "--overlap-days",
+        type=float,
+        default=OVERLAP.days,
+        help=f"how far before the newest stored review an incremental sync reads again (default {OVERLAP.days})",
+    )
+    sync.add_argument(
+        "--full-every-days",
+        type=float,
+        default=FULL_EVERY.days,
+        help=f"read every page when the last full read is this old (default {FULL_EVERY.days})",
+    )
+    sync.add_argument("--timeout", type=float, default=30.0, help="seconds each request may take (default 30)")
+    sync.set_defaults(run=cmd_sync)
