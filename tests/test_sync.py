@@ -11,8 +11,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-import pytest
-
 from tests.factories import SHOP
 from tests.platform_server import (
     BROKEN_PAGE,
@@ -290,20 +288,3 @@ def test_two_syncs_of_one_shop_at_once_never_interleave(platform_server, store):
     assert len(platform_server.requests(unit)) == 3  # all the first's
     assert len(stored(store, "Trustpilot")) == 250 and store.sources()[0].claimed_by is None
     assert sync(store, NOW + timedelta(hours=1))["trustpilot"].pages == 1
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("0", 0), ("12", 12), ("86400", 120), ("soon", None), ("", None), ("-5", None)],
-)
-def test_retry_after_in_seconds(value, expected):
-    from widget_server.sources.http_fetch import retry_after
-
-    assert retry_after(value, NOW) == expected
-
-
-def test_retry_after_as_an_http_date():
-    from widget_server.sources.http_fetch import retry_after
-
-    assert retry_after("Tue, 01 Dec 2026 12:00:40 GMT", NOW) == 40
-    assert retry_after("Tue, 01 Dec 2026 11:59:00 GMT", NOW) == 0  # already past
