@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import secrets
 import subprocess
+from datetime import UTC, datetime, timedelta
 
 from tests.factories import SHOP, write_json
 from tests.platform_server import ETrustedChannel, GoogleLocation, TrustpilotUnit, trustpilot_reviews
 from tests.server import cli_args
-from tests.test_sync import NEWEST, SIX_HOURS
 from widget_server.store.open import open_store
+
+NEWEST = datetime.now(UTC) - timedelta(hours=1)
+SIX_HOURS = timedelta(hours=6)
 
 
 def cli(data, *args, stdin=None):
