@@ -155,3 +155,37 @@ def test_sync_exit_codes_and_no_secret_in_any_output(tmp_path, platform_server):
     for text in outputs + kept:
         for secret in hidden:
             assert secret not in text
+
+
+def test_progress_is_shown_on_a_terminal_only(tmp_path, platform_server):
+    import os
+    import pty
+
+    data = with_shop(tmp_path)
+    unit = secrets.token_hex(6)
+    platform_server.trustpilot[unit] = TrustpilotUnit(
+        "k" + unit, trustpilot_reviews(f"p{unit}-", 150, NEWEST, SIX_HOURS)
+    )
+    added = cli(data, "source", "add", "wtw-winkel", "--platform", "trustpilot", "--id", unit, "--key-file", "-",
+                "--base-url", platform_server.base, stdin="k" + unit)  # fmt: skip
+    assert added.returncode == 0
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(cli_args(data, "sync", "--full"), stdout=subprocess.PIPE, stderr=follower, timeout=120)
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end is closed: all is read
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0
+    assert b"\r\x1b[Kwtw-winkel Trustpilot: page 1, 100 reviews" in seen
+    assert b"\r\x1b[Kwtw-winkel Trustpilot: page 2, 150 reviews" in seen
+    piped = cli(data, "sync", "--full")
+    assert piped.returncode == 0 and "page 1" not in piped.stderr and "\r" not in piped.stderr

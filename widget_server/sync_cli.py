@@ -127,7 +127,8 @@ def cmd_sync(args: argparse.Namespace, store: ReviewStore) -> int:
         progress=progress,
     )
     outcomes: list[Outcome] = []
-    for shop_outcomes in (run.run([shop]) for shop in (args.shops or sorted({s.shop for s in configured}))):
+    shops = list(dict.fromkeys(args.shops)) or sorted({s.shop for s in configured})  # a shop named twice: once
+    for shop_outcomes in (run.run([shop]) for shop in shops):
         for outcome in shop_outcomes:
             if progress is not None:
                 progress.end()
