@@ -32,6 +32,7 @@ from typing import Any
 from ..core.dates import format_timestamp, parse_timestamp
 from ..core.platforms import FORMATS
 from ..store.protocol import ReviewStore, Source
+from .http_fetch import Fetcher
 from .importer import Rejection, Report
 from .platform_api import PLATFORMS, PlatformApi
 from .platform_import import Input, import_platform
@@ -76,7 +77,7 @@ class Sync:
     """One `trustwidgets sync` run."""
 
     store: ReviewStore
-    fetcher: Any  # http_fetch.Fetcher
+    fetcher: Fetcher
     now: datetime
     available_locales: tuple[str, ...]
     full: bool = False
