@@ -5,6 +5,7 @@ is mocked. Expected counts are worked out by hand from the data each test puts o
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -288,3 +289,26 @@ def test_two_syncs_of_one_shop_at_once_never_interleave(platform_server, store):
     assert len(platform_server.requests(unit)) == 3  # all the first's
     assert len(stored(store, "Trustpilot")) == 250 and store.sources()[0].claimed_by is None
     assert sync(store, NOW + timedelta(hours=1))["trustpilot"].pages == 1
+
+
+def test_no_secret_reaches_an_error_a_record_or_a_listing(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store, key="right-key", stored_key="tp-SECRET-wrong-key")
+    channel, location = etrusted(platform_server, store), google(platform_server, store)
+    platform_server.etrusted[channel].client_secret = "changed"  # the stored one is refused
+    platform_server.google[location].refresh_token = "changed"
+    outcomes = sync(store)
+    hidden = ["tp-SECRET-wrong-key", "right-key"]
+    for source in store.db.execute("SELECT secret FROM sources").fetchall():
+        hidden += list(json.loads(source[0]).values())
+    texts = [o.error for o in outcomes.values()] + [repr(store.sources()), str(store.sources())]
+    texts += [str(row) for row in store.db.execute("SELECT last_error FROM sources").fetchall()]
+    assert {p: o.error for p, o in outcomes.items()} == {
+        "trustpilot": "Trustpilot reviews page 1: HTTP 401 Unauthorized",
+        "etrusted": "eTrusted token: HTTP 401 Unauthorized",
+        "google": "Google token: HTTP 400 Bad Request",
+    }
+    for text in texts:
+        for secret in hidden:
+            assert secret not in text
+    assert len(platform_server.requests(unit)) == 1
