@@ -312,3 +312,13 @@ def test_no_secret_reaches_an_error_a_record_or_a_listing(platform_server, sqlit
         for secret in hidden:
             assert secret not in text
     assert len(platform_server.requests(unit)) == 1
+
+
+def test_a_review_dated_in_the_future_never_becomes_the_mark(platform_server, sqlite_store):
+    """Else every later page would count as old, and the incremental syncs would read one page forever."""
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store)
+    platform_server.trustpilot[unit].reviews[0]["createdAt"] = "2027-06-01T00:00:00Z"
+    sync(store)
+    assert store.sources()[0].newest == "2026-12-01T05:00:00.000000Z"  # review 1: 11:00 less 6 hours
+    assert len(stored(store, "Trustpilot")) == 250

@@ -39,7 +39,8 @@ from .platform_import import Input, import_platform
 
 OVERLAP = timedelta(days=3)
 FULL_EVERY = timedelta(days=7)
-STALE_CLAIM = timedelta(hours=2)  # a claim older than this belongs to a sync that died
+STALE_CLAIM = timedelta(hours=2)
+SKEW = timedelta(days=1)  # a claim older than this belongs to a sync that died
 SECRET_PIECE = 4  # parts of a secret this long or longer are masked wherever a message might hold them
 
 
@@ -123,8 +124,10 @@ class Sync:
         self, api: PlatformApi, source: Source, secret: dict[str, str], outcome: Outcome, stamp: str
     ) -> None:
         outcome.full = self._is_full(source)
-        newest = None if source.newest is None else parse_timestamp(source.newest)
-        cutoff = None if outcome.full or newest is None else newest - self.overlap
+        # A full read finds the mark afresh; an incremental one can only move it forward.
+        newest = None if outcome.full or source.newest is None else parse_timestamp(source.newest)
+        cutoff = None if newest is None else newest - self.overlap
+        latest = self.now + SKEW  # a review time past this is a platform's error, never the mark
         container = FORMATS[api.name].containers[0]
         base = source.base_url or api.default_base
         with tempfile.TemporaryFile() as spool:
@@ -139,7 +142,7 @@ class Sync:
                     with contextlib.suppress(ValueError):  # no time: never taken as older than the mark
                         marks.append(parse_timestamp(api.mark(item)))
                 outcome.reviews += len(items)
-                newest = max([newest, *marks] if newest else marks, default=None)
+                newest = max([*([newest] if newest else []), *(m for m in marks if m <= latest)], default=None)
                 if self.progress is not None:
                     self.progress(f"{source.shop} {api.label}: page {outcome.pages}, {outcome.reviews:,} reviews")
                 if cutoff is not None and any(mark <= cutoff for mark in marks):
