@@ -39,8 +39,8 @@ from .platform_import import Input, import_platform
 
 OVERLAP = timedelta(days=3)
 FULL_EVERY = timedelta(days=7)
-STALE_CLAIM = timedelta(hours=2)
-SKEW = timedelta(days=1)  # a claim older than this belongs to a sync that died
+STALE_CLAIM = timedelta(hours=2)  # a claim older than this belongs to a sync that died
+SKEW = timedelta(days=1)  # a review dated further ahead than this never becomes the mark
 SECRET_PIECE = 4  # parts of a secret this long or longer are masked wherever a message might hold them
 
 
