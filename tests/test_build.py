@@ -307,13 +307,15 @@ def test_a_stale_line_of_the_top_manifest_is_taken_from_the_shops_own_list(data,
     verify(out)
 
 
-@pytest.mark.slow
-def test_a_1000_shop_build_has_at_most_100_header_rules(tmp_path):
-    """Issue 14: _headers does not grow with the shops (Cloudflare reads 100 rules)."""
+def test_a_build_of_many_shops_has_a_header_rule_only_per_shop_that_restricts_framing(tmp_path):
+    """Issue 14: _headers does not grow with the shops (Cloudflare reads 100 rules): 200 shops,
+    3 of them framed only by their own domains, give the 5 fixed rules and 3 more. (That 1,000
+    shops give no more rules, and where the limit of 100 bites, is test_cdn's, on the function
+    that writes both files.)"""
     from bench.harness import AS_OF as SYNTH_DAY
     from bench.synth import write
 
-    shops, reviews = write(tmp_path / "synth", 1000, 1, SYNTH_DAY)
+    shops, reviews = write(tmp_path / "synth", 200, 1, SYNTH_DAY)
     document = json.loads(shops.read_text())
     for record in document["shops"][:3]:
         record["allowed_domains"] = [f"www.{record['id']}.example"]
@@ -323,7 +325,7 @@ def test_a_1000_shop_build_has_at_most_100_header_rules(tmp_path):
     store.close()
     out = tmp_path / "out"
     result = build(tmp_path / "data", out, SYNTH_DAY, jobs=2)
-    assert result.shops_built == 1000 and result.warnings == []
+    assert result.shops_built == 200 and result.warnings == []
     blocks = (out / "_headers").read_text().strip().split("\n\n")
     assert len(blocks) == 5 + 3 <= 100
     assert (out / "nginx.conf").read_text().count("location ~ ^/v1/shop-") == 3
