@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import multiprocessing
-import multiprocessing.connection
-import os
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +17,7 @@ from widget_server.core.loader import loader
 from widget_server.core.paths import shop_folder
 from widget_server.store.open import open_store
 from widget_server.store.protocol import ReviewStore
+from widget_server.store.worker import exit_with_parent
 
 from .cdn import framing_of, header_warnings
 from .layout import OWN_FILES, Layout
@@ -58,25 +56,8 @@ _worker_store: ReviewStore | None = None
 
 def _start_worker(data_dir: str) -> None:
     global _worker_store
-    _exit_with_build()
+    exit_with_parent()  # a build killed with -9 takes its workers with it
     _worker_store = open_store(data_dir)  # the same store as the parent's (TRUSTWIDGETS_STORE is inherited)
-
-
-def _exit_with_build() -> None:
-    """End this worker when the build that started it dies (kill -9, out of memory).
-
-    Otherwise it waits for its next task forever: it holds the writing end of its own task
-    queue, so the queue never reports the build gone.
-    """
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-build", daemon=True).start()
 
 
 def _render_in_worker(job: Job) -> dict[str, Any]:

@@ -2,6 +2,9 @@
 
 import os
 import signal
+import subprocess
+import sys
+import time
 import urllib.request
 
 import pytest
@@ -119,3 +122,40 @@ def test_a_served_reader_process_opens_the_same_store_as_the_service(backend, tm
             with urllib.request.urlopen(here + path) as one, urllib.request.urlopen(apart + path) as other:
                 assert other.read() == one.read(), path
     assert "reader process" not in log.read_text()  # it never stopped
+
+
+# A stand-in for the service: starts the reader with one big read, says its pid, then waits.
+SERVICE = """
+import sys, time
+from datetime import date
+from pathlib import Path
+from widget_server.http.readers import Readers
+readers = Readers(Path(sys.argv[1]))
+readers.render("wtw-winkel", "v", date.fromisoformat(sys.argv[2]), "/v1/wtw-winkel/summary.json", None)
+print(*readers.pool()._processes, flush=True)
+time.sleep(600)
+"""
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_reader_process_ends_when_its_service_is_killed(data):
+    """A service killed with -9 (or by the out-of-memory killer) must not leave its reader
+    waiting forever with a store connection open."""
+    command = [sys.executable, "-c", SERVICE, str(data), AS_OF.isoformat()]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as service:
+        try:
+            (reader,) = map(int, service.stdout.readline().split())
+            assert alive(reader)
+        finally:
+            service.kill()
+    deadline = time.monotonic() + 10
+    while alive(reader) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(reader), "the reader outlived its service"

@@ -30,6 +30,7 @@ from ..core.options import Resolved
 from ..core.snapshot import Snapshot
 from ..store.open import open_store
 from ..store.protocol import ReviewStore
+from ..store.worker import exit_with_parent
 
 log = logging.getLogger("trustwidgets.readers")
 BIG_SHOP = 20_000  # shown reviews from which a shop is read in the reader process
@@ -49,6 +50,7 @@ def _start(data_dir: str) -> None:
     that read's error (answered as the service answers its own), not a dead process.
     """
     global _data_dir
+    exit_with_parent()  # a service killed with -9 takes its reader with it
     with contextlib.suppress(OSError):  # not allowed here: it still reads, at the service's priority
         os.nice(READER_NICE)
     _data_dir = data_dir
