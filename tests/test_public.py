@@ -29,7 +29,7 @@ def client(tmp_path):
 
 
 def service_of(client):
-    return client.app.app.app.state.service  # StrictPaths -> ResponseMemo -> Starlette
+    return client.app.app.app.app.state.service  # ErrorLog -> StrictPaths -> ResponseMemo -> Starlette
 
 
 def count_snapshots(client, monkeypatch):
@@ -57,7 +57,7 @@ def test_new_option_combinations_render_from_the_cached_snapshot(client, monkeyp
 def test_a_cached_render_needs_no_snapshot_at_all(client, monkeypatch):
     assert client.get("/v1/wtw-winkel/nl/badge.html?theme=dark").status_code == 200
     service_of(client)._snapshots.clear()
-    client.app.app.entries.clear()  # the response memo: the render cache must answer
+    client.app.app.app.entries.clear()  # the response memo: the render cache must answer
     reads = count_snapshots(client, monkeypatch)
     assert client.get("/v1/wtw-winkel/nl/badge.html?theme=dark").status_code == 200
     assert client.get("/v1/wtw-winkel/nl/badge.html?accent=%23000000&theme=dark").status_code == 200
@@ -157,7 +157,7 @@ def test_random_option_values_never_give_a_5xx(client, pairs, path):
 
 
 def test_unknown_parameters_do_not_grow_the_memo(client):
-    memo = client.app.app
+    memo = client.app.app.app
     client.get("/v1/wtw-winkel/nl/badge.html")
     before = len(memo.entries)
     for n in range(50):
@@ -166,7 +166,7 @@ def test_unknown_parameters_do_not_grow_the_memo(client):
 
 
 def test_the_memo_holds_at_most_its_bytes(client):
-    memo = client.app.app
+    memo = client.app.app.app
     memo.max_bytes = 30_000
     for n in range(40):
         assert client.get(f"/v1/wtw-winkel/nl/carousel.html?accent=%23{n:06x}").status_code == 200
@@ -196,7 +196,7 @@ def test_a_slow_shop_read_holds_up_no_other_shop(tmp_path, monkeypatch):
     data = tmp_path / "data"
     fixture_store(data, demo_document(AS_OF)).close()
     app = create_app(data, as_of=AS_OF, cache_dir=tmp_path / "cache")
-    store = app.app.app.state.service.store
+    store = app.app.app.app.state.service.store
     real, reading = store.snapshot, threading.Event()
 
     def slow(shop_id, as_of):

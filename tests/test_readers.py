@@ -35,7 +35,7 @@ PATHS = [
 
 
 def service_of(client):
-    return client.app.app.app.state.service  # StrictPaths -> ResponseMemo -> Starlette
+    return client.app.app.app.app.state.service  # ErrorLog -> StrictPaths -> ResponseMemo -> Starlette
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The live widget service: create_app wires the routes, the memo and the strict-path guard."""
+"""The live widget service: create_app wires the routes, the memo, the strict-path guard and the error log."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 
 from ..core.headers import response_headers
 from ..core.paths import PREFIX, PUSH_PATH
+from .error_log import ErrorLog
 from .preview import preview_asset, preview_index, preview_shop
 from .public import public_document
 from .push import push_reviews
@@ -93,7 +94,7 @@ def create_app(
     app.router.redirect_slashes = False
     app.state.service = service
     memo = ResponseMemo(app, version=lambda: (service.store.data_version(), service.as_of()))
-    return StrictPaths(memo)
+    return ErrorLog(StrictPaths(memo))
 
 
 def app_from_env() -> ASGIApp:
