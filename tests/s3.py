@@ -113,3 +113,24 @@ def running_s3(folder: Path) -> Iterator[S3Server]:
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
         log.close()
+
+
+@contextlib.contextmanager
+def network_lost_after(count: int) -> Iterator[list[str]]:
+    """Inside: publish's uploads fail ("the network went away") after `count` objects; yields
+    the keys that were sent. Uploads work again when the block ends."""
+    import static_build.publish as publishing
+
+    real_put, sent = publishing._put, []
+
+    def failing_put(client, target, upload):
+        if len(sent) >= count:
+            raise publishing.PublishError("the network went away")
+        sent.append(upload.key)
+        return real_put(client, target, upload)
+
+    publishing._put = failing_put
+    try:
+        yield sent
+    finally:
+        publishing._put = real_put

@@ -13,7 +13,7 @@ import pytest
 from static_build.build import build
 from static_build.publish import DEFAULT_GRACE, STATE_NAME, PublishError, Target, Upload, plan, publish
 from tests.builds import documents
-from tests.s3 import running_s3
+from tests.s3 import network_lost_after, running_s3
 from tests.server import cli_args
 from tests.widgets import AS_OF, fixture_store
 from widget_server.core.headers import cache_control
@@ -231,26 +231,14 @@ def test_a_reader_never_gets_a_404_during_a_publish_and_stale_objects_go_after_t
     assert not any(key.startswith("v1/extra-0/") for key in listing(client, bucket))
 
 
-def test_a_publish_cut_short_leaves_nothing_the_next_cannot_retire(s3, bucket, tmp_path, monkeypatch):
+def test_a_publish_cut_short_leaves_nothing_the_next_cannot_retire(s3, bucket, tmp_path):
     """New keys are announced before they are sent: a shop whose first publish failed halfway
     and which is then removed is still deleted after the grace."""
-    import static_build.publish as publishing
-
     data, out = demo_data(tmp_path / "data", extra_shops=1), tmp_path / "out"
     build(data, out, AS_OF)
     target = Target.parse(f"s3://{bucket}")
-    real_put, sent = publishing._put, []
-
-    def failing_put(client, target, upload):
-        if len(sent) >= 5:
-            raise PublishError("the network went away")
-        sent.append(upload.key)
-        return real_put(client, target, upload)
-
-    monkeypatch.setattr(publishing, "_put", failing_put)
-    with pytest.raises(PublishError, match="network went away"):
+    with network_lost_after(5) as sent, pytest.raises(PublishError, match="network went away"):
         publish(out, target, endpoint_url=s3.endpoint, jobs=1, now=lambda: NOW)
-    monkeypatch.setattr(publishing, "_put", real_put)
     client = s3.client()
     assert set(listing(client, bucket)) - {STATE_NAME} == set(sent)  # five objects, no state of them but pending
     assert sent[0].startswith("v1/") and sent[0].count("/") == 1  # the site's files go first

@@ -16,7 +16,7 @@ from static_build.publish import STATE_NAME, PublishError, Target, publish
 from static_build.publish_states import TOP, combined, shard_state, share
 from static_build.top import Shard, shard_of
 from tests.builds import documents
-from tests.s3 import running_s3
+from tests.s3 import network_lost_after, running_s3
 from tests.server import cli_args
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
@@ -259,23 +259,11 @@ def test_switching_between_a_merged_tree_and_shards_takes_over_and_loses_nothing
     assert states(client, bucket, "cdn/") == {STATE_NAME} and contents(client, bucket, "cdn/") == merged
 
 
-def test_an_interrupted_shard_publish_is_finished_by_the_next(s3, bucket, store, tmp_path, monkeypatch):
-    import static_build.publish as publishing
-
+def test_an_interrupted_shard_publish_is_finished_by_the_next(s3, bucket, store, tmp_path):
     trees = shard_trees(store, tmp_path, 2)
     target = Target.parse(f"s3://{bucket}")
-    real_put, sent = publishing._put, []
-
-    def failing_put(client, target, upload):
-        if len(sent) >= 4:
-            raise PublishError("the network went away")
-        sent.append(upload.key)
-        return real_put(client, target, upload)
-
-    monkeypatch.setattr(publishing, "_put", failing_put)
-    with pytest.raises(PublishError, match="network went away"):
+    with network_lost_after(4) as sent, pytest.raises(PublishError, match="network went away"):
         publish(trees[1], target, endpoint_url=s3.endpoint, jobs=1)
-    monkeypatch.setattr(publishing, "_put", real_put)
     assert [key.count("/") > 1 for key in sent] == [
         False,
         False,
