@@ -117,6 +117,28 @@ def browser():
 
 
 @pytest.fixture(scope="module")
+def module_tab(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def tab(module_tab):
+    """A page of the module's one tab, reset for this test: blank, 1280 x 720, light, motion allowed.
+
+    For tests where a fresh page is not what they are about. A new page costs Chromium about a
+    quarter of a CPU-second (its renderer, and the browser's side of it), and the browser tests
+    opened some 600: most of make test's time. A test that takes `tab` sets the viewport and
+    colour scheme it needs, adds no init script, and removes every listener it adds.
+    """
+    module_tab.goto("about:blank")
+    module_tab.set_viewport_size({"width": 1280, "height": 720})
+    module_tab.emulate_media(color_scheme="light", reduced_motion="no-preference")
+    return module_tab
+
+
+@pytest.fixture(scope="module")
 def host():
     """A second origin (another port) serving shop pages that paste a snippet."""
     from tests.browser import Pages

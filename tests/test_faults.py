@@ -59,9 +59,9 @@ def test_kill_nine_during_import_keeps_the_store_consistent(tmp_path):
         str(shops),
         str(path),
     )
-    for kill in range(12):  # killed 0.05 s to 2.5 s in, evenly: while it starts, reads, writes, commits
+    for kill in range(8):  # killed 0.05 s to 2.5 s in, evenly: while it starts, reads, writes, commits
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.05 + 2.45 * kill / 11)
+        time.sleep(0.05 + 2.45 * kill / 7)
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert count_reviews(data) in (1, 1 + ROWS)  # all of the batch or none of it

@@ -23,14 +23,14 @@ def base(tmp_path_factory):
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("locale", ["nl", "en"])
-def test_the_method_page_passes_axe_and_never_scrolls_sideways(browser, base, width, scheme, locale):
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
+def test_the_method_page_passes_axe_and_never_scrolls_sideways(tab, base, width, scheme, locale):
+    page = tab
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)
     page.goto(f"{base}/v1/wtw-winkel/{locale}/method.html")
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert page.locator("svg.chart rect").count() == 13
     assert serious_violations(page) == []
-    context.close()
 
 
 def test_every_widget_opens_the_method_page(browser, base):

@@ -25,14 +25,13 @@ def base(tmp_path_factory):
 
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("widget", WIDGET_NAMES)
-def test_the_preview_passes_axe_and_never_scrolls_sideways(browser, base, width, widget):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
+def test_the_preview_passes_axe_and_never_scrolls_sideways(tab, base, width, widget):
+    page = tab
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{base}/preview/wtw-winkel?widget={widget}")
     page.frame_locator("iframe.desktop").first.locator(".w").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert serious_violations(page) == []
-    context.close()
 
 
 def test_bad_options_keep_the_form_as_typed_and_the_last_good_widget(browser, base):
@@ -83,13 +82,13 @@ CLIPPED_TEXT = """(frame) => {
 
 
 @pytest.mark.parametrize("widget", WIDGET_NAMES)
-def test_no_text_in_the_desktop_frame_is_cut_sideways_at_1280(browser, base, widget):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def test_no_text_in_the_desktop_frame_is_cut_sideways_at_1280(tab, base, widget):
+    page = tab
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/preview/wtw-winkel?widget={widget}&theme=light")
     page.frame_locator("iframe.desktop").locator(".w").wait_for()
     page.wait_for_timeout(200)  # the widget's script has fitted its text
     assert page.locator("iframe.desktop").evaluate(CLIPPED_TEXT) == []
-    page.close()
 
 
 @pytest.mark.parametrize(

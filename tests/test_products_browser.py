@@ -32,13 +32,14 @@ def price_row(snippet: str, width: int) -> str:
 
 
 @pytest.mark.parametrize("width", [160, 200, 320, 600])
-def test_a_product_star_snippet_beside_a_price(browser, host, service, width):
+def test_a_product_star_snippet_beside_a_price(tab, host, service, width):
     base, data = service
     shop = shop_record(data, "wtw-winkel")
     snippet = embed_snippet(base, shop, "stars", "nl", {}, product="ZEH-Q350")
     assert 'data-product="ZEH-Q350"' in snippet
     url = host.add(f"/product-{width}.html", price_row(snippet, width))
-    page = browser.new_page(viewport={"width": 1000, "height": 600})
+    page = tab
+    page.set_viewport_size({"width": 1000, "height": 600})
     page.goto(url)
     frame = page.frame_locator("#slot iframe")
     frame.locator(".w.snippet").wait_for()
@@ -65,7 +66,6 @@ def test_a_product_star_snippet_beside_a_price(browser, host, service, width):
     assert faults == []
     assert frame.get_by_role("link", name="Hoe berekend?").get_attribute("href") == "../../method.html"
     assert page.locator("script[type='application/ld+json']").count() == 0  # not asked for
-    page.close()
 
 
 def test_the_host_page_gets_the_products_json_ld_when_it_asks(browser, host, service):

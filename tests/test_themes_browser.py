@@ -89,24 +89,22 @@ def host_page(base: str, colour: str) -> str:
 
 @pytest.mark.parametrize("preference", ["light", "dark"])
 @pytest.mark.parametrize("colour", PAGE_COLOURS)
-def test_every_text_reads_on_what_is_behind_it(browser, host, service, colour, preference):
+def test_every_text_reads_on_what_is_behind_it(tab, host, service, colour, preference):
     path = f"/themes-{colour[1:]}.html"
     host.pages[path] = host_page(service, colour)
     faults = []
+    page = tab
+    page.emulate_media(color_scheme=preference)
     for width in (390, 1024):
-        context = browser.new_context(viewport={"width": width, "height": 4000}, color_scheme=preference)
-        page = context.new_page()
-        try:
-            page.goto(host.base + path, wait_until="load")
-            count = len(WIDGET_NAMES) * len(THEMES)
-            page.wait_for_function(f"document.querySelectorAll('.trustwidget iframe').length === {count}")
-            behind = page.evaluate(HOST_COLOURS)
-            slots = page.query_selector_all(".trustwidget")
-            for slot, host_colour in zip(slots, behind, strict=True):
-                frame = slot.query_selector("iframe").content_frame()
-                frame.wait_for_load_state("load")
-                found = frame.evaluate(LOW_CONTRAST, host_colour)
-                faults += [f"{width}px {slot.get_attribute('data-slot')}: {fault}" for fault in found]
-        finally:
-            context.close()
+        page.set_viewport_size({"width": width, "height": 4000})
+        page.goto(host.base + path, wait_until="load")
+        count = len(WIDGET_NAMES) * len(THEMES)
+        page.wait_for_function(f"document.querySelectorAll('.trustwidget iframe').length === {count}")
+        behind = page.evaluate(HOST_COLOURS)
+        slots = page.query_selector_all(".trustwidget")
+        for slot, host_colour in zip(slots, behind, strict=True):
+            frame = slot.query_selector("iframe").content_frame()
+            frame.wait_for_load_state("load")
+            found = frame.evaluate(LOW_CONTRAST, host_colour)
+            faults += [f"{width}px {slot.get_attribute('data-slot')}: {fault}" for fault in found]
     assert faults == [], "\n".join(faults[:60])

@@ -96,23 +96,30 @@ def pages(tmp_path_factory):
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("locale", ["nl", "en"])
 @pytest.mark.parametrize("widget", WIDGETS)
-def test_layout_and_screenshot(browser, pages, widget, locale, theme, width):
-    page = browser.new_page(viewport={"width": WIDTHS[width], "height": 800}, color_scheme=theme)
+def test_layout_and_screenshot(tab, pages, widget, locale, theme, width):
+    tab.set_viewport_size({"width": WIDTHS[width], "height": 800})
+    tab.emulate_media(color_scheme=theme)
     errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(pages[widget, locale, theme])
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{widget}-{locale}-{theme}-{width}.png"), full_page=True)
-    assert page.evaluate(LAYOUT_FAULTS) == []
-    assert errors == []
-    page.close()
+
+    def said(message):
+        if message.type == "error":
+            errors.append(message.text)
+
+    tab.on("console", said)
+    try:
+        tab.goto(pages[widget, locale, theme])
+        SCREENSHOTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(SCREENSHOTS / f"{widget}-{locale}-{theme}-{width}.png"), full_page=True)
+        assert tab.evaluate(LAYOUT_FAULTS) == []
+        assert errors == []
+    finally:
+        tab.remove_listener("console", said)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("widget", WIDGETS)
-def test_accessibility_has_no_serious_violation(browser, pages, widget, theme):
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1024, "height": 800})
-    page = context.new_page()
+def test_accessibility_has_no_serious_violation(csp_free_page, pages, widget, theme):
+    page = csp_free_page
     page.goto(pages[widget, "nl", theme])
     results = Axe().run(page)
     serious = [
@@ -121,6 +128,13 @@ def test_accessibility_has_no_serious_violation(browser, pages, widget, theme):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+@pytest.fixture(scope="module")
+def csp_free_page(browser):
+    """One page for axe's runs: axe-core is injected as a script, which the widgets' CSP forbids."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1024, "height": 800})
+    yield context.new_page()
     context.close()
 
 
@@ -129,7 +143,7 @@ def test_accessibility_has_no_serious_violation(browser, pages, widget, theme):
 def test_hostile_text_shows_as_text_and_never_runs(browser, pages, widget, locale):
     from tests.hostile import HOSTILE
 
-    page = browser.new_page()
+    page = browser.new_page()  # a page of its own: the canary is an init script
     page.add_init_script("window.pwned = undefined; window.alert = () => { window.pwned = 'alert'; };")
     page.goto(pages["hostile", widget, locale])
     text = page.inner_text(".w")
@@ -140,8 +154,9 @@ def test_hostile_text_shows_as_text_and_never_runs(browser, pages, widget, local
     page.close()
 
 
-def test_read_more_shows_everything_and_keeps_the_author_and_date_in_view(browser, pages):
-    page = browser.new_page(viewport={"width": 360, "height": 800})
+def test_read_more_shows_everything_and_keeps_the_author_and_date_in_view(tab, pages):
+    page = tab
+    page.set_viewport_size({"width": 360, "height": 800})
     page.goto(pages["carousel", "nl", "light"])
     card = page.locator("article.card:has(.more:not([hidden]))").first
     button = card.locator(".more")
@@ -158,7 +173,6 @@ def test_read_more_shows_everything_and_keeps_the_author_and_date_in_view(browse
     assert button.evaluate(inside)
     button.click()
     assert " ".join(button.inner_text().split()) == f"lees meer – beoordeling van {author}"
-    page.close()
 
 
 def test_without_script_text_ends_in_an_ellipsis_and_no_dead_button(browser, pages):
@@ -171,8 +185,9 @@ def test_without_script_text_ends_in_an_ellipsis_and_no_dead_button(browser, pag
     context.close()
 
 
-def test_previous_and_next_buttons_step_through_the_reviews(browser, pages):
-    page = browser.new_page(viewport={"width": 360, "height": 800})
+def test_previous_and_next_buttons_step_through_the_reviews(tab, pages):
+    page = tab
+    page.set_viewport_size({"width": 360, "height": 800})
     page.emulate_media(reduced_motion="reduce")
     page.goto(pages["carousel", "nl", "light"])
     previous, following = page.locator(".nav button").nth(0), page.locator(".nav button").nth(1)
@@ -198,11 +213,11 @@ def test_previous_and_next_buttons_step_through_the_reviews(browser, pages):
     assert following.get_attribute("aria-disabled") == "true"  # at the end
     # focus stays where the keyboard put it: on "Volgende", never moved by the script
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Volgende beoordelingen"
-    page.close()
 
 
-def test_carousel_scrolls_with_the_keyboard(browser, pages):
-    page = browser.new_page(viewport={"width": 360, "height": 800})
+def test_carousel_scrolls_with_the_keyboard(tab, pages):
+    page = tab
+    page.set_viewport_size({"width": 360, "height": 800})
     page.emulate_media(reduced_motion="reduce")
     page.goto(pages["carousel", "en", "light"])
     track = page.locator(".track")
@@ -215,7 +230,6 @@ def test_carousel_scrolls_with_the_keyboard(browser, pages):
         page.wait_for_timeout(20)
     assert page.evaluate("() => document.querySelector('.track').scrollLeft") > 0
     assert page.evaluate("getComputedStyle(document.querySelector('.track')).scrollBehavior") == "auto"
-    page.close()
 
 
 @pytest.mark.parametrize(
@@ -235,13 +249,10 @@ def test_carousel_scrolls_with_the_keyboard(browser, pages):
         ("#theme=neon&accent=red&background=url(x)", "light", "rgba(0, 0, 0, 0)", "#00b67a"),  # ignored
     ],
 )
-def test_presentation_options_in_the_fragment_apply_without_the_server(
-    browser, pages, fragment, theme, background, accent
-):
-    page = browser.new_page()
+def test_presentation_options_in_the_fragment_apply_without_the_server(tab, pages, fragment, theme, background, accent):
+    page = tab
     page.goto(pages["badge", "nl", "light"] + fragment)
     html = page.locator("html")
     assert theme in html.get_attribute("class").split()
     assert html.evaluate("e => getComputedStyle(e).backgroundColor") == background
     assert html.evaluate("e => getComputedStyle(e).getPropertyValue('--accent').trim()") == accent
-    page.close()
