@@ -13,8 +13,10 @@ from widget_server.core.snapshot import HEAD_SIZE, ReviewList, Snapshot
 
 def memory_snapshot(shop: Shop, reviews: list[PublicReview], as_of: date, summary: Mapping[str, Any]) -> Snapshot:
     """A snapshot of `reviews`, all taken as shown, newest first as given."""
-    groups = Counter((r.rating, r.language) for r in reviews)
-    heads = {group: tuple(r for r in reviews if (r.rating, r.language) == group)[:HEAD_SIZE] for group in groups}
+    groups = Counter((r.rating, r.language, r.scale) for r in reviews)
+    heads = {
+        group: tuple(r for r in reviews if (r.rating, r.language, r.scale) == group)[:HEAD_SIZE] for group in groups
+    }
     return Snapshot(
         shop=shop,
         version="test",

@@ -6,11 +6,15 @@ import pytest
 
 from widget_server.core.platforms import (
     FORMATS,
+    PlatformScore,
     Skipped,
     default_token_formats,
     etrusted_review,
+    feedbackcompany_review,
     google_review,
     google_score,
+    kiyoh_review,
+    kiyoh_score,
     parse_token_formats,
     token_formats,
     token_platforms,
@@ -291,6 +295,8 @@ def test_every_format_names_its_containers_and_documented_fields():
         "trustpilot": ("reviews",),
         "etrusted": ("items",),
         "google": ("reviews",),
+        "kiyoh": ("reviews",),
+        "feedbackcompany": ("reviews",),
     }
     assert "referralEmail" in FORMATS["trustpilot"].documented
     assert "reviewId" in FORMATS["google"].documented
@@ -439,7 +445,7 @@ def test_json_int_keeps_what_is_usable_and_marks_what_is_not(text, value):
     [
         ("native", ("native",)),
         ("google, native,google", ("native", "google")),
-        ("all", ("native", "trustpilot", "etrusted", "google", "trustpilot-business-unit")),
+        ("all", ("native", "trustpilot", "etrusted", "google", "kiyoh", "feedbackcompany", "trustpilot-business-unit")),
         ("trustpilot-business-unit,trustpilot", ("trustpilot", "trustpilot-business-unit")),
     ],
 )
@@ -460,7 +466,8 @@ def test_parse_token_formats_refuses_what_it_does_not_know(text, shown):
     [
         ((), ("native",)),
         (("Trustpilot",), ("native", "trustpilot", "trustpilot-business-unit")),
-        (("google", "Kiyoh"), ("native", "google")),
+        (("google", "Kiyoh"), ("native", "google", "kiyoh")),
+        (("google", "Yotpo"), ("native", "google")),
         (("Trusted Shops", "Google"), ("native", "etrusted", "google")),
     ],
 )
@@ -473,8 +480,8 @@ def test_default_token_formats(platforms, formats):
     [
         (
             "*",
-            ("native", "trustpilot", "etrusted", "google", "trustpilot-business-unit"),
-            {"trustpilot", "trusted shops", "google"},
+            ("native", "trustpilot", "etrusted", "google", "kiyoh", "feedbackcompany", "trustpilot-business-unit"),
+            {"trustpilot", "trusted shops", "google", "kiyoh", "the feedback company"},
         ),
         ("native", ("native",), set()),
         ("native,trustpilot-business-unit", ("native", "trustpilot-business-unit"), {"trustpilot"}),
@@ -631,3 +638,225 @@ def test_a_platform_score_record():
         "profile_url": "https://www.trustpilot.com/review/a.nl",
         "read_on": "2026-11-20",
     }
+
+
+# -- Kiyoh (issue 25): scores out of 10, kept as they are --------------------------------
+
+
+def kiyoh(**fields):
+    base = {
+        "reviewId": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+        "reviewAuthor": "Marieke",
+        "city": "Utrecht",
+        "rating": 8,
+        "reviewContent": [
+            {"questionGroup": "DEFAULT_OVERALL", "questionType": "INT", "rating": 8, "order": 0},
+            {"questionGroup": "DEFAULT_ONELINER", "questionType": "TEXT", "rating": "Prima service", "order": 1},
+            {"questionGroup": "DEFAULT_OPINION", "questionType": "TEXT", "rating": "Snel en netjes.", "order": 2},
+            {"questionGroup": "DEFAULT_RECOMMEND", "questionType": "BOOLEAN", "rating": True, "order": 3},
+        ],
+        "dateSince": "2026-10-01T14:00:00.000+02:00",
+        "updatedSince": "2026-10-02T09:00:00.000+02:00",
+        "reviewLanguage": "nl",
+        "referenceCode": "ORDER-1001",
+        "comment": None,
+    }
+    base.update(fields)
+    return {k: v for k, v in base.items() if v != "DROP"}
+
+
+def test_kiyoh_fields_map_to_a_native_review_out_of_ten():
+    assert kiyoh_review(kiyoh(), "wtw-winkel", "en") == {
+        "id": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+        "shop": "wtw-winkel",
+        "rating": 8,
+        "scale": 10,
+        "title": "Prima service",
+        "text": "Snel en netjes.",
+        "author": "Marieke",
+        "language": "nl",
+        "created_at": "2026-10-01T14:00:00.000+02:00",
+        "verification": "verified",
+        "status": "published",
+        "reply": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"rating": 10}, {"rating": 10}),
+        ({"rating": 1}, {"rating": 1}),
+        ({"rating": 7.0}, {"rating": 7}),
+        ({"rating": "DROP"}, {"rating": 8}),  # no rating: the overall question's answer
+        ({"rating": None}, {"rating": 8}),
+        ({"reviewLanguage": "DROP"}, {"language": "en"}),  # none: the shop's default locale
+        ({"referenceCode": "DROP"}, {"verification": "unverified"}),  # no order reference
+        ({"referenceCode": ""}, {"verification": "unverified"}),
+        ({"reviewContent": []}, {"title": None, "text": None}),
+        ({"reviewContent": "DROP"}, {"title": None, "text": None}),
+        (
+            {"comment": "Dank je wel!"},
+            {"reply": {"text": "Dank je wel!", "created_at": "2026-10-02T09:00:00.000+02:00"}},
+        ),
+    ],
+)
+def test_kiyoh_fields_table(fields, expected):
+    native = kiyoh_review(kiyoh(**fields), "wtw-winkel", "en")
+    assert {key: native[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"rating": 0}, "rating must be a whole number from 1 to 10 (got 0)"),
+        ({"rating": 11}, "rating must be a whole number from 1 to 10 (got 11)"),
+        ({"rating": 7.5}, "rating must be a whole number from 1 to 10 (got 7.5)"),  # never rounded
+        ({"rating": "8"}, "rating must be a whole number from 1 to 10 (got '8')"),
+        ({"rating": True}, "rating must be a whole number from 1 to 10 (got true)"),
+        ({"rating": None, "reviewContent": []}, "rating must be a whole number from 1 to 10 (got missing)"),
+        ({"reviewContent": {"a": 1}}, "reviewContent must be a list"),
+    ],
+)
+def test_kiyoh_refuses_what_is_not_a_score_out_of_ten(fields, reason):
+    with pytest.raises(Invalid) as error:
+        kiyoh_review(kiyoh(**fields), "wtw-winkel", "en")
+    assert str(error.value) == reason
+
+
+def test_a_kiyoh_review_passes_the_review_rules_with_its_own_scale():
+    parsed = parse_review({**kiyoh_review(kiyoh(), "wtw-winkel", "nl"), "platform": "Kiyoh"}, reference_required=False)
+    assert (parsed.rating, parsed.scale, parsed.incentivized, parsed.platform) == (8, 10, False, "Kiyoh")
+
+
+def kiyoh_feed(**fields):
+    base = {
+        "locationId": 1051234,
+        "locationName": "WTW Winkel",
+        "averageRating": 8.7,
+        "numberReviews": 412,
+        "last12MonthAverageRating": 8.64,
+        "last12MonthNumberReviews": 131,
+        "percentageRecommendation": 96,
+        "viewReviewUrl": "https://www.kiyoh.com/reviews/1051234/wtw_winkel",
+        "createReviewUrl": "https://www.kiyoh.com/add-review/1051234/wtw_winkel",
+        "reviews": [],
+    }
+    base.update(fields)
+    return {k: v for k, v in base.items() if v != "DROP"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "score", "count", "profile"),
+    [
+        ({}, "8.6", 131, "https://www.kiyoh.com/reviews/1051234/wtw_winkel"),  # 8.64 as Kiyoh shows it: 8,6
+        ({"last12MonthAverageRating": 8.65}, "8.7", 131, "https://www.kiyoh.com/reviews/1051234/wtw_winkel"),
+        ({"last12MonthAverageRating": 10}, "10.0", 131, "https://www.kiyoh.com/reviews/1051234/wtw_winkel"),
+        (
+            {"last12MonthAverageRating": 0, "last12MonthNumberReviews": 0},
+            "0.0",
+            0,
+            "https://www.kiyoh.com/reviews/1051234/wtw_winkel",
+        ),
+        ({"viewReviewUrl": "DROP"}, "8.6", 131, ""),
+    ],
+)
+def test_kiyohs_own_score_is_its_last_twelve_months_out_of_ten(fields, score, count, profile):
+    found = kiyoh_score(kiyoh_feed(**fields))
+    assert found == PlatformScore(
+        name="Kiyoh", score_name="", score=score, review_count=count, profile_url=profile, scale=10
+    )
+    assert found.record(date(2026, 11, 23))["scale"] == 10
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"last12MonthAverageRating": 10.01}, "last12MonthAverageRating must be a number from 0 to 10"),
+        ({"last12MonthAverageRating": "8.6"}, "last12MonthAverageRating must be a number from 0 to 10"),
+        ({"last12MonthNumberReviews": -1}, "last12MonthNumberReviews must be a whole number from 0"),
+        ({"viewReviewUrl": "javascript:alert(1)"}, "must be an https URL"),
+    ],
+)
+def test_kiyohs_score_refuses_what_it_cannot_show_truly(fields, reason):
+    with pytest.raises(Invalid, match=reason):
+        kiyoh_score(kiyoh_feed(**fields))
+
+
+def test_a_feed_without_the_twelve_month_figures_carries_no_score():
+    assert kiyoh_score(kiyoh_feed(last12MonthAverageRating="DROP", last12MonthNumberReviews="DROP")) is None
+
+
+# -- The Feedback Company ----------------------------------------------------------------
+
+
+def feedbackcompany(**fields):
+    base = {
+        "id": 4711,
+        "date_created": "2026-10-01T12:00:00+02:00",
+        "date_updated": "2026-10-03T08:00:00+02:00",
+        "total_score": 5,
+        "recommends": True,
+        "client": {"name": "Piet J."},
+        "questions": [
+            {"question_id": 1, "type": "main_open", "value": "Goed geholpen."},
+            {"question_id": 2, "type": "score", "value": 5},
+        ],
+        "product": None,
+    }
+    base.update(fields)
+    return {k: v for k, v in base.items() if v != "DROP"}
+
+
+def test_feedbackcompany_fields_map_to_a_native_review():
+    assert feedbackcompany_review(feedbackcompany(), "wtw-winkel", "nl") == {
+        "id": "4711",
+        "shop": "wtw-winkel",
+        "rating": 5,
+        "text": "Goed geholpen.",
+        "author": "Piet J.",
+        "language": "nl",
+        "created_at": "2026-10-01T12:00:00+02:00",
+        "verification": "unverified",
+        "status": "published",
+        "reply": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"total_score": 1}, {"rating": 1}),
+        ({"total_score": 4.0}, {"rating": 4}),
+        ({"id": "fbc-9"}, {"id": "fbc-9"}),
+        ({"questions": []}, {"text": None}),
+        ({"comment": "Eigen woorden"}, {"text": "Eigen woorden"}),
+        (
+            {"shop_comment": "Bedankt!"},
+            {"reply": {"text": "Bedankt!", "created_at": "2026-10-03T08:00:00+02:00"}},
+        ),
+    ],
+)
+def test_feedbackcompany_fields_table(fields, expected):
+    native = feedbackcompany_review(feedbackcompany(**fields), "wtw-winkel", "nl")
+    assert {key: native[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"total_score": 4.5}, "total_score must be a whole number from 1 to 5 (got 4.5)"),  # never rounded
+        ({"total_score": 0}, "total_score must be a whole number from 1 to 5 (got 0)"),
+        ({"total_score": 6}, "total_score must be a whole number from 1 to 5 (got 6)"),
+        ({"client": "Piet"}, "client must be a JSON object"),
+    ],
+)
+def test_feedbackcompany_refuses_what_it_cannot_show(fields, reason):
+    with pytest.raises(Invalid) as error:
+        feedbackcompany_review(feedbackcompany(**fields), "wtw-winkel", "nl")
+    assert str(error.value) == reason
+
+
+def test_a_feedbackcompany_product_review_is_skipped():
+    with pytest.raises(Skipped, match="a product review"):
+        feedbackcompany_review(feedbackcompany(product={"sku": "X"}), "wtw-winkel", "nl")

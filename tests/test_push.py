@@ -359,7 +359,7 @@ def test_a_token_pushes_only_the_formats_it_names(any_service):
     rows = [
         review(id="n-google", platform="Google", verification="unverified", email=None),
         review(id="n-tp", platform="trustpilot"),
-        review(id="n-kiyoh", platform="Kiyoh"),
+        review(id="n-yotpo", platform="Yotpo"),  # a platform we have no format for
         review(id="n-own"),
     ]
     status, _, answer = push(base, narrow, json.dumps({"reviews": rows}).encode())
@@ -382,12 +382,14 @@ def test_a_token_pushes_only_the_formats_it_names(any_service):
     listed = cli(data, "token", "list", "wtw-winkel").stdout
     assert "\tpushes native,trustpilot\tactive\n" in listed
     assert "\tpushes native,trustpilot,google,trustpilot-business-unit\tactive\n" in listed
-    assert "\tpushes native,trustpilot,etrusted,google,trustpilot-business-unit\tactive\n" in listed  # `all`
+    assert (
+        "\tpushes native,trustpilot,etrusted,google,kiyoh,feedbackcompany,trustpilot-business-unit\tactive\n" in listed
+    )  # `all`
     result = cli(data, "token", "create", "wtw-winkel", "--formats", "trustpilot,yelp")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip() == (
         "trustwidgets token create: --formats: unknown format 'yelp': name some of all, native, trustpilot, "
-        "etrusted, google, trustpilot-business-unit"
+        "etrusted, google, kiyoh, feedbackcompany, trustpilot-business-unit"
     )
 
 

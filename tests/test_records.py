@@ -65,6 +65,15 @@ def test_offsets_are_converted_to_utc_before_the_date_is_taken():
         ({"rating": "5"}, "rating must be a whole number from 1 to 5 (got '5')"),
         ({"rating": True}, "rating must be a whole number from 1 to 5 (got true)"),
         ({"rating": None}, "rating must be a whole number from 1 to 5 (got missing)"),
+        ({"rating": 11, "scale": 10}, "rating must be a whole number from 1 to 10 (got 11)"),
+        ({"rating": 0, "scale": 10}, "rating must be a whole number from 1 to 10 (got 0)"),
+        ({"rating": 7.5, "scale": 10}, "rating must be a whole number from 1 to 10 (got 7.5)"),
+        ({"scale": 100}, "scale must be one of 5, 10 (got 100)"),
+        ({"scale": 7}, "scale must be one of 5, 10 (got 7)"),
+        ({"scale": "10"}, "scale must be one of 5, 10 (got '10')"),
+        ({"scale": True}, "scale must be one of 5, 10 (got true)"),
+        ({"incentivized": "yes"}, "incentivized must be true or false (got 'yes')"),
+        ({"incentivized": 1}, "incentivized must be true or false (got 1)"),
         ({"shop": "WTW"}, "shop must be a shop id: lower-case letters, digits and inner hyphens"),
         ({"shop": "-wtw"}, "shop must be a shop id: lower-case letters, digits and inner hyphens"),
         ({"verification": "trusted"}, "verification must be one of verified, imported, unverified (got 'trusted')"),
@@ -196,6 +205,23 @@ def test_email_limit_has_two_edges():
 @pytest.mark.parametrize("rating", [1, 2, 3, 4, 5])
 def test_every_rating_from_one_to_five_is_accepted(rating):
     assert parse_review(review(rating=rating)).rating == rating
+
+
+@pytest.mark.parametrize(
+    ("fields", "rating", "scale", "incentivized"),
+    [
+        ({}, 5, 5, False),  # the defaults: stars, not given for a reward
+        ({"scale": 5, "incentivized": False}, 5, 5, False),
+        ({"scale": None, "incentivized": None}, 5, 5, False),  # null: the default
+        ({"rating": 1, "scale": 10}, 1, 10, False),
+        ({"rating": 10, "scale": 10}, 10, 10, False),
+        ({"rating": 8, "scale": 10, "incentivized": True}, 8, 10, True),
+        ({"incentivized": True}, 5, 5, True),
+    ],
+)
+def test_a_review_keeps_its_own_scale_and_whether_it_was_rewarded(fields, rating, scale, incentivized):
+    parsed = parse_review(review(**fields))
+    assert (parsed.rating, parsed.scale, parsed.incentivized) == (rating, scale, incentivized)
 
 
 @pytest.mark.parametrize(

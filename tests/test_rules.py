@@ -46,6 +46,22 @@ def test_is_counted(verification, status, given_on, counted):
 
 
 @pytest.mark.parametrize(
+    ("verification", "scale", "incentivized", "counted"),
+    [
+        ("verified", 5, False, True),
+        ("verified", 10, False, False),  # a score out of 10 (Kiyoh) never enters the star mean
+        ("verified", 5, True, False),  # given for a reward: never counted
+        ("verified", 10, True, False),
+        ("imported", 10, False, False),
+        ("unverified", 5, True, False),
+    ],
+)
+def test_only_star_reviews_not_given_for_a_reward_count(verification, scale, incentivized, counted):
+    given_on = date(2026, 1, 1)
+    assert is_counted(verification, "published", given_on, score_window(AS_OF), scale, incentivized) is counted
+
+
+@pytest.mark.parametrize(
     ("status", "given_on", "shown"),
     [
         ("published", date(2020, 1, 1), True),  # old reviews are shown, just not counted

@@ -12,6 +12,7 @@ from tests.server import cli_args
 from widget_server.core.options import ReviewFilter
 from widget_server.core.records import parse_platform, parse_review, parse_shop
 from widget_server.core.rules import score_window
+from widget_server.store.base import ShownReviews
 from widget_server.store.postgres import PostgresStore
 from widget_server.store.protocol import StoreError
 from widget_server.store.sqlite import SCHEMA_VERSION, WINDOW_SQL, Store
@@ -126,15 +127,40 @@ def test_window_counts_group_by_verification_status_rating_and_month(store):
             experienced_at=None,
         ),
         review(id="5", rating=3, created_at="2025-01-01T00:00:00Z", experienced_at=None),
+        review(id="8", rating=8, scale=10, platform="Kiyoh"),
+        review(id="9", rating=8, scale=10, platform="Kiyoh", incentivized=True),
+        review(id="10", rating=5, incentivized=True),
     )
     counts = store.window_counts("wtw-winkel", score_window(date(2026, 11, 23)))
     assert counts == {
-        ("verified", "published", 5, "2026-10"): 1,
-        ("verified", "flagged", 4, "2026-10"): 1,
-        ("verified", "removed", 1, "2026-10"): 1,
-        ("imported", "published", 2, "2026-10"): 1,
-        ("unverified", "published", 2, "2026-01"): 2,
+        ("verified", "published", 5, "2026-10", 5, False): 1,
+        ("verified", "flagged", 4, "2026-10", 5, False): 1,
+        ("verified", "removed", 1, "2026-10", 5, False): 1,
+        ("imported", "published", 2, "2026-10", 5, False): 1,
+        ("unverified", "published", 2, "2026-01", 5, False): 2,
+        ("verified", "published", 8, "2026-10", 10, False): 1,
+        ("verified", "published", 8, "2026-10", 10, True): 1,
+        ("verified", "published", 5, "2026-10", 5, True): 1,
     }
+
+
+def test_a_review_keeps_its_scale_and_reward_and_a_star_filter_passes_over_scores_out_of_ten(store):
+    fill(
+        store,
+        review(id="s4", rating=4),
+        review(id="k4", rating=4, scale=10, platform="Kiyoh", created_at="2026-10-02T12:00:00Z"),
+        review(id="k9", rating=9, scale=10, platform="Kiyoh", incentivized=True, created_at="2026-10-03T12:00:00Z"),
+    )
+    snapshot = store.snapshot("wtw-winkel", date(2026, 11, 23))
+    stored = {r.id: (r.rating, r.scale, r.incentivized) for r in snapshot.newest(ReviewFilter(), 10)}
+    assert stored == {"s4": (4, 5, False), "k4": (4, 10, False), "k9": (9, 10, True)}
+    assert [r.id for r in snapshot.newest(ReviewFilter(stars=(4,)), 10)] == ["s4"]
+    assert snapshot.total(ReviewFilter(stars=(4,))) == 1
+    assert [
+        r.id for r in ShownReviews(store, "wtw-winkel", date(2026, 11, 23)).page(ReviewFilter(stars=(4,)), 1, 10)
+    ] == ["s4"]
+    assert (snapshot.summary["review_count"], snapshot.summary["score"]) == (1, 4.0)
+    assert (snapshot.summary["ten_point_count"], snapshot.summary["incentivized_count"]) == (1, 1)
 
 
 def test_the_summary_reads_one_covering_index(sqlite_store):

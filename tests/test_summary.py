@@ -11,8 +11,8 @@ SHOP_RECORD = parse_shop(SHOP, ("en", "nl"))
 AS_OF = date(2026, 11, 23)
 
 
-def key(verification, status, rating, month="2026-10"):
-    return WindowKey(verification, status, rating, month)
+def key(verification, status, rating, month="2026-10", scale=5, incentivized=False):
+    return WindowKey(verification, status, rating, month, scale, incentivized)
 
 
 def test_summary_fields_from_rules():
@@ -42,6 +42,8 @@ def test_summary_fields_from_rules():
         "flagged_count": 101,
         "imported_count": 7,
         "unverified_count": 4,
+        "incentivized_count": 0,
+        "ten_point_count": 0,
         "removed_count": 3,
         "source": "Trustpilot",
         "policy_url": "https://www.example.nl/reviews",
@@ -71,6 +73,56 @@ def test_no_counted_review_gives_null_score_and_grade():
     summary = build_summary(SHOP_RECORD, {key("imported", "published", 5): 3}, AS_OF)
     assert (summary["score"], summary["grade"], summary["review_count"]) == (None, None, 0)
     assert summary["imported_count"] == 3
+
+
+# Each shown review that does not count is accounted for once, under its first reason: given
+# for a reward, then scored out of 10, then its verification. Removed ones under removed.
+@pytest.mark.parametrize(
+    ("window_key", "counted", "incentivized", "ten_point", "imported", "unverified", "removed"),
+    [
+        (key("verified", "published", 5), 1, 0, 0, 0, 0, 0),
+        (key("verified", "flagged", 1), 1, 0, 0, 0, 0, 0),
+        (key("verified", "published", 5, incentivized=True), 0, 1, 0, 0, 0, 0),
+        (key("imported", "published", 5, incentivized=True), 0, 1, 0, 0, 0, 0),
+        (key("verified", "published", 10, scale=10), 0, 0, 1, 0, 0, 0),
+        (key("verified", "published", 1, scale=10), 0, 0, 1, 0, 0, 0),
+        (key("unverified", "flagged", 8, scale=10), 0, 0, 1, 0, 0, 0),
+        (key("verified", "published", 8, scale=10, incentivized=True), 0, 1, 0, 0, 0, 0),
+        (key("imported", "published", 4), 0, 0, 0, 1, 0, 0),
+        (key("unverified", "published", 4), 0, 0, 0, 0, 1, 0),
+        (key("verified", "removed", 8, scale=10), 0, 0, 0, 0, 0, 1),
+        (key("verified", "removed", 5, incentivized=True), 0, 0, 0, 0, 0, 1),
+    ],
+)
+def test_every_review_not_counted_is_accounted_for_once(
+    window_key, counted, incentivized, ten_point, imported, unverified, removed
+):
+    summary = build_summary(SHOP_RECORD, {window_key: 1}, AS_OF)
+    assert (
+        summary["review_count"],
+        summary["incentivized_count"],
+        summary["ten_point_count"],
+        summary["imported_count"],
+        summary["unverified_count"],
+        summary["removed_count"],
+        summary["window_total"],
+    ) == (counted, incentivized, ten_point, imported, unverified, removed, 1)
+
+
+def test_reviews_out_of_ten_and_incentivised_ones_leave_the_score_and_distribution_alone():
+    summary = build_summary(
+        SHOP_RECORD,
+        {
+            key("verified", "published", 4): 2,
+            key("verified", "published", 10, scale=10): 50,
+            key("verified", "published", 1, incentivized=True): 9,
+        },
+        AS_OF,
+    )
+    assert (summary["score"], summary["review_count"]) == (4.0, 2)
+    assert summary["distribution"] == {"1": 0, "2": 0, "3": 0, "4": 2, "5": 0}
+    october = next(m for m in summary["months"] if m["month"] == "2026-10")
+    assert (october["count"], october["score"]) == (2, 4.0)
 
 
 @pytest.mark.parametrize(

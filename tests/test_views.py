@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from tests.widgets import AS_OF, fixture_store
+from tests.hostile import HOSTILE
+from tests.widgets import AS_OF, DATA, fixture_store, render
 from widget_server.core.catalogue import REVIEWS, DocumentRef
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
@@ -125,3 +126,56 @@ def test_reviews_json_names_each_review_s_platform(tmp_path):
     # the fixture's reviews name no platform: verified ones come from the shop's source
     assert by_id["r-1"] == ("verified", "Trustpilot")
     assert by_id["r-3"] == ("imported", None)
+
+
+def kiyoh_and_rewarded_document():
+    """The widget data with a hostile Kiyoh review out of 10 and a review given for a reward."""
+    document = json.loads((DATA / "widgets.json").read_text())
+    document["reviews"] += [
+        {
+            **document["reviews"][0],
+            **HOSTILE,
+            "id": "k-1",
+            "rating": 8,
+            "scale": 10,
+            "platform": "Kiyoh",
+            "reply": {**HOSTILE["reply"], "created_at": "2026-11-23T00:00:00Z"},
+            "created_at": "2026-11-22T10:00:00Z",
+        },
+        {
+            **document["reviews"][0],
+            "id": "i-1",
+            "incentivized": True,
+            "reply": None,
+            "created_at": "2026-11-21T10:00:00Z",
+        },
+    ]
+    return document
+
+
+def test_a_score_out_of_ten_shows_as_itself_and_a_rewarded_review_says_so(tmp_path):
+    store = fixture_store(tmp_path / "s", kiyoh_and_rewarded_document())
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    html = render(store, "wtw-winkel", "carousel", "nl")
+    cards = {card.split('id="r', 1)[0]: card for card in html.split('<article class="card"')[1:]}
+    kiyoh_card = next(card for card in cards.values() if "Kiyoh" in card)
+    assert '<span class="points" role="img" aria-label="8 van 10">8/10</span>' in kiyoh_card
+    assert 'class="stars"' not in kiyoh_card  # never drawn as stars
+    assert "<script>window.pwned" not in html and "<svg onload" not in html  # escaped as every review
+    rewarded = [card for card in cards.values() if "beloonde beoordeling" in card]
+    assert len(rewarded) == 1 and 'aria-label="5 van 5 sterren"' in rewarded[0]
+    # Neither counts: the score is the fixture's own, and the summary says why they are left out.
+    summary = snapshot.summary
+    assert (summary["ten_point_count"], summary["incentivized_count"]) == (1, 1)
+    reviews = {r["id"]: r for r in page(snapshot, "en", 1)["reviews"]}
+    assert (reviews["k-1"]["rating"], reviews["k-1"]["scale"], reviews["k-1"]["platform"]) == (8, 10, "Kiyoh")
+    assert "incentivized" not in reviews["k-1"]
+    assert (reviews["i-1"]["incentivized"], reviews["i-1"]["incentive_marker"]) == (True, "incentivised review")
+    assert "scale" not in reviews["i-1"] and "scale" not in reviews["r-1"]  # stars: as before
+
+
+def test_a_star_filter_passes_over_scores_out_of_ten(tmp_path):
+    store = fixture_store(tmp_path / "s", kiyoh_and_rewarded_document())
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    ids = [r["id"] for r in page(snapshot, "en", 1, Options(lang=(), stars=(4, 5)).resolve(snapshot.shop))["reviews"]]
+    assert "k-1" not in ids and "i-1" in ids

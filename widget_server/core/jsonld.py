@@ -27,7 +27,7 @@ def product_jsonld(snapshot: Snapshot) -> dict[str, Any] | None:
     counted = [
         review
         for review in snapshot.newest(ReviewFilter(), HEAD_SIZE)
-        if counts(review.verification, review.status) and review.created_on in window
+        if counts(review.verification, review.status, review.scale, review.incentivized) and review.created_on in window
     ][:MAX_REVIEWS]
     data: dict[str, Any] = {
         "@context": "https://schema.org",

@@ -98,6 +98,8 @@ def method_view(summary: Mapping[str, Any], locale: str, directory: Path) -> dic
                     "flagged_count",
                     "imported_count",
                     "unverified_count",
+                    "incentivized_count",
+                    "ten_point_count",
                     "removed_count",
                 )
             },

@@ -58,6 +58,8 @@ class Review:
     reply: Reply | None
     product: Product | None = None  # a product review; None: a review of the shop
     platform: str = ""  # where it was written, as visitors know it ("Trustpilot"); "" when not said
+    scale: int = 5  # the best rating on the review's own scale: 5 stars, or 10 (Kiyoh's 1-10)
+    incentivized: bool = False  # given for a reward: shown with a marker, never counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,8 @@ class PublicReview:
     status: str
     reply: Reply | None
     platform: str = ""  # where it was written ("Trustpilot"); "" when the import did not say
+    scale: int = 5  # 5: `rating` is stars; 10: a score out of 10, shown as "8/10", never as stars
+    incentivized: bool = False  # given for a reward
 
 
 @dataclass(frozen=True, slots=True)

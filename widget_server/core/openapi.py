@@ -38,6 +38,8 @@ SUMMARY = {
         "flagged_count",
         "imported_count",
         "unverified_count",
+        "incentivized_count",
+        "ten_point_count",
         "removed_count",
         "months",
         "source",
@@ -61,6 +63,16 @@ SUMMARY = {
         "flagged_count": {"type": "integer", "minimum": 0, "description": "counted reviews under investigation"},
         "imported_count": {"type": "integer", "minimum": 0, "description": "shown, not counted: imported"},
         "unverified_count": {"type": "integer", "minimum": 0, "description": "shown, not counted: unverified"},
+        "incentivized_count": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "shown, not counted: given for a reward (whatever their verification or scale)",
+        },
+        "ten_point_count": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "shown, not counted: rated out of 10 (Kiyoh), never converted to stars",
+        },
         "removed_count": {"type": "integer", "minimum": 0, "description": "removed by the platform: not shown"},
         "months": {
             "type": "array",
@@ -105,7 +117,10 @@ REVIEW = {
     "required": ["id", "rating", "title", "text", "author", "date", "verification", "status", "reply"],
     "properties": {
         "id": {"type": "string"},
-        "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+        "rating": {"type": "integer", "minimum": 1, "maximum": 10, "description": "on the review's `scale`"},
+        "scale": {"enum": [5, 10], "description": "absent: 5 (stars); 10: a score out of 10, never stars"},
+        "incentivized": {"const": True, "description": "present only on a review given for a reward"},
+        "incentive_marker": {"type": "string", "description": "with `incentivized`: what the card says"},
         "title": {"type": "string"},
         "text": {"type": "string"},
         "author": {"type": "string"},

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from .models import Shop
+from .rules import STAR_SCALE
 
 OPTION_NAMES = ("theme", "accent", "background", "stars", "lang", "count")
 PRESENTATION_OPTIONS = ("theme", "accent", "background")
@@ -72,9 +73,10 @@ class ReviewFilter:
     stars: tuple[int, ...] = ()
     lang: tuple[str, ...] = ()
 
-    def matches(self, rating: int, language: str) -> bool:
-        """A language tag matches itself and its subtags: `en` matches `en-GB`, case aside."""
-        if self.stars and rating not in self.stars:
+    def matches(self, rating: int, language: str, scale: int = STAR_SCALE) -> bool:
+        """A language tag matches itself and its subtags: `en` matches `en-GB`, case aside. A star
+        filter matches only reviews rated in stars (a score out of 10 has none)."""
+        if self.stars and (scale != STAR_SCALE or rating not in self.stars):
             return False
         if not self.lang:
             return True

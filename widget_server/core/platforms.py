@@ -33,13 +33,14 @@ class PlatformScore:
     score: str
     review_count: int
     profile_url: str = ""
+    scale: int = 5  # the best score: 5, or 10 for Kiyoh's
 
     def record(self, read_on: date) -> dict[str, Any]:
         return {
             "name": self.name,
             "score_name": self.score_name,
             "score": self.score,
-            "scale": 5,
+            "scale": self.scale,
             "review_count": self.review_count,
             "profile_url": self.profile_url,
             "read_on": read_on.isoformat(),
@@ -369,6 +370,151 @@ def google_score(response: Mapping[str, Any]) -> PlatformScore | None:
     )
 
 
+# -- Kiyoh (KlantenVertellen) -----------------------------------------------------------
+
+KIYOH_SCALE = 10
+KIYOH_FIELDS = frozenset(
+    {
+        "reviewId",
+        "reviewAuthor",
+        "city",
+        "rating",
+        "reviewContent",
+        "dateSince",
+        "updatedSince",
+        "reviewLanguage",
+        "referenceCode",
+        "comment",
+        "locationId",
+        "reviewComments",
+    }
+)
+KIYOH_RESPONSE_FIELDS = frozenset(
+    {
+        "locationId",
+        "locationName",
+        "averageRating",
+        "numberReviews",
+        "last12MonthAverageRating",
+        "last12MonthNumberReviews",
+        "percentageRecommendation",
+        "viewReviewUrl",
+        "createReviewUrl",
+    }
+)
+
+
+def _whole(value: object, name: str, high: int) -> int:
+    """A whole rating from 1 to high: 8 and 8.0 are 8; 7.5 is refused (we never round a rating)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+        raise Invalid(f"{name} must be a whole number from 1 to {high} (got {shown(value)})")
+    return value
+
+
+def _answers(content: object) -> dict[str, object]:
+    """A Kiyoh review's answers by question group (DEFAULT_OVERALL, DEFAULT_ONELINER, ...)."""
+    if content is None:
+        return {}
+    if not isinstance(content, list):
+        raise Invalid("reviewContent must be a list")
+    found: dict[str, object] = {}
+    for item in content:
+        if isinstance(item, Mapping) and isinstance(item.get("questionGroup"), str):
+            found.setdefault(item["questionGroup"], item.get("rating"))
+    return found
+
+
+def kiyoh_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str, Any]:
+    """A Kiyoh review keeps its 1-10 score (scale 10): never converted to stars, never counted."""
+    answers = _answers(obj.get("reviewContent"))
+    overall = obj.get("rating") if obj.get("rating") is not None else answers.get("DEFAULT_OVERALL")
+    reply = obj.get("comment")
+    return {
+        "id": obj.get("reviewId"),
+        "shop": shop,
+        "rating": _whole(overall, "rating", KIYOH_SCALE),
+        "scale": KIYOH_SCALE,
+        "title": answers.get("DEFAULT_ONELINER"),
+        "text": answers.get("DEFAULT_OPINION"),
+        "author": obj.get("reviewAuthor"),
+        "language": obj.get("reviewLanguage") or language,
+        "created_at": obj.get("dateSince"),
+        # An invited review carries the shop's order reference: tied to a purchase.
+        "verification": "verified" if obj.get("referenceCode") not in (None, "") else "unverified",
+        "status": "published",
+        # Kiyoh gives the reply no date of its own: the review's last change is the closest.
+        "reply": _reply(reply, obj.get("updatedSince") if reply not in (None, "") else None),
+    }
+
+
+def kiyoh_score(response: Mapping[str, Any]) -> PlatformScore | None:
+    """Kiyoh's own score: its average of the last 12 months, out of 10, and their count."""
+    average, total = response.get("last12MonthAverageRating"), response.get("last12MonthNumberReviews")
+    if average is None and total is None:
+        return None
+    profile = response.get("viewReviewUrl")
+    profile = profile if isinstance(profile, str) else ""
+    if profile and (problem := profile_url_problem("Kiyoh", profile)):
+        raise Invalid(problem)
+    return PlatformScore(
+        name="Kiyoh",
+        score_name="",
+        score=_published(_score(average, "last12MonthAverageRating", 0, KIYOH_SCALE), 1),
+        review_count=_count(total, "last12MonthNumberReviews"),
+        profile_url=profile,
+        scale=KIYOH_SCALE,
+    )
+
+
+# -- The Feedback Company ---------------------------------------------------------------
+
+FEEDBACKCOMPANY_FIELDS = frozenset(
+    {
+        "id",
+        "date_created",
+        "date_updated",
+        "total_score",
+        "recommends",
+        "client",
+        "questions",
+        "product",
+        "comment",
+        "shop_comment",
+    }
+)
+
+
+def _feedbackcompany_text(questions: object) -> object:
+    """The review's words: the answer to the main open question (type `main_open`)."""
+    if not isinstance(questions, list):
+        return None
+    for question in questions:
+        if isinstance(question, Mapping) and question.get("type") == "main_open":
+            return question.get("value")
+    return None
+
+
+def feedbackcompany_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str, Any]:
+    if obj.get("product") not in (None, "", {}):
+        raise Skipped("a product review: this feed imports the shop's reviews")
+    review_id = obj.get("id")
+    reply = obj.get("shop_comment")
+    return {
+        "id": str(review_id) if isinstance(review_id, int) and not isinstance(review_id, bool) else review_id,
+        "shop": shop,
+        "rating": _whole(obj.get("total_score"), "total_score", 5),
+        "text": obj.get("comment") or _feedbackcompany_text(obj.get("questions")),
+        "author": _object(obj.get("client"), "client").get("name"),
+        "language": language,
+        "created_at": obj.get("date_created"),
+        "verification": "unverified",  # the feed does not say the review is tied to a purchase
+        "status": "published",
+        "reply": _reply(reply, obj.get("date_updated") if reply not in (None, "") else None),
+    }
+
+
 FORMATS: dict[str, ReviewFormat] = {
     spec.name: spec
     for spec in (
@@ -399,6 +545,25 @@ FORMATS: dict[str, ReviewFormat] = {
             google_review,
             "reviewId",
             google_score,
+        ),
+        ReviewFormat(
+            "kiyoh",
+            "Kiyoh",
+            ("reviews",),
+            KIYOH_FIELDS,
+            KIYOH_RESPONSE_FIELDS,
+            kiyoh_review,
+            "reviewId",
+            kiyoh_score,
+        ),
+        ReviewFormat(
+            "feedbackcompany",
+            "The Feedback Company",
+            ("reviews",),
+            FEEDBACKCOMPANY_FIELDS,
+            frozenset({"success", "count", "message"}),
+            feedbackcompany_review,
+            "id",
         ),
     )
 }
@@ -449,5 +614,5 @@ def token_platforms(formats: Iterable[str]) -> frozenset[str]:
 
 def platform_needs_format(platform: str) -> bool:
     """Whether a review naming this platform comes only through a token that may push its format:
-    a platform we have a format for. Any other name (Kiyoh, a back-office's own) goes with native."""
+    a platform we have a format for. Any other name (a back-office's own) goes with native."""
     return platform.casefold() in {name.casefold() for name in FORMAT_PLATFORMS.values()}

@@ -25,7 +25,7 @@ from .models import (
 )
 from .options import THEMES, OptionError, parse_accent, parse_background, parse_options
 from .profiles import profile_url_problem
-from .rules import EXPERIENCE_MONTHS, STATUSES, VERIFICATIONS, is_eligible
+from .rules import EXPERIENCE_MONTHS, SCALES, STAR_SCALE, STATUSES, VERIFICATIONS, is_eligible
 
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 HOSTNAME = re.compile(r"(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}|localhost")
@@ -80,6 +80,8 @@ REVIEW_FIELDS = frozenset(
         "reply",
         "product",
         "platform",
+        "scale",
+        "incentivized",
     ]
 )
 MAX_PLATFORM_NAME = 60
@@ -215,9 +217,26 @@ def _enum(raw: Mapping[str, Any], name: str, allowed: tuple[str, ...], default: 
     return str(value)
 
 
-def _rating(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise Invalid(f"rating must be a whole number from 1 to 5 (got {shown(value)})")
+def _scale(value: object) -> int:
+    """The scale a review is rated on: 5 (stars, the default) or 10 (a score out of 10)."""
+    if value is None:
+        return STAR_SCALE
+    if isinstance(value, bool) or not isinstance(value, int) or value not in SCALES:
+        raise Invalid(f"scale must be one of {', '.join(map(str, SCALES))} (got {shown(value)})")
+    return value
+
+
+def _rating(value: object, scale: int = STAR_SCALE) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= scale:
+        raise Invalid(f"rating must be a whole number from 1 to {scale} (got {shown(value)})")
+    return value
+
+
+def _flag(value: object, name: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise Invalid(f"{name} must be true or false (got {shown(value)})")
     return value
 
 
@@ -276,7 +295,8 @@ def parse_review(raw: object, *, reference_required: bool = True) -> Review:
     if SURROGATE.search(review_id):
         raise Invalid("id is not valid Unicode (it holds an unpaired surrogate)")
     shop = parse_shop_id(obj.get("shop"))
-    rating = _rating(obj.get("rating"))
+    scale = _scale(obj.get("scale"))
+    rating = _rating(obj.get("rating"), scale)
     verification = _enum(obj, "verification", VERIFICATIONS, None)
     status = _enum(obj, "status", STATUSES, "published")
     email = obj.get("email")
@@ -324,6 +344,8 @@ def parse_review(raw: object, *, reference_required: bool = True) -> Review:
         reply=parse_reply(obj.get("reply"), created_at),
         product=None if obj.get("product") is None else parse_product(obj["product"]),
         platform=_text(obj, "platform", limit=MAX_PLATFORM_NAME, required=False, lines=False),
+        scale=scale,
+        incentivized=_flag(obj.get("incentivized"), "incentivized"),
     )
 
 

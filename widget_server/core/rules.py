@@ -19,6 +19,8 @@ EXPERIENCE_MONTHS = 6  # a review is given at most this many calendar months aft
 # here is what production counts.
 SHOWN_STATUSES = ("published", "flagged")  # removed reviews are never shown
 COUNTED_VERIFICATIONS = ("verified",)  # only reviews tied to a purchase count
+STAR_SCALE = 5  # only reviews rated in stars count: a score out of 10 (Kiyoh) is never converted
+SCALES = (STAR_SCALE, 10)  # the scales a review may be rated on
 # verified: tied to a purchase; imported: taken over from elsewhere without that tie;
 # unverified: published by a platform that does not tie reviews to purchases (Google).
 VERIFICATIONS = ("verified", "imported", "unverified")
@@ -62,14 +64,24 @@ def score_window(as_of: date) -> Window:
     return Window(add_months(as_of, -window_length()), as_of)
 
 
-def counts(verification: str, status: str) -> bool:
-    """Whether a review of this kind counts when given inside the window: verified, not removed."""
-    return verification in COUNTED_VERIFICATIONS and status in SHOWN_STATUSES
+def counts(verification: str, status: str, scale: int = STAR_SCALE, incentivized: bool = False) -> bool:
+    """Whether a review of this kind counts when given inside the window: verified, not removed,
+    rated in stars, and not given for a reward."""
+    return (
+        verification in COUNTED_VERIFICATIONS and status in SHOWN_STATUSES and scale == STAR_SCALE and not incentivized
+    )
 
 
-def is_counted(verification: str, status: str, given_on: date, window: Window) -> bool:
-    """Verified, not removed, and given inside the window."""
-    return counts(verification, status) and given_on in window
+def is_counted(
+    verification: str,
+    status: str,
+    given_on: date,
+    window: Window,
+    scale: int = STAR_SCALE,
+    incentivized: bool = False,
+) -> bool:
+    """Counted (see counts) and given inside the window."""
+    return counts(verification, status, scale, incentivized) and given_on in window
 
 
 def is_shown(status: str, given_on: date, as_of: date) -> bool:

@@ -3,7 +3,7 @@
 The store builds a Snapshot in a fixed number of queries (store.Store.snapshot); every
 document of the shop is then a function of (snapshot, locale, options). Memory stays bounded
 for shops with hundreds of thousands of reviews: the snapshot holds counts and, for each
-(rating, language) group, only its newest HEAD_SIZE reviews, which is enough for every widget
+(rating, language, scale) group, only its newest HEAD_SIZE reviews, which is enough for every widget
 and for the first page of any filter. Later pages come from `source`, which the store
 implements with keyset queries (never a growing OFFSET when read in order).
 """
@@ -23,7 +23,7 @@ PAGE_SIZE = 50  # reviews per reviews.json page
 HEAD_SIZE = max(PAGE_SIZE, MAX_COUNT)  # newest reviews held per (rating, language) group
 MEMO_FILTERS = 32  # filters whose newest reviews and total a snapshot keeps (see Snapshot)
 
-Group = tuple[int, str]  # (rating, language as stored)
+Group = tuple[int, str, int]  # (rating, language as stored, scale)
 T = TypeVar("T")
 
 
@@ -46,7 +46,9 @@ class ReviewList:
         elif wanted in self.matching:
             matching = self.matching[wanted]
         else:
-            matching = self.matching[wanted] = [r for r in self.reviews if wanted.matches(r.rating, r.language)]
+            matching = self.matching[wanted] = [
+                r for r in self.reviews if wanted.matches(r.rating, r.language, r.scale)
+            ]
         return matching[(number - 1) * size : number * size]
 
 
@@ -73,7 +75,9 @@ class Snapshot:
         """How many shown reviews the filter matches."""
         found = self._totals.get(wanted)
         if found is None:
-            found = sum(n for (rating, language), n in self.shown.items() if wanted.matches(rating, language))
+            found = sum(
+                n for (rating, language, scale), n in self.shown.items() if wanted.matches(rating, language, scale)
+            )
             if len(self._totals) < MEMO_FILTERS:
                 self._totals[wanted] = found
         return found
@@ -97,7 +101,11 @@ class Snapshot:
             raise ValueError(f"at most {HEAD_SIZE} reviews come from a snapshot's heads")
         found = self._newest.get(wanted)
         if found is None:
-            heads = [head for (rating, language), head in self.heads.items() if wanted.matches(rating, language)]
+            heads = [
+                head
+                for (rating, language, scale), head in self.heads.items()
+                if wanted.matches(rating, language, scale)
+            ]
             found = [review for head in heads for review in head]
             found.sort(key=lambda r: (r.id, r.platform))
             found.sort(key=lambda r: r.created_at, reverse=True)  # stable: ties stay in (id, platform) order

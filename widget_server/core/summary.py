@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from .dates import add_months
 from .models import Product, Shop, most_reviewed
-from .rules import SHOWN_STATUSES, Window, counts, grade, mean_score, score_window
+from .rules import SHOWN_STATUSES, STAR_SCALE, Window, counts, grade, mean_score, score_window
 
 
 class WindowKey(NamedTuple):
@@ -22,6 +22,8 @@ class WindowKey(NamedTuple):
     status: str
     rating: int
     month: str  # the calendar month the review was given in, "2026-11"
+    scale: int = STAR_SCALE  # 5: stars; 10: a score out of 10, never counted
+    incentivized: bool = False  # given for a reward, never counted
 
 
 def window_months(as_of: date) -> tuple[tuple[str, date, date], ...]:
@@ -61,14 +63,16 @@ def build_summary(
     named none: they come from the shop's `source`).
     """
     window = score_window(as_of)
-    counted = {key: n for key, n in window_counts.items() if counts(key.verification, key.status)}
+    counted = {
+        key: n for key, n in window_counts.items() if counts(key.verification, key.status, key.scale, key.incentivized)
+    }
     distribution = {rating: sum(n for key, n in counted.items() if key.rating == rating) for rating in range(1, 6)}
     score = mean_score(distribution)
 
-    def shown(verification: str) -> int:
-        return sum(
-            n for key, n in window_counts.items() if key.verification == verification and key.status in SHOWN_STATUSES
-        )
+    def shown(kind: str) -> int:
+        """Shown reviews that are not counted, each under its first reason: given for a reward,
+        then rated on another scale than stars, then its verification."""
+        return sum(n for key, n in window_counts.items() if key.status in SHOWN_STATUSES and not_counted(key) == kind)
 
     months = []
     for month, first, last in window_months(as_of):
@@ -99,6 +103,8 @@ def build_summary(
         "flagged_count": sum(n for key, n in counted.items() if key.status == "flagged"),
         "imported_count": shown("imported"),
         "unverified_count": shown("unverified"),
+        "incentivized_count": shown("incentivized"),
+        "ten_point_count": shown("ten_point"),
         "removed_count": sum(n for key, n in window_counts.items() if key.status not in SHOWN_STATUSES),
         "months": months,
         "source": shop.source,
@@ -120,6 +126,16 @@ def build_summary(
             for item in products
         ]
     return summary
+
+
+def not_counted(key: WindowKey) -> str:
+    """Why a shown review is not counted, the first reason that holds ("" when it counts):
+    `incentivized`, `ten_point` (a score out of 10), or its verification (`imported`, `unverified`)."""
+    if key.incentivized:
+        return "incentivized"
+    if key.scale != STAR_SCALE:
+        return "ten_point"
+    return "" if counts(key.verification, key.status) else key.verification
 
 
 def platform_fields(shop: Shop, product: Product | None) -> dict[str, Any]:

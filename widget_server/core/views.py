@@ -18,7 +18,7 @@ from .i18n import N_, translations
 from .models import PublicReview
 from .options import Resolved
 from .paths import reviews_file
-from .rules import window_length
+from .rules import STAR_SCALE, window_length
 from .snapshot import PAGE_SIZE, Snapshot
 
 LEAD_LABEL_MAX = 14  # characters of a platform's name for its score shown beside the leading score
@@ -37,6 +37,7 @@ MARKERS = {
     "imported": N_("imported review"),
     "unverified": N_("not verified"),
 }
+INCENTIVIZED_MARKER = N_("incentivised review")  # given for a reward: beside the verification
 
 
 def summary_view(summary: Mapping[str, Any], locale: str, directory: Path) -> dict[str, Any]:
@@ -102,6 +103,19 @@ def _review_stars(rating: int, locale: str, directory: Path) -> Markup:
     return star_svg(rating, gettext("%(score)s out of 5 stars") % {"score": rating})
 
 
+@lru_cache(maxsize=64)
+def _points(rating: int, scale: int, locale: str, directory: Path) -> Markup:
+    """A card's score out of 10: "8/10", which a screen reader reads as "8 out of 10"."""
+    gettext = translations(locale, directory).gettext
+    label = gettext("%(rating)s out of %(scale)s") % {"rating": rating, "scale": scale}
+    return Markup('<span class="points" role="img" aria-label="{}">{}</span>').format(label, rating_text(rating, scale))
+
+
+def rating_text(rating: int, scale: int) -> str:
+    """A rating out of 10 as its platform shows it, "8/10" (never stars); "" for stars."""
+    return "" if scale == STAR_SCALE else f"{rating}/{scale}"
+
+
 def origin(review: PublicReview, source: str) -> str:
     """Where a review says it came from: its platform; the shop's source when the import named
     none; nothing for an imported review that names none (taken over from we cannot say where)."""
@@ -113,11 +127,20 @@ def origin(review: PublicReview, source: str) -> str:
 def review_view(review: PublicReview, locale: str, as_of: date, directory: Path, source: str = "") -> dict[str, Any]:
     """A review card's fields, formatted for the locale."""
     reply = None if review.reply is None else {"text": review.reply.text}
+    stars = review.scale == STAR_SCALE
     return {
         "origin": origin(review, source),
         "id": review.id,
         "rating": review.rating,
-        "stars_svg": _review_stars(review.rating, locale, directory),
+        "scale": review.scale,
+        "rating_text": rating_text(review.rating, review.scale),
+        # Stars for a star rating; a score out of 10 as its platform writes it, "8/10".
+        "rating_mark": (
+            _review_stars(review.rating, locale, directory)
+            if stars
+            else _points(review.rating, review.scale, locale, directory)
+        ),
+        "incentivized": review.incentivized,
         "title": review.title,
         "text": review.text,
         "language": review.language,
@@ -137,6 +160,7 @@ def review_documents(
     gettext = translations(locale, directory).gettext
     today = gettext("today")
     markers = {kind: gettext(label) for kind, label in MARKERS.items()}
+    incentivized = gettext(INCENTIVIZED_MARKER)
     documents = []
     for review in reviews:
         reply = None
@@ -146,6 +170,9 @@ def review_documents(
             {
                 "id": review.id,
                 "rating": review.rating,
+                # Only where they differ from a star review's, so other reviews read as before.
+                **({} if review.scale == STAR_SCALE else {"scale": review.scale}),
+                **({"incentivized": True, "incentive_marker": incentivized} if review.incentivized else {}),
                 "title": review.title,
                 "text": review.text,
                 "author": review.author,

@@ -25,8 +25,8 @@ from typing import Any
 from ..core.dates import format_timestamp, parse_timestamp, public_timestamp
 from ..core.models import Platform, Product, PublicReview, Reply, Review, Shop
 from ..core.options import ReviewFilter
-from ..core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, Window, score_window
-from ..core.snapshot import HEAD_SIZE, ReviewList, ReviewSource, Snapshot
+from ..core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, STAR_SCALE, Window, score_window
+from ..core.snapshot import HEAD_SIZE, Group, ReviewList, ReviewSource, Snapshot
 from ..core.summary import WindowKey, build_summary
 from .dialect import Dialect
 from .protocol import Connection, Source, StoreError
@@ -41,31 +41,31 @@ EMPTY_XOR = "0" * 32
 NO_PLATFORMS = "[]"
 REVIEW_SELECT = (
     "SELECT id, rating, title, text, author, language, experienced_on, created_at, created_on, "
-    "verification, status, reply_text, reply_created_at, platform FROM reviews"
+    "verification, status, reply_text, reply_created_at, platform, scale, incentivized FROM reviews"
 )
 # How long a writer waits for another import to finish before it gives up (seconds).
 BUSY_SECONDS = float(os.environ.get("TRUSTWIDGETS_STORE_WAIT", "30"))
 
 # The rules' definitions as SQL: what tests/test_rules.py exercises is what production counts.
 SHOWN = f"status IN {sql_list(SHOWN_STATUSES)}"
-COUNTED = f"verification IN {sql_list(COUNTED_VERIFICATIONS)}"
+COUNTED = f"verification IN {sql_list(COUNTED_VERIFICATIONS)} AND scale = {int(STAR_SCALE)} AND incentivized = 0"
 
 
 def window_sql(dialect: Dialect) -> str:
-    """A shop's own reviews given in a window, by (verification, status, rating, month)."""
+    """A shop's own reviews given in a window, by (verification, status, rating, month, scale, incentivized)."""
     return (
-        "SELECT verification, status, rating, substr(created_on, 1, 7), count(*) FROM reviews"
+        "SELECT verification, status, rating, substr(created_on, 1, 7), scale, incentivized, count(*) FROM reviews"
         f"{dialect.indexed_by('reviews_window')} WHERE shop = ? AND product = '' AND created_on BETWEEN ? AND ? "
-        "GROUP BY 1, 2, 3, 4"
+        "GROUP BY 1, 2, 3, 4, 5, 6"
     )
 
 
 def product_window_sql(dialect: Dialect) -> str:
     """As window_sql, for every product of a shop at once."""
     return (
-        "SELECT product, verification, status, rating, substr(created_on, 1, 7), count(*) FROM reviews"
-        f"{dialect.indexed_by('reviews_window')} WHERE shop = ? AND product > '' AND created_on BETWEEN ? AND ? "
-        "GROUP BY 1, 2, 3, 4, 5"
+        "SELECT product, verification, status, rating, substr(created_on, 1, 7), scale, incentivized, count(*) "
+        f"FROM reviews{dialect.indexed_by('reviews_window')} WHERE shop = ? AND product > '' "
+        "AND created_on BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6, 7"
     )
 
 
@@ -92,6 +92,10 @@ def review_digest(review: Review) -> str:
         parts += ["product", product.sku, product.name, product.gtin, product.url]
     if review.platform:  # likewise, reviews that name no platform keep theirs
         parts += ["platform", review.platform]
+    if review.scale != STAR_SCALE:  # and star reviews, theirs
+        parts += ["scale", str(review.scale)]
+    if review.incentivized:
+        parts += ["incentivized"]
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -111,6 +115,8 @@ REVIEW_COLUMNS = (
     "digest",
     "product",
     "platform",
+    "scale",
+    "incentivized",
 )
 REVIEW_INSERT_COLUMNS = ("shop", "id", *REVIEW_COLUMNS)  # the order of _review_row
 REVIEW_KEY = ("shop", "platform", "id")
@@ -151,6 +157,8 @@ def _review_row(review: Review) -> tuple[Any, ...]:
         review_digest(review),
         "" if review.product is None else review.product.sku,
         review.platform,
+        review.scale,
+        int(review.incentivized),
     )
 
 
@@ -206,13 +214,11 @@ def shop_from_record(record: str, platforms: str = NO_PLATFORMS) -> Shop:
     return replace(shop, platforms=tuple(Platform.from_record(p) for p in json.loads(platforms)))
 
 
-def newest_by_group(
-    groups: Iterable[tuple[int, str]], reviews: Iterable[PublicReview]
-) -> dict[tuple[int, str], tuple[PublicReview, ...]]:
-    """Each (rating, language) group's first HEAD_SIZE of `reviews` (given newest first)."""
-    heads: dict[tuple[int, str], list[PublicReview]] = {group: [] for group in groups}
+def newest_by_group(groups: Iterable[Group], reviews: Iterable[PublicReview]) -> dict[Group, tuple[PublicReview, ...]]:
+    """Each (rating, language, scale) group's first HEAD_SIZE of `reviews` (given newest first)."""
+    heads: dict[Group, list[PublicReview]] = {group: [] for group in groups}
     for review in reviews:
-        head = heads[(review.rating, review.language)]
+        head = heads[(review.rating, review.language, review.scale)]
         if len(head) < HEAD_SIZE:
             head.append(review)
     return {group: tuple(found) for group, found in heads.items()}
@@ -570,7 +576,7 @@ class SqlStore(ABC):
         rows = self.db.execute(
             window_sql(self.dialect), (shop_id, window.start.isoformat(), window.end.isoformat())
         ).fetchall()
-        return {WindowKey(*key): n for *key, n in rows}
+        return {window_key(key): n for *key, n in rows}
 
     def snapshot(self, shop_id: str, as_of: date) -> Snapshot | None:
         """The shop read once for `as_of`: record, summary, group counts and each group's newest.
@@ -587,14 +593,14 @@ class SqlStore(ABC):
         shop = shop_from_record(row[0], row[3])
         products = self._products(shop, as_of)
         groups_index = self.dialect.indexed_by("reviews_groups")
-        shown: dict[tuple[int, str], int] = {}
+        shown: dict[Group, int] = {}
         platforms: set[str] = set()
-        for rating, language, platform, n in self.db.execute(
-            f"SELECT rating, language, platform, count(*) FROM reviews{groups_index} WHERE shop = ? "
-            f"AND product = '' AND {SHOWN} AND created_on <= ? GROUP BY rating, language, platform",
+        for rating, language, scale, platform, n in self.db.execute(
+            f"SELECT rating, language, scale, platform, count(*) FROM reviews{groups_index} WHERE shop = ? "
+            f"AND product = '' AND {SHOWN} AND created_on <= ? GROUP BY rating, language, scale, platform",
             (shop_id, as_of.isoformat()),
         ):
-            shown[(rating, language)] = shown.get((rating, language), 0) + n
+            shown[(rating, language, scale)] = shown.get((rating, language, scale), 0) + n
             platforms.add(platform)
         summary = build_summary(
             shop,
@@ -622,12 +628,12 @@ class SqlStore(ABC):
                 chunk = groups[start : start + GROUPS_PER_QUERY]
                 one = (
                     f"SELECT * FROM ({REVIEW_SELECT}{groups_index} "
-                    f"WHERE shop = ? AND product = '' AND rating = ? AND language = ? AND {SHOWN} "
+                    f"WHERE shop = ? AND product = '' AND rating = ? AND language = ? AND scale = ? AND {SHOWN} "
                     f"AND created_on <= ? ORDER BY created_at DESC, id, platform LIMIT {HEAD_SIZE}) AS head"
                 )
                 params: list[Any] = []
-                for rating, language in chunk:
-                    params += [shop_id, rating, language, as_of.isoformat()]
+                for rating, language, scale in chunk:
+                    params += [shop_id, rating, language, scale, as_of.isoformat()]
                 found += map(_public, self.db.execute(" UNION ALL ".join([one] * len(chunk)), params))
             heads = newest_by_group(shown, found)
             source = ShownReviews(self, shop_id, as_of)
@@ -669,17 +675,17 @@ class SqlStore(ABC):
         for sku, *key, n in self.db.execute(
             product_window_sql(self.dialect), (shop.id, window.start.isoformat(), window.end.isoformat())
         ):
-            counts.setdefault(sku, {})[WindowKey(*key)] = n
-        shown: dict[str, dict[tuple[int, str], int]] = {sku: {} for sku, *_ in rows}
+            counts.setdefault(sku, {})[window_key(key)] = n
+        shown: dict[str, dict[Group, int]] = {sku: {} for sku, *_ in rows}
         platforms: dict[str, set[str]] = {}
         groups_index = self.dialect.indexed_by("reviews_groups")
-        for sku, rating, language, platform, n in self.db.execute(
-            f"SELECT product, rating, language, platform, count(*) FROM reviews{groups_index} "
-            f"WHERE shop = ? AND product > '' AND {SHOWN} AND created_on <= ? GROUP BY 1, 2, 3, 4",
+        for sku, rating, language, scale, platform, n in self.db.execute(
+            f"SELECT product, rating, language, scale, platform, count(*) FROM reviews{groups_index} "
+            f"WHERE shop = ? AND product > '' AND {SHOWN} AND created_on <= ? GROUP BY 1, 2, 3, 4, 5",
             (shop.id, as_of.isoformat()),
         ):
             groups = shown.setdefault(sku, {})
-            groups[(rating, language)] = groups.get((rating, language), 0) + n
+            groups[(rating, language, scale)] = groups.get((rating, language, scale), 0) + n
             platforms.setdefault(sku, set()).add(platform)
         whole = sum(n for groups in shown.values() for n in groups.values()) <= WHOLE_PRODUCTS
         columns = REVIEW_SELECT.removeprefix("SELECT ").removesuffix(" FROM reviews")
@@ -691,7 +697,8 @@ class SqlStore(ABC):
         else:
             sql = (
                 f"SELECT product, {columns} FROM (SELECT product, {columns}, row_number() OVER "
-                "(PARTITION BY product, rating, language ORDER BY created_at DESC, id, platform) AS n FROM reviews "
+                "(PARTITION BY product, rating, language, scale ORDER BY created_at DESC, id, platform) AS n "
+                "FROM reviews "
                 f"WHERE shop = ? AND product > '' AND {SHOWN} AND created_on <= ?) AS ranked WHERE n <= {HEAD_SIZE} "
                 "ORDER BY product, created_at DESC, id, platform"
             )
@@ -881,6 +888,8 @@ def _public(row: tuple[Any, ...]) -> PublicReview:
         reply_text,
         reply_created_at,
         platform,
+        scale,
+        incentivized,
     ) = row
     reply = None
     if reply_text is not None:
@@ -899,7 +908,15 @@ def _public(row: tuple[Any, ...]) -> PublicReview:
         status=status,
         reply=reply,
         platform=platform,
+        scale=scale,
+        incentivized=bool(incentivized),
     )
+
+
+def window_key(row: Any) -> WindowKey:
+    """A window_sql row's key (incentivized is stored as 0 or 1)."""
+    verification, status, rating, month, scale, incentivized = row
+    return WindowKey(verification, status, rating, month, scale, bool(incentivized))
 
 
 class ShownReviews:
@@ -923,8 +940,8 @@ class ShownReviews:
     def _where(self, wanted: ReviewFilter) -> tuple[str, list[Any]]:
         where = ["shop = ?", "product = ?", SHOWN, "created_on <= ?"]
         params: list[Any] = [self.shop_id, self.product, self.as_of.isoformat()]
-        if wanted.stars:
-            where.append(f"rating IN ({','.join('?' * len(wanted.stars))})")
+        if wanted.stars:  # stars only: a review scored out of 10 has none
+            where.append(f"scale = {int(STAR_SCALE)} AND rating IN ({','.join('?' * len(wanted.stars))})")
             params.extend(wanted.stars)
         if wanted.lang:
             where.append("(" + " OR ".join("lower(language) = ? OR lower(language) LIKE ?" for _ in wanted.lang) + ")")

@@ -143,6 +143,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (shop, platform)
     )
     """.replace(" TEXT", ' TEXT COLLATE "C"'),
+    # 7: SQLite's version 10: a review's own scale (5 or 10) and whether it was given for a reward.
+    """
+    ALTER TABLE reviews DROP CONSTRAINT reviews_rating_check;
+    ALTER TABLE reviews ADD CONSTRAINT reviews_rating_check CHECK (rating BETWEEN 1 AND 10);
+    ALTER TABLE reviews ADD COLUMN scale INTEGER NOT NULL DEFAULT 5 CHECK (scale IN (5, 10));
+    ALTER TABLE reviews ADD COLUMN incentivized INTEGER NOT NULL DEFAULT 0 CHECK (incentivized IN (0, 1));
+    ALTER TABLE reviews ADD CHECK (rating <= scale);
+    DROP INDEX reviews_window;
+    CREATE INDEX reviews_window ON reviews (shop, product, created_on, verification, status, rating, scale,
+        incentivized)
+    """,
 )
 
 

@@ -8,15 +8,22 @@ agree, on both engines. The CHECK lists come from the rules' constants (core/rul
 
 from __future__ import annotations
 
-from ..core.rules import STATUSES, VERIFICATIONS
+from ..core.rules import SCALES, STATUSES, VERIFICATIONS
 from .dialect import Dialect
 
-LOWEST_RATING, HIGHEST_RATING = 1, 5  # as core/records.py accepts them
+LOWEST_RATING, HIGHEST_RATING = 1, max(SCALES)  # as core/records.py accepts them, on the review's scale
 
 
 def sql_list(values: tuple[str, ...]) -> str:
     """A SQL list of literal constants from core.rules (never user input)."""
     return "(" + ", ".join("'" + value.replace("'", "''") + "'" for value in values) + ")"
+
+
+def int_list(values: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(int(value)) for value in values) + ")"
+
+
+WINDOW_INDEX = "shop, product, created_on, verification, status, rating, scale, incentivized"
 
 
 def schema(dialect: Dialect) -> tuple[str, ...]:
@@ -38,7 +45,8 @@ def schema(dialect: Dialect) -> tuple[str, ...]:
         ){rowid}""",
         # A review is (shop, platform, id), its key its leading columns (SQLite 3.40's
         # integrity_check reports false NULLs in a WITHOUT ROWID table whose key is not);
-        # product is its SKU, '' for a review of the shop.
+        # product is its SKU, '' for a review of the shop; rating is on the review's scale (5:
+        # stars; 10: Kiyoh's score out of 10); incentivized 1 for a review given for a reward.
         f"""CREATE TABLE reviews (
             shop {text} NOT NULL REFERENCES shops(id),
             platform {text} NOT NULL DEFAULT '',
@@ -57,10 +65,13 @@ def schema(dialect: Dialect) -> tuple[str, ...]:
             reply_created_at {text},
             digest {text} NOT NULL,
             product {text} NOT NULL DEFAULT '',
+            scale INTEGER NOT NULL DEFAULT 5 CHECK (scale IN {int_list(SCALES)}),
+            incentivized INTEGER NOT NULL DEFAULT 0 CHECK (incentivized IN (0, 1)),
+            CHECK (rating <= scale),
             PRIMARY KEY (shop, platform, id)
         ){rowid}""",
         # The summary reads only this index (covering): one range scan per shop and window.
-        "CREATE INDEX reviews_window ON reviews (shop, product, created_on, verification, status, rating)",
+        f"CREATE INDEX reviews_window ON reviews ({WINDOW_INDEX})",
         # The shown reviews newest first, and each (rating, language) group's newest; platform
         # is the keyset pages' last key.
         "CREATE INDEX reviews_newest ON reviews (shop, product, created_at DESC, id, platform)",

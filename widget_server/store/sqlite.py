@@ -214,6 +214,44 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (shop, platform)
     ) WITHOUT ROWID
     """,
+    # 10: a review's own scale (5 stars, or 10: Kiyoh's score out of 10, never converted) and
+    # whether it was given for a reward; the rating's CHECK follows the scale, so the table is
+    # copied (SQLite changes a CHECK no other way). reviews_window covers the two new columns.
+    """
+    CREATE TABLE reviews_10 (
+        shop TEXT NOT NULL REFERENCES shops(id),
+        platform TEXT NOT NULL DEFAULT '',
+        id TEXT NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 10),
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        language TEXT NOT NULL,
+        experienced_on TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_on TEXT NOT NULL,
+        verification TEXT NOT NULL CHECK (verification IN ('verified', 'imported', 'unverified')),
+        status TEXT NOT NULL CHECK (status IN ('published', 'flagged', 'removed')),
+        reply_text TEXT,
+        reply_created_at TEXT,
+        digest TEXT NOT NULL,
+        product TEXT NOT NULL DEFAULT '',
+        scale INTEGER NOT NULL DEFAULT 5 CHECK (scale IN (5, 10)),
+        incentivized INTEGER NOT NULL DEFAULT 0 CHECK (incentivized IN (0, 1)),
+        CHECK (rating <= scale),
+        PRIMARY KEY (shop, platform, id)
+    ) WITHOUT ROWID;
+    INSERT INTO reviews_10 (shop, platform, id, rating, title, text, author, language, experienced_on, created_at,
+        created_on, verification, status, reply_text, reply_created_at, digest, product)
+        SELECT shop, platform, id, rating, title, text, author, language, experienced_on, created_at,
+        created_on, verification, status, reply_text, reply_created_at, digest, product FROM reviews;
+    DROP TABLE reviews;
+    ALTER TABLE reviews_10 RENAME TO reviews;
+    CREATE INDEX reviews_window ON reviews (shop, product, created_on, verification, status, rating, scale,
+        incentivized);
+    CREATE INDEX reviews_newest ON reviews (shop, product, created_at DESC, id, platform);
+    CREATE INDEX reviews_groups ON reviews (shop, product, rating, language, created_at DESC, id, platform)
+    """,
 )
 
 
