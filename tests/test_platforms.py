@@ -344,9 +344,14 @@ PROFILE_URLS = [
     ("Trusted Shops", "https://trustedshops.com/", None),
     ("Trusted Shops", "https://trustedshops.nl.evil.example/", "on trustedshops.nl, .de, .com"),
     ("Trusted Shops", "https://www.trusted-shops.example/", "on trustedshops.nl"),
-    # A platform not on the list: any https URL, nothing else.
     ("Kiyoh", "https://www.kiyoh.com/reviews/1/x", None),
+    ("Kiyoh", "https://www.klantenvertellen.nl/reviews/1/x", None),
+    ("Kiyoh", "https://kiyoh.com.evil.example/reviews/1/x", "on kiyoh.com, kiyoh.nl or klantenvertellen.nl"),
+    ("The Feedback Company", "https://www.feedbackcompany.com/nl-nl/reviews/wtw-winkel/", None),
+    ("The Feedback Company", "https://feedbackcompany.example/x", "on feedbackcompany.com"),
+    # A platform not on the list: any https URL, nothing else.
     ("Trusted Shops Kundenbewertungen", "https://example.nl/profiel", None),
+    ("Yotpo", "https://example.nl/profiel", None),
     ("Kiyoh", "http://www.kiyoh.com/reviews/1/x", "the Kiyoh profile URL must be an https URL"),
     ("Kiyoh", "javascript:alert(1)", "must be an https URL"),
 ]

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from tests.hostile import HOSTILE
-from tests.widgets import AS_OF, DATA, fixture_store, render
+from tests.widgets import AS_OF, DATA, WIDGET_NAMES, fixture_store, render
 from widget_server.core.catalogue import REVIEWS, DocumentRef
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
@@ -179,3 +179,24 @@ def test_a_star_filter_passes_over_scores_out_of_ten(tmp_path):
     snapshot = store.snapshot("wtw-winkel", AS_OF)
     ids = [r["id"] for r in page(snapshot, "en", 1, Options(lang=(), stars=(4, 5)).resolve(snapshot.shop))["reviews"]]
     assert "k-1" not in ids and "i-1" in ids
+
+
+KIYOH_SCORE = {
+    "name": "Kiyoh",
+    "score": "8.6",
+    "scale": 10,
+    "review_count": 131,
+    "profile_url": "https://www.kiyoh.com/reviews/1051234/wtw_winkel",
+    "read_on": "2026-11-23",
+}
+
+
+@pytest.mark.parametrize("widget", WIDGET_NAMES)
+def test_kiyohs_own_score_leads_out_of_ten_and_never_as_stars(tmp_path, widget):
+    document = kiyoh_and_rewarded_document()
+    document["shops"][0].update(platform=KIYOH_SCORE, headline="Kiyoh")
+    store = fixture_store(tmp_path / "s", document)
+    html = render(store, "wtw-winkel", widget, "nl")
+    assert "8,6/10" in html
+    assert 'aria-label="8,6 van 5 sterren"' not in html  # a score out of 10 is never drawn as stars
+    assert store.snapshot("wtw-winkel", AS_OF).summary["platform"]["scale"] == 10

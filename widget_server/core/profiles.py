@@ -55,6 +55,18 @@ PROFILE_HOSTS: dict[str, ProfileHosts] = {
         tuple(Host(f"trustedshops.{tld}", subdomains=True) for tld in ("nl", "de", "com", "at", "ch", "be", "fr")),
         "trustedshops.nl, .de, .com, .at, .ch, .be or .fr, or one of their subdomains",
     ),
+    # Kiyoh's feed gives the profile as viewReviewUrl on kiyoh.com; KlantenVertellen is its Dutch twin.
+    "kiyoh": ProfileHosts(
+        (
+            Host("kiyoh.com", subdomains=True),
+            Host("kiyoh.nl", subdomains=True),
+            Host("klantenvertellen.nl", subdomains=True),
+        ),
+        "kiyoh.com, kiyoh.nl or klantenvertellen.nl, or one of their subdomains",
+    ),
+    "the feedback company": ProfileHosts(
+        (Host("feedbackcompany.com", subdomains=True),), "feedbackcompany.com or one of its subdomains"
+    ),
 }
 
 

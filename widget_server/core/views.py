@@ -88,6 +88,8 @@ def platform_view(platform: Mapping[str, Any], locale: str, gettext: Any = None)
         "lead_label": "" if platform["score_name"] in ("", platform["name"]) or len(label) > LEAD_LABEL_MAX else label,
         "stars_svg": stars,
         "scale": platform["scale"],
+        # A score on another scale says which, where the widgets show it: "8,6/10".
+        "out_of": "" if platform["scale"] == 5 else f"/{platform['scale']}",
         "review_count": platform["review_count"],
         "count_text": format_count(platform["review_count"], locale),
         "url": platform["profile_url"],
