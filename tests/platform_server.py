@@ -6,7 +6,11 @@ each other's data: a Trustpilot business unit (API key in the `apikey` header; r
 first by `page`/`perPage` with a `next-page` link; the business unit with its TrustScore), an
 eTrusted channel (a client-credentials token from POST /oauth/token; `service-reviews` by
 `count` and the `after` cursor), a Google location (a refresh-token grant at POST /token;
-reviews by `pageSize`/`pageToken`, newest update first, with `averageRating`). A test queues
+reviews by `pageSize`/`pageToken`, newest update first, with `averageRating`), a Kiyoh location
+(the publication feed with its `X-Publication-Api-Token`: the location's figures and its
+reviews, most recently changed first, at most `limit`), a Feedback Company shop (a token from
+GET /api/v2/oauth2/token with the client's id and secret in the query; reviews by `limit` and
+`start`, newest first, with `count.total`). A test queues
 faults for an id (a 429 with Retry-After, a 500, a 401, a broken page, a slow answer), each
 served once, and reads the log of requests made for it.
 """
@@ -69,6 +73,22 @@ class TrustpilotUnit:
 
 @dataclass
 class ETrustedChannel:
+    client_id: str
+    client_secret: str
+    reviews: list[dict[str, Any]]  # newest first
+
+
+@dataclass
+class KiyohLocation:
+    token: str
+    reviews: list[dict[str, Any]]  # any order: the feed sorts them by updatedSince
+    average_12: float = 8.6
+    count_12: int = 131
+    calls: int = 0  # feed requests answered (a test can count them)
+
+
+@dataclass
+class FeedbackCompanyShop:
     client_id: str
     client_secret: str
     reviews: list[dict[str, Any]]  # newest first
@@ -142,8 +162,47 @@ def google_reviews(prefix: str, count: int, newest: datetime, step: timedelta) -
     ]
 
 
+def kiyoh_reviews(prefix: str, count: int, newest: datetime, step: timedelta) -> list[dict[str, Any]]:
+    return [
+        {
+            "reviewId": f"{prefix}{n:06d}",
+            "reviewAuthor": f"Klant {n}",
+            "city": "Utrecht",
+            "rating": 1 + n % 10,
+            "reviewContent": [
+                {"questionGroup": "DEFAULT_OVERALL", "questionType": "INT", "rating": 1 + n % 10, "order": 0},
+                {"questionGroup": "DEFAULT_ONELINER", "questionType": "TEXT", "rating": f"Review {n}", "order": 1},
+                {"questionGroup": "DEFAULT_OPINION", "questionType": "TEXT", "rating": f"Tekst {n}.", "order": 2},
+            ],
+            "dateSince": stamp(newest - n * step),
+            "updatedSince": stamp(newest - n * step),
+            "reviewLanguage": "nl",
+            "referenceCode": f"ORDER-{n}",
+        }
+        for n in range(count)
+    ]
+
+
+def feedbackcompany_reviews(prefix: str, count: int, newest: datetime, step: timedelta) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": int(prefix) * 1_000_000 + n if prefix.isdigit() else f"{prefix}{n:06d}",
+            "date_created": stamp(newest - n * step),
+            "total_score": 1 + n % 5,
+            "recommends": True,
+            "client": {"name": f"Klant {n}"},
+            "questions": [{"question_id": 1, "type": "main_open", "value": f"Tekst {n}."}],
+            "product": None,
+        }
+        for n in range(count)
+    ]
+
+
 class PlatformServer:
     def __init__(self) -> None:
+        self.kiyoh: dict[str, KiyohLocation] = {}
+        self.feedbackcompany: dict[str, FeedbackCompanyShop] = {}
+        self.token_accounts: dict[str, str] = {}  # a Feedback Company token -> its shop
         self.trustpilot: dict[str, TrustpilotUnit] = {}
         self.etrusted: dict[str, ETrustedChannel] = {}
         self.google: dict[str, GoogleLocation] = {}
@@ -192,7 +251,7 @@ class PlatformServer:
         path, query = unquote(parts.path), parse_qs(parts.query)
         length = int(handler.headers.get("Content-Length") or 0)
         form = {k: v[0] for k, v in parse_qs(handler.rfile.read(length).decode()).items()} if length else {}
-        account, kind, route = self.route(method, path, form)
+        account, kind, route = self.route(method, path, form, query, handler)
         with self.lock:
             self.log.append(Logged(method, path, query, account, kind))
             fault = self.faults[account].pop(0) if self.faults.get(account) else None
@@ -214,9 +273,20 @@ class PlatformServer:
         handler.end_headers()
         handler.wfile.write(body)
 
-    def route(self, method: str, path: str, form: dict[str, str]):
+    def route(self, method: str, path: str, form: dict[str, str], query=None, handler=None):
         """(account, kind, the function answering) for a request."""
         segments = path.strip("/").split("/")
+        query = query or {}
+        if method == "GET" and path == "/v1/publication/review/feed.json":
+            location = query.get("locationId", [""])[0]
+            return location, "reviews", lambda h, q, f: self.kiyoh_feed(h, q, location)
+        if method == "GET" and path == "/api/v2/oauth2/token":
+            shop = next((k for k, v in self.feedbackcompany.items() if [v.client_id] == query.get("client_id")), "")
+            return shop, "token", lambda h, q, f: self.feedbackcompany_token(q, shop)
+        if method == "GET" and path == "/api/v2/review":
+            header = (handler.headers.get("Authorization") or "") if handler is not None else ""
+            shop = self.token_accounts.get(header.removeprefix("Bearer "), "")
+            return shop, "reviews", lambda h, q, f: self.feedbackcompany_page(h, q, shop)
         if method == "GET" and segments[:2] == ["v1", "business-units"] and len(segments) == 4:
             return segments[2], "reviews", lambda h, q, f: self.trustpilot_reviews(h, q, segments[2])
         if method == "GET" and segments[:2] == ["v1", "business-units"] and len(segments) == 3:
@@ -305,6 +375,54 @@ class PlatformServer:
             if more:
                 paging["links"] = {"next": f"{self.base}/channels/{channel_id}/service-reviews?after={items[-1]['id']}"}
         return 200, {"totalElements": len(ids), "paging": paging, "items": items}
+
+    # Kiyoh
+
+    def kiyoh_feed(self, handler, query, location_id):
+        location = self.kiyoh.get(location_id)
+        if location is None:
+            return 404, {"message": "location not found"}
+        if handler.headers.get("X-Publication-Api-Token") != location.token:
+            return 401, {"errorCode": "INVALID_TOKEN"}
+        location.calls += 1
+        limit = int(query.get("limit", ["10"])[0])
+        ordered = sorted(location.reviews, key=lambda r: r["updatedSince"], reverse=True)
+        return 200, {
+            "locationId": int(location_id),
+            "locationName": "WTW Winkel",
+            "averageRating": 8.7,
+            "numberReviews": len(ordered),
+            "last12MonthAverageRating": location.average_12,
+            "last12MonthNumberReviews": location.count_12,
+            "percentageRecommendation": 96,
+            "viewReviewUrl": f"https://www.kiyoh.com/reviews/{location_id}/wtw_winkel",
+            "createReviewUrl": f"https://www.kiyoh.com/add-review/{location_id}/wtw_winkel",
+            "reviews": ordered[:limit],
+        }
+
+    # The Feedback Company
+
+    def feedbackcompany_token(self, query, shop_id):
+        shop = self.feedbackcompany.get(shop_id)
+        given = (query.get("client_secret", [None])[0], query.get("grant_type", [None])[0])
+        if shop is None or given != (shop.client_secret, "authorization_code"):
+            return 401, {"error": "invalid_client", "description": "Invalid client credentials"}
+        token = self._token()
+        self.token_accounts[token["access_token"]] = shop_id
+        return 200, token
+
+    def feedbackcompany_page(self, handler, query, shop_id):
+        shop = self.feedbackcompany.get(shop_id)
+        if shop is None or not self._bearer(handler):
+            return 401, {"success": False, "message": "Unauthorized"}
+        limit, start = int(query.get("limit", ["10"])[0]), int(query.get("start", ["0"])[0])
+        if not 1 <= limit <= 100:
+            return 400, {"success": False, "message": "limit must be 1-100"}
+        return 200, {
+            "success": True,
+            "count": {"total": len(shop.reviews)},
+            "reviews": shop.reviews[start : start + limit],
+        }
 
     # Google
 

@@ -233,3 +233,39 @@ def test_platform_guess_reads_the_keys_only_one_format_has(data, guess):
 )
 def test_each_platforms_documented_example_gets_its_hint(fixture, hint):
     assert platform_hint(json.loads((PLATFORM_DATA / fixture).read_text())) == hint
+
+
+def test_csv_takes_a_score_out_of_ten_and_a_reward_in_columns_of_their_own(store, tmp_path):
+    path = tmp_path / "in.csv"
+    fields = [
+        "id",
+        "shop",
+        "rating",
+        "author",
+        "email",
+        "language",
+        "created_at",
+        "verification",
+        "scale",
+        "incentivized",
+    ]
+    rows = [
+        {**review(id="k10"), "rating": "10", "scale": "10", "incentivized": ""},  # empty: the default
+        {**review(id="k1"), "rating": " 1 ", "scale": " 10 ", "incentivized": "false"},
+        {**review(id="s5"), "rating": "5", "scale": "", "incentivized": "TRUE"},
+        {**review(id="bad-10"), "rating": "10", "scale": "", "incentivized": ""},  # stars: at most 5
+        {**review(id="bad-scale"), "rating": "8", "scale": "100", "incentivized": ""},
+        {**review(id="bad-flag"), "rating": "5", "scale": "", "incentivized": "ja"},
+    ]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    _, rejected = run(store, path, shop_file=write_json(tmp_path / "s.json", {"shops": [SHOP]}))
+    kept = store.db.execute("SELECT id, rating, scale, incentivized FROM reviews ORDER BY id").fetchall()
+    assert [tuple(row) for row in kept] == [("k1", 1, 10, 0), ("k10", 10, 10, 0), ("s5", 5, 5, 1)]
+    assert [r.reason for r in rejected] == [
+        "rating must be a whole number from 1 to 5 (got 10)",
+        "scale must be one of 5, 10 (got '100')",
+        "incentivized must be true or false (got 'ja')",
+    ]

@@ -25,6 +25,8 @@ SECRET = "Zq8-secret-value-41"
             json.dumps({"type": "authorized_user", "client_id": "a", "client_secret": "b", "refresh_token": SECRET}),
             {"client_id": "a", "client_secret": "b", "refresh_token": SECRET},
         ),
+        ("kiyoh", f"{SECRET}\n", {"token": SECRET}),
+        ("feedbackcompany", "client-1:" + SECRET, {"client_id": "client-1", "client_secret": SECRET}),
     ],
 )
 def test_a_secret_file_is_read_and_kept_in_one_form(platform, text, parts):
@@ -52,6 +54,17 @@ def test_a_secret_file_is_read_and_kept_in_one_form(platform, text, parts):
         ("google", SECRET, "the key file must be a JSON object with client_id, client_secret and refresh_token"),
         ("google", json.dumps({"client_id": SECRET}), "the key file's JSON object lacks client_secret, refresh_token"),
         ("google", json.dumps([SECRET]), "the key file's JSON object lacks client_id, client_secret, refresh_token"),
+        (
+            "kiyoh",
+            f"{SECRET} {SECRET}",
+            "the key file must hold one line: the publication API token (the location's hash) "
+            "(no spaces; it holds 1 lines)",
+        ),
+        (
+            "feedbackcompany",
+            SECRET,
+            "the key file must hold one line: client_id:client_secret (a colon between the two)",
+        ),
     ],
 )
 def test_a_secret_file_that_is_not_right_is_refused_without_being_quoted(platform, text, message):
@@ -70,6 +83,16 @@ def test_a_secret_file_that_is_not_right_is_refused_without_being_quoted(platfor
         ("google", "accounts/108523746190283746512/locations/4827361950472810365", True),
         ("google", "locations/4827361950472810365", False),
         ("google", "accounts/1/locations/2/reviews", False),
+        ("kiyoh", "1051234", True),
+        ("kiyoh", "1" * 20, True),
+        ("kiyoh", "1" * 21, False),
+        ("kiyoh", "", False),
+        ("kiyoh", "1051234&limit=1", False),
+        ("feedbackcompany", "wtw-winkel", True),
+        ("feedbackcompany", "4711", True),
+        ("feedbackcompany", "a" * 100, True),
+        ("feedbackcompany", "a" * 101, False),
+        ("feedbackcompany", "wtw winkel", False),
     ],
 )
 def test_source_ids(platform, remote_id, good):

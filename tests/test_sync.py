@@ -17,10 +17,14 @@ from tests.platform_server import (
     BROKEN_PAGE,
     ETrustedChannel,
     Fault,
+    FeedbackCompanyShop,
     GoogleLocation,
+    KiyohLocation,
     TrustpilotUnit,
     etrusted_reviews,
+    feedbackcompany_reviews,
     google_reviews,
+    kiyoh_reviews,
     slow,
     stamp,
     trustpilot_reviews,
@@ -82,6 +86,24 @@ def google(server, store, count=120):
     secret = f'{{"client_id": "{client_id}", "client_secret": "{client_secret}", "refresh_token": "{refresh}"}}'
     store.add_source("wtw-winkel", "google", location, server.base, secret, "x")
     return location
+
+
+def kiyoh(server, store, count=40, token=None, stored_token=None):
+    location = str(secrets.randbelow(10**9) + 10**9)
+    token = token or "kh-" + new_id()
+    server.kiyoh[location] = KiyohLocation(token, kiyoh_reviews(f"k{location}-", count, NEWEST, SIX_HOURS))
+    store.add_source("wtw-winkel", "kiyoh", location, server.base, json.dumps({"token": stored_token or token}), "x")
+    return location
+
+
+def feedbackcompany(server, store, count=250, stored_secret=None):
+    shop = str(secrets.randbelow(9000) + 1000)
+    client_id, client_secret = "fid-" + new_id(), "fs-" + new_id()
+    reviews = feedbackcompany_reviews(shop, count, NEWEST, SIX_HOURS)
+    server.feedbackcompany[shop] = FeedbackCompanyShop(client_id, client_secret, reviews)
+    secret = json.dumps({"client_id": client_id, "client_secret": stored_secret or client_secret})
+    store.add_source("wtw-winkel", "feedbackcompany", shop, server.base, secret, "x")
+    return shop
 
 
 def sync(store, now=NOW, sleeps=None, **options):
@@ -322,3 +344,149 @@ def test_a_review_dated_in_the_future_never_becomes_the_mark(platform_server, sq
     sync(store)
     assert store.sources()[0].newest == "2026-12-01T05:00:00.000000Z"  # review 1: 11:00 less 6 hours
     assert len(stored(store, "Trustpilot")) == 250
+
+
+# -- Kiyoh and The Feedback Company (issue 25) ----------------------------------------------
+
+
+def test_a_shop_with_trustpilot_and_kiyoh_sources_syncs_both(platform_server, store):
+    """The issue's done-when: both are synced, Kiyoh's scores out of 10 stay out of the star mean,
+    and a second sync of unchanged platforms reads one page per source."""
+    with_shop(store)
+    unit, location = trustpilot(platform_server, store), kiyoh(platform_server, store)
+    first = sync(store)
+    assert {p: (o.error, o.full, o.pages, o.reviews) for p, o in first.items()} == {
+        "trustpilot": ("", True, 3, 250),
+        "kiyoh": ("", True, 1, 40),  # the whole feed in one answer
+    }
+    kiyoh_rows = store.db.execute(
+        "SELECT rating, scale FROM reviews WHERE shop = 'wtw-winkel' AND platform = 'Kiyoh'"
+    ).fetchall()
+    assert len(kiyoh_rows) == 40 and {scale for _, scale in kiyoh_rows} == {10}
+    assert {rating for rating, _ in kiyoh_rows} == set(range(1, 11))  # 1 + n % 10: kept as they are
+    platforms = {p.name: (p.score, p.scale, p.review_count, p.profile_url) for p in store.shop("wtw-winkel").platforms}
+    assert platforms["Kiyoh"] == ("8.6", 10, 131, f"https://www.kiyoh.com/reviews/{location}/wtw_winkel")
+    assert platforms["Trustpilot"] == ("4.6", 5, 1234, "https://www.trustpilot.com/review/wtw-winkel.nl")
+    summary = store.snapshot("wtw-winkel", NOW.date()).summary
+    # Trustpilot's 250 reviews, 6 hours apart, newest first: 1 + n % 5 stars. All are verified and
+    # inside the window; the 40 Kiyoh reviews are shown but never counted.
+    assert (summary["review_count"], summary["ten_point_count"]) == (250, 40)
+    assert summary["distribution"] == {"1": 50, "2": 50, "3": 50, "4": 50, "5": 50}
+
+    second = sync(store, NOW + timedelta(hours=1))
+    assert {p: (o.error, o.full, o.pages) for p, o in second.items()} == {
+        "trustpilot": ("", False, 1),
+        "kiyoh": ("", False, 1),
+    }
+    assert (len(platform_server.requests(unit)), len(platform_server.requests(location))) == (4, 2)
+    assert all(o.report.reviews_changed == 0 for o in second.values())
+    query = platform_server.requests(location)[0].query
+    assert (query["locationId"], query["orderBy"], query["sortOrder"]) == ([location], ["UPDATE_DATE"], ["DESC"])
+
+
+def test_a_review_edited_on_kiyoh_is_read_by_the_next_sync(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    location = kiyoh(platform_server, store)
+    sync(store)
+    edited = platform_server.kiyoh[location].reviews[30]
+    edited["reviewContent"][2]["rating"] = "Na een week: toch een 9."
+    edited.update(rating=9, updatedSince=stamp(NOW + timedelta(minutes=30)))
+    outcome = sync(store, NOW + timedelta(hours=1))["kiyoh"]
+    assert (outcome.error, outcome.pages, outcome.report.reviews_changed) == ("", 1, 1)
+    row = store.db.execute("SELECT rating, text FROM reviews WHERE id = ?", (edited["reviewId"],)).fetchone()
+    assert tuple(row) == (9, "Na een week: toch een 9.")
+    assert store.sources()[0].newest == "2026-12-01T12:30:00.000000Z"  # the edit's time is the new mark
+
+
+def test_the_feedback_company_is_read_page_by_page_and_then_one_page(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    shop = feedbackcompany(platform_server, store)
+    first = sync(store)["feedbackcompany"]
+    assert (first.error, first.full, first.pages, first.reviews) == ("", True, 3, 250)
+    starts = [entry.query["start"] for entry in platform_server.requests(shop)]
+    assert starts == [["0"], ["100"], ["200"]]
+    assert len(platform_server.requests(shop, "token")) == 1
+    assert len(stored(store, "The Feedback Company")) == 250
+    second = sync(store, NOW + timedelta(hours=1))["feedbackcompany"]
+    assert (second.error, second.full, second.pages, second.report.reviews_changed) == ("", False, 1, 0)
+
+
+def test_a_review_edited_on_the_feedback_company_within_the_overlap_is_read_again(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    shop = feedbackcompany(platform_server, store)
+    sync(store)
+    edited = platform_server.feedbackcompany[shop].reviews[2]  # 12 hours before the newest: in the overlap
+    edited["questions"][0]["value"] = "Aangepast na contact met de klantenservice."
+    outcome = sync(store, NOW + timedelta(hours=1))["feedbackcompany"]
+    assert (outcome.error, outcome.pages, outcome.report.reviews_changed) == ("", 1, 1)
+    assert stored(store, "The Feedback Company")[str(edited["id"])] == "Aangepast na contact met de klantenservice."
+
+
+def test_kiyoh_429_waits_as_retry_after_says(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    location = kiyoh(platform_server, store, count=5)
+    platform_server.fail(location, Fault(429, {"Retry-After": "11"}))
+    sleeps = Sleeps()
+    outcome = sync(store, sleeps=sleeps)["kiyoh"]
+    assert (outcome.error, sleeps, len(stored(store, "Kiyoh"))) == ("", [11], 5)
+
+
+def test_a_failing_platform_loses_nothing_and_says_so_while_the_other_goes_on(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    location, shop = kiyoh(platform_server, store), feedbackcompany(platform_server, store)
+    sync(store)
+    platform_server.kiyoh[location].reviews[0]["reviewContent"][2]["rating"] = "Zou niet opgeslagen mogen worden."
+    platform_server.kiyoh[location].average_12 = 2.1
+    platform_server.feedbackcompany[shop].reviews[0]["questions"][0]["value"] = "Wel opgeslagen."
+    platform_server.fail(location, *[Fault(500)] * 5)
+    outcomes = sync(store, NOW + timedelta(hours=1), full=True)
+    assert outcomes["kiyoh"].error == "Kiyoh review feed: HTTP 500 Internal Server Error (tried 5 times)"
+    assert outcomes["feedbackcompany"].error == "" and outcomes["feedbackcompany"].pages == 3
+    assert stored(store, "Kiyoh")[f"k{location}-000000"] == "Tekst 0."
+    assert {p.name: p.score for p in store.shop("wtw-winkel").platforms}["Kiyoh"] == "8.6"
+    assert stored(store, "The Feedback Company")[str(platform_server.feedbackcompany[shop].reviews[0]["id"])] == (
+        "Wel opgeslagen."
+    )
+    assert {s.platform: s.last_error for s in store.sources()}["kiyoh"] == outcomes["kiyoh"].error
+
+
+def test_a_malformed_page_stores_nothing_of_its_source(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    location, shop = kiyoh(platform_server, store), feedbackcompany(platform_server, store)
+    platform_server.fail(location, Fault(200, body=b'{"reviews": [{"reviewId": "x",'))
+    # the token, page 1 as it is, then page 2 with its reviews not a list
+    platform_server.fail(shop, Fault(0), Fault(0), Fault(200, body=b'{"success": true, "reviews": {"not": "a list"}}'))
+    outcomes = sync(store)
+    assert outcomes["kiyoh"].error == "Kiyoh review feed: the answer is not JSON"
+    assert outcomes["feedbackcompany"].error == (
+        "The Feedback Company reviews page 2: the answer is not a page of reviews"
+    )
+    assert stored(store, "Kiyoh") == {} and stored(store, "The Feedback Company") == {}
+    assert store.shop("wtw-winkel").platforms == ()
+
+
+def test_an_expired_feedback_company_token_is_fetched_again_once(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    shop = feedbackcompany(platform_server, store)
+    platform_server.fail(shop, Fault(0), Fault(0), Fault(401, body=b'{"success": false}'))
+    outcome = sync(store)["feedbackcompany"]  # token, page 1, then 401 on page 2: a new token, page 2 again
+    assert (outcome.error, outcome.pages, len(stored(store, "The Feedback Company"))) == ("", 3, 250)
+    assert len(platform_server.requests(shop, "token")) == 2
+
+
+def test_refused_kiyoh_and_feedback_company_keys_fail_at_once_and_no_secret_is_said(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    location = kiyoh(platform_server, store, token="kh-right-token", stored_token="kh-SECRET-wrong-token")
+    shop = feedbackcompany(platform_server, store, stored_secret="fs-SECRET-wrong")
+    outcomes = sync(store)
+    assert {p: o.error for p, o in outcomes.items()} == {
+        "kiyoh": "Kiyoh review feed: HTTP 401 Unauthorized",
+        "feedbackcompany": "The Feedback Company token: HTTP 401 Unauthorized",
+    }
+    assert len(platform_server.requests(location)) == 1 and len(platform_server.requests(shop, "token")) == 1
+    hidden = ["kh-right-token", "kh-SECRET-wrong-token", "fs-SECRET-wrong"]
+    for source in store.db.execute("SELECT secret FROM sources").fetchall():
+        hidden += list(json.loads(source[0]).values())
+    texts = [o.error for o in outcomes.values()] + [repr(store.sources())]
+    texts += [str(row) for row in store.db.execute("SELECT last_error FROM sources").fetchall()]
+    assert not [secret for secret in hidden for text in texts if secret in text]

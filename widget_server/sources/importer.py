@@ -41,7 +41,9 @@ CSV_COLUMNS = (
         "product_url",
     }
 )
-CSV_RATING = re.compile(r"[1-5]")
+CSV_RATING = re.compile(r"[1-9]|10")  # ASCII digits only; the review's scale bounds it (5 unless `scale` is 10)
+CSV_SCALES = {"5": 5, "10": 10}
+CSV_FLAGS = {"true": True, "false": False}
 SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 FOREIGN_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -194,8 +196,14 @@ def _rows_jsonl(path: Path) -> Iterator[Row]:
 def _csv_review(record: dict[str, str]) -> dict[str, Any]:
     obj: dict[str, Any] = {k: v for k, v in record.items() if v not in ("", None)}
     rating = obj.get("rating")
-    if isinstance(rating, str) and CSV_RATING.fullmatch(rating.strip()):  # one ASCII digit: not "５"
+    if isinstance(rating, str) and CSV_RATING.fullmatch(rating.strip()):  # ASCII digits: not "５"
         obj["rating"] = int(rating)
+    scale = obj.get("scale")
+    if isinstance(scale, str) and scale.strip() in CSV_SCALES:
+        obj["scale"] = CSV_SCALES[scale.strip()]
+    flag = obj.get("incentivized")
+    if isinstance(flag, str) and flag.strip().lower() in CSV_FLAGS:
+        obj["incentivized"] = CSV_FLAGS[flag.strip().lower()]
     reply_text = obj.pop("reply_text", None)
     reply_at = obj.pop("reply_created_at", None)
     if reply_text is not None or reply_at is not None:

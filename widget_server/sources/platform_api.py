@@ -9,8 +9,9 @@ platform's format (core/platforms.py) exactly as a file of them.
 
 Secret files (docs/sync.md): Trustpilot one line, the API key; eTrusted one line,
 `client_id:client_secret`; Google a JSON object with `client_id`, `client_secret` and
-`refresh_token` (the `authorized_user` file Google's tools write). No message here repeats
-any part of one.
+`refresh_token` (the `authorized_user` file Google's tools write); Kiyoh one line, the
+publication API token; The Feedback Company one line, `client_id:client_secret`. No message
+here repeats any part of one.
 """
 
 from __future__ import annotations
@@ -269,6 +270,75 @@ class Google(PlatformApi):
             number += 1
 
 
+class Kiyoh(PlatformApi):
+    """GET /v1/publication/review/feed.json with the `X-Publication-Api-Token` header: one
+    answer holds the location's figures (Kiyoh's own 12-month score) and its reviews. The feed
+    has no paging that we could confirm: it is read whole, `limit` reviews at most, most
+    recently changed first (`orderBy=UPDATE_DATE`, `sortOrder=DESC`), so an edited review is
+    read again by the next sync (tests/data/platforms/NOTES.md)."""
+
+    def read_secret(self, text: str) -> dict[str, str]:
+        return {"token": _one_line(text, "the publication API token (the location's hash)")}
+
+    def mark(self, review: Any) -> str | None:
+        return _text(review, "updatedSince", "dateSince")
+
+    def pages(self, fetcher: Fetcher, base: str, remote_id: str, secret: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+        query = urlencode(
+            {"locationId": remote_id, "limit": self.page_size, "orderBy": "UPDATE_DATE", "sortOrder": "DESC"}
+        )
+        what = "Kiyoh review feed"
+        url = f"{base}/v1/publication/review/feed.json?{query}"
+        yield _page(fetcher.json(url, what, headers={"X-Publication-Api-Token": secret["token"]}), "reviews", what)
+
+
+class FeedbackCompanyOAuth(OAuth):
+    """The Feedback Company's token: GET …/oauth2/token with the client's id and secret in the
+    query and grant_type=authorization_code, as its API v2 documents it (not a POSTed form)."""
+
+    def _fetch_token(self) -> str:
+        answer = self.fetcher.json(f"{self.token_url}?{urlencode(self.form)}", f"{self.what} token")
+        token = answer.get("access_token") if isinstance(answer, dict) else None
+        if not isinstance(token, str) or not token:
+            raise FetchError(f"{self.what} token: the answer has no access_token")
+        return token
+
+
+class FeedbackCompany(PlatformApi):
+    """A token from GET /api/v2/oauth2/token, then GET /api/v2/review with `limit` and `start`
+    (an offset), newest first, until a page holds fewer than `limit` reviews or `count.total`
+    is reached."""
+
+    def read_secret(self, text: str) -> dict[str, str]:
+        line = _one_line(text, "client_id:client_secret")
+        client_id, colon, client_secret = line.partition(":")
+        if not colon or not client_id or not client_secret:
+            raise SecretError("the key file must hold one line: client_id:client_secret (a colon between the two)")
+        return {"client_id": client_id, "client_secret": client_secret}
+
+    def mark(self, review: Any) -> str | None:
+        return _text(review, "date_created")
+
+    def pages(self, fetcher: Fetcher, base: str, remote_id: str, secret: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+        form = {**secret, "grant_type": "authorization_code"}
+        oauth = FeedbackCompanyOAuth(fetcher, f"{base}/api/v2/oauth2/token", form, "The Feedback Company")
+        start, number = 0, 1
+        while True:
+            what = f"The Feedback Company reviews page {number}"
+            query = urlencode({"limit": self.page_size, "start": start})
+            page = _page(oauth.get(f"{base}/api/v2/review?{query}", what), "reviews", what)
+            if page.get("success") is False:
+                raise FetchError(f"{what}: the answer says it did not succeed")
+            page.setdefault("reviews", [])
+            yield page
+            reviews = page["reviews"]
+            total = _object(page.get("count")).get("total")
+            start += len(reviews)
+            if len(reviews) < self.page_size or (isinstance(total, int) and start >= total):
+                return
+            number += 1
+
+
 PLATFORMS: dict[str, PlatformApi] = {
     api.name: api
     for api in (
@@ -298,6 +368,24 @@ PLATFORMS: dict[str, PlatformApi] = {
             "the location's name: accounts/ACCOUNT/locations/LOCATION",
             'a JSON object: {"client_id": …, "client_secret": …, "refresh_token": …}',
             50,
+        ),
+        Kiyoh(
+            "kiyoh",
+            "Kiyoh",
+            "https://www.kiyoh.com",
+            re.compile(r"[0-9]{1,20}"),
+            "the location id (digits, as in the feed's locationId)",
+            "one line: the publication API token (the location's hash, X-Publication-Api-Token)",
+            10_000,  # the whole feed in one answer: at most this many reviews, the most recently changed
+        ),
+        FeedbackCompany(
+            "feedbackcompany",
+            "The Feedback Company",
+            "https://www.feedbackcompany.com",
+            re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}"),
+            "your shop's name or number at The Feedback Company (the client credentials choose the shop)",
+            "one line: client_id:client_secret",
+            100,
         ),
     )
 }
