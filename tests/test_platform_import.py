@@ -410,3 +410,43 @@ def test_a_shop_may_lead_with_its_own_score(data, tmp_path):
     badge = visible(documents(data, "nl")["/v1/wtw-winkel/nl/badge.html"])
     assert badge.index("3,67") < badge.index("TrustScore 4,6 · 1.234 beoordelingen op Trustpilot")
     assert "6 beoordelingen · afgelopen 12 maanden" in badge
+
+
+def test_kiyoh_feed_keeps_its_scores_out_of_ten_and_its_own_score_leads(data):
+    out, err = run(data, "kiyoh", str(FIXTURES / "kiyoh-feed.json"), code=1)
+    assert out.startswith("imported: 2 reviews new or updated, 0 unchanged, 1 shop new or updated, 1 rejected")
+    assert "7e3f4051-2c3d-4e4f-a051-627384950617" in err and "rating must be a whole number from 1 to 10" in err
+    found = summary(data)
+    assert (found["review_count"], found["score"], found["ten_point_count"]) == (0, None, 2)
+    assert (found["platform"]["name"], found["platform"]["score"], found["platform"]["scale"]) == ("Kiyoh", "8.6", 10)
+    assert found["platform"]["review_count"] == 131
+    texts = documents(data, "nl")
+    badge = visible(texts["/v1/wtw-winkel/nl/badge.html"])
+    assert badge.startswith("8,6/10 131 beoordelingen op Kiyoh")
+    carousel = texts["/v1/wtw-winkel/nl/carousel.html"]
+    assert 'aria-label="9 van 10">9/10</span>' in carousel and 'aria-label="6 van 10">6/10</span>' in carousel
+    assert "&lt;b&gt;Levering&lt;/b&gt;" in carousel and "<b>Levering" not in carousel
+    assert "· Kiyoh" in carousel and "Dank je wel, Marieke!" in carousel
+    reviews = json.loads(texts["/v1/wtw-winkel/nl/reviews.json"])["reviews"]
+    assert [(r["rating"], r["scale"], r["verification"]) for r in reviews] == [
+        (9, 10, "verified"),
+        (6, 10, "unverified"),
+    ]
+
+
+def test_feedbackcompany_reviews(data):
+    out, err = run(data, "feedbackcompany", str(FIXTURES / "feedbackcompany-reviews.json"), code=1)
+    assert out.startswith("imported: 2 reviews new or updated, 0 unchanged, 0 shops new or updated, 1 rejected")
+    assert "total_score must be a whole number from 1 to 5 (got 4.5)" in err
+    found = summary(data)
+    assert (found["review_count"], found["unverified_count"], found["review_platforms"]) == (
+        0,
+        2,
+        ["The Feedback Company"],
+    )
+    reviews = json.loads(documents(data, "nl")["/v1/wtw-winkel/nl/reviews.json"])["reviews"]
+    assert [(r["id"], r["rating"], r["text"]) for r in reviews] == [
+        ("90001", 5, "Prima geholpen bij de keuze."),
+        ("90002", 4, "Goed, levering kon sneller."),
+    ]
+    assert reviews[1]["reply"] == {"text": "Dank voor uw feedback!", "created_at": "2026-11-19T08:00:00Z"}

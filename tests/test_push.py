@@ -189,6 +189,13 @@ def test_platform_formats_over_the_push(any_service):
     assert (status, answer["platform_score"]) == (200, True)
     assert summary(base)["platform"]["score"] == "4.6"
     assert b"TrustScore 4,6" in request(base, "GET", "/v1/wtw-winkel/nl/badge.html")[2]
+    kiyoh = (FIXTURES / "kiyoh-feed.json").read_bytes()
+    status, _, answer = push(base, tokens["wtw"], kiyoh, fmt="kiyoh")
+    assert (status, answer["accepted"], answer["rejected_count"], answer["platform_score"]) == (200, 2, 1, True)
+    assert {p["name"]: (p["score"], p["scale"]) for p in summary(base)["platforms"]}["Kiyoh"] == ("8.6", 10)
+    feedback = (FIXTURES / "feedbackcompany-reviews.json").read_bytes()
+    status, _, answer = push(base, tokens["wtw"], feedback, fmt="feedbackcompany")
+    assert (status, answer["accepted"], answer["rejected_count"]) == (200, 2, 1)
 
 
 @pytest.mark.parametrize(
