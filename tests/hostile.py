@@ -19,3 +19,28 @@ def hostile_document(shop_name='Shop <b>"&amp;'):
     document["shops"][0]["name"] = shop_name
     document["reviews"][0].update(HOSTILE)
     return document
+
+
+def kiyoh_and_rewarded_document():
+    """The widget data with a hostile Kiyoh review out of 10 and a review given for a reward."""
+    document = json.loads((DATA / "widgets.json").read_text())
+    document["reviews"] += [
+        {
+            **document["reviews"][0],
+            **HOSTILE,
+            "id": "k-1",
+            "rating": 8,
+            "scale": 10,
+            "platform": "Kiyoh",
+            "reply": {**HOSTILE["reply"], "created_at": "2026-11-23T00:00:00Z"},
+            "created_at": "2026-11-22T10:00:00Z",
+        },
+        {
+            **document["reviews"][0],
+            "id": "i-1",
+            "incentivized": True,
+            "reply": None,
+            "created_at": "2026-11-21T10:00:00Z",
+        },
+    ]
+    return document

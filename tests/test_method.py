@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile import hostile_document
+from tests.hostile import hostile_document, kiyoh_and_rewarded_document
 from tests.widgets import DATA, fixture_store
 from widget_server.core.catalogue import METHOD, SUMMARY, DocumentRef
 from widget_server.core.documents import render_document
@@ -23,6 +23,7 @@ DATASETS = {
     "demo": lambda: demo_document(AS_OF),
     "widgets": lambda: json.loads((DATA / "widgets.json").read_text()),
     "hostile": hostile_document,
+    "kiyoh": kiyoh_and_rewarded_document,  # a score out of 10 and an incentivised review
 }
 
 

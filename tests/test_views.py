@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from tests.hostile import HOSTILE
-from tests.widgets import AS_OF, DATA, WIDGET_NAMES, fixture_store, render
+from tests.hostile import kiyoh_and_rewarded_document
+from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store, render
 from widget_server.core.catalogue import REVIEWS, DocumentRef
 from widget_server.core.documents import render_document
 from widget_server.core.options import Options
@@ -126,31 +126,6 @@ def test_reviews_json_names_each_review_s_platform(tmp_path):
     # the fixture's reviews name no platform: verified ones come from the shop's source
     assert by_id["r-1"] == ("verified", "Trustpilot")
     assert by_id["r-3"] == ("imported", None)
-
-
-def kiyoh_and_rewarded_document():
-    """The widget data with a hostile Kiyoh review out of 10 and a review given for a reward."""
-    document = json.loads((DATA / "widgets.json").read_text())
-    document["reviews"] += [
-        {
-            **document["reviews"][0],
-            **HOSTILE,
-            "id": "k-1",
-            "rating": 8,
-            "scale": 10,
-            "platform": "Kiyoh",
-            "reply": {**HOSTILE["reply"], "created_at": "2026-11-23T00:00:00Z"},
-            "created_at": "2026-11-22T10:00:00Z",
-        },
-        {
-            **document["reviews"][0],
-            "id": "i-1",
-            "incentivized": True,
-            "reply": None,
-            "created_at": "2026-11-21T10:00:00Z",
-        },
-    ]
-    return document
 
 
 def test_a_score_out_of_ten_shows_as_itself_and_a_rewarded_review_says_so(tmp_path):
