@@ -139,6 +139,8 @@ def test_a_score_out_of_ten_shows_as_itself_and_a_rewarded_review_says_so(tmp_pa
     assert "<script>window.pwned" not in html and "<svg onload" not in html  # escaped as every review
     rewarded = [card for card in cards.values() if "beloonde beoordeling" in card]
     assert len(rewarded) == 1 and 'aria-label="5 van 5 sterren"' in rewarded[0]
+    # a mark of its own, beside the verification's: a narrow card cuts the platform's name, never this
+    assert '<span class="mark imp">beloonde beoordeling</span>' in rewarded[0]
     # Neither counts: the score is the fixture's own, and the summary says why they are left out.
     summary = snapshot.summary
     assert (summary["ten_point_count"], summary["incentivized_count"]) == (1, 1)
