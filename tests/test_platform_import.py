@@ -437,7 +437,7 @@ def test_kiyoh_feed_keeps_its_scores_out_of_ten_and_its_own_score_leads(data):
 def test_feedbackcompany_reviews(data):
     out, err = run(data, "feedbackcompany", str(FIXTURES / "feedbackcompany-reviews.json"), code=1)
     assert out.startswith("imported: 2 reviews new or updated, 0 unchanged, 0 shops new or updated, 1 rejected")
-    assert "total_score must be a whole number from 1 to 5 (got 4.5)" in err
+    assert "review '90003': total_score must be a whole number from 1 to 5 (got 4.5)" in err
     found = summary(data)
     assert (found["review_count"], found["unverified_count"], found["review_platforms"]) == (
         0,

@@ -74,7 +74,7 @@ def platform_view(platform: Mapping[str, Any], locale: str, gettext: Any = None)
     score_text = format_published(platform["score"], locale)
     label = platform["score_name"] or platform["name"]
     stars = None
-    if gettext is not None and platform["scale"] == 5:
+    if gettext is not None and platform["scale"] == STAR_SCALE:
         stars = star_svg(
             Decimal(platform["score"]),
             gettext("%(score)s out of 5 stars") % {"score": score_text},
@@ -89,7 +89,7 @@ def platform_view(platform: Mapping[str, Any], locale: str, gettext: Any = None)
         "stars_svg": stars,
         "scale": platform["scale"],
         # A score on another scale says which, where the widgets show it: "8,6/10".
-        "out_of": "" if platform["scale"] == 5 else f"/{platform['scale']}",
+        "out_of": "" if platform["scale"] == STAR_SCALE else f"/{platform['scale']}",
         "review_count": platform["review_count"],
         "count_text": format_count(platform["review_count"], locale),
         "url": platform["profile_url"],

@@ -55,7 +55,9 @@ class Mapper:
         if not isinstance(obj, dict):
             return Row(line, None, "a review must be a JSON object")
         platform_id = obj.get(self.spec.id_field)
-        rid = platform_id if isinstance(platform_id, str) else None
+        # The Feedback Company's ids are numbers: a rejection names them as text.
+        whole = isinstance(platform_id, int) and not isinstance(platform_id, bool)
+        rid = platform_id if isinstance(platform_id, str) else str(platform_id) if whole else None
         if depth(obj) > MAX_DEPTH:
             return Row(line, None, f"nests deeper than {MAX_DEPTH} levels", rid=rid)
         self.unknown.update(shown_name(key) for key in obj if key not in self.spec.documented)
