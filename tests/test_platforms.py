@@ -704,6 +704,11 @@ def test_kiyoh_fields_map_to_a_native_review_out_of_ten():
             {"comment": "Dank je wel!"},
             {"reply": {"text": "Dank je wel!", "created_at": "2026-10-02T09:00:00.000+02:00"}},
         ),
+        (  # no updatedSince: the reply is dated with the review
+            {"comment": "Dank je wel!", "updatedSince": "DROP"},
+            {"reply": {"text": "Dank je wel!", "created_at": "2026-10-01T14:00:00.000+02:00"}},
+        ),
+        ({"comment": ""}, {"reply": None}),
     ],
 )
 def test_kiyoh_fields_table(fields, expected):
@@ -757,12 +762,7 @@ def kiyoh_feed(**fields):
         ({}, "8.6", 131, "https://www.kiyoh.com/reviews/1051234/wtw_winkel"),  # 8.64 as Kiyoh shows it: 8,6
         ({"last12MonthAverageRating": 8.65}, "8.7", 131, "https://www.kiyoh.com/reviews/1051234/wtw_winkel"),
         ({"last12MonthAverageRating": 10}, "10.0", 131, "https://www.kiyoh.com/reviews/1051234/wtw_winkel"),
-        (
-            {"last12MonthAverageRating": 0, "last12MonthNumberReviews": 0},
-            "0.0",
-            0,
-            "https://www.kiyoh.com/reviews/1051234/wtw_winkel",
-        ),
+        ({"last12MonthNumberReviews": 1}, "8.6", 1, "https://www.kiyoh.com/reviews/1051234/wtw_winkel"),
         ({"viewReviewUrl": "DROP"}, "8.6", 131, ""),
     ],
 )
@@ -788,8 +788,16 @@ def test_kiyohs_score_refuses_what_it_cannot_show_truly(fields, reason):
         kiyoh_score(kiyoh_feed(**fields))
 
 
-def test_a_feed_without_the_twelve_month_figures_carries_no_score():
-    assert kiyoh_score(kiyoh_feed(last12MonthAverageRating="DROP", last12MonthNumberReviews="DROP")) is None
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"last12MonthAverageRating": "DROP", "last12MonthNumberReviews": "DROP"},
+        {"last12MonthAverageRating": 0, "last12MonthNumberReviews": 0},  # no review in 12 months: no score
+        {"last12MonthAverageRating": 8.6, "last12MonthNumberReviews": 0},
+    ],
+)
+def test_a_feed_without_twelve_months_of_reviews_carries_no_score(fields):
+    assert kiyoh_score(kiyoh_feed(**fields)) is None
 
 
 # -- The Feedback Company ----------------------------------------------------------------
@@ -839,6 +847,10 @@ def test_feedbackcompany_fields_map_to_a_native_review():
         (
             {"shop_comment": "Bedankt!"},
             {"reply": {"text": "Bedankt!", "created_at": "2026-10-03T08:00:00+02:00"}},
+        ),
+        (
+            {"shop_comment": "Bedankt!", "date_updated": "DROP"},
+            {"reply": {"text": "Bedankt!", "created_at": "2026-10-01T12:00:00+02:00"}},
         ),
     ],
 )

@@ -445,14 +445,16 @@ def kiyoh_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str, 
         "verification": "verified" if obj.get("referenceCode") not in (None, "") else "unverified",
         "status": "published",
         # Kiyoh gives the reply no date of its own: the review's last change is the closest.
-        "reply": _reply(reply, obj.get("updatedSince") if reply not in (None, "") else None),
+        "reply": _reply(reply, (obj.get("updatedSince") or obj.get("dateSince")) if reply not in (None, "") else None),
     }
 
 
 def kiyoh_score(response: Mapping[str, Any]) -> PlatformScore | None:
-    """Kiyoh's own score: its average of the last 12 months, out of 10, and their count."""
+    """Kiyoh's own score: its average of the last 12 months, out of 10, and their count. None
+    without the figures, and None when the 12 months hold no review: an average of nothing is
+    no score (Kiyoh's answer then holds 0), so none is shown as one."""
     average, total = response.get("last12MonthAverageRating"), response.get("last12MonthNumberReviews")
-    if average is None and total is None:
+    if (average is None and total is None) or _count(total, "last12MonthNumberReviews") == 0:
         return None
     profile = response.get("viewReviewUrl")
     profile = profile if isinstance(profile, str) else ""
@@ -511,7 +513,9 @@ def feedbackcompany_review(obj: Mapping[str, Any], shop: str, language: str) -> 
         "created_at": obj.get("date_created"),
         "verification": "unverified",  # the feed does not say the review is tied to a purchase
         "status": "published",
-        "reply": _reply(reply, obj.get("date_updated") if reply not in (None, "") else None),
+        "reply": _reply(
+            reply, (obj.get("date_updated") or obj.get("date_created")) if reply not in (None, "") else None
+        ),
     }
 
 
