@@ -9,7 +9,16 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 
 from tests.factories import SHOP, write_json
-from tests.platform_server import ETrustedChannel, GoogleLocation, TrustpilotUnit, trustpilot_reviews
+from tests.platform_server import (
+    ETrustedChannel,
+    FeedbackCompanyShop,
+    GoogleLocation,
+    KiyohLocation,
+    TrustpilotUnit,
+    feedbackcompany_reviews,
+    kiyoh_reviews,
+    trustpilot_reviews,
+)
 from tests.server import cli_args
 from widget_server.store.open import open_store
 
@@ -189,3 +198,35 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path, platform_server):
     assert b"\r\x1b[Kwtw-winkel Trustpilot: page 2, 150 reviews" in seen
     piped = cli(data, "sync", "--full")
     assert piped.returncode == 0 and "page 1" not in piped.stderr and "\r" not in piped.stderr
+
+
+def test_kiyoh_and_feedback_company_sources_are_added_and_synced_through_the_command(tmp_path, platform_server):
+    data = with_shop(tmp_path)
+    location, shop = str(secrets.randbelow(10**9) + 10**9), str(secrets.randbelow(9000) + 1000)
+    token, client_secret = "kh-" + secrets.token_hex(8), "fs-" + secrets.token_hex(8)
+    platform_server.kiyoh[location] = KiyohLocation(token, kiyoh_reviews(f"k{location}-", 12, NEWEST, SIX_HOURS))
+    platform_server.feedbackcompany[shop] = FeedbackCompanyShop(
+        "fid-" + shop, client_secret, feedbackcompany_reviews(shop, 130, NEWEST, SIX_HOURS)
+    )
+    added = [
+        cli(
+            data, "source", "add", "wtw-winkel", "--platform", "kiyoh", "--id", location,
+            "--key-file", "-", "--base-url", platform_server.base, stdin=token + "\n",
+        ),
+        cli(
+            data, "source", "add", "wtw-winkel", "--platform", "feedbackcompany", "--id", shop,
+            "--key-file", "-", "--base-url", platform_server.base, stdin=f"fid-{shop}:{client_secret}\n",
+        ),
+    ]  # fmt: skip
+    assert [result.returncode for result in added] == [0, 0], [result.stderr for result in added]
+    synced = cli(data, "sync")
+    assert synced.returncode == 0, synced.stderr
+    listed = cli(data, "source", "list").stdout
+    assert "\tfeedbackcompany\t" in listed and "130 reviews read" in listed and "12 reviews read" in listed
+    for result in (*added, synced, cli(data, "source", "list")):
+        assert token not in result.stdout + result.stderr and client_secret not in result.stdout + result.stderr
+    store = open_store(data)
+    try:
+        assert {p.name: p.scale for p in store.shop("wtw-winkel").platforms} == {"Kiyoh": 10}
+    finally:
+        store.close()
