@@ -26,54 +26,96 @@ def test_a_source_is_added_listed_without_its_secret_and_removed(store):
     assert all(s.secret == "" for s in listed)
     assert SECRET not in repr(listed) and SECRET not in str(asdict(listed[1]))
     assert store.sources("other") == []
-    assert store.remove_source("wtw-winkel", "google") is True
-    assert store.remove_source("wtw-winkel", "google") is False
+    assert store.remove_source("wtw-winkel", "google", "accounts/1/locations/9") is False  # another location
+    assert store.remove_source("wtw-winkel", "google", "accounts/1/locations/2") is True
+    assert store.remove_source("wtw-winkel", "google", "accounts/1/locations/2") is False
     assert [s.platform for s in store.sources("wtw-winkel")] == ["trustpilot"]
 
 
 def test_adding_a_source_again_replaces_it_and_forgets_its_sync_state(store):
     add(store)
-    claimed = store.claim_source("wtw-winkel", "trustpilot", "me", "2026-12-01T11:00:00Z", "2026-12-01T10:00:00Z")
+    claimed = store.claim_source(
+        "wtw-winkel", "trustpilot", "unit-1", "me", "2026-12-01T11:00:00Z", "2026-12-01T10:00:00Z"
+    )
     with store.transaction(counts=False):
         store.record_sync(
-            "wtw-winkel", "trustpilot", "me", error="", synced_at="2026-12-01T11:01:00Z",
+            "wtw-winkel", "trustpilot", "unit-1", "me", error="", synced_at="2026-12-01T11:01:00Z",
             full_at="2026-12-01T11:01:00Z", newest="2026-11-30T09:00:00Z", reviews_read=40,
         )  # fmt: skip
     assert claimed is not None
-    assert add(store, remote_id="unit-2", secret="other-key") is False
+    assert add(store, secret="other-key") is False  # the same shop, platform and id
     (source,) = store.sources()
-    assert (source.remote_id, source.synced_at, source.newest, source.reviews_read) == ("unit-2", None, None, 0)
+    assert (source.remote_id, source.synced_at, source.newest, source.reviews_read) == ("unit-1", None, None, 0)
+    again = store.claim_source(
+        "wtw-winkel", "trustpilot", "unit-1", "me", "2026-12-01T12:00:00Z", "2026-12-01T11:00:00Z"
+    )
+    assert again is not None and again.secret == "other-key"
+
+
+def test_two_sources_on_one_platform_are_kept_claimed_and_recorded_apart(store):
+    """A Feedback Company account per language: one shop, one platform, two ids."""
+    assert add(store, "feedbackcompany", "nl", secret="nl-id:nl-secret") is True
+    assert add(store, "feedbackcompany", "de", secret="de-id:de-secret") is True
+    assert [(s.platform, s.remote_id) for s in store.sources()] == [
+        ("feedbackcompany", "de"),
+        ("feedbackcompany", "nl"),
+    ]
+    nl = store.claim_source("wtw-winkel", "feedbackcompany", "nl", "a", "2026-12-01T11:00:00Z", "2026-12-01T10:00:00Z")
+    assert nl is not None and nl.secret == "nl-id:nl-secret"
+    de = store.claim_source("wtw-winkel", "feedbackcompany", "de", "b", "2026-12-01T11:00:00Z", "2026-12-01T10:00:00Z")
+    assert de is not None and de.secret == "de-id:de-secret"  # the nl claim does not hold the de source
+    with store.transaction(counts=False):
+        store.record_sync("wtw-winkel", "feedbackcompany", "nl", "a", error="", synced_at="S1", reviews_read=7)
+        store.record_sync("wtw-winkel", "feedbackcompany", "de", "b", error="HTTP 401", reviews_read=None)
+    got = {s.remote_id: (s.synced_at, s.reviews_read, s.last_error, s.claimed_by) for s in store.sources()}
+    assert got == {"nl": ("S1", 7, "", None), "de": (None, 0, "HTTP 401", None)}
+    assert store.remove_source("wtw-winkel", "feedbackcompany", "de") is True
+    assert [s.remote_id for s in store.sources()] == ["nl"]
 
 
 def test_a_claim_carries_the_secret_and_a_second_claim_waits_until_released_or_stale(store):
     add(store)
-    first = store.claim_source("wtw-winkel", "trustpilot", "sync-a", "2026-12-01T11:00:00Z", "2026-12-01T10:00:00Z")
+    first = store.claim_source(
+        "wtw-winkel", "trustpilot", "unit-1", "sync-a", "2026-12-01T11:00:00Z", "2026-12-01T10:00:00Z"
+    )
     assert first is not None and first.secret == SECRET and first.claimed_by == "sync-a"
     assert SECRET not in repr(first)
     assert (
-        store.claim_source("wtw-winkel", "trustpilot", "sync-b", "2026-12-01T11:00:05Z", "2026-12-01T10:00:05Z") is None
+        store.claim_source(
+            "wtw-winkel", "trustpilot", "unit-1", "sync-b", "2026-12-01T11:00:05Z", "2026-12-01T10:00:05Z"
+        )
+        is None
     )
     # sync-b's record must not release sync-a's claim
-    store.record_sync("wtw-winkel", "trustpilot", "sync-b", error="x")
+    store.record_sync("wtw-winkel", "trustpilot", "unit-1", "sync-b", error="x")
     assert store.sources()[0].claimed_by == "sync-a" and store.sources()[0].last_error == ""
     # a claim older than stale_before is taken over (a sync that died)
-    late = store.claim_source("wtw-winkel", "trustpilot", "sync-c", "2026-12-01T13:00:00Z", "2026-12-01T12:00:00Z")
+    late = store.claim_source(
+        "wtw-winkel", "trustpilot", "unit-1", "sync-c", "2026-12-01T13:00:00Z", "2026-12-01T12:00:00Z"
+    )
     assert late is not None and late.claimed_by == "sync-c"
-    store.record_sync("wtw-winkel", "trustpilot", "sync-c", error="Trustpilot answered 401", reviews_read=None)
+    store.record_sync(
+        "wtw-winkel", "trustpilot", "unit-1", "sync-c", error="Trustpilot answered 401", reviews_read=None
+    )
     (source,) = store.sources()
     assert (source.claimed_by, source.last_error, source.synced_at) == (None, "Trustpilot answered 401", None)
-    assert store.claim_source("wtw-winkel", "trustpilot", "sync-d", "2026-12-01T13:00:01Z", "2026-12-01T12:00:01Z")
-    assert store.claim_source("wtw-winkel", "nope", "sync-e", "2026-12-01T13:00:01Z", "2026-12-01T12:00:01Z") is None
+    assert store.claim_source(
+        "wtw-winkel", "trustpilot", "unit-1", "sync-d", "2026-12-01T13:00:01Z", "2026-12-01T12:00:01Z"
+    )
+    assert (
+        store.claim_source("wtw-winkel", "nope", "unit-1", "sync-e", "2026-12-01T13:00:01Z", "2026-12-01T12:00:01Z")
+        is None
+    )
 
 
 def test_a_recorded_sync_keeps_what_it_does_not_name(store):
     add(store)
-    store.claim_source("wtw-winkel", "trustpilot", "a", "2026-12-01T11:00:00Z", "2026-12-01T10:00:00Z")
+    store.claim_source("wtw-winkel", "trustpilot", "unit-1", "a", "2026-12-01T11:00:00Z", "2026-12-01T10:00:00Z")
     store.record_sync(
-        "wtw-winkel", "trustpilot", "a", error="", synced_at="S1", full_at="F1", newest="N1", reviews_read=10
+        "wtw-winkel", "trustpilot", "unit-1", "a", error="", synced_at="S1", full_at="F1", newest="N1", reviews_read=10
     )
-    store.claim_source("wtw-winkel", "trustpilot", "b", "2026-12-01T12:00:00Z", "2026-12-01T11:00:00Z")
-    store.record_sync("wtw-winkel", "trustpilot", "b", error="", synced_at="S2", newest="N2", reviews_read=3)
+    store.claim_source("wtw-winkel", "trustpilot", "unit-1", "b", "2026-12-01T12:00:00Z", "2026-12-01T11:00:00Z")
+    store.record_sync("wtw-winkel", "trustpilot", "unit-1", "b", error="", synced_at="S2", newest="N2", reviews_read=3)
     (source,) = store.sources()
     assert (source.synced_at, source.full_at, source.newest, source.reviews_read) == ("S2", "F1", "N2", 3)
 

@@ -230,3 +230,42 @@ def test_kiyoh_and_feedback_company_sources_are_added_and_synced_through_the_com
         assert {p.name: p.scale for p in store.shop("wtw-winkel").platforms} == {"Kiyoh": 10}
     finally:
         store.close()
+
+
+def test_a_shop_syncs_two_feedback_company_accounts_and_removes_one_by_its_id(tmp_path, platform_server):
+    """The Feedback Company keeps one account per language: both are sources of the one shop."""
+    data = with_shop(tmp_path)
+    accounts = {language: str(secrets.randbelow(9000) + 1000) + language for language in ("nl", "de")}
+    secrets_of = {}
+    for language, account in accounts.items():
+        secrets_of[language] = "fs-" + secrets.token_hex(8)
+        platform_server.feedbackcompany[account] = FeedbackCompanyShop(
+            "fid-" + account, secrets_of[language], feedbackcompany_reviews(account, 3, NEWEST, SIX_HOURS)
+        )
+        added = cli(
+            data, "source", "add", "wtw-winkel", "--platform", "feedbackcompany", "--id", account,
+            "--key-file", "-", "--base-url", platform_server.base, stdin=f"fid-{account}:{secrets_of[language]}\n",
+        )  # fmt: skip
+        assert added.returncode == 0 and f"added the feedbackcompany source of wtw-winkel ({account})" in added.stdout
+    synced = cli(data, "sync")
+    assert synced.returncode == 0, synced.stderr
+    for account in accounts.values():  # each line says which account it read
+        assert f"wtw-winkel feedbackcompany ({account}): read every page: 1 page, 3 reviews;" in synced.stdout
+    store = open_store(data)
+    try:
+        assert store.counts() == (1, 6)
+    finally:
+        store.close()
+    ambiguous = cli(data, "source", "remove", "wtw-winkel", "--platform", "feedbackcompany")
+    nl, de = accounts["nl"], accounts["de"]
+    assert ambiguous.returncode == 1
+    assert f"wtw-winkel has 2 feedbackcompany sources ({', '.join(sorted([nl, de]))}): name one with --id" in (
+        ambiguous.stderr
+    )
+    removed = cli(data, "source", "remove", "wtw-winkel", "--platform", "feedbackcompany", "--id", de)
+    assert removed.returncode == 0 and f"removed the feedbackcompany source of wtw-winkel ({de})" in removed.stdout
+    assert [line.split("\t")[2] for line in cli(data, "source", "list").stdout.splitlines()] == [nl]
+    alone = cli(data, "sync")
+    assert "wtw-winkel feedbackcompany: read new pages: 1 page, 3 reviews" in alone.stdout  # one left: no id
+    for result in (synced, ambiguous, removed, alone):
+        assert not any(s in result.stdout + result.stderr for s in secrets_of.values())

@@ -45,9 +45,16 @@ def cmd_source(args: argparse.Namespace, store: ReviewStore) -> int:
     if args.action == "list":
         return list_sources(store, args.shop)
     if args.action == "remove":
-        if not store.remove_source(args.shop, args.platform):
-            return _fail("source remove", f"no {args.platform} source for {args.shop!r}", EXIT_REJECTED)
-        print(f"removed the {args.platform} source of {args.shop} and its secret")
+        ids = [s.remote_id for s in store.sources(args.shop) if s.platform == args.platform]
+        if args.id is None and len(ids) > 1:
+            listed = ", ".join(ids)
+            message = f"{args.shop} has {len(ids)} {args.platform} sources ({listed}): name one with --id"
+            return _fail("source remove", message, EXIT_REJECTED)
+        remote_id = args.id if args.id is not None else (ids[0] if ids else "")
+        if not store.remove_source(args.shop, args.platform, remote_id):
+            which = f" {args.id!r}" if args.id is not None else ""
+            return _fail("source remove", f"no {args.platform} source{which} for {args.shop!r}", EXIT_REJECTED)
+        print(f"removed the {args.platform} source of {args.shop} ({remote_id}) and its secret")
         return EXIT_OK
     api = PLATFORMS[args.platform]
     if store.shop(args.shop) is None:
@@ -143,7 +150,7 @@ def cmd_sync(args: argparse.Namespace, store: ReviewStore) -> int:
 
 
 def show(outcome: Outcome) -> None:
-    where = f"{outcome.shop} {outcome.platform}"
+    where = f"{outcome.shop} {outcome.platform}" + (f" ({outcome.remote_id})" if outcome.remote_id else "")
     if outcome.error:
         print(f"trustwidgets sync: {where}: {outcome.error}; nothing of it was stored", file=sys.stderr)
         return
@@ -157,20 +164,28 @@ def add_commands(commands: Commands) -> None:
     source = commands.add_parser(
         "source",
         help="add, list or remove where a shop's reviews live on a platform (for `sync`)",
-        description="A shop's source on Trustpilot, Trusted Shops (eTrusted) or Google: its id there and "
-        "the secret `sync` reads it with (stored in the store, never printed). See docs/sync.md.",
+        description="A shop's source on Trustpilot, Trusted Shops (eTrusted), Google, Kiyoh or The Feedback "
+        "Company: its id there and the secret `sync` reads it with (stored in the store, never printed). A "
+        "shop may have several sources on one platform (an account per language, a location per branch). "
+        "See docs/sync.md.",
     )
     actions = source.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="add or replace a shop's source on a platform")
+    add = actions.add_parser("add", help="add a shop's source on a platform, or replace the one with that id")
     add.add_argument("shop", help="the shop (already imported)")
     add.add_argument("--platform", required=True, choices=sorted(PLATFORMS))
-    add.add_argument("--id", required=True, help="the business unit id, channel id, or accounts/A/locations/L")
+    add.add_argument(
+        "--id",
+        required=True,
+        help="trustpilot the business unit id; etrusted the channel id; google accounts/A/locations/L; "
+        "kiyoh the location id; feedbackcompany a name for the account (the credentials choose the shop)",
+    )
     add.add_argument(
         "--key-file",
         required=True,
         metavar="FILE",
         help="the secret: trustpilot one line, the API key; etrusted one line, client_id:client_secret; "
-        "google a JSON object with client_id, client_secret, refresh_token. - reads standard input",
+        "google a JSON object with client_id, client_secret, refresh_token; kiyoh one line, the publication "
+        "API token; feedbackcompany one line, client_id:client_secret. - reads standard input",
     )
     add.add_argument("--base-url", help="another API host (a proxy, a test server); default the platform's")
     listing = actions.add_parser("list", help="the sources, their last sync and last error (never a secret)")
@@ -178,6 +193,7 @@ def add_commands(commands: Commands) -> None:
     remove = actions.add_parser("remove", help="remove a shop's source on a platform, with its secret")
     remove.add_argument("shop")
     remove.add_argument("--platform", required=True, choices=sorted(PLATFORMS))
+    remove.add_argument("--id", help="which of the shop's sources on the platform (needed when it has several)")
     source.set_defaults(run=cmd_source)
 
     sync = commands.add_parser(

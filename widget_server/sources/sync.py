@@ -24,6 +24,7 @@ import os
 import secrets
 import socket
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -50,6 +51,7 @@ class Outcome:
 
     shop: str
     platform: str
+    remote_id: str = ""  # named only where the shop has several sources on the platform
     pages: int = 0
     reviews: int = 0
     full: bool = False
@@ -92,13 +94,15 @@ class Sync:
 
     def run(self, shops: Iterable[str] = ()) -> list[Outcome]:
         wanted = set(shops)
-        return [self.source(s) for s in self.store.sources() if not wanted or s.shop in wanted]
+        listed = [s for s in self.store.sources() if not wanted or s.shop in wanted]
+        several = Counter((s.shop, s.platform) for s in listed)
+        return [self.source(s, named=several[s.shop, s.platform] > 1) for s in listed]
 
-    def source(self, listed: Source) -> Outcome:
-        outcome = Outcome(listed.shop, listed.platform)
+    def source(self, listed: Source, *, named: bool = False) -> Outcome:
+        outcome = Outcome(listed.shop, listed.platform, listed.remote_id if named else "")
         stamp = format_timestamp(self.now)
         source = self.store.claim_source(
-            listed.shop, listed.platform, self.owner, stamp, format_timestamp(self.now - STALE_CLAIM)
+            listed.shop, listed.platform, listed.remote_id, self.owner, stamp, format_timestamp(self.now - STALE_CLAIM)
         )
         if source is None:
             outcome.error = "another sync of this source is running; it was left to that one"
@@ -112,7 +116,7 @@ class Sync:
         except Exception as error:  # noqa: BLE001 - any failure is this source's; the others go on
             outcome.error = scrub(str(error) or type(error).__name__, hidden)
             with self.store.transaction(counts=False):
-                self.store.record_sync(source.shop, source.platform, self.owner, error=outcome.error)
+                self.store.record_sync(source.shop, source.platform, source.remote_id, self.owner, error=outcome.error)
         return outcome
 
     def _is_full(self, source: Source) -> bool:
@@ -154,6 +158,7 @@ class Sync:
                 self.store.record_sync(
                     source.shop,
                     source.platform,
+                    source.remote_id,
                     self.owner,
                     error=rejected_text(report),
                     synced_at=stamp,

@@ -799,38 +799,47 @@ class SqlStore(ABC):
     def add_source(
         self, shop_id: str, platform: str, remote_id: str, base_url: str, secret: str, added_at: str
     ) -> bool:
-        """Store where a shop's reviews live on `platform` (replacing the shop's earlier source
-        there, whose sync state goes with it: the next sync reads every page); True when new."""
+        """Store where a shop's reviews live on `platform` under `remote_id` (a shop may have several
+        on one platform: a Feedback Company account per language, a Google location per branch).
+        The same three again replace the source, whose sync state goes with it: the next sync reads
+        every page. True when new."""
+        key = (shop_id, platform, remote_id)
         with self.transaction(counts=False) as db:
             existed = db.execute(
-                "SELECT 1 FROM sources WHERE shop = ? AND platform = ?", (shop_id, platform)
+                "SELECT 1 FROM sources WHERE shop = ? AND platform = ? AND remote_id = ?", key
             ).fetchone()
-            db.execute("DELETE FROM sources WHERE shop = ? AND platform = ?", (shop_id, platform))
+            db.execute("DELETE FROM sources WHERE shop = ? AND platform = ? AND remote_id = ?", key)
             db.execute(
                 "INSERT INTO sources (shop, platform, remote_id, base_url, secret, added_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (shop_id, platform, remote_id, base_url, secret, added_at),
             )
         return existed is None
 
-    def remove_source(self, shop_id: str, platform: str) -> bool:
+    def remove_source(self, shop_id: str, platform: str, remote_id: str) -> bool:
         with self.transaction(counts=False) as db:
-            removed = db.execute("DELETE FROM sources WHERE shop = ? AND platform = ?", (shop_id, platform)).rowcount
+            removed = db.execute(
+                "DELETE FROM sources WHERE shop = ? AND platform = ? AND remote_id = ?", (shop_id, platform, remote_id)
+            ).rowcount
         return bool(removed)
 
     def sources(self, shop_id: str | None = None) -> list[Source]:
-        """Every source, or one shop's, by shop and platform; without their secrets (never read here)."""
+        """Every source, or one shop's, by shop, platform and id; without their secrets (never read here)."""
         where = " WHERE shop = ?" if shop_id else ""
         rows = self.db.execute(
-            f"SELECT {SOURCE_COLUMNS} FROM sources{where} ORDER BY shop, platform", (shop_id,) if shop_id else ()
+            f"SELECT {SOURCE_COLUMNS} FROM sources{where} ORDER BY shop, platform, remote_id",
+            (shop_id,) if shop_id else (),
         ).fetchall()
         return [Source(*row) for row in rows]
 
-    def claim_source(self, shop_id: str, platform: str, owner: str, now: str, stale_before: str) -> Source | None:
+    def claim_source(
+        self, shop_id: str, platform: str, remote_id: str, owner: str, now: str, stale_before: str
+    ) -> Source | None:
         """Take the source for one sync, under the writers' lock, with its secret; None when
         another sync holds it (claimed after `stale_before`) or it is gone."""
+        key = (shop_id, platform, remote_id)
         with self.transaction(counts=False) as db:
             row = db.execute(
-                f"SELECT {SOURCE_COLUMNS}, secret FROM sources WHERE shop = ? AND platform = ?", (shop_id, platform)
+                f"SELECT {SOURCE_COLUMNS}, secret FROM sources WHERE shop = ? AND platform = ? AND remote_id = ?", key
             ).fetchone()
             if row is None:
                 return None
@@ -838,8 +847,8 @@ class SqlStore(ABC):
             if source.claimed_by is not None and source.claimed_at is not None and source.claimed_at > stale_before:
                 return None
             db.execute(
-                "UPDATE sources SET claimed_by = ?, claimed_at = ? WHERE shop = ? AND platform = ?",
-                (owner, now, shop_id, platform),
+                "UPDATE sources SET claimed_by = ?, claimed_at = ? WHERE shop = ? AND platform = ? AND remote_id = ?",
+                (owner, now, *key),
             )
         return replace(source, claimed_by=owner, claimed_at=now)
 
@@ -847,6 +856,7 @@ class SqlStore(ABC):
         self,
         shop_id: str,
         platform: str,
+        remote_id: str,
         owner: str,
         *,
         error: str,
@@ -861,8 +871,8 @@ class SqlStore(ABC):
         self.db.execute(
             "UPDATE sources SET last_error = ?, synced_at = coalesce(?, synced_at), full_at = coalesce(?, full_at), "
             "newest = coalesce(?, newest), reviews_read = coalesce(?, reviews_read), claimed_by = NULL, "
-            "claimed_at = NULL WHERE shop = ? AND platform = ? AND claimed_by = ?",
-            (error, synced_at, full_at, newest, reviews_read, shop_id, platform, owner),
+            "claimed_at = NULL WHERE shop = ? AND platform = ? AND remote_id = ? AND claimed_by = ?",
+            (error, synced_at, full_at, newest, reviews_read, shop_id, platform, remote_id, owner),
         )
 
     def counts(self) -> tuple[int, int]:

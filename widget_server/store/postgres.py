@@ -154,6 +154,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reviews_window ON reviews (shop, product, created_on, verification, status, rating, scale,
         incentivized)
     """,
+    # 8: SQLite's version 11: a source is (shop, platform, remote_id), several on one platform.
+    """
+    ALTER TABLE sources DROP CONSTRAINT sources_pkey;
+    ALTER TABLE sources ADD PRIMARY KEY (shop, platform, remote_id)
+    """,
 )
 
 

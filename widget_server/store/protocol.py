@@ -30,7 +30,7 @@ class Source:
     """
 
     shop: str
-    platform: str  # the platform's format name: trustpilot, etrusted, google
+    platform: str  # the platform's format name: trustpilot, etrusted, google, kiyoh, feedbackcompany
     remote_id: str  # the business unit, channel, or accounts/…/locations/…
     base_url: str  # '' for the platform's documented API host
     added_at: str
@@ -132,16 +132,19 @@ class ReviewStore(Protocol):
         self, shop_id: str, platform: str, remote_id: str, base_url: str, secret: str, added_at: str
     ) -> bool: ...
 
-    def remove_source(self, shop_id: str, platform: str) -> bool: ...
+    def remove_source(self, shop_id: str, platform: str, remote_id: str) -> bool: ...
 
     def sources(self, shop_id: str | None = None) -> list[Source]: ...
 
-    def claim_source(self, shop_id: str, platform: str, owner: str, now: str, stale_before: str) -> Source | None: ...
+    def claim_source(
+        self, shop_id: str, platform: str, remote_id: str, owner: str, now: str, stale_before: str
+    ) -> Source | None: ...
 
     def record_sync(
         self,
         shop_id: str,
         platform: str,
+        remote_id: str,
         owner: str,
         *,
         error: str,

@@ -125,6 +125,6 @@ def schema(dialect: Dialect) -> tuple[str, ...]:
             last_error {text} NOT NULL DEFAULT '',
             claimed_by {text},
             claimed_at {text},
-            PRIMARY KEY (shop, platform)
+            PRIMARY KEY (shop, platform, remote_id)
         ){rowid}""",
     )

@@ -252,6 +252,31 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reviews_newest ON reviews (shop, product, created_at DESC, id, platform);
     CREATE INDEX reviews_groups ON reviews (shop, product, rating, language, created_at DESC, id, platform)
     """,
+    # 11: a shop may have several sources on one platform (a Feedback Company account per
+    # language, a Google location per branch): a source is (shop, platform, remote_id). The
+    # table is copied to change its key.
+    """
+    CREATE TABLE sources_11 (
+        shop TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        synced_at TEXT,
+        full_at TEXT,
+        newest TEXT,
+        reviews_read INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        claimed_by TEXT,
+        claimed_at TEXT,
+        PRIMARY KEY (shop, platform, remote_id)
+    ) WITHOUT ROWID;
+    INSERT INTO sources_11 SELECT shop, platform, remote_id, base_url, secret, added_at, synced_at, full_at, newest,
+        reviews_read, last_error, claimed_by, claimed_at FROM sources;
+    DROP TABLE sources;
+    ALTER TABLE sources_11 RENAME TO sources
+    """,
 )
 
 
