@@ -137,21 +137,32 @@ def csp_headers(base: str, path: str) -> list[str]:
     return [value for name, value in response.getheaders() if name.lower() == "content-security-policy"]
 
 
-def framed(pages, domain: str, url: str) -> tuple[bool, list[str]]:
+@pytest.fixture(scope="module")
+def mapped_tab(pages):
+    """One tab of the mapping Chromium for the framing checks: each is a new document in it."""
+    page = pages[1].new_page()
+    yield page
+    page.close()
+
+
+def framed(pages, page, domain: str, url: str) -> tuple[bool, list[str]]:
     """Whether a page on `domain` shows the widget at `url` in its iframe, and what the console said."""
-    host, browser = pages
+    host, _ = pages
     name = f"/page-{len(host.pages)}.html"
     host.add(name, f'<iframe id="w" src="{url}" width="320" height="120"></iframe>')
-    page = browser.new_page()
     said: list[str] = []
-    page.on("console", lambda message: said.append(message.text))
+
+    def heard(message):
+        said.append(message.text)
+
+    page.on("console", heard)
     try:
         page.goto(f"http://{domain}{name}")
         page.wait_for_load_state("load")
         # the badge's document has a .badge; a frame the browser refused shows its error page
         return page.frame_locator("#w").locator(".badge").count() == 1, said
     finally:
-        page.close()
+        page.remove_listener("console", heard)
 
 
 def test_the_headers_host_sends_the_framed_shop_two_policies_and_the_others_one(origins):
@@ -171,8 +182,8 @@ def test_the_headers_host_sends_the_framed_shop_two_policies_and_the_others_one(
         (ELSEWHERE, OPEN, True),
     ],
 )
-def test_only_the_allowed_domains_may_frame_a_shops_widget(origins, pages, kind, domain, path, shown):
-    seen, said = framed(pages, domain, origins[kind] + path)
+def test_only_the_allowed_domains_may_frame_a_shops_widget(origins, pages, mapped_tab, kind, domain, path, shown):
+    seen, said = framed(pages, mapped_tab, domain, origins[kind] + path)
     assert seen is shown
     refusals = [text for text in said if "violates the following Content Security Policy directive" in text]
     if shown:
@@ -183,9 +194,11 @@ def test_only_the_allowed_domains_may_frame_a_shops_widget(origins, pages, kind,
 
 @pytest.mark.parametrize("kind", ["service", "nginx"])
 @pytest.mark.parametrize("name", ["localhost", "127.0.0.1"])
-def test_a_shop_may_allow_a_development_host_with_its_port(origins, pages, kind, name):
+def test_a_shop_may_allow_a_development_host_with_its_port(origins, pages, mapped_tab, kind, name):
     host, _ = pages
-    seen, said = framed(pages, f"{name}:{host.server.server_port}", origins[kind] + f"/v1/{LOCAL}/nl/badge.html")
+    seen, said = framed(
+        pages, mapped_tab, f"{name}:{host.server.server_port}", origins[kind] + f"/v1/{LOCAL}/nl/badge.html"
+    )
     assert seen, said
 
 

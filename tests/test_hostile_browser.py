@@ -81,14 +81,14 @@ def test_no_payload_runs_and_every_payload_reads_back(browser, service, host, em
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     dialogs = []
     context.on("page", lambda p: p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss())))
+    page = context.new_page()  # one tab, a new document for each shop: the canary is set on every navigation
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.add_init_script(CANARY)
     for shop in DOCUMENT["shops"]:
         record = shop_record(data, shop["id"])
         make = embed_snippet if embed == "loader" else iframe_snippet
         snippet = "\n".join(make(base, record, widget, locale, {}) for widget in WIDGET_NAMES)
         url = host.add(f"/hostile-{embed}-{locale}-{shop['id']}.html", snippet)
-        page = context.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.add_init_script(CANARY)
         page.goto(url)
         for n in range(len(WIDGET_NAMES)):
             page.frame_locator(f"iframe >> nth={n}").locator(".w").wait_for()
@@ -105,7 +105,6 @@ def test_no_payload_runs_and_every_payload_reads_back(browser, service, host, em
         assert sorted(texts) == sorted(r["text"] for r in expected)
         badge = next(f for f in frames if "/badge.html" in f.url)
         assert shop["source"] in badge.locator(".w").text_content()
-        page.close()
     assert dialogs == []
     context.close()
 
