@@ -4,13 +4,14 @@ from decimal import Decimal
 import pytest
 
 from widget_server.core.formatting import (
+    ago_patterns,
     elapsed,
     format_count,
     format_score,
     json_for_script,
     language_names,
     long_date,
-    relative_date,
+    short_date,
     star_fill,
     star_list,
     star_svg,
@@ -58,30 +59,36 @@ def test_star_fill_covers_exactly_the_rating(rating, width):
     assert str(star_fill(rating)) == width
 
 
+# How long ago, in words, is the widgets' script's to say in the visitor's browser (by `elapsed`'s
+# rule): tests/test_dates_browser.py holds the table of phrases. The document says the day.
 @pytest.mark.parametrize(
     ("day", "locale", "text"),
     [
-        (date(2026, 11, 20), "nl", "3 dagen geleden"),
-        (date(2026, 11, 20), "en", "3 days ago"),
-        (date(2026, 11, 22), "nl", "1 dag geleden"),
-        (date(2026, 10, 1), "en", "1 month ago"),  # 53 days: one completed month, never "2 months"
-        (date(2026, 11, 23), "nl", None),  # today: the template says "vandaag"
-        (date(2026, 11, 24), "en", None),
-        (date(2026, 11, 17), "nl", "6 dagen geleden"),
-        (date(2026, 11, 16), "nl", "1 week geleden"),  # 7 days
-        (date(2026, 11, 11), "nl", "1 week geleden"),  # 12 days: one completed week, never "2 weken"
-        (date(2026, 10, 24), "en", "4 weeks ago"),  # 30 days, a calendar month not yet complete
-        (date(2026, 10, 23), "en", "1 month ago"),  # the calendar month is complete
-        (date(2026, 10, 9), "nl", "1 maand geleden"),  # 45 days, never "2 maanden"
-        (date(2026, 1, 23), "nl", "10 maanden geleden"),  # counted in the score, never "1 jaar"
-        (date(2025, 11, 24), "nl", "11 maanden geleden"),  # 364 days
-        (date(2025, 11, 23), "nl", "1 jaar geleden"),  # exactly 12 calendar months
-        (date(2024, 11, 24), "en", "1 year ago"),
-        (date(2024, 11, 23), "en", "2 years ago"),
+        (date(2026, 11, 20), "nl", "20 nov 2026"),
+        (date(2026, 11, 20), "en", "Nov 20, 2026"),
+        (date(2026, 11, 20), "de", "20.11.2026"),
+        (date(2026, 3, 1), "nl", "1 mrt 2026"),
+        (date(2025, 5, 9), "en", "May 9, 2025"),
+        (date(2025, 5, 9), "de", "09.05.2025"),
     ],
 )
-def test_relative_date(day, locale, text):
-    assert relative_date(day, AS_OF, locale) == text
+def test_short_date(day, locale, text):
+    assert short_date(day, locale) == text
+
+
+@pytest.mark.parametrize(
+    ("locale", "patterns"),
+    [
+        ("nl", {"day": ("{0} dag geleden", "{0} dagen geleden"), "year": ("{0} jaar geleden", "{0} jaar geleden")}),
+        ("en", {"week": ("{0} week ago", "{0} weeks ago"), "month": ("{0} month ago", "{0} months ago")}),
+        ("de", {"day": ("vor {0} Tag", "vor {0} Tagen"), "year": ("vor {0} Jahr", "vor {0} Jahren")}),
+    ],
+)
+def test_ago_patterns_by_unit_and_plural_category(locale, patterns):
+    found = ago_patterns(locale)
+    assert set(found) == {"day", "week", "month", "year"}
+    for unit, (one, other) in patterns.items():
+        assert (found[unit]["one"], found[unit]["other"]) == (one, other)
 
 
 @pytest.mark.parametrize(

@@ -96,15 +96,15 @@ TEXTS = [
             "geïmporteerde beoordeling",
             "Reactie van WTW Winkel",
             "Dank u wel!",
-            "3 dagen geleden",
-            "vandaag",
+            "20 nov 2026",  # the script says "3 dagen geleden" (tests/test_dates_browser.py)
+            "23 nov 2026",
             "lees meer",
         ],
     ),
     (
         "carousel",
         "en",
-        ["verified", "imported review", "Reply from WTW Winkel", "3 days ago", "today", "read more"],
+        ["verified", "imported review", "Reply from WTW Winkel", "Nov 20, 2026", "Nov 23, 2026", "read more"],
     ),
     ("footer", "nl", ["zeer goed", "4,50", "Snel geleverd en goed advies", "Goede filters", "Overgenomen review"]),
 ]

@@ -3,7 +3,8 @@
 The script (widget_templates/widget.js) is a file of its own under its content hash
 (`/v1/widget.<hash>.js`, immutable), shared by every widget a visitor sees. It applies
 presentation options from the URL fragment, clamps review text to the lines that fit and
-offers "read more" only where text was cut, drives the previous/next buttons, and tells the
+offers "read more" only where text was cut, drives the previous/next buttons, writes each
+review's age from the visitor's date (the document says its day), and tells the
 embedding page its height and title.
 """
 

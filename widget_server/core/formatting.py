@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
 from babel import Locale
-from babel.dates import format_date, format_timedelta
+from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
@@ -59,8 +59,7 @@ def star_svg(rating: float | Decimal, label: str) -> Markup:
 
 
 Unit = Literal["day", "week", "month", "year"]
-# Days per unit as Babel counts them, so that N units in always reads as exactly "N units".
-_UNIT_DAYS: dict[Unit, int] = {"day": 1, "week": 7, "month": 30, "year": 365}
+UNITS: tuple[Unit, ...] = ("day", "week", "month", "year")
 
 
 def elapsed(day: date, as_of: date) -> tuple[int, Unit] | None:
@@ -84,19 +83,19 @@ def elapsed(day: date, as_of: date) -> tuple[int, Unit] | None:
     return months // 12, "year"
 
 
-@lru_cache(maxsize=8192)  # a build asks the same few hundred days thousands of times
-def relative_date(day: date, as_of: date, locale: str) -> str | None:
-    """`3 dagen geleden` / `3 days ago`; None for today (the template says "today")."""
-    found = elapsed(day, as_of)
-    return None if found is None else _ago_text(*found, locale)
+@lru_cache(maxsize=16)
+def ago_patterns(locale: str) -> dict[str, dict[str, str]]:
+    """`{"day": {"one": "{0} dag geleden", "other": "{0} dagen geleden"}, ...}`: Babel's "ago"
+    patterns by unit and plural category, which the widgets' script fills with `elapsed`'s count
+    in the visitor's browser (the document itself says the day, which stays true)."""
+    fields = Locale.parse(locale)._data["date_fields"]  # where format_timedelta reads them
+    return {unit: dict((fields.get(f"{unit}-long") or fields[unit])["past"]) for unit in UNITS}
 
 
 @lru_cache(maxsize=4096)
-def _ago_text(count: int, unit: Unit, locale: str) -> str:
-    # Babel picks the largest unit that reaches the threshold; a whole number of the unit we
-    # chose, with threshold 1, reaches exactly that unit and no larger one.
-    moment = timedelta(days=-count * _UNIT_DAYS[unit])
-    return format_timedelta(moment, granularity=unit, threshold=1, add_direction=True, locale=locale)
+def short_date(day: date, locale: str) -> str:
+    """`20 nov 2026` / `Nov 20, 2026` / `20.11.2026`: a review's day, true whenever it is read."""
+    return format_date(day, format="medium", locale=locale)
 
 
 @lru_cache(maxsize=4096)

@@ -26,7 +26,7 @@ from .options import Resolved
 from .paths import WIDGET_SCRIPT_PATH, method_href
 from .snapshot import Snapshot
 from .themes import palette_css, theme_for
-from .views import review_view, summary_view
+from .views import ago_phrases, review_view, summary_view
 from .widgets import FOOTER_WIDE_FROM, WIDGETS
 
 
@@ -123,7 +123,8 @@ def render_widget(
         "summary": snapshot.derived(
             ("summary", locale, directory), lambda: summary_view(snapshot.summary, locale, directory)
         ),
-        "reviews": [review_view(r, locale, snapshot.as_of, directory, snapshot.shop.source) for r in reviews],
+        "reviews": [review_view(r, locale, directory, snapshot.shop.source) for r in reviews],
+        "ago": ago_phrases(locale, directory) if reviews else "",
         "view": {
             "filter_stars": star_list(options.stars, locale) if options.stars else None,
             # "with 1 star", "with 1 and 2 stars": one star only when one rating of one is named

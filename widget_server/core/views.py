@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -13,7 +14,7 @@ from babel.lists import format_list
 from markupsafe import Markup
 
 from .dates import public_timestamp
-from .formatting import format_count, format_published, format_score, long_date, relative_date, star_svg
+from .formatting import ago_patterns, format_count, format_published, format_score, long_date, short_date, star_svg
 from .i18n import N_, translations
 from .models import PublicReview
 from .options import Resolved
@@ -126,8 +127,16 @@ def origin(review: PublicReview, source: str) -> str:
     return "" if review.verification == "imported" else source
 
 
-def review_view(review: PublicReview, locale: str, as_of: date, directory: Path, source: str = "") -> dict[str, Any]:
-    """A review card's fields, formatted for the locale."""
+@lru_cache(maxsize=16)
+def ago_phrases(locale: str, directory: Path) -> str:
+    """The phrases the widgets' script writes a review's age with, as compact JSON: "today" and
+    each unit's `ago_patterns`. The script counts by `formatting.elapsed`'s rule."""
+    phrases: dict[str, Any] = {"today": translations(locale, directory).gettext("today"), **ago_patterns(locale)}
+    return json.dumps(phrases, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def review_view(review: PublicReview, locale: str, directory: Path, source: str = "") -> dict[str, Any]:
+    """A review card's fields, formatted for the locale; no field depends on the day it is read."""
     reply = None if review.reply is None else {"text": review.reply.text}
     stars = review.scale == STAR_SCALE
     return {
@@ -149,18 +158,17 @@ def review_view(review: PublicReview, locale: str, as_of: date, directory: Path,
         "author": review.author,
         "date": review.created_on.isoformat(),
         "date_long": long_date(review.created_on, locale),
-        "date_relative": relative_date(review.created_on, as_of, locale),
+        "date_text": short_date(review.created_on, locale),  # the script says how long ago
         "verification": review.verification,
         "reply": reply,
     }
 
 
 def review_documents(
-    reviews: list[PublicReview], locale: str, as_of: date, directory: Path, source: str = ""
+    reviews: list[PublicReview], locale: str, directory: Path, source: str = ""
 ) -> list[dict[str, Any]]:
     """Reviews as reviews.json publishes them (never an email: PublicReview has none)."""
     gettext = translations(locale, directory).gettext
-    today = gettext("today")
     markers = {kind: gettext(label) for kind, label in MARKERS.items()}
     incentivized = gettext(INCENTIVIZED_MARKER)
     documents = []
@@ -180,7 +188,7 @@ def review_documents(
                 "author": review.author,
                 "language": review.language,
                 "date": review.created_on.isoformat(),
-                "date_text": relative_date(review.created_on, as_of, locale) or today,
+                "date_text": short_date(review.created_on, locale),  # true whenever it is read
                 "created_at": public_timestamp(review.created_at),
                 "experienced_at": review.experienced_on.isoformat(),
                 "verification": review.verification,
@@ -218,5 +226,5 @@ def reviews_page(
         "pages": pages,
         "page_size": PAGE_SIZE,
         "next": reviews_file(page + 1) if page < pages else None,
-        "reviews": review_documents(reviews, locale, snapshot.as_of, directory, shop.source),
+        "reviews": review_documents(reviews, locale, directory, shop.source),
     }
