@@ -5,6 +5,7 @@ run with UPDATE_GOLDEN=1 to accept it.
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -111,10 +112,24 @@ def test_the_cache_key_holds_only_the_options_a_document_depends_on(store):
     snapshot = store.snapshot("wtw-winkel", AS_OF)
     summary, reviews = REFS["summary.json"], REFS["reviews-nl.json"]
     light, dark = (Options(theme=t).resolve(snapshot.shop) for t in ("light", "dark"))
-    assert cache_key(summary, "v", AS_OF, light) == cache_key(summary, "v", AS_OF, dark)
-    assert cache_key(reviews, "v", AS_OF, light) == cache_key(reviews, "v", AS_OF, dark)
+    assert cache_key(summary, "v", AS_OF, None, light) == cache_key(summary, "v", AS_OF, None, dark)
+    assert cache_key(reviews, "v", AS_OF, None, light) == cache_key(reviews, "v", AS_OF, None, dark)
     badge = DocumentRef(WIDGET, shop="wtw-winkel", locale="nl", widget="badge")
-    assert cache_key(badge, "v", AS_OF, light) != cache_key(badge, "v", AS_OF, dark)
+    assert cache_key(badge, "v", AS_OF, None, light) != cache_key(badge, "v", AS_OF, None, dark)
     four = Options(stars=(4,)).resolve(snapshot.shop)
-    assert cache_key(reviews, "v", AS_OF, light) != cache_key(reviews, "v", AS_OF, four)
-    assert cache_key(summary, "v", AS_OF, light) != cache_key(summary, "w", AS_OF, light)
+    assert cache_key(reviews, "v", AS_OF, None, light) != cache_key(reviews, "v", AS_OF, None, four)
+    assert cache_key(summary, "v", AS_OF, None, light) != cache_key(summary, "w", AS_OF, None, light)
+
+
+def test_the_cache_key_holds_the_day_only_where_the_bytes_state_it(store):
+    snapshot = store.snapshot("wtw-winkel", AS_OF)
+    options = Options().resolve(snapshot.shop)
+    badge = DocumentRef(WIDGET, shop="wtw-winkel", locale="nl", widget="badge")
+    change, tomorrow = date(2026, 12, 24), date(2026, 11, 24)
+    # a widget's key is the same every day until the shop's next change, then another
+    assert cache_key(badge, "v", AS_OF, change, options) == cache_key(badge, "v", tomorrow, change, options)
+    assert cache_key(badge, "v", AS_OF, change, options) != cache_key(badge, "v", AS_OF, date(2027, 1, 1), options)
+    assert cache_key(badge, "v", AS_OF, None, options) != cache_key(badge, "v", AS_OF, change, options)
+    # summary.json says its as_of: a new key every day
+    summary = REFS["summary.json"]
+    assert cache_key(summary, "v", AS_OF, change, options) != cache_key(summary, "v", tomorrow, change, options)

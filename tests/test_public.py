@@ -1,6 +1,7 @@
 """The public handler in-process (TestClient): snapshots, cache keys, the memo and errors."""
 
 import json
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from tests.factories import review
-from tests.widgets import AS_OF, fixture_store
+from tests.widgets import AS_OF, DATA, fixture_store
 from widget_server.core.catalogue import KINDS
 from widget_server.core.i18n import available_locales
 from widget_server.core.options import ReviewFilter
@@ -230,3 +231,40 @@ def test_a_slow_shop_read_holds_up_no_other_shop(tmp_path, monkeypatch):
     cached_status, cached_took, fresh_status, fresh_took = results[0]
     assert cached_status == fresh_status == 200
     assert cached_took < 0.5 and fresh_took < 1.0, (cached_took, fresh_took)  # not behind the 1.5 s read
+
+
+def test_a_widget_keeps_its_bytes_and_etag_from_day_to_day(tmp_path):
+    document = json.loads((DATA / "widgets.json").read_text())
+    ahead = [r for r in document["reviews"] if r["created_at"] >= "2026-11-24"]
+    document["reviews"] = [r for r in document["reviews"] if r not in ahead]
+    fixture_store(tmp_path / "data", document).close()  # next change: 2027-10-02 (r-3 leaves the window)
+
+    def fetch(day, path):
+        with TestClient(create_app(tmp_path / "data", as_of=day, cache_dir=tmp_path / f"cache-{day}")) as client:
+            response = client.get(path)
+            assert response.status_code == 200
+            return response.headers["etag"], response.content
+
+    for path in ("/v1/wtw-winkel/nl/badge.html", "/v1/wtw-winkel/en/carousel.html"):
+        assert fetch(date(2026, 12, 23), path) == fetch(AS_OF, path)
+    # the summary says its day: new bytes every day
+    assert fetch(AS_OF, "/v1/wtw-winkel/summary.json") != fetch(
+        AS_OF + timedelta(days=1), "/v1/wtw-winkel/summary.json"
+    )
+    # a review dated ahead comes in on its day
+    store = open_store(tmp_path / "data")
+    import_document(store, {"reviews": ahead}, available_locales=available_locales())
+    store.close()
+    assert fetch(date(2026, 11, 24), "/v1/wtw-winkel/nl/carousel.html") != fetch(
+        AS_OF, "/v1/wtw-winkel/nl/carousel.html"
+    )
+
+
+def test_the_service_keys_a_widget_by_the_shops_next_change(client):
+    service = service_of(client)
+    shop, version = service.shop("wtw-winkel")
+    change = service.next_change("wtw-winkel", version, AS_OF)
+    assert service.known_change("wtw-winkel", version, AS_OF) == (True, change)
+    assert service.known_change("wtw-winkel", version, AS_OF + timedelta(days=1)) == (False, None)
+    snapshot = service.snapshot("wtw-winkel", version, AS_OF)
+    assert change == snapshot.next_change

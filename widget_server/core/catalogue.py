@@ -108,6 +108,7 @@ class DocumentKind:
     routes: tuple[Route, ...]  # its URL templates, for the OpenAPI document
     response: dict[str, Any]  # its OpenAPI 200 answer
     site = False  # outside any shop's folder: renders from nothing but its ref
+    states_day = False  # its bytes say the day they were made for, so they change every day
 
     def path(self, ref: DocumentRef) -> str:
         raise NotImplementedError
@@ -228,6 +229,7 @@ def _product_locale_parts(parts: list[str]) -> tuple[str, str, str, str] | None:
 
 class _Summary(DocumentKind):
     name, media_type, header_kind = "summary", _JSON, "json"
+    states_day = True  # "as_of", and the window and its months end on it
     routes = (
         Route(f"{SHOP_PATH}/{SUMMARY_FILE}", f"Score, grade, counts and distribution of {WINDOW_WORDS}"),
         Route(
@@ -283,6 +285,7 @@ class _JsonLd(DocumentKind):
 
 class _Reviews(DocumentKind):
     name, media_type, header_kind = "reviews", _JSON, "json"
+    states_day = True  # "as_of"
     routes = (
         Route(f"{SHOP_PATH}/{{locale}}/reviews.json", "The shown reviews, newest first (first page)", FILTER_OPTIONS),
         Route(f"{SHOP_PATH}/{{locale}}/reviews-{{page}}.json", "A later page of the shown reviews", FILTER_OPTIONS),
@@ -328,6 +331,7 @@ class _Reviews(DocumentKind):
 
 class _Method(DocumentKind):
     name, media_type = "method", _HTML
+    states_day = True  # "Figures as of", and the month chart ends on it
     header_kind = "widget"  # a page opened from a widget: the same CSP, caching and framing rules
     routes = (
         Route(

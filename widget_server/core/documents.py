@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from .catalogue import DocumentRef
+from .freshness import day_key
 from .i18n import locales_dir
 from .models import Shop
 from .options import Options, Resolved, parse_options
@@ -58,6 +59,11 @@ def content_key(ref: DocumentRef, options: Resolved) -> str:
     return options.key(ref.kind.content_options(ref))
 
 
-def cache_key(ref: DocumentRef, shop_version: str, as_of: date, options: Resolved) -> str:
-    """Everything a document's bytes depend on: change any part and the key changes."""
-    return "|".join((render_version(), ref.path, shop_version, as_of.isoformat(), content_key(ref, options)))
+def cache_key(ref: DocumentRef, shop_version: str, as_of: date, change: date | None, options: Resolved) -> str:
+    """Everything a document's bytes depend on: change any part and the key changes.
+
+    Of the date, only what its bytes depend on (freshness.day_key): a widget's key stays the same
+    from day to day until `change`, the snapshot's next_change.
+    """
+    day = day_key(ref.kind.states_day, as_of, change)
+    return "|".join((render_version(), ref.path, shop_version, day, content_key(ref, options)))

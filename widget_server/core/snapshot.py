@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar, cast
 
+from .freshness import next_change
 from .models import Product, PublicReview, Shop
 from .options import MAX_COUNT, ReviewFilter
 
@@ -64,12 +65,21 @@ class Snapshot:
     own_version: str = ""  # the shop's record and own reviews only (a product: its version)
     product: Product | None = None  # set on a product's snapshot: its reviews, its summary
     products: Mapping[str, Snapshot] = field(default_factory=dict)  # by SKU, on the shop's snapshot
+    # The days the passing of time changes its documents on (freshness.next_change): the oldest
+    # review inside the window (of any status, the shop's or a product's), the first given ahead.
+    oldest_in_window: date | None = None
+    next_given: date | None = None
     # Each filter's newest reviews and total, worked out once for the first MEMO_FILTERS filters
     # asked (a build asks a handful; the service's visitors can ask any number, so the rest are
     # worked out each time rather than held for the snapshot's life).
     _newest: dict[ReviewFilter, list[PublicReview]] = field(default_factory=dict, compare=False, repr=False)
     _totals: dict[ReviewFilter, int] = field(default_factory=dict, compare=False, repr=False)
     _derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def next_change(self) -> date | None:
+        """The first day after as_of on which a document that does not state the day changes."""
+        return next_change(self.as_of, self.oldest_in_window, self.next_given)
 
     def total(self, wanted: ReviewFilter) -> int:
         """How many shown reviews the filter matches."""

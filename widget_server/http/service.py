@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from ..core.catalogue import DocumentRef
 from ..core.dates import today_utc
 from ..core.documents import render_document
+from ..core.freshness import next_change
 from ..core.headers import response_headers
 from ..core.models import SHOP_ID, Shop
 from ..core.options import Resolved
@@ -77,6 +78,8 @@ class Service:
         self._shops: dict[str, tuple[Shop, str]] = {}
         # One snapshot per shop, of its current data version and date: a new version replaces it.
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
+        # Each shop's next change (freshness.next_change) for its data version and date.
+        self._changes: dict[str, tuple[str, date, date | None]] = {}
         self._reading: dict[str, threading.Lock] = {}  # one lock per shop being read from the store
         # Shops of at least `big_shop` shown reviews are read in a process of their own (None: never).
         self.big_shop = big_shop
@@ -128,6 +131,23 @@ class Service:
                 if len(self._reading) > 4 * SNAPSHOTS:  # bounded: a lock per shop read lately
                     self._reading = {shop_id: reading}
             return found
+
+    def known_change(self, shop_id: str, version: str, as_of: date) -> tuple[bool, date | None]:
+        """(True, the shop's next change) when it is known for this version and date."""
+        found = self._changes.get(shop_id)
+        if found is not None and found[:2] == (version, as_of):
+            return True, found[2]
+        return False, None
+
+    def next_change(self, shop_id: str, version: str, as_of: date) -> date | None:
+        """The first day after `as_of` on which the shop's documents that do not state the day
+        change (one small query per shop, version and date). Blocking: call it from a worker thread."""
+        change = next_change(as_of, *self.store.day_facts(shop_id, as_of))
+        with self._lock:
+            if len(self._changes) >= SIZES:  # bounded: a forgotten change is asked again
+                self._changes.clear()
+            self._changes[shop_id] = (version, as_of, change)
+        return change
 
     def _remember_size(self, shop_id: str, size: int) -> None:
         with self._lock:

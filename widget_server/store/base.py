@@ -578,6 +578,22 @@ class SqlStore(ABC):
         ).fetchall()
         return {window_key(key): n for *key, n in rows}
 
+    def day_facts(self, shop_id: str, as_of: date) -> tuple[date | None, date | None]:
+        """The days the passing of time changes the shop's documents on (freshness.next_change):
+        the oldest review inside `as_of`'s window and the first given after `as_of`, of any
+        status, the shop's own or a product's. One scan of the shop's entries in reviews_window."""
+        window = score_window(as_of)
+        oldest, upcoming = self.db.execute(
+            "SELECT min(CASE WHEN created_on >= ? AND created_on <= ? THEN created_on END), "
+            "min(CASE WHEN created_on > ? THEN created_on END) "
+            f"FROM reviews{self.dialect.indexed_by('reviews_window')} WHERE shop = ?",
+            (window.start.isoformat(), window.end.isoformat(), as_of.isoformat(), shop_id),
+        ).fetchone()
+        return (
+            None if oldest is None else date.fromisoformat(oldest),
+            None if upcoming is None else date.fromisoformat(upcoming),
+        )
+
     def snapshot(self, shop_id: str, as_of: date) -> Snapshot | None:
         """The shop read once for `as_of`: record, summary, group counts and each group's newest.
 
@@ -591,7 +607,8 @@ class SqlStore(ABC):
         if row is None:
             return None
         shop = shop_from_record(row[0], row[3])
-        products = self._products(shop, as_of)
+        oldest_in_window, next_given = self.day_facts(shop_id, as_of)
+        products = self._products(shop, as_of, (oldest_in_window, next_given))
         groups_index = self.dialect.indexed_by("reviews_groups")
         shown: dict[Group, int] = {}
         platforms: set[str] = set()
@@ -647,6 +664,8 @@ class SqlStore(ABC):
             source=source,
             own_version=row[2],
             products=products,
+            oldest_in_window=oldest_in_window,
+            next_given=next_given,
         )
 
     def shown_count(self, shop_id: str) -> int:
@@ -658,7 +677,9 @@ class SqlStore(ABC):
         ).fetchone()
         return int(row[0])
 
-    def _products(self, shop: Shop, as_of: date) -> dict[str, Snapshot]:
+    def _products(
+        self, shop: Shop, as_of: date, days: tuple[date | None, date | None] = (None, None)
+    ) -> dict[str, Snapshot]:
         """Each product of the shop as a snapshot of its own, in four queries for all of them.
 
         The shown product reviews are read whole when there are at most WHOLE_PRODUCTS;
@@ -727,6 +748,8 @@ class SqlStore(ABC):
                 source=source,
                 own_version=version,
                 product=product,
+                oldest_in_window=days[0],  # the shop's, which take in its products': never late
+                next_given=days[1],
             )
         return found
 
