@@ -6,7 +6,7 @@ import pytest
 from tests.widgets import AS_OF, DATA, fixture_store
 from widget_server.core.catalogue import shop_documents
 from widget_server.core.documents import render_document, resolve
-from widget_server.core.freshness import day_key, next_change, window_exit
+from widget_server.core.freshness import day_key, last_change, next_change, window_exit
 from widget_server.core.options import Options
 
 
@@ -41,6 +41,27 @@ def test_window_exit(given_on, leaves):
 )
 def test_next_change(oldest_in_window, next_given, change):
     assert next_change(AS_OF, oldest_in_window, next_given) == change
+
+
+@pytest.mark.parametrize(
+    ("newest_given", "newest_before_window", "made_for"),
+    [
+        (date(2026, 11, 20), None, date(2026, 11, 20)),  # the newest review came in
+        (date(2026, 11, 23), None, AS_OF),  # given today
+        (date(2026, 11, 20), date(2025, 11, 21), date(2026, 11, 22)),  # a review left the window later
+        (date(2026, 11, 20), date(2025, 11, 22), AS_OF),  # ... today
+        (date(2026, 11, 20), date(2025, 11, 18), date(2026, 11, 20)),  # ... before the newest came
+        (None, None, AS_OF),  # no review at all: made for the day asked
+        (None, date(2024, 5, 1), date(2025, 5, 2)),  # every review left the window
+    ],
+)
+def test_last_change(newest_given, newest_before_window, made_for):
+    assert last_change(AS_OF, newest_given, newest_before_window) == made_for
+
+
+def test_the_last_change_is_never_after_as_of():
+    with pytest.raises(ValueError):
+        last_change(AS_OF, date(2026, 11, 24), None)
 
 
 def test_a_review_given_ahead_is_after_as_of():
@@ -93,9 +114,8 @@ def test_documents_stay_the_same_until_the_next_change_and_no_longer(dated_store
     assert snapshot.next_change == date(2027, 10, 2)  # the review of 2026-10-01 leaves the window
     for day in (AS_OF + timedelta(days=1), date(2026, 12, 23), date(2027, 6, 1), date(2027, 10, 1)):
         later, found = documents(dated_store, day)
-        assert later.next_change == snapshot.next_change, day
-        assert without_day(found) == without_day(first), day
-        assert found.keys() == first.keys()
+        assert (later.as_of, later.next_change, later.read_for) == (snapshot.as_of, snapshot.next_change, day)
+        assert found == first, day
     _, changed = documents(dated_store, date(2027, 10, 2))
     assert without_day(changed) != without_day(first)
 
@@ -109,8 +129,7 @@ def test_documents_change_on_the_day_a_review_given_ahead_comes_in(tmp_path):
     store.close()
 
 
-def test_the_documents_that_state_the_day_change_every_day(dated_store):
-    _, first = documents(dated_store, AS_OF)
-    _, found = documents(dated_store, AS_OF + timedelta(days=1))
-    stating = [key for key in first if key[1]]
-    assert stating and all(found[key] != first[key] for key in stating)
+def test_every_document_is_made_for_the_last_change(dated_store):
+    snapshot, found = documents(dated_store, date(2027, 6, 1))
+    assert snapshot.as_of == AS_OF  # the newest review (r-2, flagged) was given on 2026-11-23
+    assert b'"as_of":"2026-11-23"' in found["/v1/wtw-winkel/summary.json", True]

@@ -247,10 +247,10 @@ def test_a_widget_keeps_its_bytes_and_etag_from_day_to_day(tmp_path):
 
     for path in ("/v1/wtw-winkel/nl/badge.html", "/v1/wtw-winkel/en/carousel.html"):
         assert fetch(date(2026, 12, 23), path) == fetch(AS_OF, path)
-    # the summary says its day: new bytes every day
-    assert fetch(AS_OF, "/v1/wtw-winkel/summary.json") != fetch(
-        AS_OF + timedelta(days=1), "/v1/wtw-winkel/summary.json"
-    )
+    # the documents that say their day say the last change's (r-2 given on 2026-11-23)
+    for path in ("/v1/wtw-winkel/summary.json", "/v1/wtw-winkel/nl/reviews.json", "/v1/wtw-winkel/en/method.html"):
+        assert fetch(date(2026, 12, 23), path) == fetch(AS_OF, path)
+    assert b'"as_of":"2026-11-23"' in fetch(date(2026, 12, 23), "/v1/wtw-winkel/summary.json")[1]
     # a review dated ahead comes in on its day
     store = open_store(tmp_path / "data")
     import_document(store, {"reviews": ahead}, available_locales=available_locales())
@@ -260,11 +260,11 @@ def test_a_widget_keeps_its_bytes_and_etag_from_day_to_day(tmp_path):
     )
 
 
-def test_the_service_keys_a_widget_by_the_shops_next_change(client):
+def test_the_service_keys_a_shop_by_its_last_and_next_change(client):
     service = service_of(client)
-    shop, version = service.shop("wtw-winkel")
-    change = service.next_change("wtw-winkel", version, AS_OF)
-    assert service.known_change("wtw-winkel", version, AS_OF) == (True, change)
-    assert service.known_change("wtw-winkel", version, AS_OF + timedelta(days=1)) == (False, None)
+    _, version = service.shop("wtw-winkel")
+    days = service.days("wtw-winkel", version, AS_OF)
+    assert service.known_days("wtw-winkel", version, AS_OF) == days
+    assert service.known_days("wtw-winkel", version, AS_OF + timedelta(days=1)) is None
     snapshot = service.snapshot("wtw-winkel", version, AS_OF)
-    assert change == snapshot.next_change
+    assert days == (snapshot.as_of, snapshot.next_change) and snapshot.read_for == AS_OF

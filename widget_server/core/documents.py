@@ -62,8 +62,9 @@ def content_key(ref: DocumentRef, options: Resolved) -> str:
 def cache_key(ref: DocumentRef, shop_version: str, as_of: date, change: date | None, options: Resolved) -> str:
     """Everything a document's bytes depend on: change any part and the key changes.
 
-    Of the date, only what its bytes depend on (freshness.day_key): a widget's key stays the same
-    from day to day until `change`, the snapshot's next_change.
+    Of the date, only what its bytes depend on (freshness.day_key): the day the shop's documents
+    are made for (`as_of`: freshness.last_change), or for a document that does not state it the
+    day they next change (`change`); both stay the same from day to day until `change`.
     """
     day = day_key(ref.kind.states_day, as_of, change)
     return "|".join((render_version(), ref.path, shop_version, day, content_key(ref, options)))

@@ -7,18 +7,29 @@ not count. With the store unchanged, the shop's documents stay byte for byte the
 first of these days; the build keeps them, and the service keys its cache by that day.
 
 The documents that state the day they were made for (`as_of` in summary.json and reviews.json,
-"Figures as of" and the month chart of the method page: `DocumentKind.states_day`) change every
-day.
+"Figures as of" and the month chart of the method page: `DocumentKind.states_day`) are made for
+the last day time changed them (`last_change`), so they too stay the same until the next change.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from .dates import add_months
 from .rules import score_window, window_length
 
 ONE_DAY = timedelta(days=1)
+
+
+class DayFacts(NamedTuple):
+    """The days of a shop's reviews (of any status, its own and its products') that the passing
+    of time turns on, as of a day: what the store reads for `last_change` and `next_change`."""
+
+    newest_given: date | None  # the newest given by that day
+    newest_before_window: date | None  # the newest given before that day's window
+    oldest_in_window: date | None  # the oldest inside it
+    next_given: date | None  # the first given after that day
 
 
 def window_exit(given_on: date) -> date:
@@ -45,6 +56,25 @@ def next_change(as_of: date, oldest_in_window: date | None, next_given: date | N
             raise ValueError("next_given must come after as_of")
         days.append(next_given)
     return min(days, default=None)
+
+
+def last_change(as_of: date, newest_given: date | None, newest_before_window: date | None) -> date:
+    """The day a shop's documents are made for: the latest day, up to `as_of`, on which the
+    passing of time changed them, so that they read the same every day until the next change.
+
+    `newest_given`: the newest review given by `as_of` (it came in on its day);
+    `newest_before_window`: the newest given before `as_of`'s window (it left the window on
+    window_exit of its day, at the latest on `as_of`). The window of that day holds exactly the
+    reviews `as_of`'s holds, and the same are given by then, so every figure is the same; a
+    document that names its day names that one. A shop with neither is made for `as_of`.
+    """
+    days = [day for day in (newest_given,) if day is not None]
+    if newest_before_window is not None:
+        days.append(window_exit(newest_before_window))
+    found = max(days, default=as_of)
+    if found > as_of:
+        raise ValueError("the facts must be those of as_of")
+    return found
 
 
 def day_key(states_day: bool, as_of: date, change: date | None) -> str:

@@ -69,12 +69,18 @@ class Snapshot:
     # review inside the window (of any status, the shop's or a product's), the first given ahead.
     oldest_in_window: date | None = None
     next_given: date | None = None
+    asked: date | None = None  # the day it was read for, when as_of is earlier (freshness.last_change)
     # Each filter's newest reviews and total, worked out once for the first MEMO_FILTERS filters
     # asked (a build asks a handful; the service's visitors can ask any number, so the rest are
     # worked out each time rather than held for the snapshot's life).
     _newest: dict[ReviewFilter, list[PublicReview]] = field(default_factory=dict, compare=False, repr=False)
     _totals: dict[ReviewFilter, int] = field(default_factory=dict, compare=False, repr=False)
     _derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def read_for(self) -> date:
+        """The day it was read for: as_of, or a later day whose documents are the same."""
+        return self.asked or self.as_of
 
     @property
     def next_change(self) -> date | None:

@@ -34,10 +34,11 @@ async def public_document(request: Request) -> Response:
     except OptionError as error:
         return error_response(request.url.path, 400, str(error))
     as_of = service.as_of()
-    known, change = service.known_change(shop.id, version, as_of)
-    if not known:
-        change = await in_background(service.next_change, shop.id, version, as_of)
-    key = cache_key(ref, version, as_of, change, options)
+    days = service.known_days(shop.id, version, as_of)
+    if days is None:
+        days = await in_background(service.days, shop.id, version, as_of)
+    made_for, change = days
+    key = cache_key(ref, version, made_for, change, options)
     body = service.cache.get(key)
     if body is None:  # read and render off the event loop: a big shop's rebuild never holds up the others
         body = await in_background(service.cached, key, lambda: service.render(shop.id, version, as_of, ref, options))

@@ -62,7 +62,7 @@ def render_apart(shop_id: str, version: str, as_of: date, path: str, options: Re
     if _store is None:
         _store = open_store(Path(_data_dir))
     found = _held.pop(shop_id, None)
-    if found is None or found.version != version or found.as_of != as_of:
+    if found is None or found.version != version or found.read_for != as_of:
         found = _store.snapshot(shop_id, as_of)
         if found is None:
             return None

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from ..core.catalogue import DocumentRef
 from ..core.dates import today_utc
 from ..core.documents import render_document
-from ..core.freshness import next_change
+from ..core.freshness import last_change, next_change
 from ..core.headers import response_headers
 from ..core.models import SHOP_ID, Shop
 from ..core.options import Resolved
@@ -78,8 +78,8 @@ class Service:
         self._shops: dict[str, tuple[Shop, str]] = {}
         # One snapshot per shop, of its current data version and date: a new version replaces it.
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
-        # Each shop's next change (freshness.next_change) for its data version and date.
-        self._changes: dict[str, tuple[str, date, date | None]] = {}
+        # Each shop's last and next change (freshness) for its data version and date.
+        self._changes: dict[str, tuple[str, date, tuple[date, date | None]]] = {}
         self._reading: dict[str, threading.Lock] = {}  # one lock per shop being read from the store
         # Shops of at least `big_shop` shown reviews are read in a process of their own (None: never).
         self.big_shop = big_shop
@@ -111,14 +111,14 @@ class Service:
         """
         with self._lock:
             found = self._snapshots.get(shop_id)
-            if found is not None and found.version == version and found.as_of == as_of:
+            if found is not None and found.version == version and found.read_for == as_of:
                 self._snapshots.move_to_end(shop_id)
                 return found
             reading = self._reading.setdefault(shop_id, threading.Lock())
         with reading:
             with self._lock:  # another request may have read it meanwhile
                 found = self._snapshots.get(shop_id)
-            if found is None or found.version != version or found.as_of != as_of:
+            if found is None or found.version != version or found.read_for != as_of:
                 found = self.store.snapshot(shop_id, as_of)
                 if found is None:
                     raise NotFound(f"no shop {shop_id!r}")
@@ -132,22 +132,25 @@ class Service:
                     self._reading = {shop_id: reading}
             return found
 
-    def known_change(self, shop_id: str, version: str, as_of: date) -> tuple[bool, date | None]:
-        """(True, the shop's next change) when it is known for this version and date."""
+    def known_days(self, shop_id: str, version: str, as_of: date) -> tuple[date, date | None] | None:
+        """The shop's (last change, next change) for this version and date, when known."""
         found = self._changes.get(shop_id)
-        if found is not None and found[:2] == (version, as_of):
-            return True, found[2]
-        return False, None
+        return found[2] if found is not None and found[:2] == (version, as_of) else None
 
-    def next_change(self, shop_id: str, version: str, as_of: date) -> date | None:
-        """The first day after `as_of` on which the shop's documents that do not state the day
-        change (one small query per shop, version and date). Blocking: call it from a worker thread."""
-        change = next_change(as_of, *self.store.day_facts(shop_id, as_of))
+    def days(self, shop_id: str, version: str, as_of: date) -> tuple[date, date | None]:
+        """The day the shop's documents are made for and the day they next change
+        (freshness.last_change, next_change): one small query per shop, version and date.
+        Blocking: call it from a worker thread."""
+        facts = self.store.day_facts(shop_id, as_of)
+        found = (
+            last_change(as_of, facts.newest_given, facts.newest_before_window),
+            next_change(as_of, facts.oldest_in_window, facts.next_given),
+        )
         with self._lock:
-            if len(self._changes) >= SIZES:  # bounded: a forgotten change is asked again
+            if len(self._changes) >= SIZES:  # bounded: forgotten days are asked again
                 self._changes.clear()
-            self._changes[shop_id] = (version, as_of, change)
-        return change
+            self._changes[shop_id] = (version, as_of, found)
+        return found
 
     def _remember_size(self, shop_id: str, size: int) -> None:
         with self._lock:

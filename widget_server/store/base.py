@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.dates import format_timestamp, parse_timestamp, public_timestamp
+from ..core.freshness import DayFacts, last_change
 from ..core.models import Platform, Product, PublicReview, Reply, Review, Shop
 from ..core.options import ReviewFilter
 from ..core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, STAR_SCALE, Window, score_window
@@ -578,21 +579,20 @@ class SqlStore(ABC):
         ).fetchall()
         return {window_key(key): n for *key, n in rows}
 
-    def day_facts(self, shop_id: str, as_of: date) -> tuple[date | None, date | None]:
-        """The days the passing of time changes the shop's documents on (freshness.next_change):
-        the oldest review inside `as_of`'s window and the first given after `as_of`, of any
-        status, the shop's own or a product's. One scan of the shop's entries in reviews_window."""
+    def day_facts(self, shop_id: str, as_of: date) -> DayFacts:
+        """The days of the shop's reviews the passing of time turns on (freshness.DayFacts), of
+        any status, its own and its products'. One scan of the shop's entries in reviews_window."""
         window = score_window(as_of)
-        oldest, upcoming = self.db.execute(
-            "SELECT min(CASE WHEN created_on >= ? AND created_on <= ? THEN created_on END), "
+        start, end = window.start.isoformat(), window.end.isoformat()
+        row = self.db.execute(
+            "SELECT max(CASE WHEN created_on <= ? THEN created_on END), "
+            "max(CASE WHEN created_on < ? THEN created_on END), "
+            "min(CASE WHEN created_on >= ? AND created_on <= ? THEN created_on END), "
             "min(CASE WHEN created_on > ? THEN created_on END) "
             f"FROM reviews{self.dialect.indexed_by('reviews_window')} WHERE shop = ?",
-            (window.start.isoformat(), window.end.isoformat(), as_of.isoformat(), shop_id),
+            (end, start, start, end, end, shop_id),
         ).fetchone()
-        return (
-            None if oldest is None else date.fromisoformat(oldest),
-            None if upcoming is None else date.fromisoformat(upcoming),
-        )
+        return DayFacts(*(None if day is None else date.fromisoformat(day) for day in row))
 
     def snapshot(self, shop_id: str, as_of: date) -> Snapshot | None:
         """The shop read once for `as_of`: record, summary, group counts and each group's newest.
@@ -607,8 +607,11 @@ class SqlStore(ABC):
         if row is None:
             return None
         shop = shop_from_record(row[0], row[3])
-        oldest_in_window, next_given = self.day_facts(shop_id, as_of)
-        products = self._products(shop, as_of, (oldest_in_window, next_given))
+        # Made for the last day time changed the shop: its documents read the same until the next.
+        facts = self.day_facts(shop_id, as_of)
+        asked, as_of = as_of, last_change(as_of, facts.newest_given, facts.newest_before_window)
+        days = (facts.oldest_in_window, facts.next_given)
+        products = self._products(shop, as_of, days, asked)
         groups_index = self.dialect.indexed_by("reviews_groups")
         shown: dict[Group, int] = {}
         platforms: set[str] = set()
@@ -664,8 +667,9 @@ class SqlStore(ABC):
             source=source,
             own_version=row[2],
             products=products,
-            oldest_in_window=oldest_in_window,
-            next_given=next_given,
+            oldest_in_window=days[0],
+            next_given=days[1],
+            asked=asked,
         )
 
     def shown_count(self, shop_id: str) -> int:
@@ -678,7 +682,7 @@ class SqlStore(ABC):
         return int(row[0])
 
     def _products(
-        self, shop: Shop, as_of: date, days: tuple[date | None, date | None] = (None, None)
+        self, shop: Shop, as_of: date, days: tuple[date | None, date | None], asked: date
     ) -> dict[str, Snapshot]:
         """Each product of the shop as a snapshot of its own, in four queries for all of them.
 
@@ -750,6 +754,7 @@ class SqlStore(ABC):
                 product=product,
                 oldest_in_window=days[0],  # the shop's, which take in its products': never late
                 next_given=days[1],
+                asked=asked,
             )
         return found
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..core.freshness import DayFacts
 from ..core.models import Platform, PublicReview, Review, Shop
 from ..core.rules import Window
 from ..core.snapshot import Snapshot
@@ -106,7 +107,7 @@ class ReviewStore(Protocol):
 
     def window_counts(self, shop_id: str, window: Window) -> dict[WindowKey, int]: ...
 
-    def day_facts(self, shop_id: str, as_of: date) -> tuple[date | None, date | None]: ...
+    def day_facts(self, shop_id: str, as_of: date) -> DayFacts: ...
 
     def snapshot(self, shop_id: str, as_of: date) -> Snapshot | None: ...
 
