@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from widget_server.core.freshness import last_change
 from widget_server.core.loader import loader
 from widget_server.core.paths import shop_folder
 from widget_server.store.open import open_store
@@ -119,9 +120,34 @@ def _render_all(
     return manifests, failed
 
 
-def _entry(digest: str, files: dict[str, Any]) -> dict[str, Any]:
-    """A shop's line in the top manifest."""
-    return {"digest": digest, "files": len(files), "bytes": sum(entry["size"] for entry in files.values())}
+def _entry(digest: str, files: dict[str, Any], days: dict[str, Any]) -> dict[str, Any]:
+    """A shop's line in the top manifest: with the day its documents are made for (`as_of`) and
+    the first day they differ (`next_change`), which the next build reads."""
+    size = sum(entry["size"] for entry in files.values())
+    return {"digest": digest, "files": len(files), "bytes": size, **_days(days)}
+
+
+def _days(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: record[key] for key in ("as_of", "next_change") if key in record}
+
+
+def _still_current(layout: Layout, shop_id: str, version: str, as_of: date, brotli: bool, entry: Any) -> str | None:
+    """The shop's live digest when its live folder holds its documents of `as_of` as they are:
+    the same data, templates and twins, made for a day at most `as_of` whose next change has
+    not come (no store read). None: the store says."""
+    if not isinstance(entry, dict) or "as_of" not in entry or "next_change" not in entry:
+        return None
+    made_for, change = date.fromisoformat(entry["as_of"]), entry["next_change"]
+    if made_for > as_of or (change is not None and date.fromisoformat(change) <= as_of):
+        return None
+    digest = shop_digest(version, made_for, brotli)
+    return digest if layout.live_digest(shop_id, digest) else None
+
+
+def _made_for(store: ReviewStore, shop_id: str, as_of: date) -> date:
+    """The day the shop's documents of `as_of` are made for (freshness.last_change)."""
+    facts = store.day_facts(shop_id, as_of)
+    return last_change(as_of, facts.newest_given, facts.newest_before_window)
 
 
 def _kept_entry(layout: Layout, shop_id: str, earlier: dict[str, Any]) -> dict[str, Any] | None:
@@ -139,7 +165,7 @@ def _live_entry(layout: Layout, shop_id: str, digest: str, earlier: dict[str, An
         return dict(earlier[shop_id])
     data = shop_manifest(layout.shop_folder(shop_id))  # after a build cut short: read it once
     assert data is not None and data["digest"] == digest, shop_id
-    return _entry(digest, data["files"])
+    return _entry(digest, data["files"], data)
 
 
 def build(
@@ -186,12 +212,18 @@ def build(
             entries: dict[str, dict[str, Any]] = {}
             todo: list[Job] = []
             for shop, version in every:
-                digest = shop_digest(version, as_of, brotli)
                 if shop_ids and shop.id not in shop_ids:
                     kept = _kept_entry(layout, shop.id, earlier) if shop.id in live else None
                     if kept is not None:
                         entries[shop.id] = kept
                     continue
+                # Its files stay while its data and the templates do and its next change has
+                # not come; else the store says which day they are made for now.
+                current = _still_current(layout, shop.id, version, as_of, brotli, earlier.get(shop.id))
+                if shop.id in live and current is not None:
+                    entries[shop.id] = _live_entry(layout, shop.id, current, earlier)
+                    continue
+                digest = shop_digest(version, _made_for(store, shop.id, as_of), brotli)
                 if shop.id in live and layout.live_digest(shop.id, digest):
                     entries[shop.id] = _live_entry(layout, shop.id, digest, earlier)
                     continue
@@ -209,7 +241,7 @@ def build(
             manifests, failed = _render_all(Path(data_dir), store, todo, jobs, tick)
             for job in todo:  # a shop that failed keeps its last good files, and its line
                 if job.shop_id in manifests:
-                    entries[job.shop_id] = _entry(job.digest, manifests[job.shop_id])
+                    entries[job.shop_id] = _entry(job.digest, manifests[job.shop_id]["files"], manifests[job.shop_id])
                 elif job.shop_id in live and (kept := _kept_entry(layout, job.shop_id, earlier)) is not None:
                     entries[job.shop_id] = kept
             gone = set() if shop_ids else live - known

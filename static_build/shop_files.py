@@ -27,7 +27,8 @@ def _twins(brotli: bool) -> str:
 
 
 def shop_digest(shop_version: str, as_of: date, brotli: bool = False) -> str:
-    """Everything a shop's files depend on: its data, the templates and catalogs, the date, the twins."""
+    """Everything a shop's files depend on: its data, the templates and catalogs, the twins, and
+    the day they are made for (freshness.last_change: the same every day until the next change)."""
     text = f"{shop_version}|{render_version()}|{as_of.isoformat()}|{_twins(brotli)}"
     return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
@@ -59,6 +60,9 @@ def render_shop(
 ) -> dict[str, Any]:
     """Gather the shop once, render each of its documents, write them into `target`.
 
+    The documents are made for the last day time changed the shop (`snapshot.as_of`, at most
+    `as_of`), and the file list records it with the day they next change.
+
     Documents of a part (the shop's own, or one product's) whose inputs are those of the
     shop's `live` folder are taken from it as hard links, not rendered again; the shop's
     summary, which lists its products, always is. The folder is complete, with its own file
@@ -69,7 +73,7 @@ def render_shop(
         raise LookupError(f"no shop {shop_id!r} in the store")
     shutil.rmtree(target, ignore_errors=True)
     writer = Writer(target, brotli=brotli)
-    parts = part_digests(snapshot, as_of, brotli)
+    parts = part_digests(snapshot, snapshot.as_of, brotli)
     earlier_parts, earlier_files = _earlier(live)
 
     def rendered() -> Iterator[tuple[str, bytes]]:
@@ -83,9 +87,16 @@ def render_shop(
             yield ref.shop_path, body
 
     writer.write_all(rendered())
-    record = {"as_of": as_of.isoformat(), "digest": digest, "files": writer.files, "parts": parts}
+    change = snapshot.next_change
+    record = {
+        "as_of": snapshot.as_of.isoformat(),  # the day the documents are made for
+        "next_change": None if change is None else change.isoformat(),  # and the first they differ
+        "digest": digest,
+        "files": writer.files,
+        "parts": parts,
+    }
     (target / shop_manifest_name(digest)).write_text(json.dumps(record, sort_keys=True, separators=(",", ":")))
-    return writer.files
+    return record
 
 
 def shop_manifest(folder: Path) -> dict[str, Any] | None:

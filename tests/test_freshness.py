@@ -133,3 +133,11 @@ def test_every_document_is_made_for_the_last_change(dated_store):
     snapshot, found = documents(dated_store, date(2027, 6, 1))
     assert snapshot.as_of == AS_OF  # the newest review (r-2, flagged) was given on 2026-11-23
     assert b'"as_of":"2026-11-23"' in found["/v1/wtw-winkel/summary.json", True]
+
+
+def test_a_review_leaving_the_window_changes_no_list_of_reviews(dated_store):
+    _, first = documents(dated_store, AS_OF)
+    _, changed = documents(dated_store, date(2027, 10, 2))  # r-3 leaves the window
+    differ = {path.rsplit("/", 1)[1] for (path, _), body in changed.items() if first[path, _] != body}
+    assert "summary.json" in differ and "method.html" in differ and "badge.html" in differ
+    assert not [name for name in differ if name.startswith("reviews")]

@@ -285,7 +285,7 @@ class _JsonLd(DocumentKind):
 
 class _Reviews(DocumentKind):
     name, media_type, header_kind = "reviews", _JSON, "json"
-    states_day = True  # "as_of"
+    states_day = True  # "as_of": the newest review's day (Snapshot.listed_on)
     routes = (
         Route(f"{SHOP_PATH}/{{locale}}/reviews.json", "The shown reviews, newest first (first page)", FILTER_OPTIONS),
         Route(f"{SHOP_PATH}/{{locale}}/reviews-{{page}}.json", "A later page of the shown reviews", FILTER_OPTIONS),

@@ -83,6 +83,12 @@ class Snapshot:
         return self.asked or self.as_of
 
     @property
+    def listed_on(self) -> date:
+        """The day its reviews pages are made for: its newest shown review's (a review leaving the
+        window changes no list of shown reviews), or as_of when it shows none."""
+        return max((head[0].created_on for head in self.heads.values() if head), default=self.as_of)
+
+    @property
     def next_change(self) -> date | None:
         """The first day after as_of on which a document that does not state the day changes."""
         return next_change(self.as_of, self.oldest_in_window, self.next_given)

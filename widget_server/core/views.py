@@ -217,7 +217,7 @@ def reviews_page(
         "shop": shop.id,
         **({"product": snapshot.product.sku} if snapshot.product else {}),
         "locale": locale,
-        "as_of": snapshot.as_of.isoformat(),
+        "as_of": snapshot.listed_on.isoformat(),
         "source": shop.source,
         "policy_url": shop.policy_url,
         "filter": {"stars": list(wanted.stars), "lang": list(wanted.lang)},

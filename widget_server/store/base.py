@@ -610,8 +610,7 @@ class SqlStore(ABC):
         # Made for the last day time changed the shop: its documents read the same until the next.
         facts = self.day_facts(shop_id, as_of)
         asked, as_of = as_of, last_change(as_of, facts.newest_given, facts.newest_before_window)
-        days = (facts.oldest_in_window, facts.next_given)
-        products = self._products(shop, as_of, days, asked)
+        products = self._products(shop, as_of, facts, asked)
         groups_index = self.dialect.indexed_by("reviews_groups")
         shown: dict[Group, int] = {}
         platforms: set[str] = set()
@@ -667,8 +666,8 @@ class SqlStore(ABC):
             source=source,
             own_version=row[2],
             products=products,
-            oldest_in_window=days[0],
-            next_given=days[1],
+            oldest_in_window=facts.oldest_in_window,
+            next_given=facts.next_given,
             asked=asked,
         )
 
@@ -681,9 +680,7 @@ class SqlStore(ABC):
         ).fetchone()
         return int(row[0])
 
-    def _products(
-        self, shop: Shop, as_of: date, days: tuple[date | None, date | None], asked: date
-    ) -> dict[str, Snapshot]:
+    def _products(self, shop: Shop, as_of: date, facts: DayFacts, asked: date) -> dict[str, Snapshot]:
         """Each product of the shop as a snapshot of its own, in four queries for all of them.
 
         The shown product reviews are read whole when there are at most WHOLE_PRODUCTS;
@@ -752,8 +749,9 @@ class SqlStore(ABC):
                 source=source,
                 own_version=version,
                 product=product,
-                oldest_in_window=days[0],  # the shop's, which take in its products': never late
-                next_given=days[1],
+                # the shop's days, which take in its products': never later than the product's own
+                oldest_in_window=facts.oldest_in_window,
+                next_given=facts.next_given,
                 asked=asked,
             )
         return found
