@@ -66,6 +66,12 @@ def _render_in_worker(job: Job) -> dict[str, Any]:
     return render_shop(_worker_store, job.shop_id, job.as_of, job.digest, job.target, job.live, brotli=job.brotli)
 
 
+# A tree's rebuild of up to this many shops renders them in this process whatever --jobs says:
+# a spawned worker imports the code first (a next day's build of 300 shops that renders 22 of
+# them took 1.42 s with two workers, 0.63 s here).
+FEW_SHOPS = 32
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     """One shop to render: into `target` (a staging folder), linking unchanged parts from `live`."""
@@ -238,7 +244,8 @@ def build(
                 on_progress(done, len(todo))
 
             on_progress(0, len(todo))
-            manifests, failed = _render_all(Path(data_dir), store, todo, jobs, tick)
+            workers = 1 if not whole and len(todo) <= FEW_SHOPS else jobs
+            manifests, failed = _render_all(Path(data_dir), store, todo, workers, tick)
             for job in todo:  # a shop that failed keeps its last good files, and its line
                 if job.shop_id in manifests:
                     entries[job.shop_id] = _entry(job.digest, manifests[job.shop_id]["files"], manifests[job.shop_id])

@@ -14,6 +14,7 @@ from tests.server import running_service
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
 from widget_server.sources.importer import import_files
+from widget_server.store.base import SqlStore
 from widget_server.store.open import open_store
 
 
@@ -102,6 +103,45 @@ def test_incremental_rebuilds(tmp_path):
     assert {k for k in after if before.get(k) != after[k]} - {"manifest.json"}
     assert all(before[k] == after[k] for k in before if k.startswith("v1/greenvent/"))
     assert first.files == again.files == len(before)
+    verify(out)
+
+
+def test_the_next_days_build_rebuilds_only_the_shops_whose_next_change_came(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    store = fixture_store(folder, demo_document(AS_OF))
+    changes = {shop.id: store.snapshot(shop.id, AS_OF).next_change for shop, _ in store.shops()}
+    store.close()
+    assert changes == {"wtw-winkel": date(2026, 11, 28), "greenvent": date(2026, 11, 24)}
+    out = tmp_path / "out"
+    build(folder, out, AS_OF)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["shops"]["greenvent"]["next_change"] == "2026-11-24"
+    asked = []
+    real = SqlStore.day_facts
+
+    def counting(self, shop_id, as_of):
+        asked.append(shop_id)
+        return real(self, shop_id, as_of)
+
+    monkeypatch.setattr(SqlStore, "day_facts", counting)
+    before = tree(out)
+    rebuilt = []
+    for day in (date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 27), date(2026, 11, 28)):
+        lines = json.loads((out / "manifest.json").read_text())["shops"]
+        due = {shop for shop, line in lines.items() if line["next_change"] <= day.isoformat()}
+        asked.clear()
+        result = build(folder, out, day)
+        assert (result.shops_built, result.shops_skipped) == (len(due), 2 - len(due)), day
+        assert set(asked) == due, day  # the store is asked only about a shop whose change came
+        scratch = tmp_path / f"scratch-{day}"
+        build(folder, scratch, day)
+        assert tree(scratch) == tree(out), day
+        rebuilt.append(len(due))
+    assert rebuilt[0] == 1  # on the 24th greenvent only: wtw-winkel's next change is the 28th
+    # on the day the window let the oldest review of each shop go, its documents changed
+    after = tree(out)
+    changed = {path.split("/")[1] for path in after if path.startswith("v1/") and before.get(path) != after[path]}
+    assert changed == {"greenvent", "wtw-winkel"}
     verify(out)
 
 
