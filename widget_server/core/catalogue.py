@@ -108,7 +108,7 @@ class DocumentKind:
     routes: tuple[Route, ...]  # its URL templates, for the OpenAPI document
     response: dict[str, Any]  # its OpenAPI 200 answer
     site = False  # outside any shop's folder: renders from nothing but its ref
-    states_day = False  # its bytes say the day they were made for, so they change every day
+    states_day = False  # its bytes name the day they are made for (a cache key holds that day)
 
     def path(self, ref: DocumentRef) -> str:
         raise NotImplementedError

@@ -78,8 +78,9 @@ def last_change(as_of: date, newest_given: date | None, newest_before_window: da
 
 
 def day_key(states_day: bool, as_of: date, change: date | None) -> str:
-    """What of the date a document's bytes depend on: the day itself for a document that states
-    it; else the day its content next changes, the same on every day until then ("" for never)."""
+    """What of the date a document's bytes depend on: for a document that states its day, that
+    day (`as_of`: the last change); else the day it next changes ("never" when none). Either is
+    the same on every day until the next change."""
     if states_day:
         return as_of.isoformat()
     return "until " + change.isoformat() if change else "never"
