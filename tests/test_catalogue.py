@@ -14,6 +14,7 @@ from widget_server.core.catalogue import (
     LOADER_HASHED,
     METHOD,
     OPENAPI,
+    REVIEW_FEED,
     REVIEWS,
     SUMMARY,
     WIDGET,
@@ -51,6 +52,7 @@ REFS = [
     (DocumentRef(REVIEWS, shop="a", locale="en", page=3, product="X"), "/v1/a/en/products/X/reviews-3.json"),
     (DocumentRef(WIDGET, shop="a", locale="en", widget="stars", product="X"), "/v1/a/en/products/X/stars.html"),
     (DocumentRef(WIDGET, shop="a", locale="de", widget="carousel", product="X"), "/v1/a/de/products/X/carousel.html"),
+    (DocumentRef(REVIEW_FEED, shop="a"), "/v1/a/products/review-feed.xml"),
 ]
 
 
@@ -101,6 +103,11 @@ def test_a_ref_writes_its_path_and_parses_back(ref, path):
         "/v1/a/nl/products/X/stars--dark.html",  # a product's widget has no variants
         "/v1/a/nl/products/X/summary.json",
         "/v1/a/nl/products/X/method.html",
+        "/v1/a/review-feed.xml",  # the feed lives in the products folder, once per shop
+        "/v1/a/nl/products/review-feed.xml",
+        "/v1/a/products/review-feed.xml/x",
+        "/v1/a/products/review-feed.XML",
+        "/v1/A/products/review-feed.xml",
     ],
 )
 def test_other_paths_are_no_document(path):
@@ -177,6 +184,7 @@ def test_the_service_answers_every_catalogue_document(demo_data, tmp_path):
         (DocumentRef(SUMMARY, shop="a"), "application/json", "json"),
         (DocumentRef(REVIEWS, shop="a", locale="nl"), "application/json", "json"),
         (DocumentRef(WIDGET, shop="a", locale="nl", widget="badge"), "text/html; charset=utf-8", "widget"),
+        (DocumentRef(REVIEW_FEED, shop="a"), "application/xml", "json"),
     ],
 )
 def test_what_each_kind_of_document_is(ref, media_type, header_kind):
@@ -212,10 +220,12 @@ def test_a_products_widget_has_no_variants():
         _ = DocumentRef(WIDGET, shop="a", locale="nl", widget="stars", variant="v", product="X").path
 
 
-def test_only_the_shops_own_summary_lists_its_products():
+def test_only_the_shops_own_summary_and_the_review_feed_list_its_products():
     assert SUMMARY.lists_products(DocumentRef(SUMMARY, shop="a"))
     assert not SUMMARY.lists_products(DocumentRef(SUMMARY, shop="a", product="X"))
-    assert not [kind for kind in KINDS if kind is not SUMMARY and kind.lists_products(DocumentRef(kind, shop="a"))]
+    assert REVIEW_FEED.lists_products(DocumentRef(REVIEW_FEED, shop="a"))
+    listing = [kind for kind in KINDS if kind.lists_products(DocumentRef(kind, shop="a"))]
+    assert listing == [SUMMARY, REVIEW_FEED]
 
 
 def test_a_site_document_has_no_shop_rendering_and_a_shop_document_no_site_rendering():
@@ -238,6 +248,7 @@ def test_the_query_options_each_document_takes():
         (DocumentRef(SUMMARY, shop="a"), "summary.json"),
         (DocumentRef(REVIEWS, shop="a", locale="nl", page=3), "nl/reviews-3.json"),
         (DocumentRef(WIDGET, shop="a-b", locale="en", widget="stars", variant="v"), "en/stars--v.html"),
+        (DocumentRef(REVIEW_FEED, shop="a"), "products/review-feed.xml"),
     ],
 )
 def test_shop_path_is_the_path_inside_the_shops_folder(ref, inside):
@@ -279,6 +290,7 @@ def test_shop_documents_lists_every_document_once_in_order():
         "/v1/s/nl/reviews-2.json",
         "/v1/s/en/reviews-2.json",
         *widgets,
+        "/v1/s/products/review-feed.xml",  # every shop has one: empty without product reviews
     ]
 
 

@@ -39,6 +39,8 @@ from .paths import (
     PRODUCT_PATH,
     PRODUCT_WIDGET_PATH,
     PRODUCTS,
+    REVIEW_FEED_FILE,
+    REVIEW_FEED_PATH,
     SHOP_PATH,
     SUMMARY_FILE,
     VARIANT_SEPARATOR,
@@ -49,6 +51,7 @@ from .paths import (
     reviews_file,
 )
 from .render import render_json, render_method, render_widget
+from .review_feed import feed_chunks, render_feed
 from .snapshot import Snapshot
 from .views import reviews_page
 from .widgets import WIDGETS
@@ -63,6 +66,7 @@ _WIDGET_SCRIPT_FILE = re.compile(rf"widget\.({LOADER_HASH.pattern})\.js")
 _HTML = "text/html; charset=utf-8"
 _JSON = "application/json"
 _JAVASCRIPT = "text/javascript; charset=utf-8"
+_XML = "application/xml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +135,13 @@ class DocumentKind:
     def render(self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path) -> bytes | None:
         """A shop document's bytes, or None when it does not exist (a page past the last)."""
         raise ValueError(f"{self.name} is a site document")
+
+    def stream(
+        self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path
+    ) -> Iterator[bytes] | None:
+        """The bytes of `render` in pieces, for a document too large to hold whole (the review feed)."""
+        body = self.render(snapshot, ref, options, directory)
+        return None if body is None else iter((body,))
 
     def render_site(self, ref: DocumentRef) -> bytes | None:
         """A site document's bytes, or None when it does not exist (an old hash)."""
@@ -283,6 +294,39 @@ class _JsonLd(DocumentKind):
         return None if data is None else (json_for_script(data) + "\n").encode()
 
 
+class _ReviewFeed(DocumentKind):
+    name, media_type = "review-feed", _XML
+    header_kind = "json"  # data for machines, as summary.json: the same caching, CORS and globs
+    routes = (
+        Route(
+            REVIEW_FEED_PATH,
+            "Google's Product Review Feed (schema 2.4): every shown product review of the shop, for Merchant Center",
+        ),
+    )
+    response = {
+        "description": "the whole feed, every time (Merchant Center drops what a feed leaves out)",
+        "content": {"application/xml": {"schema": {"type": "string"}}},
+    }
+
+    def path(self, ref: DocumentRef) -> str:
+        return REVIEW_FEED_PATH.format(shop=ref.shop)
+
+    def parse(self, parts: list[str]) -> DocumentRef | None:
+        found = len(parts) == 3 and SHOP_ID.fullmatch(parts[0]) and parts[1:] == [PRODUCTS, REVIEW_FEED_FILE]
+        return DocumentRef(self, shop=parts[0]) if found else None
+
+    def lists_products(self, ref: DocumentRef) -> bool:
+        return True
+
+    def render(self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path) -> bytes | None:
+        return render_feed(snapshot)
+
+    def stream(
+        self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path
+    ) -> Iterator[bytes] | None:
+        return feed_chunks(snapshot)
+
+
 class _Reviews(DocumentKind):
     name, media_type, header_kind = "reviews", _JSON, "json"
     states_day = True  # "as_of": the newest review's day (Snapshot.listed_on)
@@ -404,6 +448,7 @@ WIDGET_SCRIPT_KIND = _WidgetScript()
 OPENAPI = _OpenApi()
 SUMMARY = _Summary()
 JSONLD = _JsonLd()
+REVIEW_FEED = _ReviewFeed()
 REVIEWS = _Reviews()
 METHOD = _Method()
 WIDGET = _Widget()
@@ -414,6 +459,7 @@ KINDS: tuple[DocumentKind, ...] = (
     OPENAPI,
     SUMMARY,
     JSONLD,
+    REVIEW_FEED,
     REVIEWS,
     METHOD,
     WIDGET,
@@ -450,6 +496,7 @@ def shop_documents(snapshot: Snapshot) -> Iterator[DocumentRef]:
                 yield DocumentRef(WIDGET, shop=shop.id, locale=locale, widget=widget, variant=variant.name)
     for product in snapshot.products.values():
         yield from product_documents(product)
+    yield DocumentRef(REVIEW_FEED, shop=shop.id)  # every shop: a feed once registered never 404s
 
 
 def product_documents(product: Snapshot) -> Iterator[DocumentRef]:

@@ -7,6 +7,7 @@ document, which belong to no shop, come from `site_document(ref)`. Each renders 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +48,19 @@ def render_document(
             return None
         snapshot = found
     return ref.kind.render(snapshot, ref, options, directory)
+
+
+def stream_document(
+    snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path | None = None
+) -> Iterator[bytes] | None:
+    """The bytes of `render_document` in pieces (one piece but for a document that streams)."""
+    directory = directory or locales_dir()
+    if ref.product:
+        found = snapshot.products.get(ref.product)
+        if found is None:
+            return None
+        snapshot = found
+    return ref.kind.stream(snapshot, ref, options, directory)
 
 
 def site_document(ref: DocumentRef) -> bytes | None:

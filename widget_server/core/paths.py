@@ -22,6 +22,7 @@ VARIANT_SEPARATOR = "--"
 PRODUCTS = "products"  # the folder of a shop's product documents
 JSONLD_FILE = "jsonld.json"
 METHOD_FILE = "method.html"
+REVIEW_FEED_FILE = "review-feed.xml"  # Google's Product Review Feed of all the shop's products
 SUMMARY_FILE = "summary.json"
 
 LOADER_PATH = f"{PREFIX}embed.js"
@@ -34,6 +35,7 @@ PRODUCT_PATH = f"{SHOP_PATH}/{PRODUCTS}/{{sku}}"  # a product's locale-free docu
 PRODUCT_LOCALE_PATH = f"{SHOP_PATH}/{{locale}}/{PRODUCTS}/{{sku}}"  # a product's documents in a locale
 PRODUCT_WIDGET_PATH = f"{PRODUCT_LOCALE_PATH}/{{widget}}.html"
 JSONLD_PATH = f"{PRODUCT_PATH}/{JSONLD_FILE}"
+REVIEW_FEED_PATH = f"{SHOP_PATH}/{PRODUCTS}/{REVIEW_FEED_FILE}"
 PUSH_PATH = f"{SHOP_PATH}/reviews"  # POST: a shop's back-office pushes reviews
 WINDOW_WORDS = "{window}"  # in a route's summary: the window in words, filled in when OpenAPI is made
 
