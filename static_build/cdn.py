@@ -6,7 +6,14 @@ with the number of shops, except by one rule for each shop that restricts who ma
 
 from __future__ import annotations
 
-from widget_server.core.catalogue import LOADER, LOADER_HASHED, WIDGET_REGEX, WIDGET_SCRIPT_KIND, DocumentRef
+from widget_server.core.catalogue import (
+    LOADER,
+    LOADER_HASHED,
+    REVIEW_FEED,
+    WIDGET_REGEX,
+    WIDGET_SCRIPT_KIND,
+    DocumentRef,
+)
 from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.headers import response_headers
 from widget_server.core.models import Shop
@@ -54,6 +61,10 @@ def header_rules(framing: Framing, loader_digest: str) -> list[tuple[str, dict[s
     )
     rules = [(ref.path, _headers_of(ref.header_kind)) for ref in scripts]
     rules.append((f"{PREFIX}*.json", _headers_of("json")))
+    # the review feed: a host's own type for .xml may be text/xml; the service says application/xml
+    rules.append(
+        (f"{PREFIX}*.xml", {**response_headers(REVIEW_FEED.header_kind), "Content-Type": REVIEW_FEED.media_type})
+    )
     rules.append((f"{PREFIX}*.html", _headers_of("widget")))
     rules.extend(framing_rule(shop_id, domains) for shop_id, domains in sorted(framing.items()))
     return rules
@@ -70,7 +81,7 @@ def header_warnings(framing: Framing, loader_digest: str) -> list[str]:
     warnings = []
     if len(rules) > HEADER_RULES_LIMIT:
         warnings.append(
-            f"_headers has {len(rules)} rules ({len(rules) - 5} shops restrict framing); Cloudflare Pages reads "
+            f"_headers has {len(rules)} rules ({len(framing)} shops restrict framing); Cloudflare Pages reads "
             f"only the first {HEADER_RULES_LIMIT}: serve those shops from nginx or the live service"
         )
     long = [
@@ -134,7 +145,7 @@ def nginx_conf(framing: Framing, loader_digest: str, brotli: bool = False) -> st
         "\n",
         f"location {PREFIX} {{\n",
         "    gzip_static on;\n",
-        "    types { text/html html; application/json json; text/javascript js; }\n",
+        f"    types {{ text/html html; application/json json; text/javascript js; {REVIEW_FEED.media_type} xml; }}\n",
         "    charset utf-8;  # as the service: text/html and text/javascript say utf-8, JSON needs no charset\n",
         "    charset_types text/javascript;  # text/html is always one\n",
         "    try_files $uri =404;  # a folder is not a document: 404, never a listing, 403 or redirect\n",
@@ -148,6 +159,7 @@ def nginx_conf(framing: Framing, loader_digest: str, brotli: bool = False) -> st
     # every hashed script, this build's and earlier ones' (kept: pages cached elsewhere name them)
     lines += _location(f'~ "^{PREFIX}(?:embed|widget)\\.{LOADER_HASH.pattern}\\.js$"', "loader-hashed")
     lines += _location("~ \\.json$", "json")
+    lines += _location("~ \\.xml$", REVIEW_FEED.header_kind)
     for shop_id, domains in sorted(framing.items()):
         lines += _location(f"~ {WIDGET_REGEX.format(shop=shop_id)}", "widget", domains)
     lines += _location("~ \\.html$", "widget")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from widget_server.core.catalogue import shop_documents
-from widget_server.core.documents import render_document, resolve
+from widget_server.core.documents import render_document, resolve, stream_document
 from widget_server.core.options import Options
 from widget_server.core.render import render_version
 from widget_server.core.snapshot import Snapshot
@@ -82,7 +82,13 @@ def render_shop(
             same = earlier_parts.get(ref.product) == parts[ref.product] and not always
             if same and live is not None and writer.link(ref.shop_path, live, earlier_files):
                 continue
-            body = render_document(snapshot, ref, resolve(snapshot.shop, ref, Options()))
+            options = resolve(snapshot.shop, ref, Options())
+            if ref.kind.streams:  # the review feed: written as it is made, never held whole
+                pieces = stream_document(snapshot, ref, options)
+                assert pieces is not None, ref.path
+                writer.write_stream(ref.shop_path, pieces)
+                continue
+            body = render_document(snapshot, ref, options)
             assert body is not None, ref.path  # the catalogue lists only pages that exist
             yield ref.shop_path, body
 

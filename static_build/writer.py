@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from widget_server.core.compression import compress
+from widget_server.core.compression import Compressor, compress
 
 TWIN_MIN_SIZE = 1024
 TWIN_SUFFIXES = ("gz", "br")
@@ -78,6 +78,41 @@ class Writer:
                 batch, size = [], 0
         self._write_batch(batch)
 
+    def write_stream(self, relative: str, pieces: Iterable[bytes]) -> None:
+        """Write one document given a piece at a time (the review feed), its twins compressed as
+        the pieces come: a document of any size costs about one piece of memory. Into a new folder."""
+        if self.replace:
+            raise ValueError("write_stream fills a new folder")
+        if relative in self.files or relative in self.pending:
+            raise DuplicatePath(f"{relative} would be written twice")
+        names = [relative, *(f"{relative}.{suffix}" for suffix, _ in self.twins)]
+        handles = [os.open(self._path(name), _CREATE, 0o666) for name in names]
+        compressors = [Compressor(coding) for _, coding in self.twins]
+        digests = [hashlib.sha256() for _ in names]
+        sizes = [0] * len(names)
+
+        def put(index: int, body: bytes) -> None:
+            _write_all(handles[index], body)
+            digests[index].update(body)
+            sizes[index] += len(body)
+
+        try:
+            for piece in pieces:
+                put(0, piece)
+                for index, compressor in enumerate(compressors, 1):
+                    put(index, compressor.add(piece))
+            for index, compressor in enumerate(compressors, 1):
+                put(index, compressor.finish())
+        finally:
+            for handle in handles:
+                os.close(handle)
+        if sizes[0] < TWIN_MIN_SIZE:  # as `write`: a small document has no twins
+            for name in names[1:]:
+                os.unlink(self._path(name))
+            names = names[:1]
+        for index, name in enumerate(names):
+            self.files[name] = {"size": sizes[index], "sha256": digests[index].hexdigest()}
+
     def _write_batch(self, batch: list[tuple[str, bytes]]) -> None:
         big = [(relative, body) for relative, body in batch if len(body) >= TWIN_MIN_SIZE]
         twins = [
@@ -136,11 +171,15 @@ class Writer:
 def _write_file(path: str, body: bytes) -> None:
     descriptor = os.open(path, _CREATE, 0o666)
     try:
-        view = memoryview(body)
-        while view:
-            view = view[os.write(descriptor, view) :]
+        _write_all(descriptor, body)
     finally:
         os.close(descriptor)
+
+
+def _write_all(descriptor: int, body: bytes) -> None:
+    view = memoryview(body)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def _holds(path: str, body: bytes) -> bool:

@@ -298,10 +298,14 @@ def test_a_changed_product_rewrites_only_its_own_files_and_the_shops_summary(tmp
     assert (changed.shops_built, changed.shops_skipped) == (1, 1)
     rewritten = {p for p, inode in inodes.items() if (out / p).exists() and os.stat(out / p).st_ino != inode}
     assert rewritten and all(
-        p.startswith(("v1/wtw-winkel/summary.json", "v1/wtw-winkel/products/ZEH-Q350/")) or "/products/ZEH-Q350/" in p
+        p.startswith(
+            ("v1/wtw-winkel/summary.json", "v1/wtw-winkel/products/ZEH-Q350/", "v1/wtw-winkel/products/review-feed.xml")
+        )
+        or "/products/ZEH-Q350/" in p
         for p in rewritten
     ), sorted(rewritten)[:10]
     assert "v1/wtw-winkel/summary.json" in rewritten
+    assert "v1/wtw-winkel/products/review-feed.xml" in rewritten  # it lists every product's reviews
     assert "v1/wtw-winkel/nl/products/ZEH-Q350/stars.html" in rewritten
     assert "v1/wtw-winkel/nl/badge.html" not in rewritten  # the shop's own widgets stay the same files
     # and the tree is what a build from scratch writes
@@ -367,7 +371,7 @@ def test_a_build_of_many_shops_has_a_header_rule_only_per_shop_that_restricts_fr
     result = build(tmp_path / "data", out, SYNTH_DAY, jobs=2)
     assert result.shops_built == 200 and result.warnings == []
     blocks = (out / "_headers").read_text().strip().split("\n\n")
-    assert len(blocks) == 5 + 3 <= 100
+    assert len(blocks) == 6 + 3 <= 100
     assert (out / "nginx.conf").read_text().count("location ~ ^/v1/shop-") == 3
 
 

@@ -113,6 +113,7 @@ class DocumentKind:
     response: dict[str, Any]  # its OpenAPI 200 answer
     site = False  # outside any shop's folder: renders from nothing but its ref
     states_day = False  # its bytes name the day they are made for (a cache key holds that day)
+    streams = False  # large enough to be written a piece at a time (`stream`), never held whole
 
     def path(self, ref: DocumentRef) -> str:
         raise NotImplementedError
@@ -295,7 +296,7 @@ class _JsonLd(DocumentKind):
 
 
 class _ReviewFeed(DocumentKind):
-    name, media_type = "review-feed", _XML
+    name, media_type, streams = "review-feed", _XML, True
     header_kind = "json"  # data for machines, as summary.json: the same caching, CORS and globs
     routes = (
         Route(
