@@ -333,3 +333,41 @@ def test_nginx_serves_the_built_feed_with_the_services_bytes_and_headers(data, t
     valid_feed(body)
     for name in ("content-type", "cache-control", "access-control-allow-origin", "x-content-type-options"):
         assert headers[name] == service.headers[name], name
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (("<is_verified_purchase>true</is_verified_purchase>", ""), None),  # optional: still valid
+        (("<review_id>p-verified</review_id>", ""), "review_id"),  # required
+        (("<content>Prima unit.</content>", "<content> </content>"), "content"),  # required, not blank
+        (('type="group"', 'type="page"'), "type"),
+        (('max="5">5<', 'max="5">6<'), "overall"),  # outside its own min..max
+        (("<version>2.4</version>", "<version>2.3</version>"), "version"),
+        (("<title>Snel geleverd</title><content>", "<content>"), None),
+        (
+            (
+                "<is_verified_purchase>true</is_verified_purchase><is_incentivized_review>false</is_incentivized_review>",
+                "<is_incentivized_review>false</is_incentivized_review><is_verified_purchase>true</is_verified_purchase>",
+            ),
+            "is_verified_purchase",  # out of the schema's order
+        ),
+        (("<gtin>4012345000009</gtin>", "<gtin>40123</gtin>"), "gtin"),
+        (("<product_url>https://example.nl/q350</product_url>", ""), "product_url"),
+    ],
+)
+def test_the_schema_refuses_what_google_would(feed, change, why):
+    """The XSD is no rubber stamp: one change to a valid review, and it says no (or yes, where optional)."""
+    start = feed.index(b"<review><review_id>p-verified</review_id>")
+    end = feed.index(b"</review>", start) + len(b"</review>")
+    old, new = change
+    review = feed[start:end].decode()
+    assert old in review or old.startswith("<version>")
+    changed = feed[:start] + review.replace(old, new, 1).encode() + feed[end:]
+    if old.startswith("<version>"):
+        changed = feed.replace(old.encode(), new.encode())
+    if why is None:
+        valid_feed(changed)
+    else:
+        with pytest.raises(AssertionError, match=why):
+            valid_feed(changed)
