@@ -886,6 +886,7 @@ def test_a_product_keeps(change, field, kept):
         ({"sku": "-a"}, "product sku must be 1-64 letters"),
         ({"sku": 5}, "product sku must be 1-64 letters"),
         ({"sku": ""}, "product sku must be 1-64 letters"),
+        ({"sku": "review-feed.xml"}, "product sku 'review-feed.xml' is the name of the shop's review feed"),
         ({"gtin": "8712345678907"}, "product gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit"),
         ({"gtin": "871234567890"}, "product gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit"),
         ({"gtin": 8712345678906}, "product gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit"),

@@ -24,6 +24,7 @@ from .models import (
     Variant,
 )
 from .options import THEMES, OptionError, parse_accent, parse_background, parse_options
+from .paths import REVIEW_FEED_FILE
 from .profiles import profile_url_problem
 from .rules import EXPERIENCE_MONTHS, SCALES, STAR_SCALE, STATUSES, VERIFICATIONS, is_eligible
 
@@ -364,6 +365,8 @@ def parse_product(raw: object) -> Product:
         raise Invalid(
             "product sku must be 1-64 letters, digits, dots, hyphens or underscores, starting with a letter or digit"
         )
+    if sku == REVIEW_FEED_FILE:  # its folder would take the place of the shop's review feed
+        raise Invalid(f"product sku {REVIEW_FEED_FILE!r} is the name of the shop's review feed")
     gtin = obj.get("gtin")
     if gtin in (None, ""):
         gtin = ""
