@@ -193,7 +193,7 @@ def test_shown_reviews_newest_first_with_filters(store):
     assert snapshot.total(ReviewFilter(stars=(3,))) == 1
 
 
-def test_shown_count_counts_the_shops_own_shown_reviews_whatever_their_date(store):  # how big a read it is
+def test_shown_count_counts_the_shops_shown_reviews_and_its_products_whatever_their_date(store):  # how big a read
     fill(
         store,
         review(id="a", created_at="2020-01-01T00:00:00Z", experienced_at=None),
@@ -201,8 +201,9 @@ def test_shown_count_counts_the_shops_own_shown_reviews_whatever_their_date(stor
         review(id="future", created_at="2027-01-01T00:00:00Z", experienced_at=None),
         review(id="gone", status="removed"),
         review(id="of-a-product", product={"sku": "ZEH-Q350", "name": "Zehnder ComfoAir Q350"}),
+        review(id="gone-product", status="removed", product={"sku": "ZEH-Q350", "name": "Zehnder ComfoAir Q350"}),
     )
-    assert store.shown_count("wtw-winkel") == 3
+    assert store.shown_count("wtw-winkel") == 4  # the review feed reads its products' reviews too
     assert store.shown_count("no-such-shop") == 0
 
 

@@ -122,7 +122,8 @@ class Service:
                 found = self.store.snapshot(shop_id, as_of)
                 if found is None:
                     raise NotFound(f"no shop {shop_id!r}")
-                self._remember_size(shop_id, sum(found.shown.values()))
+                products = sum(sum(product.shown.values()) for product in found.products.values())
+                self._remember_size(shop_id, sum(found.shown.values()) + products)
             with self._lock:
                 self._snapshots[shop_id] = found
                 self._snapshots.move_to_end(shop_id)

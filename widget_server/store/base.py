@@ -672,10 +672,11 @@ class SqlStore(ABC):
         )
 
     def shown_count(self, shop_id: str) -> int:
-        """How many of the shop's own reviews are shown, whatever their date: how big a read it is."""
+        """How many of the shop's reviews are shown, its own and its products', whatever their date:
+        how big a read its snapshot is (a shop of 100,000 product reviews reads 126 MB for its
+        review feed, docs/benchmarks.md)."""
         row = self.db.execute(
-            f"SELECT count(*) FROM reviews{self.dialect.indexed_by('reviews_groups')} "
-            f"WHERE shop = ? AND product = '' AND {SHOWN}",
+            f"SELECT count(*) FROM reviews{self.dialect.indexed_by('reviews_groups')} WHERE shop = ? AND {SHOWN}",
             (shop_id,),
         ).fetchone()
         return int(row[0])
