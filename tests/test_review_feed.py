@@ -30,7 +30,7 @@ from widget_server.http.app import create_app
 
 AS_OF = date(2026, 11, 23)
 Q350 = {"sku": "ZEH-Q350", "name": "Zehnder ComfoAir Q350", "gtin": "4012345000009", "url": "https://example.nl/q350"}
-FLAIR = {"sku": "brink.flair_300", "name": "Brink Flair 300"}  # no page: no place in the feed
+FLAIR = {"sku": "brink.flair_300", "name": "Brink Flair 300"}  # no page of its own
 HOSTILE = {"sku": "A.B_1", "name": 'Filter <F7> & "G4"', "url": "https://example.nl/p?a=1&b=<2>"}
 OTHER_SHOP = {**SHOP, "id": "leeg", "name": "Lege Winkel"}
 
@@ -82,12 +82,13 @@ def test_the_feed_is_valid_and_holds_every_shown_product_review_once(feed):
         "p-imported",
         "Kiyoh:p-kiyoh",
         "p-verified",
+        "p-flair",  # "brink.flair_300" sorts after upper case
     ]
 
 
 def test_shop_reviews_unshown_reviews_products_without_a_page_and_emails_never_appear(feed):
     text = feed.decode()
-    for absent in ("shop-1", "Een winkelreview", "p-removed", "p-later", "p-flair", "Brink", "@example.nl"):
+    for absent in ("shop-1", "Een winkelreview", "p-removed", "p-later", "@example.nl"):
         assert absent not in text
 
 
@@ -151,6 +152,13 @@ def test_xml_special_characters_are_escaped_and_read_back_as_written(feed):
     assert found.find("products/product/product_ids/gtins") is None  # no GTIN known: none given
     assert found.findtext("products/product/product_ids/skus/sku") == "A.B_1"
     assert b"<script" not in feed and b"<b>" not in feed
+
+
+def test_a_product_without_a_page_is_given_the_shops_review_page_and_matched_by_its_sku(feed):
+    found = _review(valid_feed(feed), "p-flair")
+    assert found.findtext("review_url") == found.findtext("products/product/product_url") == SHOP["policy_url"]
+    assert found.findtext("products/product/product_ids/skus/sku") == "brink.flair_300"
+    assert found.findtext("products/product/product_name") == "Brink Flair 300"
 
 
 def test_a_review_of_a_title_alone_gives_the_title_as_its_content(feed):

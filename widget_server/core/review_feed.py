@@ -72,12 +72,15 @@ def feed_chunks(snapshot: Snapshot) -> Iterator[bytes]:
     opened = False
     for sku in sorted(snapshot.products):
         product = snapshot.products[sku]
-        if product.product is None or not product.product.url:
-            continue  # review_url and product_url are required: a product without a page has no place
-        product_xml = _product(product)
+        if product.product is None:
+            continue
+        # review_url and product_url are required: a product without a page of its own is given
+        # the shop's page about its reviews, and Google matches it by its GTIN or SKU
+        page = product.product.url or shop.policy_url
+        product_xml = _product(product, page)
         for number in range(1, product.pages(EVERY_REVIEW) + 1):
             parts = [
-                _review(review, product_xml, product.product.url)
+                _review(review, product_xml, page)
                 for review in product.page(EVERY_REVIEW, number) or ()
                 if review.text.strip() or review.title.strip()
             ]
@@ -94,7 +97,7 @@ def render_feed(snapshot: Snapshot) -> bytes:
     return b"".join(feed_chunks(snapshot))
 
 
-def _product(snapshot: Snapshot) -> str:
+def _product(snapshot: Snapshot, page: str) -> str:
     """The <products> element every review of one product shares: its ids, name and page."""
     product = snapshot.product
     assert product is not None
@@ -104,7 +107,7 @@ def _product(snapshot: Snapshot) -> str:
     ids.append(f"<skus>{_element('sku', product.sku)}</skus>")  # no brand: the store keeps none
     return (
         f"<products><product><product_ids>{''.join(ids)}</product_ids>"
-        f"{_element('product_name', product.name)}{_element('product_url', product.url)}</product></products>"
+        f"{_element('product_name', product.name)}{_element('product_url', page)}</product></products>"
     )
 
 
