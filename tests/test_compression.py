@@ -3,7 +3,7 @@ import gzip
 import brotli
 import pytest
 
-from widget_server.core.compression import choose_encoding, compress
+from widget_server.core.compression import Compressor, choose_encoding, compress
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,19 @@ def test_gzip_twins_carry_no_time_and_brotli_is_tuned_for_speed():
 def test_an_unknown_coding_is_named():
     with pytest.raises(ValueError, match="^deflate$"):
         compress(b"x", "deflate")
+
+
+@pytest.mark.parametrize("coding", ["gzip", "br"])
+def test_a_compressor_fed_pieces_decodes_to_the_whole(coding):
+    pieces = [b"<review>%d</review>\n" % n * 40 for n in range(50)]
+    compressor = Compressor(coding)
+    body = b"".join(compressor.add(piece) for piece in pieces) + compressor.finish()
+    decode = gzip.decompress if coding == "gzip" else brotli.decompress
+    assert decode(body) == b"".join(pieces)
+    again = Compressor(coding)
+    assert b"".join(again.add(piece) for piece in pieces) + again.finish() == body  # deterministic
+
+
+def test_an_unknown_coding_has_no_compressor():
+    with pytest.raises(ValueError):
+        Compressor("compress")

@@ -21,7 +21,6 @@ from tests.server import free_port
 from tests.snapshots import memory_snapshot
 from tests.widgets import fixture_store
 from widget_server.core.catalogue import REVIEW_FEED, DocumentRef, parse
-from widget_server.core.compression import Compressor
 from widget_server.core.documents import render_document, stream_document
 from widget_server.core.models import Product, PublicReview, Shop
 from widget_server.core.options import Options
@@ -303,24 +302,6 @@ def test_the_build_lists_the_feed_in_the_shops_manifest(data, tmp_path):
     manifests = list((out / "v1" / "wtw-winkel").glob(".files-*.json"))
     assert len(manifests) == 1
     assert "products/review-feed.xml" in json.loads(manifests[0].read_text())["files"]
-
-
-@pytest.mark.parametrize("coding", ["gzip", "br"])
-def test_a_compressor_fed_pieces_decodes_to_the_whole(coding):
-    import brotli
-
-    pieces = [b"<review>%d</review>\n" % n * 40 for n in range(50)]
-    compressor = Compressor(coding)
-    body = b"".join(compressor.add(piece) for piece in pieces) + compressor.finish()
-    decode = gzip.decompress if coding == "gzip" else brotli.decompress
-    assert decode(body) == b"".join(pieces)
-    again = Compressor(coding)
-    assert b"".join(again.add(piece) for piece in pieces) + again.finish() == body  # deterministic
-
-
-def test_an_unknown_coding_has_no_compressor():
-    with pytest.raises(ValueError):
-        Compressor("compress")
 
 
 def test_nginx_serves_the_built_feed_with_the_services_bytes_and_headers(data, tmp_path):

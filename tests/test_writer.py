@@ -1,4 +1,5 @@
 import gzip
+import hashlib
 
 import brotli
 import pytest
@@ -99,3 +100,38 @@ def test_a_path_waiting_in_a_batch_is_never_linked_nor_written_through_a_link(tm
     with pytest.raises(FileExistsError):
         linking._put("a.html", b"new bytes")
     assert (live / "a.html").read_bytes() == b"live bytes"
+
+
+@pytest.mark.parametrize("brotli_too", [False, True])
+def test_a_streamed_document_is_written_as_its_pieces_with_twins_that_decode_to_it(tmp_path, brotli_too):
+    pieces = [b"<review>%d</review>\n" % n * 20 for n in range(100)]
+    writer = Writer(tmp_path, brotli=brotli_too)
+    writer.write_stream("products/review-feed.xml", iter(pieces))
+    body = b"".join(pieces)
+    assert (tmp_path / "products/review-feed.xml").read_bytes() == body
+    assert gzip.decompress((tmp_path / "products/review-feed.xml.gz").read_bytes()) == body
+    assert (tmp_path / "products/review-feed.xml.br").exists() is brotli_too
+    if brotli_too:
+        assert brotli.decompress((tmp_path / "products/review-feed.xml.br").read_bytes()) == body
+    for name, entry in writer.files.items():
+        assert entry["size"] == (tmp_path / name).stat().st_size
+    assert sorted(writer.files) == sorted(
+        ["products/review-feed.xml", "products/review-feed.xml.gz"]
+        + (["products/review-feed.xml.br"] if brotli_too else [])
+    )
+
+
+def test_a_small_streamed_document_has_no_twins_as_a_small_written_one(tmp_path):
+    writer = Writer(tmp_path)
+    writer.write_stream("feed.xml", iter([b"<feed/>", b"\n"]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.xml"]
+    assert writer.files == {"feed.xml": {"size": 8, "sha256": hashlib.sha256(b"<feed/>\n").hexdigest()}}
+
+
+def test_a_streamed_path_is_written_once_and_only_into_a_new_folder(tmp_path):
+    writer = Writer(tmp_path)
+    writer.write("a.xml", b"x")
+    with pytest.raises(DuplicatePath):
+        writer.write_stream("a.xml", iter([b"y"]))
+    with pytest.raises(ValueError, match="new folder"):
+        Writer(tmp_path, replace=True).write_stream("b.xml", iter([b"y"]))
