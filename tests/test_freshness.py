@@ -60,12 +60,12 @@ def test_last_change(newest_given, newest_before_window, made_for):
 
 
 def test_the_last_change_is_never_after_as_of():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^the facts must be those of as_of$"):
         last_change(AS_OF, date(2026, 11, 24), None)
 
 
 def test_a_review_given_ahead_is_after_as_of():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^next_given must come after as_of$"):
         next_change(AS_OF, None, AS_OF)
 
 

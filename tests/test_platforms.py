@@ -16,6 +16,7 @@ from widget_server.core.platforms import (
     kiyoh_review,
     kiyoh_score,
     parse_token_formats,
+    platform_needs_format,
     token_formats,
     token_platforms,
     trustpilot_business_unit,
@@ -877,3 +878,103 @@ def test_feedbackcompany_refuses_what_it_cannot_show(fields, reason):
 def test_a_feedbackcompany_product_review_is_skipped():
     with pytest.raises(Skipped, match="a product review"):
         feedbackcompany_review(feedbackcompany(product={"sku": "X"}), "wtw-winkel", "nl")
+
+
+def test_a_kiyoh_answer_that_is_not_an_object_is_passed_over():
+    content = [
+        "noise",
+        {"questionGroup": "DEFAULT_ONELINER", "questionType": "TEXT", "rating": "Prima service", "order": 1},
+        {"questionGroup": "DEFAULT_OPINION", "questionType": "TEXT", "rating": "Snel en netjes.", "order": 2},
+    ]
+    native = kiyoh_review(kiyoh(reviewContent=content), "wtw-winkel", "nl")
+    assert (native["title"], native["text"]) == ("Prima service", "Snel en netjes.")
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        # one figure without the other is no score, never a missing one
+        ({"last12MonthAverageRating": "DROP"}, "last12MonthAverageRating must be a number from 0 to 10"),
+        ({"last12MonthNumberReviews": "DROP"}, "last12MonthNumberReviews must be a whole number from 0"),
+        (
+            {"viewReviewUrl": "https://evil.example/x"},
+            "^the Kiyoh profile URL must be an https link on kiyoh.com, kiyoh.nl or klantenvertellen.nl",
+        ),
+    ],
+)
+def test_kiyohs_score_needs_both_figures_and_its_own_profile(fields, reason):
+    with pytest.raises(Invalid, match=reason):
+        kiyoh_score(kiyoh_feed(**fields))
+
+
+def test_a_feedbackcompany_question_that_is_not_an_object_is_passed_over():
+    questions = ["noise", {"question_id": 1, "type": "main_open", "value": "Goed geholpen."}]
+    native = feedbackcompany_review(feedbackcompany(questions=questions), "wtw-winkel", "nl")
+    assert native["text"] == "Goed geholpen."
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"product": ""}, {"id": "4711"}),  # an empty product names none: the shop's review
+        ({"product": {}}, {"id": "4711"}),
+        ({"id": None}, {"id": None}),  # left for the review rules to refuse, never made "None"
+        ({"id": True}, {"id": True}),  # a boolean is no id number
+        ({"id": 0}, {"id": "0"}),
+        ({"shop_comment": ""}, {"reply": None}),  # an empty reply is none
+        ({"shop_comment": None}, {"reply": None}),
+    ],
+)
+def test_feedbackcompany_edges(fields, expected):
+    native = feedbackcompany_review(feedbackcompany(**fields), "wtw-winkel", "nl")
+    assert {key: native[key] for key in expected} == expected
+
+
+def test_a_feedbackcompany_product_review_is_skipped_saying_why():
+    with pytest.raises(Skipped) as skipped:
+        feedbackcompany_review(feedbackcompany(product={"sku": "X"}), "wtw-winkel", "nl")
+    assert str(skipped.value) == "a product review: this feed imports the shop's reviews"
+
+
+def test_parse_token_formats_lists_what_it_knows():
+    with pytest.raises(ValueError) as error:
+        parse_token_formats("native,yelp")
+    assert str(error.value) == (
+        "unknown format 'yelp': name some of all, native, trustpilot, etrusted, google, kiyoh, feedbackcompany,"
+        " trustpilot-business-unit"
+    )
+
+
+@pytest.mark.parametrize(
+    ("platform", "needs"),
+    [
+        ("Trustpilot", True),
+        ("trustpilot", True),
+        ("Trusted Shops", True),
+        ("Google", True),
+        ("Kiyoh", True),
+        ("The Feedback Company", True),
+        ("Webwinkelkeur", False),
+        ("", False),
+    ],
+)
+def test_platform_needs_format(platform, needs):
+    assert platform_needs_format(platform) is needs
+
+
+@pytest.mark.parametrize(
+    ("unit", "reason"),
+    [
+        ({"score": 4.5, "numberOfReviews": {"total": 3}}, "score must be a JSON object"),
+        ({"score": {"trustScore": 4.5}, "numberOfReviews": 3}, "numberOfReviews must be a JSON object"),
+    ],
+)
+def test_a_business_unit_names_its_part_of_the_wrong_kind(unit, reason):
+    with pytest.raises(Invalid) as error:
+        trustpilot_business_unit(unit)
+    assert str(error.value) == reason
+
+
+def test_a_google_score_is_googles_stars_with_no_score_name():
+    found = google_score({"averageRating": 4.44, "totalReviewCount": 12})
+    assert (found.name, found.score_name, found.score, found.review_count) == ("Google", "", "4.4", 12)

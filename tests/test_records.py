@@ -8,6 +8,7 @@ from widget_server.core.models import Platform, Product
 from widget_server.core.options import parse_options
 from widget_server.core.records import (
     Invalid,
+    _scale,
     depth,
     is_frame_ancestor,
     parse_platform,
@@ -981,3 +982,14 @@ def test_a_shop_names_each_platform_once_in_platform_and_platforms():
     with pytest.raises(Invalid) as error:
         parse_shop({**SHOP, "platform": PLATFORM, "platforms": [{**PLATFORM, "name": "trustpilot"}]}, LOCALES)
     assert str(error.value) == "platforms must name each platform once"
+
+
+@pytest.mark.parametrize(("value", "scale"), [(None, 5), (5, 5), (10, 10)])
+def test_scale_accepts_five_or_ten(value, scale):
+    assert _scale(value) == scale
+
+
+@pytest.mark.parametrize("value", [5.0, 10.0, True, False, "5", 1, 4, 6, 9, 11])
+def test_scale_refuses_anything_but_the_integers_five_and_ten(value):
+    with pytest.raises(Invalid, match=r"^scale must be one of 5, 10 "):
+        _scale(value)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from widget_server.core.rules import (
     allows_indexing,
+    counts,
     grade,
     is_counted,
     is_shown,
@@ -142,3 +143,16 @@ def test_allows_indexing(source, allowed):
 def test_a_score_below_one_has_no_grade():
     with pytest.raises(ValueError, match="^score 0.99 is below the lowest grade$"):
         grade(Decimal("0.99"))
+
+
+@pytest.mark.parametrize(
+    ("verification", "status", "counted"),
+    [
+        ("verified", "published", True),
+        ("verified", "flagged", True),
+        ("verified", "removed", False),
+        ("imported", "published", False),
+    ],
+)
+def test_counts_by_default_a_review_in_stars_not_rewarded(verification, status, counted):
+    assert counts(verification, status) is counted

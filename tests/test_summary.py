@@ -5,7 +5,7 @@ import pytest
 from tests.factories import SHOP
 from widget_server.core.models import Product
 from widget_server.core.records import parse_shop
-from widget_server.core.summary import WindowKey, build_summary, window_months
+from widget_server.core.summary import WindowKey, build_summary, not_counted, window_months
 
 SHOP_RECORD = parse_shop(SHOP, ("en", "nl"))
 AS_OF = date(2026, 11, 23)
@@ -226,3 +226,19 @@ def test_a_product_summary_carries_no_platform_score():
 )
 def test_review_platforms_name_where_the_shown_reviews_come_from(review_platforms, expected):
     assert build_summary(SHOP_RECORD, {}, AS_OF, review_platforms=review_platforms)["review_platforms"] == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        (WindowKey("verified", "published", 5, "2026-11"), ""),
+        (WindowKey("verified", "flagged", 5, "2026-11"), ""),
+        (WindowKey("verified", "removed", 5, "2026-11"), "verified"),
+        (WindowKey("imported", "published", 5, "2026-11"), "imported"),
+        (WindowKey("unverified", "published", 5, "2026-11"), "unverified"),
+        (WindowKey("verified", "published", 8, "2026-11", scale=10), "ten_point"),
+        (WindowKey("verified", "published", 5, "2026-11", incentivized=True), "incentivized"),
+    ],
+)
+def test_not_counted_names_the_first_reason(key, reason):
+    assert not_counted(key) == reason

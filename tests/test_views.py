@@ -9,9 +9,12 @@ from tests.hostile import kiyoh_and_rewarded_document
 from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store, render
 from widget_server.core.catalogue import REVIEWS, DocumentRef
 from widget_server.core.documents import render_document
+from widget_server.core.i18n import locales_dir
+from widget_server.core.models import PublicReview
 from widget_server.core.options import Options
 from widget_server.core.render import render_json
 from widget_server.core.snapshot import PAGE_SIZE
+from widget_server.core.views import platform_view, rating_text, review_documents, review_view, summary_view
 from widget_server.demo import demo_document
 
 
@@ -177,3 +180,127 @@ def test_kiyohs_own_score_leads_out_of_ten_and_never_as_stars(tmp_path, widget):
     assert "8,6/10" in html
     assert 'aria-label="8,6 van 5 sterren"' not in html  # a score out of 10 is never drawn as stars
     assert store.snapshot("wtw-winkel", AS_OF).summary["platform"]["scale"] == 10
+
+
+@pytest.mark.parametrize(
+    ("rating", "scale", "text"),
+    [(4, 5, ""), (1, 5, ""), (8, 10, "8/10"), (10, 10, "10/10"), (1, 10, "1/10")],
+)
+def test_rating_text_shows_a_score_out_of_ten_and_nothing_for_stars(rating, scale, text):
+    assert rating_text(rating, scale) == text
+
+
+def public_review(**fields):
+    base = {
+        "id": "r-1",
+        "rating": 4,
+        "title": "Goed",
+        "text": "Prima",
+        "author": "Jan",
+        "language": "nl",
+        "experienced_on": date(2026, 10, 1),
+        "created_at": "2026-10-01T12:00:00Z",
+        "created_on": date(2026, 10, 1),
+        "verification": "verified",
+        "status": "published",
+        "reply": None,
+    }
+    base.update(fields)
+    return PublicReview(**base)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, {"origin": "", "id": "r-1", "rating": 4, "scale": 5, "rating_text": ""}),
+        (
+            {"id": "k-9", "rating": 8, "scale": 10, "platform": "Kiyoh"},
+            {"origin": "Kiyoh", "id": "k-9", "rating": 8, "scale": 10, "rating_text": "8/10"},
+        ),
+        ({"rating": 10, "scale": 10}, {"rating": 10, "scale": 10, "rating_text": "10/10"}),
+    ],
+)
+def test_review_view_fields(fields, expected):
+    view = review_view(public_review(**fields), "nl", locales_dir())
+    assert {key: view[key] for key in expected} == expected
+
+
+def test_a_review_document_without_a_source_names_no_platform():
+    (document,) = review_documents([public_review()], "nl", locales_dir())
+    assert document["platform"] is None
+
+
+def platform(**fields):
+    base = {
+        "name": "Trustpilot",
+        "score_name": "TrustScore",
+        "score": "4.6",
+        "scale": 5,
+        "review_count": 1234,
+        "profile_url": "https://www.trustpilot.com/review/a.nl",
+        "read_on": "2026-11-20",
+    }
+    base.update(fields)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("fields", "lead_label"),
+    [
+        ({}, "TrustScore"),
+        ({"score_name": ""}, ""),  # the platform's name alone: nothing beside the score
+        ({"score_name": "Trustpilot"}, ""),
+        ({"score_name": "A" * 14}, "A" * 14),  # LEAD_LABEL_MAX characters still fit
+        ({"score_name": "A" * 15}, ""),
+    ],
+)
+def test_platform_view_lead_label(fields, lead_label):
+    assert platform_view(platform(**fields), "nl")["lead_label"] == lead_label
+
+
+def test_platform_view_without_gettext_draws_no_stars():
+    view = platform_view(platform(), "nl")
+    assert view["stars_svg"] is None
+    assert view["read_on"] == "2026-11-20"
+
+
+def summary(**fields):
+    base = {
+        "score": None,
+        "review_count": 1234,
+        "source": "Webwinkel",
+        "platforms": [platform(), platform(name="Google", score_name="", review_count=7)],
+        "platform": platform(),
+        "headline": "own",
+    }
+    base.update(fields)
+    return {k: v for k, v in base.items() if v != "DROP"}
+
+
+def test_summary_view_counts_in_the_locale():
+    assert summary_view(summary(), "nl", locales_dir())["count_text"] == "1.234"
+
+
+def test_summary_view_without_platforms():
+    view = summary_view(summary(platforms="DROP", platform=None), "nl", locales_dir())
+    assert (view["platforms_view"], view["lead"], view["platform_view"]) == ([], None, None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "lead", "platform_name", "others"),
+    [
+        ({}, None, "Trustpilot", ["Trustpilot", "Google"]),  # ours leads
+        ({"headline": "platform"}, "Trustpilot", "Trustpilot", ["Google"]),
+        ({"platform": platform(name="Google", score_name="")}, None, "Google", ["Trustpilot", "Google"]),
+        ({"platform": None}, None, None, ["Trustpilot", "Google"]),
+        ({"platform": None, "headline": "platform"}, None, None, ["Trustpilot", "Google"]),
+    ],
+)
+def test_summary_view_lead_and_platform(fields, lead, platform_name, others):
+    view = summary_view(summary(**fields), "nl", locales_dir())
+    if lead is None:
+        assert view["lead"] is None  # never an empty value in its place
+    else:
+        assert view["lead"]["name"] == lead
+    assert (view["platform_view"] or {}).get("name") == platform_name
+    assert [p["name"] for p in view["other_platforms"]] == others
