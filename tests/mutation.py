@@ -2,8 +2,6 @@
 
     python -m tests.mutation            (what `make mutate` runs)
     python -m tests.mutation --again    (only the last run's survivors again, after new tests)
-    python -m tests.mutation --changed  (after a change to the core: only the changed functions'
-                                         mutants, the rest kept from the last run's mutants/)
 
 Runs mutmut over the modules and tests that `[tool.mutmut]` in pyproject.toml names, on both
 cores, then prints every survivor that is not listed as equivalent (with its reason) under
@@ -73,15 +71,7 @@ def statuses() -> dict[str, str]:
 def main() -> int:
     jobs = str(os.cpu_count() or 2)
     again = sys.argv[1:] == ["--again"]
-    changed = sys.argv[1:] == ["--changed"]
-    if changed:
-        # mutmut keeps a hash of every function it mutated in mutants/: run again there, it tests
-        # the mutants of new and changed functions and keeps every other mutant's result
-        if not (ROOT / "mutants").is_dir():
-            print("no mutants/ from the last run here: run `make mutate` (the whole run)")
-            return 1
-        names = []
-    elif again:  # new tests can only kill more: the last survivors are run again, for the same code
+    if again:  # new tests can only kill more: the last survivors are run again, for the same code
         last = json.loads(SCORE_FILE.read_text())
         if last["modules"] != digests():
             print("the core changed since the last run: run `make mutate` (the whole run)")
@@ -93,7 +83,7 @@ def main() -> int:
     else:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
         names = []
-    if names or not again:  # (--changed: names is empty, and mutmut runs what changed)
+    if names or not again:
         subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", jobs, *names], cwd=ROOT, check=True)
     found = statuses()
     known = equivalents()
