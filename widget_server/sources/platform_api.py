@@ -127,6 +127,15 @@ def _text(obj: Any, *keys: str) -> str | None:
     return None
 
 
+def _client_credentials(text: str) -> dict[str, str]:
+    """An API client's `client_id:client_secret` on one line (eTrusted's, The Feedback Company's)."""
+    line = _one_line(text, "client_id:client_secret")
+    client_id, colon, client_secret = line.partition(":")
+    if not colon or not client_id or not client_secret:
+        raise SecretError("the key file must hold one line: client_id:client_secret (a colon between the two)")
+    return {"client_id": client_id, "client_secret": client_secret}
+
+
 class Trustpilot(PlatformApi):
     """GET /v1/business-units/{id}/reviews with the `apikey` header, `orderBy=createdat.desc`,
     `perPage` and `page`, until a page has no `links` entry with rel `next-page`; the score from
@@ -193,11 +202,7 @@ class ETrusted(PlatformApi):
     audience: str = "https://api.etrusted.com"
 
     def read_secret(self, text: str) -> dict[str, str]:
-        line = _one_line(text, "client_id:client_secret")
-        client_id, colon, client_secret = line.partition(":")
-        if not colon or not client_id or not client_secret:
-            raise SecretError("the key file must hold one line: client_id:client_secret (a colon between the two)")
-        return {"client_id": client_id, "client_secret": client_secret}
+        return _client_credentials(text)
 
     def mark(self, review: Any) -> str | None:
         return _text(review, "submittedAt", "createdAt")
@@ -310,11 +315,7 @@ class FeedbackCompany(PlatformApi):
     is reached."""
 
     def read_secret(self, text: str) -> dict[str, str]:
-        line = _one_line(text, "client_id:client_secret")
-        client_id, colon, client_secret = line.partition(":")
-        if not colon or not client_id or not client_secret:
-            raise SecretError("the key file must hold one line: client_id:client_secret (a colon between the two)")
-        return {"client_id": client_id, "client_secret": client_secret}
+        return _client_credentials(text)
 
     def mark(self, review: Any) -> str | None:
         return _text(review, "date_created")
