@@ -14,10 +14,9 @@ from widget_server.core.catalogue import (
     WIDGET_SCRIPT_KIND,
     DocumentRef,
 )
-from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
 from widget_server.core.headers import response_headers
 from widget_server.core.models import Shop
-from widget_server.core.paths import LOADER_HASH, PREFIX
+from widget_server.core.paths import LOADER_HASH, PREFIX, WIDGET_SCRIPT_PATH
 
 JSON_TYPE = {"Content-Type": "application/json"}
 # Cloudflare Pages reads at most 100 rules from `_headers`, and lines of at most 2,000 characters.
@@ -54,12 +53,10 @@ def framing_rule(shop_id: str, domains: tuple[str, ...]) -> tuple[str, dict[str,
 
 
 def header_rules(framing: Framing, loader_digest: str) -> list[tuple[str, dict[str, str]]]:
-    scripts = (
-        DocumentRef(LOADER),
-        DocumentRef(LOADER_HASHED, digest=loader_digest),
-        DocumentRef(WIDGET_SCRIPT_KIND, digest=WIDGET_SCRIPT_DIGEST),
-    )
+    scripts = (DocumentRef(LOADER), DocumentRef(LOADER_HASHED, digest=loader_digest))
     rules = [(ref.path, _headers_of(ref.header_kind)) for ref in scripts]
+    # the widgets' scripts, one rule for all (the list widget has one of its own beside widget.js)
+    rules.append((WIDGET_SCRIPT_PATH.format(digest="*"), _headers_of(WIDGET_SCRIPT_KIND.header_kind)))
     rules.append((f"{PREFIX}*.json", _headers_of("json")))
     # the review feed: a host's own type for .xml may be text/xml; the service says application/xml
     rules.append(

@@ -9,11 +9,16 @@ from PIL import Image
 
 from widget_server.core.widgets import WIDGETS
 
-# Each widget from its narrowest slot (the registry's) through common slot widths to desktop.
+# Each widget from its narrowest slot (the registry's) through common slot widths to desktop;
+# the widgets of a fixed height here, one that grows (the list) in tests/test_list_browser.py.
 SLOTS = (200, 240, 320, 390, 480, 720, 1280)
-WIDTHS = {
-    name: (spec.narrowest, *(width for width in SLOTS if width > spec.narrowest)) for name, spec in WIDGETS.items()
-}
+
+
+def slot_widths(narrowest: int) -> tuple[int, ...]:
+    return (narrowest, *(width for width in SLOTS if width > narrowest))
+
+
+WIDTHS = {name: slot_widths(spec.narrowest) for name, spec in WIDGETS.items() if not spec.grows}
 
 # Runs in a widget document. Every piece of text must be wholly visible, or wholly hidden by
 # a rule that says so: lines past a line clamp (which ends in an ellipsis), pieces a flex-wrap
@@ -59,6 +64,40 @@ FIT_FAULTS = """() => {
       faults.push(`${outside ? 'hidden' : 'cut'}: "${text.slice(0, 40)}" in ${el.tagName.toLowerCase()}.${el.className}`);
       break;
     }
+  }
+  return faults;
+}"""
+
+
+# Runs in a widget frame, given the host colour behind it: each visible text's contrast.
+LOW_CONTRAST = """(host) => {
+  const rgba = (text) => { const c = text.match(/[\\d.]+/g).map(Number); return [c[0], c[1], c[2], c.length > 3 ? c[3] : 1]; };
+  const over = (top, below) => top.slice(0, 3).map((v, i) => v * top[3] + below[i] * (1 - top[3]));
+  const lum = (c) => c.map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (a, b) => { const x = lum(a) + 0.05, y = lum(b) + 0.05; return x > y ? x / y : y / x; };
+  const behind = (el) => {
+    const layers = [];
+    for (let a = el; a; a = a.parentElement) {
+      const c = rgba(getComputedStyle(a).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+    }
+    return layers.reverse().reduce((below, layer) => over(layer, below), host);
+  };
+  const faults = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    const text = node.textContent.trim(), el = node.parentElement;
+    if (!text || el.closest('.sr, script, style, svg, [hidden]') || !el.getClientRects().length) continue;
+    const s = getComputedStyle(el);
+    if (s.visibility !== 'visible') continue;
+    let opacity = 1;
+    for (let a = el; a; a = a.parentElement) opacity *= Number(getComputedStyle(a).opacity);
+    const back = behind(el), fore = rgba(s.color);
+    fore[3] *= opacity;
+    const size = parseFloat(s.fontSize), large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
+    const r = ratio(over(fore, back), back);
+    if (r < (large ? 3 : 4.5)) faults.push(`"${text.slice(0, 30)}" ${s.color} on rgb(${back.map(Math.round)}): ${r.toFixed(2)}`);
   }
   return faults;
 }"""

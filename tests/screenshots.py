@@ -41,7 +41,7 @@ def product_page(service: str, shop_id: str, page: str) -> str:
     store.close()
     assert shop is not None
     base = service.split("#", 1)[0]
-    snippet = {w: embed_snippet(base, shop, w, "nl", {}) for w in ("stars", "badge", "carousel", "footer")}
+    snippet = {w: embed_snippet(base, shop, w, "nl", {}) for w in ("stars", "badge", "carousel", "list", "footer")}
     background, text, _ = PAGES[page]
     return f"""<!doctype html><html lang="nl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>{shop.name}</title>
@@ -53,6 +53,7 @@ main{{max-width:1200px;margin:0 auto;padding:16px}}.buy{{display:flex;gap:16px;a
 <div class="buy"><span class="price">€ 2.349</span><div style="flex:1 1 200px;max-width:560px">{snippet["stars"]}</div></div>
 <div class="row"><div><p>Stil, zuinig en met bypass voor zomernachten.</p></div><div style="max-width:360px">{snippet["badge"]}</div></div>
 <h2>Wat klanten zeggen</h2>{snippet["carousel"]}
+<h2>Alle beoordelingen</h2><div style="max-width:760px">{snippet["list"]}</div>
 <h2>Footer</h2>{snippet["footer"]}</main></body></html>"""
 
 
@@ -76,11 +77,11 @@ def main() -> None:
                     for page, (_, _, visitor) in PAGES.items():
                         for name, width in WIDTHS.items():
                             context = browser.new_context(
-                                viewport={"width": width, "height": 900}, color_scheme=visitor
+                                viewport={"width": width, "height": 3000}, color_scheme=visitor
                             )
                             tab = context.new_page()
                             tab.goto(f"http://localhost:{host.server_port}/{shop}-{page}.html", wait_until="load")
-                            tab.wait_for_function("document.querySelectorAll('.trustwidget iframe').length === 4")
+                            tab.wait_for_function("document.querySelectorAll('.trustwidget iframe').length === 5")
                             tab.wait_for_timeout(1500)
                             height = tab.evaluate("document.documentElement.scrollHeight")
                             tab.set_viewport_size({"width": width, "height": height})

@@ -26,3 +26,30 @@ def memory_snapshot(shop: Shop, reviews: list[PublicReview], as_of: date, summar
         heads=heads,
         source=ReviewList(reviews),
     )
+
+
+def rated_reviews(counts: dict[int, int], scale: int = 5) -> list[PublicReview]:
+    """Shown reviews, `counts[rating]` of each rating (out of `scale`), newest first, ties in id order."""
+    reviews = []
+    for rating, count in counts.items():
+        for n in range(count):
+            reviews.append(
+                PublicReview(
+                    f"r{rating}-{n:03d}",
+                    rating,
+                    "",
+                    "",
+                    "A",
+                    "nl",
+                    date(2026, 11, 23),
+                    f"2026-11-{1 + n % 20:02d}T00:00:00.000000Z",
+                    date(2026, 11, 23),
+                    "verified",
+                    "published",
+                    None,
+                    scale=scale,
+                )
+            )
+    reviews.sort(key=lambda r: r.id)
+    reviews.sort(key=lambda r: r.created_at, reverse=True)
+    return reviews

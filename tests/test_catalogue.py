@@ -25,7 +25,7 @@ from widget_server.core.catalogue import (
     shop_documents,
     site_documents,
 )
-from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
+from widget_server.core.csp import LIST_SCRIPT_DIGEST, WIDGET_SCRIPT_DIGEST
 from widget_server.core.loader import loader
 from widget_server.core.models import PublicReview, Shop, Variant
 from widget_server.core.openapi import json_response, openapi
@@ -53,6 +53,10 @@ REFS = [
     (DocumentRef(WIDGET, shop="a", locale="en", widget="stars", product="X"), "/v1/a/en/products/X/stars.html"),
     (DocumentRef(WIDGET, shop="a", locale="de", widget="carousel", product="X"), "/v1/a/de/products/X/carousel.html"),
     (DocumentRef(REVIEW_FEED, shop="a"), "/v1/a/products/review-feed.xml"),
+    (DocumentRef(REVIEWS, shop="a", locale="nl", stars=3), "/v1/a/nl/reviews-3star.json"),
+    (DocumentRef(REVIEWS, shop="a", locale="nl", page=2, stars=1), "/v1/a/nl/reviews-1star-2.json"),
+    (DocumentRef(REVIEWS, shop="a", locale="en", stars=5, product="X"), "/v1/a/en/products/X/reviews-5star.json"),
+    (DocumentRef(WIDGET, shop="a", locale="nl", widget="list", product="X"), "/v1/a/nl/products/X/list.html"),
 ]
 
 
@@ -108,15 +112,30 @@ def test_a_ref_writes_its_path_and_parses_back(ref, path):
         "/v1/a/products/review-feed.xml/x",
         "/v1/a/products/review-feed.XML",
         "/v1/A/products/review-feed.xml",
+        "/v1/a/nl/reviews-0star.json",  # one star rating of 1 to 5
+        "/v1/a/nl/reviews-6star.json",
+        "/v1/a/nl/reviews-45star.json",
+        "/v1/a/nl/reviews-3stars.json",
+        "/v1/a/nl/reviews-3star-1.json",  # its first page has one name too
+        "/v1/a/nl/reviews-2-3star.json",
     ],
 )
 def test_other_paths_are_no_document(path):
     assert parse(path) is None
 
 
-@pytest.mark.parametrize(("page", "name"), [(1, "reviews.json"), (2, "reviews-2.json"), (12, "reviews-12.json")])
-def test_reviews_file(page, name):
-    assert reviews_file(page) == name
+@pytest.mark.parametrize(
+    ("page", "stars", "name"),
+    [
+        (1, 0, "reviews.json"),
+        (2, 0, "reviews-2.json"),
+        (12, 0, "reviews-12.json"),
+        (1, 3, "reviews-3star.json"),
+        (2, 1, "reviews-1star-2.json"),
+    ],
+)
+def test_reviews_file(page, stars, name):
+    assert reviews_file(page, stars) == name
 
 
 def test_every_route_template_matches_its_kind():
@@ -129,6 +148,7 @@ def test_every_route_template_matches_its_kind():
         "digest": "a" * 12,
         "sku": "ZEH-Q350.b_1",
         "product_widget": "stars",
+        "stars": "3",
     }
     for kind in KINDS:
         for route in kind.routes:
@@ -289,6 +309,11 @@ def test_shop_documents_lists_every_document_once_in_order():
         "/v1/s/en/reviews.json",
         "/v1/s/nl/reviews-2.json",
         "/v1/s/en/reviews-2.json",
+        # more than a page: the list widget's files of each rating that has reviews (all are fives)
+        "/v1/s/nl/reviews-5star.json",
+        "/v1/s/en/reviews-5star.json",
+        "/v1/s/nl/reviews-5star-2.json",
+        "/v1/s/en/reviews-5star-2.json",
         *widgets,
         "/v1/s/products/review-feed.xml",  # every shop has one: empty without product reviews
     ]
@@ -299,6 +324,7 @@ def test_site_documents():
         "/v1/embed.js",
         "/v1/embed.0123456789ab.js",
         f"/v1/widget.{WIDGET_SCRIPT_DIGEST}.js",
+        f"/v1/widget.{LIST_SCRIPT_DIGEST}.js",
         "/v1/openapi.json",
     ]
 

@@ -19,7 +19,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 EMBEDDING = " ".join((DOCS / "embedding.md").read_text(encoding="utf-8").split())  # prose wraps anywhere
 
 # How docs/embedding.md's prose names each widget.
-PROSE_NAMES = {"star snippet": "stars", "badge": "badge", "carousel": "carousel", "footer": "footer"}
+PROSE_NAMES = {"star snippet": "stars", "badge": "badge", "carousel": "carousel", "footer": "footer", "list": "list"}
 
 
 def reserved_in_snippets(text: str) -> list[tuple[str, int]]:
@@ -37,8 +37,8 @@ def reserved_in_snippets(text: str) -> list[tuple[str, int]]:
 
 
 def heights_in_prose(text: str) -> dict[str, int]:
-    """Reads "`badge`, `stars`, `carousel` or `footer`. Each has a fixed height (184, 24, 316 and 290 px)"."""
-    match = re.search(r"((?:`\w+`(?:, | or ))+`\w+`)\. Each has a fixed height \(([\d, and]+) px\)", text)
+    """Reads "`badge`, `stars`, `carousel` or `footer`. Each reserves a height (184, 24, 316 and 290 px)"."""
+    match = re.search(r"((?:`\w+`(?:, | or ))+`\w+`)\. Each reserves a height \(([\d, and]+) px\)", text)
     assert match, "docs/embedding.md no longer states each widget's height"
     names = re.findall(r"`(\w+)`", match[1])
     numbers = [int(n) for n in re.findall(r"\d+", match[2])]

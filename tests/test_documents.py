@@ -4,16 +4,19 @@ piece by piece (the chart, the JSON fields, the JSON-LD); a change to any byte m
 run with UPDATE_GOLDEN=1 to accept it.
 """
 
+import json
 import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.snapshots import memory_snapshot, rated_reviews
 from tests.trustpilot_shops import open_loaded
 from tests.widgets import AS_OF, fixture_store
 from widget_server.core.catalogue import JSONLD, METHOD, REVIEWS, SUMMARY, WIDGET, DocumentRef
 from widget_server.core.documents import UnknownVariant, cache_key, render_document, resolve
+from widget_server.core.models import Shop
 from widget_server.core.options import Options
 from widget_server.demo import demo_document
 
@@ -133,3 +136,34 @@ def test_the_cache_key_holds_the_day_only_where_the_bytes_state_it(store):
     # summary.json says its as_of: a new key every day
     summary = REFS["summary.json"]
     assert cache_key(summary, "v", AS_OF, change, options) != cache_key(summary, "v", tomorrow, change, options)
+
+
+def one_rating_page(snapshot, stars: int, page: int = 1) -> dict | None:
+    ref = DocumentRef(REVIEWS, shop=snapshot.shop.id, locale="nl", page=page, stars=stars)
+    body = render_document(snapshot, ref, Options().resolve(snapshot.shop))
+    return None if body is None else json.loads(body)
+
+
+def test_a_ratings_file_lists_that_ratings_reviews_page_by_page():
+    shop = Shop("s", "S", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
+    reviews = rated_reviews({5: 70, 3: 12, 1: 1})
+    snapshot = memory_snapshot(shop, reviews, AS_OF, {})
+    first, second = one_rating_page(snapshot, 5), one_rating_page(snapshot, 5, 2)
+    assert (first["filter"]["stars"], first["total"], first["pages"], first["next"]) == (
+        [5],
+        70,
+        2,
+        "reviews-5star-2.json",
+    )
+    assert [len(first["reviews"]), len(second["reviews"]), second["next"]] == [50, 20, None]
+    assert {r["rating"] for r in first["reviews"] + second["reviews"]} == {5}
+    assert [r["id"] for r in first["reviews"] + second["reviews"]] == [r.id for r in reviews if r.rating == 5]
+    assert one_rating_page(snapshot, 1)["total"] == 1
+    assert one_rating_page(snapshot, 5, 3) is None  # past its last page
+    assert one_rating_page(snapshot, 4) is None  # no four-star review: no file
+
+
+def test_a_list_of_one_page_has_no_files_per_rating():
+    shop = Shop("s", "S", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
+    snapshot = memory_snapshot(shop, rated_reviews({5: 40, 3: 10}), AS_OF, {})
+    assert one_rating_page(snapshot, 5) is None and one_rating_page(snapshot, 3) is None

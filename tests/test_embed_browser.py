@@ -20,6 +20,7 @@ DUTCH_LABELS = {
     "stars": "Sterrenscore",
     "carousel": "Beoordelingencarrousel",
     "footer": "Beoordelingenfooter",
+    "list": "Beoordelingenlijst",
 }
 
 

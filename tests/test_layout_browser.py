@@ -73,7 +73,7 @@ def test_cards_clamp_the_same_on_every_load(browser, host, origins, kind, width)
     host.pages[f"/layout-{kind}.html"] = host_page(origins[kind])
     seen: dict[str, list[int]] = {}
     for load in range(LOADS):
-        context = browser.new_context(viewport={"width": width, "height": 1400})
+        context = browser.new_context(viewport={"width": width, "height": 4000})
         page = context.new_page()
         try:
             page.goto(f"{url}?late={LATE_MS[load]}", wait_until="load")

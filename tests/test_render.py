@@ -107,6 +107,13 @@ TEXTS = [
         ["verified", "imported review", "Reply from WTW Winkel", "Nov 20, 2026", "Nov 23, 2026", "read more"],
     ),
     ("footer", "nl", ["zeer goed", "4,50", "Snel geleverd en goed advies", "Goede filters", "Overgenomen review"]),
+    # the bars count the reviews each filter lists (4 shown: one each of 5, 4, 3 and 2 stars)
+    (
+        "list",
+        "nl",
+        ["5 sterren1 beoordeling", "1 ster0 beoordelingen", "Sorteren", "Nieuwste", "Hoogste score", "Goede filters"],
+    ),
+    ("list", "de", ["5 Sterne1 Bewertung", "1 Stern0 Bewertungen", "Sortieren", "Neueste", "Schlechteste Bewertung"]),
 ]
 
 
@@ -171,7 +178,8 @@ def test_hostile_text_is_escaped(tmp_path, widget, locale):
     store = fixture_store(tmp_path / "hostile", hostile_document())
     html = render(store, "wtw-winkel", widget, locale)
     parser = parse(html)
-    assert parser.tags.count("script") == 1  # only the widget's own resize script
+    # only the widgets' script, and the list's own beside it
+    assert parser.tags.count("script") == (2 if WIDGETS[widget].grows else 1)
     assert not [name for name, _ in parser.attrs if name.startswith("on")]
     assert "<b>" not in html and "<img" not in html and "<svg onload" not in html
     assert "49" not in parser.text  # template syntax is not evaluated
@@ -193,7 +201,13 @@ def test_no_widget_ever_marks_the_shops_own_rating_up(tmp_path):
 
 
 # Each widget's gzipped weight limit with count=10, and the cards it then shows.
-WEIGHTS = {"badge": (6 * 1024, 0), "stars": (6 * 1024, 0), "carousel": (16 * 1024, 10), "footer": (16 * 1024, 3)}
+WEIGHTS = {
+    "badge": (6 * 1024, 0),
+    "stars": (6 * 1024, 0),
+    "carousel": (16 * 1024, 10),
+    "footer": (16 * 1024, 3),
+    "list": (16 * 1024, 5),
+}
 
 
 def test_the_weight_table_covers_every_widget():

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.snapshots import memory_snapshot
+from tests.snapshots import memory_snapshot, rated_reviews
 from widget_server.core.models import PublicReview, Shop
 from widget_server.core.options import ReviewFilter
 from widget_server.core.snapshot import HEAD_SIZE, MEMO_FILTERS, PAGE_SIZE, ReviewList
@@ -144,3 +144,29 @@ def test_a_review_list_pages_one_filter_again_and_again():
     assert [r.id for r in source.page(english, 1, 1)] == ["c"]
     assert [r.id for r in source.page(english, 2, 1)] == ["d"]  # the second page of the same filter
     assert source.page(english, 3, 1) == []
+
+
+@pytest.mark.parametrize(
+    ("reviews", "wanted", "ratings"),
+    [
+        # all on one page: the list widget filters that page itself, no file per rating
+        (rated_reviews({5: 30, 3: 20}), ReviewFilter(), []),
+        (rated_reviews({5: 30, 3: 21}), ReviewFilter(), [5, 3]),  # a page more: each rating with reviews
+        (rated_reviews({5: 1, 4: 1, 3: 1, 2: 1, 1: 47}), ReviewFilter(), [5, 4, 3, 2, 1]),  # highest first
+        # a shop's star filter: only its ratings, and its total decides whether there is a page more
+        (rated_reviews({5: 40, 4: 10, 3: 10}), ReviewFilter(stars=(4, 5)), []),
+        (rated_reviews({5: 40, 4: 11, 3: 10}), ReviewFilter(stars=(4, 5)), [5, 4]),
+        (
+            rated_reviews({5: 60}) + rated_reviews({9: 5}, scale=10),
+            ReviewFilter(lang=("nl",)),
+            [5],
+        ),  # out of 10: no stars
+        (rated_reviews({4: 5}) + rated_reviews({8: 50}, scale=10), ReviewFilter(), [4]),
+    ],
+)
+def test_by_star_gives_the_ratings_with_files_of_their_own(reviews, wanted, ratings):
+    snapshot = memory_snapshot(SHOP, reviews, AS_OF, {})
+    found = snapshot.by_star(wanted)
+    assert list(found) == ratings
+    for stars, one in found.items():
+        assert one == ReviewFilter(stars=(stars,), lang=wanted.lang)

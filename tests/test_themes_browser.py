@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fit import LOW_CONTRAST
 from tests.server import running_service
 from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store
 from widget_server.demo import demo_document
@@ -28,39 +29,6 @@ HOST_COLOURS = """() => [...document.querySelectorAll('.trustwidget')].map(slot 
   }
   return [255, 255, 255];
 })"""
-
-# Runs in a widget frame, given the host colour behind it: each visible text's contrast.
-LOW_CONTRAST = """(host) => {
-  const rgba = (text) => { const c = text.match(/[\\d.]+/g).map(Number); return [c[0], c[1], c[2], c.length > 3 ? c[3] : 1]; };
-  const over = (top, below) => top.slice(0, 3).map((v, i) => v * top[3] + below[i] * (1 - top[3]));
-  const lum = (c) => c.map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
-    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const ratio = (a, b) => { const x = lum(a) + 0.05, y = lum(b) + 0.05; return x > y ? x / y : y / x; };
-  const behind = (el) => {
-    const layers = [];
-    for (let a = el; a; a = a.parentElement) {
-      const c = rgba(getComputedStyle(a).backgroundColor);
-      if (c[3] > 0) layers.push(c);
-      if (c[3] >= 1) break;
-    }
-    return layers.reverse().reduce((below, layer) => over(layer, below), host);
-  };
-  const faults = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node; (node = walker.nextNode());) {
-    const text = node.textContent.trim(), el = node.parentElement;
-    if (!text || el.closest('.sr, script, style, svg, [hidden]') || !el.getClientRects().length) continue;
-    const s = getComputedStyle(el);
-    if (s.visibility !== 'visible') continue;
-    let opacity = 1;
-    for (let a = el; a; a = a.parentElement) opacity *= Number(getComputedStyle(a).opacity);
-    const back = behind(el), fore = rgba(s.color);
-    fore[3] *= opacity;
-    const size = parseFloat(s.fontSize), large = size >= 24 || (size >= 18.66 && Number(s.fontWeight) >= 700);
-    const r = ratio(over(fore, back), back);
-    if (r < (large ? 3 : 4.5)) faults.push(`"${text.slice(0, 30)}" ${s.color} on rgb(${back.map(Math.round)}): ${r.toFixed(2)}`);
-  }
-  return faults;
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +64,7 @@ def test_every_text_reads_on_what_is_behind_it(tab, host, service, colour, prefe
     page = tab
     page.emulate_media(color_scheme=preference)
     for width in (390, 1024):
-        page.set_viewport_size({"width": width, "height": 4000})
+        page.set_viewport_size({"width": width, "height": 8000})  # every slot near enough to load
         page.goto(host.base + path, wait_until="load")
         count = len(WIDGET_NAMES) * len(THEMES)
         page.wait_for_function(f"document.querySelectorAll('.trustwidget iframe').length === {count}")

@@ -6,15 +6,23 @@ from datetime import date
 import pytest
 
 from tests.hostile import kiyoh_and_rewarded_document
+from tests.snapshots import memory_snapshot, rated_reviews
 from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store, render
 from widget_server.core.catalogue import REVIEWS, DocumentRef
 from widget_server.core.documents import render_document
 from widget_server.core.i18n import locales_dir
-from widget_server.core.models import PublicReview
-from widget_server.core.options import Options
+from widget_server.core.models import PublicReview, Shop
+from widget_server.core.options import Options, ReviewFilter
 from widget_server.core.render import render_json
 from widget_server.core.snapshot import PAGE_SIZE
-from widget_server.core.views import platform_view, rating_text, review_documents, review_view, summary_view
+from widget_server.core.views import (
+    list_view,
+    platform_view,
+    rating_text,
+    review_documents,
+    review_view,
+    summary_view,
+)
 from widget_server.demo import demo_document
 
 
@@ -304,3 +312,39 @@ def test_summary_view_lead_and_platform(fields, lead, platform_name, others):
         assert view["lead"]["name"] == lead
     assert (view["platform_view"] or {}).get("name") == platform_name
     assert [p["name"] for p in view["other_platforms"]] == others
+
+
+@pytest.mark.parametrize(
+    ("counts", "wanted", "bars"),
+    [
+        # (stars, count, per cent of the star-rated reviews listed, rounded down: no bar looks fuller)
+        ({5: 2, 4: 1}, ReviewFilter(), [(5, 2, 66), (4, 1, 33), (3, 0, 0), (2, 0, 0), (1, 0, 0)]),
+        ({5: 1, 1: 3}, ReviewFilter(stars=(1, 5)), [(5, 1, 25), (1, 3, 75)]),  # the shop's filter: its bars only
+        ({}, ReviewFilter(), []),  # nothing rated in stars: no bars
+    ],
+)
+def test_the_lists_bars_count_what_each_filter_lists(counts, wanted, bars):
+    shop = Shop("s", "S & Co", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
+    snapshot = memory_snapshot(shop, rated_reviews(counts), date(2026, 11, 23), {})
+    view = list_view(snapshot, wanted, "nl", locales_dir())
+    assert [(b["stars"], b["count"], b["percent"]) for b in view["bars"]] == bars
+    config = json.loads(view["config"])
+    assert config["total"] == sum(counts.values()) and config["pages"] == 1
+    assert config["words"]["reply"] == "Reactie van S & Co"  # as text: the template escapes the attribute
+
+
+def test_the_lists_bar_labels_and_words_in_each_locale():
+    shop = Shop("s", "S", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
+    snapshot = memory_snapshot(shop, rated_reviews({1: 1, 2: 60}), date(2026, 11, 23), {})
+    expected = {
+        "nl": ("1 ster", "2 sterren", "beoordeling", "{0}–{1} van {2}"),
+        "en": ("1 star", "2 stars", "review", "{0}–{1} of {2}"),
+        "de": ("1 Stern", "2 Sterne", "Bewertung", "{0}–{1} von {2}"),
+    }
+    for locale, (one, two, word, range_) in expected.items():
+        view = list_view(snapshot, ReviewFilter(), locale, locales_dir())
+        labels = {b["stars"]: (b["label"], b["reviews_word"]) for b in view["bars"]}
+        assert labels[1] == (one, word) and labels[2][0] == two
+        config = json.loads(view["config"])
+        assert config["words"]["range"] == range_
+        assert (config["pages"], config["stars"]) == (2, {"5": 0, "4": 0, "3": 0, "2": 60, "1": 1})

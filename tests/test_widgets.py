@@ -14,6 +14,7 @@ REGISTRY = [
     ("stars", 24, 24, 0, 0),
     ("carousel", 316, 300, SHOP_COUNT, 3),
     ("footer", 290, 274, 3, 3),
+    ("list", 900, 884, 5, 5),  # the first height it reserves: it grows and shrinks with its pages
 ]
 
 
@@ -31,5 +32,9 @@ def test_registry(name, height, inner, reviews, count_option):
     assert HEIGHTS[name] == height
 
 
-def test_products_have_a_star_snippet_and_a_carousel():
-    assert [name for name, spec in WIDGETS.items() if spec.product] == ["stars", "carousel"]
+def test_products_have_a_star_snippet_a_carousel_and_a_list():
+    assert [name for name, spec in WIDGETS.items() if spec.product] == ["stars", "carousel", "list"]
+
+
+def test_only_the_list_follows_its_content_in_height():
+    assert [name for name, spec in WIDGETS.items() if spec.grows] == ["list"]

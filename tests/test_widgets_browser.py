@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.hostile import hostile_document
 from tests.widgets import AS_OF, fixture_store, render
 from widget_server.core.catalogue import WIDGET_SCRIPT_KIND, DocumentRef
-from widget_server.core.csp import WIDGET_SCRIPT_DIGEST
+from widget_server.core.csp import SCRIPTS
 from widget_server.core.documents import site_document
 from widget_server.core.options import Options
 from widget_server.core.render import WIDGETS
@@ -65,9 +65,10 @@ class Quiet(SimpleHTTPRequestHandler):
 def pages(tmp_path_factory):
     """Rendered widget documents of the demo data (realistic lengths), written to files."""
     folder = tmp_path_factory.mktemp("pages")
-    script = DocumentRef(WIDGET_SCRIPT_KIND, digest=WIDGET_SCRIPT_DIGEST)
-    (folder / script.path.lstrip("/")).parent.mkdir(parents=True)
-    (folder / script.path.lstrip("/")).write_bytes(site_document(script))
+    (folder / "v1").mkdir()
+    for digest in SCRIPTS:  # the widgets' script, and the list's own
+        script = DocumentRef(WIDGET_SCRIPT_KIND, digest=digest)
+        (folder / script.path.lstrip("/")).write_bytes(site_document(script))
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_port}"
@@ -108,6 +109,8 @@ def test_layout_and_screenshot(tab, pages, widget, locale, theme, width):
     tab.on("console", said)
     try:
         tab.goto(pages[widget, locale, theme])
+        if WIDGETS[widget].grows:  # as high as its content: the loader makes its frame so
+            tab.set_viewport_size({"width": WIDTHS[width], "height": tab.evaluate("document.body.scrollHeight")})
         SCREENSHOTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / f"{widget}-{locale}-{theme}-{width}.png"), full_page=True)
         assert tab.evaluate(LAYOUT_FAULTS) == []

@@ -147,7 +147,8 @@
     if (event.origin !== origin || !frame || event.source !== frame.contentWindow) return;
     slot.alive = true;
     var height = Math.ceil(Number(data.height));
-    if (height > 0 && height < 4000) frame.style.height = height + "px";
+    // The frame's own height from now on (a list widget's differs from what was reserved).
+    if (height > 0 && height < 16000) { frame.style.height = height + "px"; slot.el.style.minHeight = slot.min; }
     if (typeof data.title === "string" && data.title.length < 300) frame.title = data.title;
   });
   new MutationObserver(function (changes) {

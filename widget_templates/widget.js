@@ -40,19 +40,23 @@
 
   // A review's age, by the visitor's own date in UTC and formatting.elapsed's rule (completed
   // days, weeks, calendar months, years): the document says the day, which stays true unread.
-  var ago = JSON.parse(root.getAttribute("data-ago") || "0"), times = d.querySelectorAll("time[datetime]");
+  var ago = JSON.parse(root.getAttribute("data-ago") || "0");
   var now = new Date(), ny = now.getUTCFullYear(), nm = now.getUTCMonth(), nd = now.getUTCDate();
   var plural = w.Intl && Intl.PluralRules && new Intl.PluralRules(root.lang);
-  for (var t = 0; ago && t < times.length; t++) {
-    var p = /^(\d{4})-(\d\d)-(\d\d)$/.exec(times[t].getAttribute("datetime"));
-    if (!p) continue;
-    var y = +p[1], m = p[2] - 1, day = +p[3], days = Math.round((Date.UTC(ny, nm, nd) - Date.UTC(y, m, day)) / 864e5);
-    // completed months: the same day of this month (the month's last if it has none) has come
-    var months = (ny - y) * 12 + nm - m - (Math.min(day, new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate()) > nd ? 1 : 0);
-    var unit = days < 7 ? "day" : months < 1 ? "week" : months < 12 ? "month" : "year";
-    var n = { day: days, week: Math.floor(days / 7), month: months, year: Math.floor(months / 12) }[unit];
-    times[t].textContent = days < 1 ? ago.today : ago[unit][plural ? plural.select(n) : n > 1 ? "other" : "one"].replace("{0}", n);
+  function ages(scope) {
+    var times = scope.querySelectorAll("time[datetime]");
+    for (var t = 0; ago && t < times.length; t++) {
+      var p = /^(\d{4})-(\d\d)-(\d\d)$/.exec(times[t].getAttribute("datetime"));
+      if (!p) continue;
+      var y = +p[1], m = p[2] - 1, day = +p[3], days = Math.round((Date.UTC(ny, nm, nd) - Date.UTC(y, m, day)) / 864e5);
+      // completed months: the same day of this month (the month's last if it has none) has come
+      var months = (ny - y) * 12 + nm - m - (Math.min(day, new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate()) > nd ? 1 : 0);
+      var unit = days < 7 ? "day" : months < 1 ? "week" : months < 12 ? "month" : "year";
+      var n = { day: days, week: Math.floor(days / 7), month: months, year: Math.floor(months / 12) }[unit];
+      times[t].textContent = days < 1 ? ago.today : ago[unit][plural ? plural.select(n) : n > 1 ? "other" : "one"].replace("{0}", n);
+    }
   }
+  ages(d);
 
   // Fits a card's text to its body: whole lines only, ending in an ellipsis where cut; when
   // even one line of review text has no room, the reply and then the title give way first.
@@ -134,6 +138,9 @@
       if (box && (box.left < view.left || box.right > view.right)) track.scrollBy({ left: box.left - view.left - 2, behavior: "instant" });
     });
   }
+
+  // For the list widget's script, which adds cards of later pages.
+  w.tw = { ages: ages, clamp: clamp };
 
   var id = args.tw;
   function send() {

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .csp import WIDGET_SCRIPT, WIDGET_SCRIPT_DIGEST
+from .csp import LIST_SCRIPT_DIGEST, SCRIPTS, WIDGET_SCRIPT_DIGEST
 from .formatting import json_for_script
 from .jsonld import product_jsonld
 from .loader import loader
 from .models import SHOP_ID, SKU
 from .openapi import json_response, openapi
-from .options import OPTION_NAMES, Options, Resolved
+from .options import OPTION_NAMES, Resolved, listed_filter
 from .paths import (
     JSONLD_FILE,
     JSONLD_PATH,
@@ -33,6 +33,7 @@ from .paths import (
     LOADER_PATH,
     LOCALE,
     METHOD_FILE,
+    ONE_STAR,
     OPENAPI_PATH,
     PREFIX,
     PRODUCT_LOCALE_PATH,
@@ -58,7 +59,7 @@ from .widgets import WIDGETS
 
 FILTER_OPTIONS = ("stars", "lang")  # the options reviews.json takes: they pick reviews
 
-_REVIEWS_FILE = re.compile(rf"reviews(?:-({LATER_PAGE.pattern}))?\.json")
+_REVIEWS_FILE = re.compile(rf"reviews(?:-({ONE_STAR.pattern})star)?(?:-({LATER_PAGE.pattern}))?\.json")
 _WIDGET_FILE = re.compile(rf"([a-z]+)(?:{VARIANT_SEPARATOR}({SHOP_ID.pattern}))?\.html")
 _LOADER_FILE = re.compile(rf"embed\.({LOADER_HASH.pattern})\.js")
 _WIDGET_SCRIPT_FILE = re.compile(rf"widget\.({LOADER_HASH.pattern})\.js")
@@ -79,6 +80,7 @@ class DocumentRef:
     variant: str | None = None
     digest: str = ""  # a hashed script's content hash (the loader's or the widgets')
     product: str = ""  # a product's SKU: the product's summary, JSON-LD, reviews and widgets
+    stars: int = 0  # reviews of one star rating only (reviews-3star.json: the list widget's), else 0
 
     @property
     def path(self) -> str:
@@ -198,7 +200,7 @@ class _WidgetScript(DocumentKind):
         return DocumentRef(self, digest=found.group(1)) if found else None
 
     def render_site(self, ref: DocumentRef) -> bytes | None:
-        return WIDGET_SCRIPT if ref.digest == WIDGET_SCRIPT_DIGEST else None
+        return SCRIPTS.get(ref.digest)
 
 
 class _OpenApi(DocumentKind):
@@ -340,6 +342,18 @@ class _Reviews(DocumentKind):
             FILTER_OPTIONS,
         ),
         Route(f"{PRODUCT_LOCALE_PATH}/reviews-{{page}}.json", "A later page of a product's reviews", FILTER_OPTIONS),
+        *(
+            Route(
+                f"{folder}/reviews-{{stars}}star{page}.json",
+                f"{what} reviews of one star rating, newest first{which}",
+                ("lang",),
+            )
+            for folder, what in ((f"{SHOP_PATH}/{{locale}}", "The shown"), (PRODUCT_LOCALE_PATH, "A product's"))
+            for page, which in (
+                ("", " (first page; made where all of them take more than a page)"),
+                ("-{page}", " (a later page)"),
+            )
+        ),
     )
     response = json_response("ReviewsPage", "a page of reviews")
 
@@ -348,29 +362,38 @@ class _Reviews(DocumentKind):
             folder = PRODUCT_LOCALE_PATH.format(shop=ref.shop, locale=ref.locale, sku=ref.product)
         else:
             folder = f"{SHOP_PATH.format(shop=ref.shop)}/{ref.locale}"
-        return f"{folder}/{reviews_file(ref.page)}"
+        return f"{folder}/{reviews_file(ref.page, ref.stars)}"
 
     def parse(self, parts: list[str]) -> DocumentRef | None:
         if _shop(parts, 3) and (found := _REVIEWS_FILE.fullmatch(parts[2])):
-            return DocumentRef(self, shop=parts[0], locale=parts[1], page=int(found.group(1) or 1))
+            stars, page = int(found.group(1) or 0), int(found.group(2) or 1)
+            return DocumentRef(self, shop=parts[0], locale=parts[1], page=page, stars=stars)
         product = _product_locale_parts(parts)
         if product and (found := _REVIEWS_FILE.fullmatch(product[3])):
             shop, locale, sku, _ = product
-            return DocumentRef(self, shop=shop, locale=locale, page=int(found.group(1) or 1), product=sku)
+            stars, page = int(found.group(1) or 0), int(found.group(2) or 1)
+            return DocumentRef(self, shop=shop, locale=locale, page=page, product=sku, stars=stars)
         return None
 
     def query_options(self, ref: DocumentRef) -> tuple[str, ...]:
-        return FILTER_OPTIONS
+        return ("lang",) if ref.stars else FILTER_OPTIONS  # one rating's file names its stars itself
 
     def content_options(self, ref: DocumentRef) -> tuple[str, ...]:
-        return FILTER_OPTIONS
+        return self.query_options(ref)
 
     def render(self, snapshot: Snapshot, ref: DocumentRef, options: Resolved, directory: Path) -> bytes | None:
         options = options.every_language_by_default()
+        if ref.stars:
+            one = snapshot.by_star(options.filter).get(ref.stars)
+            if one is None:
+                return None
+            options = replace(options, stars=one.stars)
         reviews = snapshot.page(options.filter, ref.page)
         if reviews is None:
             return None
-        page = reviews_page(snapshot, reviews, locale=ref.locale, options=options, page=ref.page, directory=directory)
+        page = reviews_page(
+            snapshot, reviews, locale=ref.locale, options=options, page=ref.page, directory=directory, stars=ref.stars
+        )
         return render_json(page)
 
 
@@ -486,9 +509,7 @@ def shop_documents(snapshot: Snapshot) -> Iterator[DocumentRef]:
     """
     shop = snapshot.shop
     yield DocumentRef(SUMMARY, shop=shop.id)
-    for page in range(1, snapshot.pages(Options().resolve(shop).every_language_by_default().filter) + 1):
-        for locale in shop.locales:
-            yield DocumentRef(REVIEWS, shop=shop.id, locale=locale, page=page)
+    yield from _reviews_pages(snapshot)
     for locale in shop.locales:
         yield DocumentRef(METHOD, shop=shop.id, locale=locale)
         for widget in WIDGETS:
@@ -506,13 +527,22 @@ def product_documents(product: Snapshot) -> Iterator[DocumentRef]:
     yield DocumentRef(SUMMARY, shop=shop.id, product=sku)
     if product_jsonld(product) is not None:
         yield DocumentRef(JSONLD, shop=shop.id, product=sku)
-    pages = product.pages(Options().resolve(shop).every_language_by_default().filter)
+    yield from _reviews_pages(product)
     for locale in shop.locales:
-        for page in range(1, pages + 1):
-            yield DocumentRef(REVIEWS, shop=shop.id, locale=locale, page=page, product=sku)
         for name, spec in WIDGETS.items():
             if spec.product:
                 yield DocumentRef(WIDGET, shop=shop.id, locale=locale, widget=name, product=sku)
+
+
+def _reviews_pages(snapshot: Snapshot) -> Iterator[DocumentRef]:
+    """The pages of reviews.json, then of each star rating's reviews where they exist (Snapshot.by_star),
+    page by page across locales, so a build reads each page of reviews once."""
+    shop, sku = snapshot.shop, snapshot.product.sku if snapshot.product else ""
+    listed = listed_filter(shop)
+    for stars, wanted in ((0, listed), *snapshot.by_star(listed).items()):
+        for page in range(1, snapshot.pages(wanted) + 1):
+            for locale in shop.locales:
+                yield DocumentRef(REVIEWS, shop=shop.id, locale=locale, page=page, product=sku, stars=stars)
 
 
 def site_documents(loader_digest: str) -> list[DocumentRef]:
@@ -521,6 +551,7 @@ def site_documents(loader_digest: str) -> list[DocumentRef]:
         DocumentRef(LOADER),
         DocumentRef(LOADER_HASHED, digest=loader_digest),
         DocumentRef(WIDGET_SCRIPT_KIND, digest=WIDGET_SCRIPT_DIGEST),
+        DocumentRef(WIDGET_SCRIPT_KIND, digest=LIST_SCRIPT_DIGEST),
         DocumentRef(OPENAPI),
     ]
 

@@ -1,7 +1,8 @@
-"""The widget documents' one script and the Content-Security-Policy that allows it (pure).
+"""The widget documents' scripts and the Content-Security-Policy that allows them (pure).
 
 The script (widget_templates/widget.js) is a file of its own under its content hash
-(`/v1/widget.<hash>.js`, immutable), shared by every widget a visitor sees. It applies
+(`/v1/widget.<hash>.js`, immutable), shared by every widget a visitor sees (the list widget
+loads list.js, the same way, beside it). It applies
 presentation options from the URL fragment, clamps review text to the lines that fit and
 offers "read more" only where text was cut, drives the previous/next buttons, writes each
 review's age from the visitor's date (the document says its day), and tells the
@@ -26,13 +27,27 @@ def minify(source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-WIDGET_SCRIPT = minify((TEMPLATES_DIR / "widget.js").read_text(encoding="utf-8")).encode()
-WIDGET_SCRIPT_DIGEST = hashlib.sha256(WIDGET_SCRIPT).hexdigest()[:12]  # its file name: widget.<digest>.js
-WIDGET_SCRIPT_INTEGRITY = "sha384-" + base64.b64encode(hashlib.sha384(WIDGET_SCRIPT).digest()).decode()
-# 'self': the script comes from the widget host, live or static, and nothing inline runs.
+def _script(name: str) -> tuple[bytes, str, str]:
+    """A script of widget_templates/: its minified bytes, the digest its file is named by
+    (`widget.<digest>.js`) and its Subresource Integrity value."""
+    body = minify((TEMPLATES_DIR / name).read_text(encoding="utf-8")).encode()
+    return (
+        body,
+        hashlib.sha256(body).hexdigest()[:12],
+        "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode(),
+    )
+
+
+WIDGET_SCRIPT, WIDGET_SCRIPT_DIGEST, WIDGET_SCRIPT_INTEGRITY = _script("widget.js")
+# The list widget's own script on top (filters, sort and pages, read from reviews.json): the
+# other widgets never load it.
+LIST_SCRIPT, LIST_SCRIPT_DIGEST, LIST_SCRIPT_INTEGRITY = _script("list.js")
+SCRIPTS = {WIDGET_SCRIPT_DIGEST: WIDGET_SCRIPT, LIST_SCRIPT_DIGEST: LIST_SCRIPT}  # served as widget.<digest>.js
+# 'self': the scripts come from the widget host, live or static, and nothing inline runs; the
+# list widget reads the pages of reviews.json beside it.
 DOCUMENT_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    "script-src 'self'; base-uri 'none'; form-action 'none'"
+    "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'"
 )
 # The method page runs no script at all.
 METHOD_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"

@@ -128,6 +128,12 @@ class Resolved:
         return ";".join(f"{name}={texts[name]}" for name in names)
 
 
+def listed_filter(shop: Shop) -> ReviewFilter:
+    """What the files of reviews.json list, and so the list widget: the shop's default stars, in
+    every language unless the shop names its languages."""
+    return Options().resolve(shop).every_language_by_default().filter
+
+
 def parse_accent(value: str) -> str:
     match = _HEX.fullmatch(value.strip())
     if not match:

@@ -18,6 +18,7 @@ TREE = PREFIX.strip("/")  # the same as the static build's top folder
 LOCALE = re.compile(r"[a-z]{2,3}")
 LOADER_HASH = re.compile(r"[0-9a-f]{12}")
 LATER_PAGE = re.compile(r"[2-9]|[1-9][0-9]{1,5}")  # reviews-N.json: the first page is reviews.json
+ONE_STAR = re.compile(r"[1-5]")  # reviews-3star.json: the reviews of one star rating (the list widget's)
 VARIANT_SEPARATOR = "--"
 PRODUCTS = "products"  # the folder of a shop's product documents
 JSONLD_FILE = "jsonld.json"
@@ -44,6 +45,7 @@ PARAMETERS = {
     "shop": SHOP_ID.pattern,
     "locale": LOCALE.pattern,
     "page": LATER_PAGE.pattern,
+    "stars": ONE_STAR.pattern,
     "widget": "|".join(WIDGETS),
     "variant": SHOP_ID.pattern,
     "digest": LOADER_HASH.pattern,
@@ -71,6 +73,8 @@ def method_href(product: bool) -> str:
     return f"../../{METHOD_FILE}" if product else METHOD_FILE
 
 
-def reviews_file(page: int) -> str:
-    """`reviews.json` for the first page, `reviews-2.json` for the second, and so on."""
-    return "reviews.json" if page == 1 else f"reviews-{page}.json"
+def reviews_file(page: int, stars: int = 0) -> str:
+    """`reviews.json` for the first page, `reviews-2.json` for the second, and so on; of one star
+    rating's reviews, `reviews-3star.json`, `reviews-3star-2.json`."""
+    name = f"reviews-{stars}star" if stars else "reviews"
+    return f"{name}.json" if page == 1 else f"{name}-{page}.json"

@@ -18,15 +18,22 @@ from jinja2.bccache import Bucket
 from widget_server import __version__
 from widget_templates import TEMPLATES_DIR
 
-from .csp import DOCUMENT_CSP, METHOD_CSP, WIDGET_SCRIPT_DIGEST, WIDGET_SCRIPT_INTEGRITY
+from .csp import (
+    DOCUMENT_CSP,
+    LIST_SCRIPT_DIGEST,
+    LIST_SCRIPT_INTEGRITY,
+    METHOD_CSP,
+    WIDGET_SCRIPT_DIGEST,
+    WIDGET_SCRIPT_INTEGRITY,
+)
 from .formatting import language_names, star_list
 from .i18n import available_locales, locales_dir, translations
 from .method import CHART_WIDTH, method_view
-from .options import Resolved
+from .options import Resolved, listed_filter
 from .paths import WIDGET_SCRIPT_PATH, method_href
 from .snapshot import Snapshot
 from .themes import palette_css, theme_for
-from .views import ago_phrases, review_view, summary_view
+from .views import ago_phrases, list_view, review_view, summary_view
 from .widgets import FOOTER_WIDE_FROM, WIDGETS
 
 
@@ -99,7 +106,10 @@ def render_widget(
     spec = WIDGETS[widget]
     options = options.settle(locale, snapshot.has_language)
     count = spec.review_count(options)
-    reviews = snapshot.newest(options.filter, count) if count else []
+    # The list widget lists what reviews.json lists, whatever filter the query asked for (its
+    # visitor filters): its bytes depend on presentation options only.
+    wanted = listed_filter(snapshot.shop) if spec.grows else options.filter
+    reviews = snapshot.newest(wanted, count) if count else []
     subject = snapshot.product.name if snapshot.product else snapshot.shop.name
     context = {
         "locale": locale,
@@ -119,6 +129,10 @@ def render_widget(
         "csp": DOCUMENT_CSP,
         "script_path": WIDGET_SCRIPT_PATH.format(digest=WIDGET_SCRIPT_DIGEST),
         "script_integrity": WIDGET_SCRIPT_INTEGRITY,
+        "list_script_path": WIDGET_SCRIPT_PATH.format(digest=LIST_SCRIPT_DIGEST),
+        "list_script_integrity": LIST_SCRIPT_INTEGRITY,
+        "list": list_view(snapshot, wanted, locale, directory) if spec.grows else None,
+        "grows": spec.grows,
         "shop_name": snapshot.shop.name,
         "summary": snapshot.derived(
             ("summary", locale, directory), lambda: summary_view(snapshot.summary, locale, directory)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol, TypeVar, cast
 
@@ -21,6 +21,7 @@ from .models import Product, PublicReview, Shop
 from .options import MAX_COUNT, ReviewFilter
 
 PAGE_SIZE = 50  # reviews per reviews.json page
+STARS_DOWN = (5, 4, 3, 2, 1)  # the star ratings, highest first
 HEAD_SIZE = max(PAGE_SIZE, MAX_COUNT)  # newest reviews held per (rating, language) group
 MEMO_FILTERS = 32  # filters whose newest reviews and total a snapshot keeps (see Snapshot)
 
@@ -135,6 +136,18 @@ class Snapshot:
             if len(self._newest) < MEMO_FILTERS:
                 self._newest[wanted] = found
         return found[:limit]
+
+    def by_star(self, wanted: ReviewFilter) -> dict[int, ReviewFilter]:
+        """The filter of each star rating `wanted` lists that has reviews, highest first, narrowed
+        to that rating: the list widget's pages of one rating (reviews-3star.json). None where
+        all `wanted` lists fits on one page: the list widget filters and sorts that page itself,
+        so a product of ten reviews gets no more files. At most as many pages again as `wanted`'s."""
+        if self.pages(wanted) <= 1:
+            return {}
+        narrowed = {
+            stars: replace(wanted, stars=(stars,)) for stars in STARS_DOWN if not wanted.stars or stars in wanted.stars
+        }
+        return {stars: one for stars, one in narrowed.items() if self.total(one)}
 
     def pages(self, wanted: ReviewFilter) -> int:
         return max(1, math.ceil(self.total(wanted) / PAGE_SIZE))

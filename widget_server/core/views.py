@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -17,10 +18,11 @@ from .dates import public_timestamp
 from .formatting import ago_patterns, format_count, format_published, format_score, long_date, short_date, star_svg
 from .i18n import N_, translations
 from .models import PublicReview
-from .options import Resolved
+from .options import Resolved, ReviewFilter
 from .paths import reviews_file
 from .rules import STAR_SCALE, window_length
-from .snapshot import PAGE_SIZE, Snapshot
+from .snapshot import PAGE_SIZE, STARS_DOWN, Snapshot
+from .widgets import WIDGETS
 
 LEAD_LABEL_MAX = 14  # characters of a platform's name for its score shown beside the leading score
 
@@ -209,8 +211,10 @@ def reviews_page(
     options: Resolved,
     page: int,
     directory: Path,
+    stars: int = 0,
 ) -> dict[str, Any]:
-    """One page of the shown reviews, newest first (options settled: documents.render_document)."""
+    """One page of the shown reviews, newest first (options settled: documents.render_document);
+    `stars`: of the file of one star rating's reviews (reviews-3star.json)."""
     shop, wanted = snapshot.shop, options.filter
     pages = snapshot.pages(wanted)
     return {
@@ -225,6 +229,59 @@ def reviews_page(
         "page": page,
         "pages": pages,
         "page_size": PAGE_SIZE,
-        "next": reviews_file(page + 1) if page < pages else None,
+        "next": reviews_file(page + 1, stars) if page < pages else None,
         "reviews": review_documents(reviews, locale, directory, shop.source),
+    }
+
+
+def list_view(snapshot: Snapshot, wanted: ReviewFilter, locale: str, directory: Path) -> dict[str, Any]:
+    """What the list widget shows besides its first page: a bar per star rating (how many of
+    the reviews it lists have that rating: what the bar's filter then shows), and, for its
+    script, how to read the rest from the files of reviews.json and the words it writes with."""
+    gettext, ngettext = translations(locale, directory).gettext, translations(locale, directory).ngettext
+    ratings = {
+        stars: snapshot.total(replace(wanted, stars=(stars,)))
+        for stars in STARS_DOWN
+        if not wanted.stars or stars in wanted.stars
+    }
+    rated = sum(ratings.values())
+    bars = [
+        {
+            "stars": stars,
+            "label": ngettext("%(count)s star", "%(count)s stars", stars) % {"count": stars},
+            "count": count,
+            "count_text": format_count(count, locale),
+            "reviews_word": ngettext("review", "reviews", count),
+            # whole per cent, rounded down, so that no bar looks fuller than its share
+            "percent": count * 100 // rated if rated else 0,
+        }
+        for stars, count in ratings.items()
+    ]
+    words = {
+        "more": gettext("read more"),
+        "less": gettext("read less"),
+        "by": gettext("review by %(author)s") % {"author": "{0}"},
+        "reply": gettext("Reply from %(name)s") % {"name": snapshot.shop.name},
+        "points": gettext("%(rating)s out of %(scale)s") % {"rating": "{0}", "scale": "{1}"},
+        "range": gettext("%(first)s–%(last)s of %(total)s") % {"first": "{0}", "last": "{1}", "total": "{2}"},
+        "page": gettext("Page %(page)s of %(pages)s") % {"page": "{0}", "pages": "{1}"},
+        "failed": gettext("The reviews could not be loaded. Please try again later."),
+    }
+    config = {
+        "total": snapshot.total(wanted),
+        # of reviews.json: with one, the script filters and sorts it; with more, each rating with
+        # reviews has files of its own (Snapshot.by_star: reviews-3star.json, ...)
+        "pages": snapshot.pages(wanted),
+        "size": PAGE_SIZE,
+        "per": WIDGETS["list"].reviews,
+        "stars": {str(stars): count for stars, count in ratings.items()},
+        "words": words,
+    }
+    return {
+        "bars": bars if rated else [],
+        "config": json.dumps(config, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+        "marks": [
+            Markup('<span data-r="{}">{}</span>').format(stars, _review_stars(stars, locale, directory))
+            for stars in STARS_DOWN
+        ],
     }

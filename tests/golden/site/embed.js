@@ -6,11 +6,11 @@ if (running && running.owner === KEY) { running.scan(); return; }
 var me = d.currentScript || d.querySelector('script[src*="/v1/embed"]');
 var base = me ? me.src.replace(/\/v1\/embed(\.[0-9a-f]+)?\.js([?#].*)?$/, "") : "";
 var origin = new URL(base || "/", location.href).origin;
-var HEIGHTS = {"badge": 184, "carousel": 316, "footer": 290, "stars": 24}, TITLES = {"de": {"badge": "Bewertungs-Badge", "carousel": "Bewertungskarussell", "footer": "Bewertungs-Footer", "stars": "Sternebewertung"}, "en": {"badge": "Review badge", "carousel": "Review carousel", "footer": "Review footer", "stars": "Star rating"}, "nl": {"badge": "Beoordelingsbadge", "carousel": "Beoordelingencarrousel", "footer": "Beoordelingenfooter", "stars": "Sterrenscore"}};
+var HEIGHTS = {"badge": 184, "carousel": 316, "footer": 290, "list": 900, "stars": 24}, TITLES = {"de": {"badge": "Bewertungs-Badge", "carousel": "Bewertungskarussell", "footer": "Bewertungs-Footer", "list": "Bewertungsliste", "stars": "Sternebewertung"}, "en": {"badge": "Review badge", "carousel": "Review carousel", "footer": "Review footer", "list": "Review list", "stars": "Star rating"}, "nl": {"badge": "Beoordelingsbadge", "carousel": "Beoordelingencarrousel", "footer": "Beoordelingenfooter", "list": "Beoordelingenlijst", "stars": "Sterrenscore"}};
 var ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, LOCALE = /^[a-z]{2,3}$/;
 var OPTIONS = ["theme", "accent", "background", "stars", "lang", "count"], PRESENTATION = ["theme", "accent", "background"];
 var SEP = "--", SKU = new RegExp("^" + "[A-Za-z0-9][A-Za-z0-9._-]{0,63}" + "$");
-var PRODUCT_WIDGETS = ["stars", "carousel"], marked = {};
+var PRODUCT_WIDGETS = ["stars", "carousel", "list"], marked = {};
 var frames = {}, count = 0, ready = false, waiting = [], queue = [], next = 0, pumping = false;
 var seen = w.IntersectionObserver ? new IntersectionObserver(function (entries) {
 for (var i = 0; i < entries.length; i++) {
@@ -123,7 +123,7 @@ var data = event.data, slot = data && frames[data.trustwidget], frame = slot && 
 if (event.origin !== origin || !frame || event.source !== frame.contentWindow) return;
 slot.alive = true;
 var height = Math.ceil(Number(data.height));
-if (height > 0 && height < 4000) frame.style.height = height + "px";
+if (height > 0 && height < 16000) { frame.style.height = height + "px"; slot.el.style.minHeight = slot.min; }
 if (typeof data.title === "string" && data.title.length < 300) frame.title = data.title;
 });
 new MutationObserver(function (changes) {

@@ -1,0 +1,254 @@
+"""The list widget in Chromium, on the live service and on a static build behind nginx.
+
+It fits and reads (WCAG contrast against what is behind it) from 280 px to 1280 px in nl, en
+and de with its frame as high as its content; its bars filter, its sort orders and its pages
+page, reading the files of reviews.json (a shop of more than a page has a file per rating,
+a small one is filtered in the frame); review text stays text; without script it shows its
+first page and the links to the policy and the method page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from static_build.build import build
+from tests.fit import FIT_FAULTS, LOW_CONTRAST, hex_rgb, slot_widths
+from tests.nginx import running_nginx
+from tests.server import free_port, running_service
+from tests.widgets import AS_OF, fixture_store
+from widget_server.core.widgets import WIDGETS
+from widget_server.demo import demo_document
+
+pytestmark = pytest.mark.browser
+RATINGS = (5, 5, 4, 5, 3, 5, 4, 1, 5, 2, 5, 4, 5)  # 130 reviews: 70 fives, 30 fours, 10 each of 3, 2, 1
+COUNTS = {5: 70, 4: 30, 3: 10, 2: 10, 1: 10}
+HOSTILE = '<img src=x onerror="window.pwned=1">&amp; {{ 7*7 }}'
+PAGE_COLOURS = {"nl": "#ffffff", "en": "#0d1117", "de": "#eef2ef"}
+
+
+def big_shop() -> dict:
+    given = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    reviews = []
+    for n in range(130):
+        rating = RATINGS[n % len(RATINGS)]
+        reviews.append(
+            {
+                "id": f"g-{n:03d}",
+                "shop": "groot",
+                "rating": rating,
+                "title": f"Beoordeling {n}" if n % 3 else "",
+                "text": HOSTILE if n == 126 else f"Tekst van beoordeling {n}. " * (1 + n % 7),
+                "email": f"k{n}@example.nl",
+                "author": f"Klant {n}",
+                "language": "nl",
+                "created_at": (given - timedelta(hours=30 * n)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "verification": "verified",
+                "status": "published",
+                "platform": "Trustpilot",
+            }
+        )
+    shop = {
+        "id": "groot",
+        "name": "Groot & Zonen",
+        "locales": ["nl", "en", "de"],
+        "source": "Trustpilot",
+        "policy_url": "https://example.nl/beleid",
+    }
+    return {"shops": [shop], "reviews": reviews}
+
+
+@pytest.fixture(scope="module")
+def origins(tmp_path_factory) -> Iterator[dict[str, str]]:
+    folder = tmp_path_factory.mktemp("list")
+    data, out = folder / "data", folder / "out"
+    demo = demo_document(AS_OF)
+    for shop in demo["shops"]:
+        shop["locales"] = [*shop["locales"], "de"]
+    fixture_store(data, demo).close()
+    fixture_store(data, big_shop()).close()
+    build(data, out, AS_OF)
+    port = free_port()
+    static = f"http://127.0.0.1:{port}"
+    block = f"server {{ listen 127.0.0.1:{port}; root {out}; include {out}/nginx.conf; }}"
+    with (
+        running_service(data, as_of=AS_OF.isoformat()) as service,
+        running_nginx(folder / "nginx", block, static + "/v1/embed.js"),
+    ):
+        yield {"service": service, "static": static}
+
+
+def host_page(base: str, locale: str, colour: str) -> str:
+    slots = "".join(
+        f'<div style="width:{width}px;margin:0 0 14px"><div class="trustwidget" data-shop="{shop}" '
+        f'data-widget="list" data-locale="{locale}" data-slot="{shop}/{width}"></div></div>'
+        for shop in ("groot", "wtw-winkel")
+        for width in slot_widths(WIDGETS["list"].narrowest)
+    )
+    return (
+        f"<!doctype html><html lang='{locale}'><head><meta charset='utf-8'><title>Lijst</title>"
+        f"<link rel='icon' href='data:,'></head><body style='margin:0;padding:10px;background:{colour}'>"
+        f"{slots}<script async src='{base}/v1/embed.js'></script></body></html>"
+    )
+
+
+@pytest.mark.parametrize("locale", ["nl", "en", "de"])
+@pytest.mark.parametrize("origin", ["service", "static"])
+def test_the_list_fits_and_reads_at_every_width_with_its_frame_as_high_as_it(browser, host, origins, origin, locale):
+    colour = PAGE_COLOURS[locale]
+    path = f"/list-{origin}-{locale}.html"
+    host.pages[path] = host_page(origins[origin], locale, colour)
+    slots = 2 * len(slot_widths(WIDGETS["list"].narrowest))
+    context = browser.new_context(viewport={"width": 1320, "height": 20_000})
+    page = context.new_page()
+    try:
+        page.goto(host.base + path, wait_until="load")
+        page.wait_for_function(
+            f"[...document.querySelectorAll('.trustwidget iframe')].filter(f => f.title.includes(' – ')).length === {slots}"
+        )
+        page.wait_for_timeout(300)
+        faults = []
+        for element in page.query_selector_all(".trustwidget"):
+            slot, frame = element.get_attribute("data-slot"), element.query_selector("iframe")
+            inside = frame.content_frame()
+            high = inside.evaluate("document.documentElement.scrollHeight")
+            if abs(frame.bounding_box()["height"] - high) > 1:
+                faults.append(f"{slot}: frame {frame.bounding_box()['height']}px high, its document {high}px")
+            faults += [f"{slot}: {fault}" for fault in inside.evaluate(FIT_FAULTS)]
+            faults += [f"{slot}: {fault}" for fault in inside.evaluate(LOW_CONTRAST, list(hex_rgb(colour)))]
+            if inside.evaluate("document.querySelectorAll('.feed article').length") != 5:
+                faults.append(f"{slot}: not 5 reviews on its first page")
+        assert faults == [], "\n".join(faults[:40])
+    finally:
+        context.close()
+
+
+def list_frame(browser, host, base: str, shop: str = "groot", width: int = 760, product: str = ""):
+    path = f"/one-{shop}-{free_port()}.html"
+    sku = f" data-product='{product}'" if product else ""
+    host.pages[path] = (
+        "<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>Een</title>"
+        "<link rel='icon' href='data:,'></head><body style='margin:0'>"
+        f"<div style='width:{width}px'><div class='trustwidget' data-shop='{shop}' data-widget='list' "
+        f"data-locale='nl'{sku}></div></div><script async src='{base}/v1/embed.js'></script></body></html>"
+    )
+    context = browser.new_context(viewport={"width": 900, "height": 3000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(host.base + path, wait_until="load")
+    page.wait_for_function("document.querySelector('.trustwidget iframe')?.title.includes(' – ')")
+    frame = page.query_selector(".trustwidget iframe").content_frame()
+    frame.wait_for_function("() => !document.querySelector('.tools').hidden")
+    return context, page, frame, errors
+
+
+# Each card's stars as its image says them ("4 van 5 sterren"), and its author.
+CARDS = """() => [...document.querySelectorAll('.feed article')].map(a => [
+  Number(a.querySelector('.top [role=img]').getAttribute('aria-label').match(/\\d+/)[0]),
+  a.querySelector('.author').textContent])"""
+
+
+def settle(frame) -> list:
+    frame.wait_for_function("() => document.querySelector('.feed').getAttribute('aria-busy') !== 'true'")
+    return frame.evaluate(CARDS)
+
+
+def walk(frame) -> list:
+    """Every card from this page to the last, clicking "next"."""
+    seen = settle(frame)
+    while frame.evaluate("!document.querySelector('.next').disabled"):
+        before = frame.evaluate("document.querySelector('.pos').textContent")
+        frame.click(".next")
+        frame.wait_for_function(f"() => document.querySelector('.pos').textContent !== {before!r}")
+        seen += settle(frame)
+    return seen
+
+
+@pytest.mark.parametrize("origin", ["service", "static"])
+def test_bars_filter_sort_orders_and_pages_page(browser, host, origins, origin):
+    context, page, frame, errors = list_frame(browser, host, origins[origin])
+    try:
+        # the bars count what each filter lists, and say so to a screen reader
+        assert frame.locator(".bars button[data-stars='3']").text_content() == "3 sterren10 beoordelingen"
+        assert frame.get_by_role("button", name="3 sterren 10 beoordelingen").is_enabled()
+        assert frame.inner_text(".pos") == "1–5 van 130"
+        frame.get_by_role("button", name="3 sterren 10 beoordelingen").click()
+        assert [stars for stars, _ in walk(frame)] == [3] * 10
+        assert frame.locator(".bars button[data-stars='3']").get_attribute("aria-pressed") == "true"
+        assert re.sub(r"\s+", " ", frame.inner_text(".filt")) == "Filter: 3 sterren · wissen"
+        frame.click(".clear")
+        settle(frame)
+        assert frame.is_hidden(".filt") and frame.inner_text(".pos") == "1–5 van 130"
+        assert frame.evaluate("document.activeElement.className") == "feed"  # the clear button went away
+        # highest first: the fives newest first, then the fours, ... across the files of each rating
+        frame.select_option(".sort select", "highest")
+        ordered = walk(frame)
+        assert [stars for stars, _ in ordered] == [s for s in (5, 4, 3, 2, 1) for _ in range(COUNTS[s])]
+        assert len({author for _, author in ordered}) == 130
+        fives = [author for stars, author in ordered if stars == 5]
+        assert fives == [f"Klant {n}" for n in range(130) if RATINGS[n % len(RATINGS)] == 5]  # newest first
+        frame.select_option(".sort select", "lowest")
+        assert [stars for stars, _ in settle(frame)] == [1] * 5
+        # a page change moves the focus to the list and says where the visitor is
+        frame.click(".next")
+        frame.wait_for_function("() => document.querySelector('.pos').textContent === '6–10 van 130'")
+        assert frame.evaluate("document.activeElement.className") == "feed"
+        assert frame.inner_text("[aria-live]") == "Pagina 2 van 26, 6–10 van 130"
+        assert frame.evaluate("document.querySelector('.feed article').getAttribute('aria-posinset')") == "6"
+        # the frame follows the list's height as it pages
+        page.wait_for_timeout(200)
+        high = frame.evaluate("document.documentElement.scrollHeight")
+        assert abs(page.query_selector(".trustwidget iframe").bounding_box()["height"] - high) <= 1
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_review_text_from_a_later_page_stays_text(browser, host, origins):
+    context, page, frame, errors = list_frame(browser, host, origins["static"])
+    try:
+        frame.get_by_role("button", name="2 sterren 10 beoordelingen").click()
+        cards = walk(frame)
+        assert cards[-1][1] == "Klant 126"  # the oldest two-star review
+        assert HOSTILE in frame.inner_text(".feed")
+        assert frame.evaluate("document.querySelectorAll('.feed img').length") == 0
+        assert frame.evaluate("window.pwned") is None
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_small_list_is_filtered_and_sorted_in_the_frame(browser, host, origins):
+    """One file holds all a product's 26 reviews: no file per rating is asked for, none exists."""
+    context, page, frame, errors = list_frame(browser, host, origins["static"], "wtw-winkel", product="ZEH-Q350")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    try:
+        frame.select_option(".sort select", "lowest")
+        ratings = [stars for stars, _ in walk(frame)]
+        assert ratings == sorted(ratings) and ratings
+        assert [url for url in asked if "star" in url] == []
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("origin", ["service", "static"])
+def test_without_script_the_first_page_and_the_links_show(browser, origins, origin):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 2000})
+    page = context.new_page()
+    try:
+        page.goto(f"{origins[origin]}/v1/groot/nl/list.html")
+        assert page.locator(".feed article").count() == 5
+        assert page.is_hidden(".tools") and page.is_hidden(".pager")
+        assert page.get_by_role("link", name="Hoe reviews worden gecontroleerd").get_attribute("href") == (
+            "https://example.nl/beleid"
+        )
+        assert page.get_by_role("link", name="Hoe berekend?").get_attribute("href") == "method.html"
+        assert "Klant 0" in page.inner_text(".feed")
+    finally:
+        context.close()
