@@ -153,6 +153,7 @@
       if (on) named = bars[b].querySelector(".bl").textContent;
     }
     filt.hidden = !state.stars;
+    select.disabled = !!state.stars;  // one rating's reviews have one order: newest first
     filt.querySelector("strong").textContent = named;
     return fill(words.page, [fmt(page), fmt(pages)]) + ", " + pos.textContent;
   }
@@ -178,6 +179,8 @@
     });
   }
 
+  // In a bare iframe (no loader to follow its height) the list scrolls inside its frame.
+  if (!/(^#|&)tw=/.test(location.hash)) d.body.style.overflowY = "auto";
   for (var b = 0; b < bars.length; b++) bars[b].disabled = !conf.stars[bars[b].getAttribute("data-stars")];
   select.value = "newest";  // a reload may restore another choice; the page shows the newest
   tools.hidden = false;
