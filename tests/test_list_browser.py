@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from static_build.build import build
+from tests.browser import serious_violations
 from tests.fit import FIT_FAULTS, LOW_CONTRAST, hex_rgb, slot_widths
 from tests.nginx import running_nginx
 from tests.server import free_port, running_service
@@ -278,5 +279,24 @@ def test_in_a_bare_iframe_the_list_scrolls_inside_its_frame(browser, origins):
         page.mouse.wheel(0, 2000)
         page.wait_for_timeout(300)
         assert page.evaluate("scrollY") == 0  # the loader makes the frame as high as the list
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("locale", ["nl", "en", "de"])
+@pytest.mark.parametrize("origin", ["service", "static"])
+def test_no_serious_accessibility_violation_with_a_filter_on_and_a_later_page(browser, origins, origin, locale):
+    # axe-core is injected as a script, which the widgets' CSP forbids: this context bypasses it
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 1600})
+    page = context.new_page()
+    try:
+        page.goto(f"{origins[origin]}/v1/groot/{locale}/list.html")
+        page.wait_for_function("() => !document.querySelector('.tools').hidden")
+        assert serious_violations(page) == []
+        page.click(".bars button[data-stars='4']")
+        page.wait_for_function("() => !document.querySelector('.filt').hidden")
+        page.click(".next")
+        page.wait_for_function("() => document.querySelector('[aria-live]').textContent.length > 0")
+        assert serious_violations(page) == []
     finally:
         context.close()
