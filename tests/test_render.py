@@ -3,14 +3,16 @@ import json
 import os
 import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from jinja2 import UndefinedError
+from jinja2 import Environment, UndefinedError
+from markupsafe import Markup
 
 from tests.hostile import HOSTILE, hostile_document
 from tests.widgets import AS_OF, DATA, fixture_store, render
-from widget_server.core.i18n import locales_dir
+from widget_server.core.i18n import locales_dir, translations
 from widget_server.core.options import Options
 from widget_server.core.render import environment
 from widget_server.core.widgets import WIDGETS
@@ -266,6 +268,22 @@ def test_template_names_read_dict_keys_then_attributes():
     assert nl.from_string(template).render(values) == "sleutel|&lt;b&gt;|2026|geverifieerd"
     with pytest.raises(UndefinedError):
         nl.from_string("{{ view.missing }}").render(values)
+
+
+@pytest.mark.parametrize("value", ['<a href="x">&\'', Markup("<b>ok</b>"), 5, 2.5, Decimal("4.50"), None, True, ["<"]])
+def test_output_translations_and_macros_write_what_stock_jinja_writes(value):
+    # render.py's own escaping, translation formatting and macro calls against Jinja's
+    template = (
+        "{% macro m(x) %}[{{ x }}]{% endmacro %}{% macro d(x, y=1) %}{{ x }}{{ y }}{% endmacro %}"
+        "{{ v }}|{% trans name=v %}Reviews of {{ name }}{% endtrans %}|{{ m(v) }}|{{ d(v) }}|"
+        "{% for x in [v] %}{{ m(x) }}{% endfor %}|{% set s %}<i>{{ v }}</i>{% endset %}"
+        "{% trans name=s %}Reviews of {{ name }}{% endtrans %}"
+    )
+    stock = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    stock.install_gettext_translations(translations("nl", locales_dir()), newstyle=False)
+    ours = environment("nl", locales_dir()).from_string(template).render(v=value)
+    assert ours == stock.from_string(template).render(v=value)
+    assert "Beoordelingen van" in ours
 
 
 def test_locales_share_compiled_templates_and_keep_their_own_words():
