@@ -277,13 +277,14 @@ def test_output_translations_and_macros_write_what_stock_jinja_writes(value):
         "{% macro m(x) %}[{{ x }}]{% endmacro %}{% macro d(x, y=1) %}{{ x }}{{ y }}{% endmacro %}"
         "{{ v }}|{% trans name=v %}Reviews of {{ name }}{% endtrans %}|{{ m(v) }}|{{ d(v) }}|"
         "{% for x in [v] %}{{ m(x) }}{% endfor %}|{% set s %}<i>{{ v }}</i>{% endset %}"
-        "{% trans name=s %}Reviews of {{ name }}{% endtrans %}"
+        "{% trans name=s %}Reviews of {{ name }}{% endtrans %}|{{ _('verified') }}|"
+        "{% for n in [1, 2] %}{% trans count=n, num=v %}{{ num }} review{% pluralize %}{{ num }} reviews{% endtrans %}{% endfor %}"
     )
     stock = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
     stock.install_gettext_translations(translations("nl", locales_dir()), newstyle=False)
     ours = environment("nl", locales_dir()).from_string(template).render(v=value)
     assert ours == stock.from_string(template).render(v=value)
-    assert "Beoordelingen van" in ours
+    assert "Beoordelingen van" in ours and "geverifieerd" in ours and "beoordelingen" in ours
 
 
 def test_locales_share_compiled_templates_and_keep_their_own_words():

@@ -106,9 +106,14 @@ _CALL_VARS = frozenset(("_loop_vars", "_block_vars"))
 class _Context(Context):
     """A render's context whose calls of a macro with all its arguments, by position, go
     straight to the macro's body, as Macro.__call__ would after sorting out the arguments
-    (a product widget calls 5 to 15 macros: a review card each)."""
+    (a product widget calls 5 to 15 macros: a review card each), and whose calls of the
+    catalog's gettext and ngettext (each {% trans %}) go straight to the catalog: Context.call
+    would look for a context, environment or eval context to pass them and find none."""
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Context.call's names
+        gettext, ngettext = __self.environment.catalog_calls  # type: ignore[attr-defined]
+        if (__obj is gettext or __obj is ngettext) and kwargs.keys() <= _CALL_VARS:
+            return __obj(*args)
         if (
             type(__obj) is Macro
             and len(args) == __obj._argument_count
@@ -138,6 +143,7 @@ class _Environment(Environment):
 
     template_class = _Template
     context_class = _Context
+    catalog_calls: tuple[Any, Any] = (object(), object())  # environment() installs the catalog's
 
 
 class _SharedCode(BytecodeCache):
@@ -176,7 +182,9 @@ def environment(locale: str, directory: Path) -> Environment:
     env.install_gettext_translations(catalog, newstyle=False)  # type: ignore[attr-defined]
     # `_` straight to the catalog: the extension's alias resolves `gettext` through the context
     # on every call, a third of a widget's Jinja calls; the words and escaping are the same.
-    env.globals["_"] = catalog.gettext
+    # The very object the extension installed (catalog.gettext), which _Context.call knows.
+    env.globals["_"] = env.globals["gettext"]
+    env.catalog_calls = (env.globals["gettext"], env.globals["ngettext"])
     return env
 
 
