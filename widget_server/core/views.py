@@ -234,39 +234,63 @@ def reviews_page(
     }
 
 
+@lru_cache(maxsize=64)
+def _list_words(shop_name: str, locale: str, directory: Path) -> dict[str, str]:
+    """The words the list's script writes cards and pages with, its numbers as {0}, {1}, {2}."""
+    gettext = translations(locale, directory).gettext
+    return {
+        "more": gettext("read more"),
+        "less": gettext("read less"),
+        "by": gettext("review by %(author)s") % {"author": "{0}"},
+        "reply": gettext("Reply from %(name)s") % {"name": shop_name},
+        "points": gettext("%(rating)s out of %(scale)s") % {"rating": "{0}", "scale": "{1}"},
+        "range": gettext("%(first)s–%(last)s of %(total)s") % {"first": "{0}", "last": "{1}", "total": "{2}"},
+        "page": gettext("Page %(page)s of %(pages)s") % {"page": "{0}", "pages": "{1}"},
+        "failed": gettext("The reviews could not be loaded. Please try again later."),
+    }
+
+
+@lru_cache(maxsize=16)
+def _list_marks(locale: str, directory: Path) -> Markup:
+    """The stars of each rating, which the list's script copies into the cards it makes."""
+    return Markup("").join(
+        Markup('<span data-r="{}">{}</span>').format(stars, _review_stars(stars, locale, directory))
+        for stars in STARS_DOWN
+    )
+
+
+@lru_cache(maxsize=256)
+def _bar_words(stars: int, count: int, locale: str, directory: Path) -> tuple[str, str, str]:
+    """A bar's label ("3 sterren"), its count and the word after it, for a screen reader."""
+    ngettext = translations(locale, directory).ngettext
+    label = ngettext("%(count)s star", "%(count)s stars", stars) % {"count": stars}
+    return label, format_count(count, locale), ngettext("review", "reviews", count)
+
+
 def list_view(snapshot: Snapshot, wanted: ReviewFilter, locale: str, directory: Path) -> dict[str, Any]:
     """What the list widget shows besides its first page: a bar per star rating (how many of
     the reviews it lists have that rating: what the bar's filter then shows), and, for its
     script, how to read the rest from the files of reviews.json and the words it writes with."""
-    gettext, ngettext = translations(locale, directory).gettext, translations(locale, directory).ngettext
     ratings = {
         stars: snapshot.total(replace(wanted, stars=(stars,)))
         for stars in STARS_DOWN
         if not wanted.stars or stars in wanted.stars
     }
     rated = sum(ratings.values())
-    bars = [
-        {
-            "stars": stars,
-            "label": ngettext("%(count)s star", "%(count)s stars", stars) % {"count": stars},
-            "count": count,
-            "count_text": format_count(count, locale),
-            "reviews_word": ngettext("review", "reviews", count),
-            # whole per cent, rounded down, so that no bar looks fuller than its share
-            "percent": count * 100 // rated if rated else 0,
-        }
-        for stars, count in ratings.items()
-    ]
-    words = {
-        "more": gettext("read more"),
-        "less": gettext("read less"),
-        "by": gettext("review by %(author)s") % {"author": "{0}"},
-        "reply": gettext("Reply from %(name)s") % {"name": snapshot.shop.name},
-        "points": gettext("%(rating)s out of %(scale)s") % {"rating": "{0}", "scale": "{1}"},
-        "range": gettext("%(first)s–%(last)s of %(total)s") % {"first": "{0}", "last": "{1}", "total": "{2}"},
-        "page": gettext("Page %(page)s of %(pages)s") % {"page": "{0}", "pages": "{1}"},
-        "failed": gettext("The reviews could not be loaded. Please try again later."),
-    }
+    bars = []
+    for stars, count in ratings.items():
+        label, count_text, word = _bar_words(stars, count, locale, directory)
+        bars.append(
+            {
+                "stars": stars,
+                "label": label,
+                "count": count,
+                "count_text": count_text,
+                "reviews_word": word,
+                # whole per cent, rounded down, so that no bar looks fuller than its share
+                "percent": count * 100 // rated if rated else 0,
+            }
+        )
     config = {
         "total": snapshot.total(wanted),
         # of reviews.json: with one, the script filters and sorts it; with more, each rating with
@@ -275,13 +299,10 @@ def list_view(snapshot: Snapshot, wanted: ReviewFilter, locale: str, directory: 
         "size": PAGE_SIZE,
         "per": WIDGETS["list"].reviews,
         "stars": {str(stars): count for stars, count in ratings.items()},
-        "words": words,
+        "words": _list_words(snapshot.shop.name, locale, directory),
     }
     return {
         "bars": bars if rated else [],
         "config": json.dumps(config, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
-        "marks": [
-            Markup('<span data-r="{}">{}</span>').format(stars, _review_stars(stars, locale, directory))
-            for stars in STARS_DOWN
-        ],
+        "marks": _list_marks(locale, directory),
     }
