@@ -322,7 +322,7 @@ def test_a_key_that_is_not_unicode_is_named_safely_and_the_push_answers_200(serv
 
 def test_hostile_values_get_400_or_200_with_rejections_never_500(tmp_path, monkeypatch):
     """Issue 23, point 1: every hostile import of the table, pushed: a bad row is named, never a 500."""
-    from tests.test_import_bad_input import NATIVE_HUGE, PLATFORM_CASES
+    from tests.bad_inputs import NATIVE_HUGE, PLATFORM_CASES
 
     monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
     monkeypatch.setenv("TRUSTWIDGETS_PUSH_PER_MINUTE", "100000")  # the service inherits it
