@@ -134,3 +134,36 @@ def network_lost_after(count: int) -> Iterator[list[str]]:
         yield sent
     finally:
         publishing._put = real_put
+
+
+@contextlib.contextmanager
+def requests_made() -> Iterator[list[tuple[str, str]]]:
+    """Inside: every HTTP request of publish's S3 clients, as (method, URL), is listed as it is
+    sent. A test that a publish wrote nothing checks for methods other than GET and HEAD."""
+    import static_build.publish as publishing
+
+    real_client, made = publishing._client, []
+
+    def recording_client(endpoint_url):  # type: ignore[no-untyped-def]
+        client = real_client(endpoint_url)
+        client.meta.events.register("before-send.s3", lambda request, **_: made.append((request.method, request.url)))
+        return client
+
+    publishing._client = recording_client
+    try:
+        yield made
+    finally:
+        publishing._client = real_client
+
+
+def listing(client, bucket: str) -> dict[str, tuple[str, int, object]]:  # type: ignore[no-untyped-def]
+    """Every key of the bucket with its ETag (the body's MD5), size and time of its last write."""
+    found, token = {}, {}
+    while True:
+        page = client.list_objects_v2(Bucket=bucket, **token)
+        found.update(
+            {item["Key"]: (item["ETag"], item["Size"], item["LastModified"]) for item in page.get("Contents", [])}
+        )
+        if not page.get("IsTruncated"):
+            return found
+        token = {"ContinuationToken": page["NextContinuationToken"]}

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -16,7 +17,7 @@ from static_build.publish import STATE_NAME, PublishError, Target, publish
 from static_build.publish_states import TOP, combined, shard_state, share
 from static_build.top import Shard, shard_of
 from tests.builds import documents
-from tests.s3 import network_lost_after, running_s3
+from tests.s3 import listing, network_lost_after, requests_made, running_s3
 from tests.server import cli_args
 from tests.widgets import AS_OF, fixture_store
 from widget_server.demo import demo_document
@@ -67,6 +68,24 @@ def shard_trees(data, root, count, as_of=AS_OF):
     return trees
 
 
+@pytest.fixture(scope="module")
+def built(store, tmp_path_factory):
+    """The store's trees of AS_OF, built once a module: the merged tree ("whole"), its 3 shards and
+    its 2. Publishing leaves a tree as it was; a test that builds into one again takes copies."""
+    root = tmp_path_factory.mktemp("built")
+    build(store, root / "whole", AS_OF)
+    return {"whole": root / "whole", 3: shard_trees(store, root / "three", 3), 2: shard_trees(store, root / "two", 2)}
+
+
+def copies(trees, folder):
+    """Copies of built trees to build into, each with its build's own folder beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for tree in trees:
+        for name in (tree.name, f".{tree.name}.trustwidgets"):
+            shutil.copytree(tree.parent / name, folder / name, symlinks=True)
+    return [folder / tree.name for tree in trees]
+
+
 def publish_shards(s3, trees, target, **options):
     """Every shard, then the top from the first shard's tree: (the shards' results, the top's)."""
     results = [publish(tree, target, endpoint_url=s3.endpoint, **options) for tree in trees]
@@ -99,16 +118,26 @@ def states(client, bucket, prefix=""):
     return {key.removeprefix(prefix) for key in keys(client, bucket, f"{prefix}_trustwidgets/")}
 
 
+def written(made, bucket, prefix=""):
+    """The keys, relative to the prefix, that the requests of tests/s3.py's `requests_made` may have
+    written: of every request but a GET or HEAD (a request on the bucket itself, such as a batch of
+    deletes, as the key "")."""
+    found = set()
+    for method, url in made:
+        if method not in ("GET", "HEAD"):
+            key = unquote(urlsplit(url).path).removeprefix(f"/{bucket}").removeprefix("/")
+            found.add(key.removeprefix(prefix) if key else "")
+    return found
+
+
 def objects_of(tree):
     """The keys a whole tree's publish puts in the bucket (documents without their twins)."""
     return {path for path in documents(tree) if not path.endswith((".gz", ".br"))}
 
 
 @pytest.mark.parametrize("encoding", ["identity", "gzip"])
-def test_shards_and_the_top_leave_the_bucket_as_one_merged_publish_does(s3, bucket, store, tmp_path, encoding):
-    whole = tmp_path / "whole"
-    build(store, whole, AS_OF)
-    trees = shard_trees(store, tmp_path, 3)
+def test_shards_and_the_top_leave_the_bucket_as_one_merged_publish_does(s3, bucket, built, encoding):
+    whole, trees = built["whole"], built[3]
     merged, sharded = Target.parse(f"s3://{bucket}/merged"), Target.parse(f"s3://{bucket}/sharded")
     publish(whole, merged, endpoint_url=s3.endpoint, encoding=encoding)
     shards, top = publish_shards(s3, trees, sharded, encoding=encoding)
@@ -121,14 +150,22 @@ def test_shards_and_the_top_leave_the_bucket_as_one_merged_publish_does(s3, buck
     hashed = 2  # the loader's and the widgets' hashed scripts: each shard sends them before its pages
     assert sum(result.sent for result in shards) == len(one) - top.objects + 3 * hashed
     assert top.sent == top.objects - hashed  # the loader and OpenAPI; the hashed scripts are there already
-    again, top_again = publish_shards(s3, trees, sharded, encoding=encoding)
+    before = listing(client, bucket)
+    with requests_made() as made:
+        again, top_again = publish_shards(s3, trees, sharded, encoding=encoding)
     assert [result.sent for result in again] == [0, 0, 0] and top_again.sent == 0
-    assert contents(client, bucket, "sharded/") == other
+    assert written(made, bucket, "sharded/") == set(states(client, bucket, "sharded/"))  # the states only
+    now = listing(client, bucket)
+    assert {key: now[key] for key in now if not key.startswith("sharded/_trustwidgets/")} == {
+        key: before[key] for key in before if not key.startswith("sharded/_trustwidgets/")
+    }  # every other key, its body and the time of its last write: none was sent again
 
 
-def test_an_unchanged_shard_sends_nothing_the_next_day_and_a_changed_one_only_its_own(s3, bucket, store, tmp_path):
+def test_an_unchanged_shard_sends_nothing_the_next_day_and_a_changed_one_only_its_own(
+    s3, bucket, store, built, tmp_path
+):
     data = shutil.copytree(store, tmp_path / "data")
-    trees = shard_trees(data, tmp_path, 3)
+    trees = copies(built[3], tmp_path / "three")
     target = Target.parse(f"s3://{bucket}")
     publish_shards(s3, trees, target)
     client = s3.client()
@@ -144,16 +181,17 @@ def test_an_unchanged_shard_sends_nothing_the_next_day_and_a_changed_one_only_it
         assert {**now, "published_at": ""} == {**then, "published_at": ""}, name
 
 
-def test_the_top_refuses_until_every_shard_of_its_build_is_published(s3, bucket, store, tmp_path):
-    trees = shard_trees(store, tmp_path, 3)
+def test_the_top_refuses_until_every_shard_of_its_build_is_published(s3, bucket, store, built, tmp_path):
+    trees = built[3]
     target = Target.parse(f"s3://{bucket}")
     client = s3.client()
 
     def refused(match, tree=trees[0]):
-        before = contents(client, bucket)
-        with pytest.raises(PublishError, match=match):
+        before = listing(client, bucket)
+        with requests_made() as made, pytest.raises(PublishError, match=match):
             publish(tree, target, endpoint_url=s3.endpoint, top=True)
-        assert contents(client, bucket) == before and TOP not in states(client, bucket)  # nothing sent
+        assert made and {method for method, _ in made} <= {"GET", "HEAD"}, made  # it read the states, sent nothing
+        assert listing(client, bucket) == before and TOP not in states(client, bucket)  # every key, body and write time
 
     refused(r"shard 0/3 has not been published; shard 1/3 has not been published; shard 2/3 has not")
     for tree in trees[:2]:
@@ -173,18 +211,15 @@ def test_the_top_refuses_until_every_shard_of_its_build_is_published(s3, bucket,
     client.put_object(Bucket=bucket, Key=name, Body=json.dumps({**state, "pending": ["x"]}).encode())
     refused(r"the last publish of shard 1/3 did not finish")
     client.put_object(Bucket=bucket, Key=name, Body=json.dumps(state).encode())
-    two = shard_trees(store, tmp_path / "two", 2)
-    refused(r"shard 0/2 has not been published \(the bucket has states of 3 shards\)", tree=two[0])
+    refused(r"shard 0/2 has not been published \(the bucket has states of 3 shards\)", tree=built[2][0])
     publish(trees[0], target, endpoint_url=s3.endpoint, top=True)
     with pytest.raises(PublishError, match="--out must be one of its shards"):
-        whole = tmp_path / "whole"
-        build(store, whole, AS_OF)
-        publish(whole, target, endpoint_url=s3.endpoint, top=True)
+        publish(built["whole"], target, endpoint_url=s3.endpoint, top=True)
 
 
-def test_a_shop_removed_from_the_store_is_retired_by_its_shard_alone(s3, bucket, store, tmp_path):
+def test_a_shop_removed_from_the_store_is_retired_by_its_shard_alone(s3, bucket, store, built, tmp_path):
     data = shutil.copytree(store, tmp_path / "data")
-    trees = shard_trees(data, tmp_path, 3)
+    trees = copies(built[3], tmp_path / "three")
     target = Target.parse(f"s3://{bucket}")
     publish_shards(s3, trees, target, now=lambda: NOW)
     client = s3.client()
@@ -203,12 +238,14 @@ def test_a_shop_removed_from_the_store_is_retired_by_its_shard_alone(s3, bucket,
     assert {name: client.get_object(Bucket=bucket, Key=name)["Body"].read() for name in others} == before
 
 
-def test_a_change_of_n_moves_shops_between_states_without_losing_or_leaving_an_object(s3, bucket, store, tmp_path):
+def test_a_change_of_n_moves_shops_between_states_without_losing_or_leaving_an_object(
+    s3, bucket, store, built, tmp_path
+):
     """N = 3 one night, 2 the next, with one shop removed. The shards of 2 publish with no grace
     at all: a key retired by the wrong state would be deleted at once."""
     data = shutil.copytree(store, tmp_path / "data")
     target = Target.parse(f"s3://{bucket}")
-    publish_shards(s3, shard_trees(data, tmp_path / "three", 3), target, now=lambda: NOW)
+    publish_shards(s3, built[3], target, now=lambda: NOW)  # the trees of `data` before the removal
     client = s3.client()
     gone = {key for key in keys(client, bucket) if key.startswith("v1/extra-3/")}
     assert gone
@@ -238,10 +275,8 @@ def test_a_change_of_n_moves_shops_between_states_without_losing_or_leaving_an_o
     assert all(bucket_now[key][0] == (whole / key).read_bytes() for key in wanted)
 
 
-def test_switching_between_a_merged_tree_and_shards_takes_over_and_loses_nothing(s3, bucket, store, tmp_path):
-    whole = tmp_path / "whole"
-    build(store, whole, AS_OF)
-    trees = shard_trees(store, tmp_path, 3)
+def test_switching_between_a_merged_tree_and_shards_takes_over_and_loses_nothing(s3, bucket, built):
+    whole, trees = built["whole"], built[3]
     target = Target.parse(f"s3://{bucket}/cdn")
     publish(whole, target, endpoint_url=s3.endpoint)
     client = s3.client()
@@ -259,8 +294,8 @@ def test_switching_between_a_merged_tree_and_shards_takes_over_and_loses_nothing
     assert states(client, bucket, "cdn/") == {STATE_NAME} and contents(client, bucket, "cdn/") == merged
 
 
-def test_an_interrupted_shard_publish_is_finished_by_the_next(s3, bucket, store, tmp_path):
-    trees = shard_trees(store, tmp_path, 2)
+def test_an_interrupted_shard_publish_is_finished_by_the_next(s3, bucket, built):
+    trees = built[2]
     target = Target.parse(f"s3://{bucket}")
     with network_lost_after(4) as sent, pytest.raises(PublishError, match="network went away"):
         publish(trees[1], target, endpoint_url=s3.endpoint, jobs=1)
@@ -275,11 +310,12 @@ def test_an_interrupted_shard_publish_is_finished_by_the_next(s3, bucket, store,
         publish(trees[0], target, endpoint_url=s3.endpoint, top=True)
     publish_shards(s3, trees, target)
     client = s3.client()
-    assert set(contents(client, bucket)) == set().union(*(objects_of(tree) for tree in trees))
+    published = {key for key in keys(client, bucket) if not key.startswith("_trustwidgets/")}  # contents' keys
+    assert published == set().union(*(objects_of(tree) for tree in trees))
 
 
-def test_sharded_publish_on_the_command_line(s3, bucket, store, tmp_path):
-    trees = shard_trees(store, tmp_path, 2)
+def test_sharded_publish_on_the_command_line(s3, bucket, built, tmp_path):
+    trees = built[2]
     env = {**os.environ, **s3.env}
     to = f"s3://{bucket}/w"
     for tree in trees:
