@@ -16,18 +16,20 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.factories import SHOP, review, write_json
-from tests.server import cli_args, running_service
+from tests.server import cli_args, cli_in_process, running_service
 
 FIXTURES = Path(__file__).parent / "data" / "platforms"
 OTHER = {**SHOP, "id": "greenvent", "name": "GreenVent"}
 
 
 def cli(data, *args):
+    """The real command in a process (where the process is the point: its exit code, a second
+    process holding the store)."""
     return subprocess.run(cli_args(data, *args), capture_output=True, text=True, timeout=300)
 
 
 def token_for(data, shop, *extra):
-    result = cli(data, "token", "create", shop, "--label", "test", *extra)
+    result = cli_in_process(data, "token", "create", shop, "--label", "test", *extra)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -81,7 +83,7 @@ def any_service(tmp_path, backend, sqlite_start):
 def _start(folder):
     data = folder / "data"
     shops = write_json(folder / "shops.json", {"shops": [SHOP, OTHER]})
-    assert cli(data, "import", str(shops)).returncode == 0
+    assert cli_in_process(data, "import", str(shops)).returncode == 0
     tokens = {"wtw": token_for(data, "wtw-winkel", "--formats", "all"), "other": token_for(data, "greenvent")}
     return data, tokens
 
@@ -124,11 +126,11 @@ def test_tokens_decide_who_may_push(service):
         "platform_score": False,
     }
     token_id = tokens["wtw"].split("_")[1]
-    listed = cli(data, "token", "list", "wtw-winkel").stdout
+    listed = cli_in_process(data, "token", "list", "wtw-winkel").stdout
     assert token_id in listed and "active" in listed and tokens["wtw"] not in listed
-    assert cli(data, "token", "revoke", token_id).returncode == 0
+    assert cli_in_process(data, "token", "revoke", token_id).returncode == 0
     assert push(base, tokens["wtw"], body)[0] == 401
-    assert "revoked" in cli(data, "token", "list").stdout
+    assert "revoked" in cli_in_process(data, "token", "list").stdout
     logged = log.read_text()
     for token in tokens.values():
         assert token not in logged
@@ -386,7 +388,7 @@ def test_a_token_pushes_only_the_formats_it_names(any_service):
     assert push(base, default, unit, fmt="trustpilot-business-unit")[0] == 200
     assert push(base, default, google, fmt="google")[0] == 200
     assert push(base, default, (FIXTURES / "etrusted-reviews.json").read_bytes(), fmt="etrusted")[0] == 403
-    listed = cli(data, "token", "list", "wtw-winkel").stdout
+    listed = cli_in_process(data, "token", "list", "wtw-winkel").stdout
     assert "\tpushes native,trustpilot\tactive\n" in listed
     assert "\tpushes native,trustpilot,google,trustpilot-business-unit\tactive\n" in listed
     assert (
