@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import re
 import shutil
@@ -55,8 +56,8 @@ def push(base, token, body, shop="wtw-winkel", fmt=None, media="application/json
     return status, headers, json.loads(data)
 
 
-def summary(base):
-    return json.loads(request(base, "GET", "/v1/wtw-winkel/summary.json")[2])
+def summary(base, shop="wtw-winkel"):
+    return json.loads(request(base, "GET", f"/v1/{shop}/summary.json")[2])
 
 
 @pytest.fixture(scope="module")
@@ -67,11 +68,35 @@ def sqlite_start(tmp_path_factory):
         return _start(tmp_path_factory.mktemp("push-start"))
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory, sqlite_start):
+    """One service over SQLite (a copy of `sqlite_start`) for the module's tests that need no
+    fresh service: (its base URL, its data folder, its log)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
+        for base, data, _, log in _service(tmp_path_factory.mktemp("push-shared"), sqlite_start):
+            yield base, data, log
+
+
+SERIAL = itertools.count()
+
+
 @pytest.fixture
-def service(tmp_path, monkeypatch, sqlite_start):
-    """The service over SQLite (some tests look into its file)."""
+def service(shared, monkeypatch):
+    """The module's service over SQLite (some tests look into its file) with two shops of the
+    test's own and a new token for each: (base, data, tokens, log, shops), shops as {"wtw": id,
+    "other": id}. A service starts in some 0.4 CPU-s, two shops and their tokens are made in a few
+    hundredths; no test sees another's shops, reviews or tokens (a token's rate is its own)."""
     monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
-    yield from _service(tmp_path, sqlite_start)
+    base, data, log = shared
+    n = next(SERIAL)
+    shops = {"wtw": f"wtw-{n}", "other": f"green-{n}"}
+    records = [{**SHOP, "id": shops["wtw"]}, {**OTHER, "id": shops["other"]}]
+    made = cli_in_process(data, "import", str(write_json(data.parent / f"shops-{n}.json", {"shops": records})))
+    assert made.returncode == 0, made.stderr
+    assert summary(base, shops["wtw"])["window_total"] == 0  # the service has the new shop, empty
+    tokens = {"wtw": token_for(data, shops["wtw"], "--formats", "all"), "other": token_for(data, shops["other"])}
+    return base, data, tokens, log, shops
 
 
 @pytest.fixture
@@ -101,19 +126,20 @@ def _service(tmp_path, start=None):
 
 
 def test_tokens_decide_who_may_push(service):
-    base, data, tokens, log = service
-    body = json.dumps({"reviews": [review(id="a")]}).encode()
-    status, headers, answer = push(base, None, body)
+    base, data, tokens, log, shops = service
+    shop = shops["wtw"]
+    body = json.dumps({"reviews": [review(id="a", shop=shop)]}).encode()
+    status, headers, answer = push(base, None, body, shop)
     assert (status, answer["error"]) == (401, "a push needs Authorization: Bearer TOKEN")
     assert headers["www-authenticate"] == 'Bearer realm="trustwidgets"'
     wrong = tokens["wtw"][:-3] + ("abc" if not tokens["wtw"].endswith("abc") else "xyz")
-    assert push(base, wrong, body)[0] == 401
-    assert push(base, "tw_000000000000_guess", body)[0] == 401
-    assert push(base, "not a token at all", body)[0] == 401
-    status, _, answer = push(base, tokens["other"], body)
+    assert push(base, wrong, body, shop)[0] == 401
+    assert push(base, "tw_000000000000_guess", body, shop)[0] == 401
+    assert push(base, "not a token at all", body, shop)[0] == 401
+    status, _, answer = push(base, tokens["other"], body, shop)
     assert (status, answer["error"]) == (403, "this token belongs to another shop")
-    assert summary(base)["window_total"] == 0
-    status, headers, answer = push(base, tokens["wtw"], body)
+    assert summary(base, shop)["window_total"] == 0
+    status, headers, answer = push(base, tokens["wtw"], body, shop)
     assert status == 200, answer
     assert headers["cache-control"] == "no-store"
     assert answer == {
@@ -126,10 +152,10 @@ def test_tokens_decide_who_may_push(service):
         "platform_score": False,
     }
     token_id = tokens["wtw"].split("_")[1]
-    listed = cli_in_process(data, "token", "list", "wtw-winkel").stdout
+    listed = cli_in_process(data, "token", "list", shop).stdout
     assert token_id in listed and "active" in listed and tokens["wtw"] not in listed
     assert cli_in_process(data, "token", "revoke", token_id).returncode == 0
-    assert push(base, tokens["wtw"], body)[0] == 401
+    assert push(base, tokens["wtw"], body, shop)[0] == 401
     assert "revoked" in cli_in_process(data, "token", "list").stdout
     logged = log.read_text()
     for token in tokens.values():
@@ -203,51 +229,53 @@ def test_platform_formats_over_the_push(any_service):
 @pytest.mark.parametrize(
     ("path", "media", "body", "status", "error"),
     [
-        ("/v1/wtw-winkel/reviews", "text/plain", b"{}", 415, "send the body as"),
-        ("/v1/wtw-winkel/reviews?format=trustpilot", "text/csv", b"a", 415, "send the body as application/json"),
-        ("/v1/wtw-winkel/reviews?format=yelp", "application/json", b"{}", 400, "unknown format"),
-        ("/v1/wtw-winkel/reviews", "application/json", b'{"reviews": [', 400, "not valid JSON"),
-        ("/v1/wtw-winkel/reviews?format=google", "application/json", b"[", 400, "nothing was stored"),
+        ("/v1/{shop}/reviews", "text/plain", b"{}", 415, "send the body as"),
+        ("/v1/{shop}/reviews?format=trustpilot", "text/csv", b"a", 415, "send the body as application/json"),
+        ("/v1/{shop}/reviews?format=yelp", "application/json", b"{}", 400, "unknown format"),
+        ("/v1/{shop}/reviews", "application/json", b'{"reviews": [', 400, "not valid JSON"),
+        ("/v1/{shop}/reviews?format=google", "application/json", b"[", 400, "nothing was stored"),
     ],
 )
 def test_unusable_requests(service, path, media, body, status, error):
-    base, _, tokens, _ = service
-    got, _, data = request(
-        base, "POST", path, body, {"Authorization": f"Bearer {tokens['wtw']}", "Content-Type": media}
-    )
+    base, _, tokens, _, shops = service
+    headers = {"Authorization": f"Bearer {tokens['wtw']}", "Content-Type": media}
+    got, _, data = request(base, "POST", path.format(shop=shops["wtw"]), body, headers)
     answer = json.loads(data)
     assert got == status and error in answer["error"], answer
     assert "/tmp" not in answer["error"] and ".push-" not in answer["error"]
 
 
 def test_an_oversize_body_is_refused_declared_or_streamed(service):
-    base, _, tokens, _ = service
+    base, _, tokens, _, shops = service
     headers = {"Authorization": f"Bearer {tokens['wtw']}", "Content-Type": "application/json"}
     big = b'{"reviews": [' + b" " * (10 * 1024 * 1024) + b"]}"
-    status, _, data = request(base, "POST", "/v1/wtw-winkel/reviews", big, headers)
+    status, _, data = request(base, "POST", f"/v1/{shops['wtw']}/reviews", big, headers)
     assert status == 413 and b"larger than 10 MB" in data
 
     def chunks():
         for _ in range(11):
             yield b" " * (1024 * 1024)
 
-    status, _, data = request(base, "POST", "/v1/wtw-winkel/reviews", chunks(), headers, chunked=True)
+    status, _, data = request(base, "POST", f"/v1/{shops['wtw']}/reviews", chunks(), headers, chunked=True)
     assert status == 413
 
 
 def test_pushes_past_the_rate_get_429_with_retry_after(service):
-    base, _, tokens, _ = service
-    body = json.dumps({"reviews": [review(id="r")]}).encode()
-    statuses = [push(base, tokens["other"], body, shop="greenvent")[:2] for _ in range(9)]
+    base, _, tokens, _, shops = service
+    body = json.dumps({"reviews": [review(id="r", shop=shops["other"])]}).encode()
+    statuses = [push(base, tokens["other"], body, shop=shops["other"])[:2] for _ in range(9)]
     limited = [headers for status, headers in statuses if status == 429]
     assert statuses[0][0] == 200 and len(limited) >= 2
     assert int(limited[0]["retry-after"]) >= 1
 
 
 def test_a_push_and_a_cli_import_at_once_both_land(service, tmp_path):
-    base, data, tokens, _ = service
+    base, data, tokens, _, shops = service
+    shop = shops["wtw"]
     many = [
-        review(id=f"cli-{n}", created_at="2026-11-01T10:00:00Z", experienced_at=None, email=f"c{n}@example.nl")
+        review(
+            id=f"cli-{n}", shop=shop, created_at="2026-11-01T10:00:00Z", experienced_at=None, email=f"c{n}@example.nl"
+        )
         for n in range(20_000)
     ]
     big = write_json(tmp_path / "many.json", {"reviews": many})
@@ -272,15 +300,16 @@ def test_a_push_and_a_cli_import_at_once_both_land(service, tmp_path):
             base,
             tokens["wtw"],
             json.dumps(
-                {"reviews": [review(id=f"push-{n}", created_at="2026-11-02T10:00:00Z", experienced_at=None)]}
+                {"reviews": [review(id=f"push-{n}", shop=shop, created_at="2026-11-02T10:00:00Z", experienced_at=None)]}
             ).encode(),
+            shop,
         )
         for n in range(3)
     ]
     thread.join()
     assert outcome["cli"].returncode == 0, outcome["cli"].stderr
     assert [status for status, _, _ in pushed] == [200, 200, 200]
-    assert summary(base)["window_total"] == 20_003
+    assert summary(base, shop)["window_total"] == 20_003
 
 
 def test_a_push_to_a_busy_store_gets_503_and_retry_after_not_a_traceback(tmp_path, monkeypatch):
@@ -303,20 +332,21 @@ def test_a_push_to_a_busy_store_gets_503_and_retry_after_not_a_traceback(tmp_pat
 
 def test_a_key_that_is_not_unicode_is_named_safely_and_the_push_answers_200(service):
     """A lone surrogate in a field name was stored, then failed the answer with a 500."""
-    base, data, tokens, log = service
+    base, data, tokens, log, shops = service
+    shop = shops["wtw"]
     page = json.loads((FIXTURES / "trustpilot-reviews.json").read_text())
     text = json.dumps(page)
     body = text.replace('"newFieldFromPlatform"', '"\\ud800x"').encode()
-    status, _, answer = push(base, tokens["wtw"], body, fmt="trustpilot")
+    status, _, answer = push(base, tokens["wtw"], body, shop, fmt="trustpilot")
     assert (status, answer["accepted"]) == (200, 7), answer
     assert answer["unknown_fields"] == ["a name of 2 characters"]
-    status, _, again = push(base, tokens["wtw"], body, fmt="trustpilot")
+    status, _, again = push(base, tokens["wtw"], body, shop, fmt="trustpilot")
     assert (status, again["accepted"], again["unchanged"]) == (200, 0, 7)  # stored once, answered twice
     assert "Traceback" not in log.read_text()
-    source = data.parent / "surrogate.json"
+    source = data.parent / f"surrogate-{shop}.json"
     source.write_bytes(body)
     result = subprocess.run(
-        cli_args(data, "import", "--format", "trustpilot", "--shop", "wtw-winkel", str(source)), capture_output=True
+        cli_args(data, "import", "--format", "trustpilot", "--shop", shop, str(source)), capture_output=True
     )
     assert result.returncode == 1 and b"Traceback" not in result.stderr  # the archived row, as before
     assert b"a name of 2 characters" in result.stdout
