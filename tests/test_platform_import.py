@@ -7,6 +7,7 @@ off the fixtures by hand.
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -30,12 +31,19 @@ def cli(data, *args, stdin=None):
     return subprocess.run(cli_args(data, *args), capture_output=True, timeout=300, input=stdin)
 
 
+@pytest.fixture(scope="module")
+def start(tmp_path_factory):
+    """The store every test starts from, the shop imported by the real command once a module."""
+    folder = tmp_path_factory.mktemp("start")
+    shop = write_json(folder / "shop.json", {"shops": [SHOP]})
+    assert cli(folder / "data", "import", str(shop)).returncode == 0
+    return folder / "data"
+
+
 @pytest.fixture
-def data(tmp_path):
-    folder = tmp_path / "data"
-    shop = write_json(tmp_path / "shop.json", {"shops": [SHOP]})
-    assert cli(folder, "import", str(shop)).returncode == 0
-    return folder
+def data(start, tmp_path):
+    """A copy of the start store of the test's own (the same files as importing the shop again)."""
+    return shutil.copytree(start, tmp_path / "data")
 
 
 def run(data, fmt, *files, stdin=None, code=None):
