@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 
@@ -11,12 +12,19 @@ from tests.factories import SHOP, review, write_json
 from tests.server import cli_args
 
 
+@pytest.fixture(scope="module")
+def start(tmp_path_factory):
+    """The store every test starts from: one shop and one review, imported by the command once."""
+    folder = tmp_path_factory.mktemp("start")
+    start = write_json(folder / "start.json", {"shops": [SHOP], "reviews": [review(id="kept")]})
+    subprocess.run(cli_args(folder / "data", "import", str(start)), check=True, capture_output=True)
+    return folder / "data"
+
+
 @pytest.fixture
-def data(tmp_path):
-    folder = tmp_path / "data"
-    start = write_json(tmp_path / "start.json", {"shops": [SHOP], "reviews": [review(id="kept")]})
-    subprocess.run(cli_args(folder, "import", str(start)), check=True, capture_output=True)
-    return folder
+def data(start, tmp_path):
+    """A copy of the start store of the test's own (the same files as importing it again)."""
+    return shutil.copytree(start, tmp_path / "data")
 
 
 def run_import(data, path, **env):

@@ -19,7 +19,7 @@ from tests.platform_server import (
     kiyoh_reviews,
     trustpilot_reviews,
 )
-from tests.server import cli_args
+from tests.server import cli_args, cli_in_process
 from widget_server.store.open import open_store
 
 NEWEST = datetime.now(UTC) - timedelta(hours=1)
@@ -33,8 +33,11 @@ def cli(data, *args, stdin=None):
 
 
 def with_shop(tmp_path):
+    """A store with the shop, made by the import command in-process (the commands a test is about
+    run in processes of their own)."""
     data = tmp_path / "data"
-    assert cli(data, "import", str(write_json(tmp_path / "shop.json", {"shops": [SHOP]}))).returncode == 0
+    made = cli_in_process(data, "import", str(write_json(tmp_path / "shop.json", {"shops": [SHOP]})))
+    assert made.returncode == 0, made.stderr
     return data
 
 
