@@ -1,5 +1,8 @@
-"""`trustwidgets source add|list|remove` and `trustwidgets sync` through the real command (widget_server/sync_cli.py),
-against the tests' platform server (tests/platform_server.py). No secret may reach any output."""
+"""`trustwidgets source add|list|remove` and `trustwidgets sync` (widget_server/sync_cli.py), against the
+tests' platform server (tests/platform_server.py). No secret may reach any output.
+
+The exit codes and the progress on a terminal go through the real command; what the commands say
+and store elsewhere, through the command in-process (tests/server.py's cli_in_process)."""
 
 from __future__ import annotations
 
@@ -26,8 +29,15 @@ NEWEST = datetime.now(UTC) - timedelta(hours=1)
 SIX_HOURS = timedelta(hours=6)
 
 
-def cli(data, *args, stdin=None):
+def real_cli(data, *args, stdin=None):
     result = subprocess.run(cli_args(data, *args), capture_output=True, text=True, timeout=120, input=stdin)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def cli(data, *args, stdin=None):
+    """The command in-process, answered as real_cli answers."""
+    result = cli_in_process(data, *args, stdin=(stdin or "").encode())
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -120,7 +130,7 @@ def test_sync_exit_codes_and_no_secret_in_any_output(tmp_path, platform_server):
     outputs = []
 
     def run(*args, stdin=None):
-        result = cli(data, *args, stdin=stdin)
+        result = real_cli(data, *args, stdin=stdin)
         outputs.append(result.stdout + result.stderr)
         return result
 
@@ -199,7 +209,7 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path, platform_server):
     assert done.returncode == 0
     assert b"\r\x1b[Kwtw-winkel Trustpilot: page 1, 100 reviews" in seen
     assert b"\r\x1b[Kwtw-winkel Trustpilot: page 2, 150 reviews" in seen
-    piped = cli(data, "sync", "--full")
+    piped = real_cli(data, "sync", "--full")
     assert piped.returncode == 0 and "page 1" not in piped.stderr and "\r" not in piped.stderr
 
 
