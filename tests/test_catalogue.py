@@ -275,6 +275,10 @@ def test_shop_path_is_the_path_inside_the_shops_folder(ref, inside):
     assert ref.shop_path == inside
 
 
+def pages(name: str) -> list[str]:
+    return [f"{name}.json", *(f"{name}-{n}.json" for n in range(2, 6))]
+
+
 def test_shop_documents_lists_every_document_once_in_order():
     shop = Shop("s", "S", ("nl", "en"), "nl", "T", "https://e.nl", variants=(Variant("v", {"theme": "dark"}),))
     reviews = [
@@ -292,7 +296,7 @@ def test_shop_documents_lists_every_document_once_in_order():
             "published",
             None,
         )
-        for n in range(51)
+        for n in range(201)  # five pages: more than the list widget reads whole
     ]
     paths = [ref.path for ref in shop_documents(memory_snapshot(shop, reviews, AS_OF, {}))]
     widgets = [
@@ -305,15 +309,9 @@ def test_shop_documents_lists_every_document_once_in_order():
     ]
     assert paths == [
         "/v1/s/summary.json",
-        "/v1/s/nl/reviews.json",
-        "/v1/s/en/reviews.json",
-        "/v1/s/nl/reviews-2.json",
-        "/v1/s/en/reviews-2.json",
-        # more than a page: the list widget's files of each rating that has reviews (all are fives)
-        "/v1/s/nl/reviews-5star.json",
-        "/v1/s/en/reviews-5star.json",
-        "/v1/s/nl/reviews-5star-2.json",
-        "/v1/s/en/reviews-5star-2.json",
+        *(f"/v1/s/{locale}/{name}" for name in pages("reviews") for locale in ("nl", "en")),
+        # the list widget's files of each rating that has reviews (all are fives)
+        *(f"/v1/s/{locale}/{name}" for name in pages("reviews-5star") for locale in ("nl", "en")),
         *widgets,
         "/v1/s/products/review-feed.xml",  # every shop has one: empty without product reviews
     ]

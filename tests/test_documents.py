@@ -146,24 +146,34 @@ def one_rating_page(snapshot, stars: int, page: int = 1) -> dict | None:
 
 def test_a_ratings_file_lists_that_ratings_reviews_page_by_page():
     shop = Shop("s", "S", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
-    reviews = rated_reviews({5: 70, 3: 12, 1: 1})
+    reviews = rated_reviews({5: 270, 3: 12, 1: 1})  # more than four pages in all
     snapshot = memory_snapshot(shop, reviews, AS_OF, {})
-    first, second = one_rating_page(snapshot, 5), one_rating_page(snapshot, 5, 2)
+    pages = [one_rating_page(snapshot, 5, n) for n in range(1, 7)]
+    first = pages[0]
     assert (first["filter"]["stars"], first["total"], first["pages"], first["next"]) == (
         [5],
-        70,
-        2,
+        270,
+        6,
         "reviews-5star-2.json",
     )
-    assert [len(first["reviews"]), len(second["reviews"]), second["next"]] == [50, 20, None]
-    assert {r["rating"] for r in first["reviews"] + second["reviews"]} == {5}
-    assert [r["id"] for r in first["reviews"] + second["reviews"]] == [r.id for r in reviews if r.rating == 5]
+    assert [len(p["reviews"]) for p in pages] == [50, 50, 50, 50, 50, 20] and pages[5]["next"] is None
+    assert [r["id"] for p in pages for r in p["reviews"]] == [r.id for r in reviews if r.rating == 5]
     assert one_rating_page(snapshot, 1)["total"] == 1
-    assert one_rating_page(snapshot, 5, 3) is None  # past its last page
+    assert one_rating_page(snapshot, 5, 7) is None  # past its last page
     assert one_rating_page(snapshot, 4) is None  # no four-star review: no file
 
 
-def test_a_list_of_one_page_has_no_files_per_rating():
+def test_a_list_of_four_pages_has_no_files_per_rating():
     shop = Shop("s", "S", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
-    snapshot = memory_snapshot(shop, rated_reviews({5: 40, 3: 10}), AS_OF, {})
+    snapshot = memory_snapshot(shop, rated_reviews({5: 150, 3: 50}), AS_OF, {})
     assert one_rating_page(snapshot, 5) is None and one_rating_page(snapshot, 3) is None
+
+
+def test_a_ratings_files_stop_at_its_newest_thousand_reviews():
+    shop = Shop("s", "S", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
+    reviews = rated_reviews({5: 1030, 4: 3})
+    snapshot = memory_snapshot(shop, reviews, AS_OF, {})
+    last = one_rating_page(snapshot, 5, 20)
+    assert (last["total"], last["pages"], last["next"]) == (1030, 20, None)
+    assert last["reviews"][-1]["id"] == [r.id for r in reviews if r.rating == 5][999]
+    assert one_rating_page(snapshot, 5, 21) is None

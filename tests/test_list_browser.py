@@ -25,8 +25,9 @@ from widget_server.core.widgets import WIDGETS
 from widget_server.demo import demo_document
 
 pytestmark = pytest.mark.browser
-RATINGS = (5, 5, 4, 5, 3, 5, 4, 1, 5, 2, 5, 4, 5)  # 130 reviews: 70 fives, 30 fours, 10 each of 3, 2, 1
-COUNTS = {5: 70, 4: 30, 3: 10, 2: 10, 1: 10}
+RATINGS = (5, 5, 4, 5, 3, 5, 4, 1, 5, 2, 5, 4, 5)  # 260 reviews: 140 fives, 60 fours, 20 each of 3, 2, 1
+COUNTS = {5: 140, 4: 60, 3: 20, 2: 20, 1: 20}
+TOTAL = 260  # more than four pages of reviews.json: the list reads each rating's own files
 HOSTILE = '<img src=x onerror="window.pwned=1">&amp; {{ 7*7 }}'
 PAGE_COLOURS = {"nl": "#ffffff", "en": "#0d1117", "de": "#eef2ef"}
 
@@ -34,7 +35,7 @@ PAGE_COLOURS = {"nl": "#ffffff", "en": "#0d1117", "de": "#eef2ef"}
 def big_shop() -> dict:
     given = datetime(2026, 11, 22, 12, tzinfo=UTC)
     reviews = []
-    for n in range(130):
+    for n in range(TOTAL):
         rating = RATINGS[n % len(RATINGS)]
         reviews.append(
             {
@@ -42,7 +43,7 @@ def big_shop() -> dict:
                 "shop": "groot",
                 "rating": rating,
                 "title": f"Beoordeling {n}" if n % 3 else "",
-                "text": HOSTILE if n == 126 else f"Tekst van beoordeling {n}. " * (1 + n % 7),
+                "text": HOSTILE if n == 256 else f"Tekst van beoordeling {n}. " * (1 + n % 7),
                 "email": f"k{n}@example.nl",
                 "author": f"Klant {n}",
                 "language": "nl",
@@ -178,31 +179,31 @@ def test_bars_filter_sort_orders_and_pages_page(browser, host, origins, origin):
     context, page, frame, errors = list_frame(browser, host, origins[origin])
     try:
         # the bars count what each filter lists, and say so to a screen reader
-        assert frame.locator(".bars button[data-stars='3']").text_content() == "3 sterren10 beoordelingen"
-        assert frame.get_by_role("button", name="3 sterren 10 beoordelingen").is_enabled()
-        assert frame.inner_text(".pos") == "1–5 van 130"
-        frame.get_by_role("button", name="3 sterren 10 beoordelingen").click()
-        assert [stars for stars, _ in walk(frame)] == [3] * 10
+        assert frame.locator(".bars button[data-stars='3']").text_content() == "3 sterren20 beoordelingen"
+        assert frame.get_by_role("button", name="3 sterren 20 beoordelingen").is_enabled()
+        assert frame.inner_text(".pos") == "1–5 van 260"
+        frame.get_by_role("button", name="3 sterren 20 beoordelingen").click()
+        assert [stars for stars, _ in walk(frame)] == [3] * 20
         assert frame.locator(".bars button[data-stars='3']").get_attribute("aria-pressed") == "true"
         assert re.sub(r"\s+", " ", frame.inner_text(".filt")) == "Filter: 3 sterren · wissen"
         frame.click(".clear")
         settle(frame)
-        assert frame.is_hidden(".filt") and frame.inner_text(".pos") == "1–5 van 130"
+        assert frame.is_hidden(".filt") and frame.inner_text(".pos") == "1–5 van 260"
         assert frame.evaluate("document.activeElement.className") == "feed"  # the clear button went away
         # highest first: the fives newest first, then the fours, ... across the files of each rating
         frame.select_option(".sort select", "highest")
         ordered = walk(frame)
         assert [stars for stars, _ in ordered] == [s for s in (5, 4, 3, 2, 1) for _ in range(COUNTS[s])]
-        assert len({author for _, author in ordered}) == 130
+        assert len({author for _, author in ordered}) == TOTAL
         fives = [author for stars, author in ordered if stars == 5]
-        assert fives == [f"Klant {n}" for n in range(130) if RATINGS[n % len(RATINGS)] == 5]  # newest first
+        assert fives == [f"Klant {n}" for n in range(TOTAL) if RATINGS[n % len(RATINGS)] == 5]  # newest first
         frame.select_option(".sort select", "lowest")
         assert [stars for stars, _ in settle(frame)] == [1] * 5
         # a page change moves the focus to the list and says where the visitor is
         frame.click(".next")
-        frame.wait_for_function("() => document.querySelector('.pos').textContent === '6–10 van 130'")
+        frame.wait_for_function("() => document.querySelector('.pos').textContent === '6–10 van 260'")
         assert frame.evaluate("document.activeElement.className") == "feed"
-        assert frame.inner_text("[aria-live]") == "Pagina 2 van 26, 6–10 van 130"
+        assert frame.inner_text("[aria-live]") == "Pagina 2 van 52, 6–10 van 260"
         assert frame.evaluate("document.querySelector('.feed article').getAttribute('aria-posinset')") == "6"
         # the frame follows the list's height as it pages
         page.wait_for_timeout(200)
@@ -216,9 +217,9 @@ def test_bars_filter_sort_orders_and_pages_page(browser, host, origins, origin):
 def test_review_text_from_a_later_page_stays_text(browser, host, origins):
     context, page, frame, errors = list_frame(browser, host, origins["static"])
     try:
-        frame.get_by_role("button", name="2 sterren 10 beoordelingen").click()
+        frame.get_by_role("button", name="2 sterren 20 beoordelingen").click()
         cards = walk(frame)
-        assert cards[-1][1] == "Klant 126"  # the oldest two-star review
+        assert cards[-1][1] == "Klant 256"  # the oldest two-star review
         assert HOSTILE in frame.inner_text(".feed")
         assert frame.evaluate("document.querySelectorAll('.feed img').length") == 0
         assert frame.evaluate("window.pwned") is None
@@ -227,16 +228,23 @@ def test_review_text_from_a_later_page_stays_text(browser, host, origins):
         context.close()
 
 
-def test_a_small_list_is_filtered_and_sorted_in_the_frame(browser, host, origins):
-    """One file holds all a product's 26 reviews: no file per rating is asked for, none exists."""
-    context, page, frame, errors = list_frame(browser, host, origins["static"], "wtw-winkel", product="ZEH-Q350")
+@pytest.mark.parametrize(
+    ("shop", "product", "files"),
+    [("wtw-winkel", "ZEH-Q350", 1), ("greenvent", "", 3)],  # a product's 26 reviews; a shop's 120
+)
+def test_a_list_of_up_to_four_files_is_filtered_and_sorted_in_the_frame(browser, host, origins, shop, product, files):
+    """No file per rating is asked for (the build makes none): the frame reads reviews.json's
+    files, each once, and sorts them itself."""
+    context, page, frame, errors = list_frame(browser, host, origins["static"], shop, product=product)
     asked: list[str] = []
-    page.on("request", lambda request: asked.append(request.url))
+    page.on("request", lambda request: asked.append(request.url.rsplit("/", 1)[1]))
     try:
+        stars = frame.evaluate("JSON.parse(document.querySelector('.list').dataset.list).stars")
         frame.select_option(".sort select", "lowest")
-        ratings = [stars for stars, _ in walk(frame)]
-        assert ratings == sorted(ratings) and ratings
-        assert [url for url in asked if "star" in url] == []
+        ratings = [rating for rating, _ in walk(frame)]
+        assert ratings == sorted(ratings) and len(ratings) == sum(stars.values())
+        expected = ["reviews.json", *(f"reviews-{n}.json" for n in range(2, files + 1))]
+        assert sorted(name for name in asked if name.startswith("reviews")) == sorted(expected)
         assert errors == []
     finally:
         context.close()
@@ -298,5 +306,34 @@ def test_no_serious_accessibility_violation_with_a_filter_on_and_a_later_page(br
         page.click(".next")
         page.wait_for_function("() => document.querySelector('[aria-live]').textContent.length > 0")
         assert serious_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_a_ratings_newest_thousand_are_listed_and_the_list_says_so(browser, host, origins):
+    """Sorted or filtered by stars, a long list reads each rating's files, which hold its newest
+    1,000 reviews. The cap is made 20 here (the document's own number, rewritten on its way),
+    so that the 140 five-star reviews pass it."""
+    base = origins["static"]
+
+    def smaller_cap(route):
+        body = route.fetch().text().replace("&#34;cap&#34;:1000", "&#34;cap&#34;:20")
+        route.fulfill(body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+
+    context = browser.new_context(viewport={"width": 900, "height": 3000})
+    context.route("**/v1/groot/nl/list.html*", smaller_cap)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/v1/groot/nl/list.html#tw=tw1")
+        page.wait_for_function("() => !document.querySelector('.tools').hidden")
+        page.click(".bars button[data-stars='5']")
+        page.wait_for_function("() => document.querySelector('[aria-live]').textContent.length > 0")
+        assert page.inner_text(".pos") == "1–5 van 20 · de nieuwste 1.000 per aantal sterren"
+        assert [stars for stars, _ in walk(page)] == [5] * 20
+        page.click(".clear")
+        page.select_option(".sort select", "highest")
+        # each rating's newest 20 (the fours' 60 too), highest first
+        page.wait_for_function("() => document.querySelector('.pos').textContent.startsWith('1–5 van 100 ')")
+        assert [stars for stars, _ in walk(page)] == [s for s in (5, 4, 3, 2, 1) for _ in range(20)]
     finally:
         context.close()

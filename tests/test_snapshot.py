@@ -149,19 +149,16 @@ def test_a_review_list_pages_one_filter_again_and_again():
 @pytest.mark.parametrize(
     ("reviews", "wanted", "ratings"),
     [
-        # all on one page: the list widget filters that page itself, no file per rating
-        (rated_reviews({5: 30, 3: 20}), ReviewFilter(), []),
-        (rated_reviews({5: 30, 3: 21}), ReviewFilter(), [5, 3]),  # a page more: each rating with reviews
-        (rated_reviews({5: 1, 4: 1, 3: 1, 2: 1, 1: 47}), ReviewFilter(), [5, 4, 3, 2, 1]),  # highest first
+        # up to four pages: the list widget filters and sorts them itself, no file per rating
+        (rated_reviews({5: 150, 3: 50}), ReviewFilter(), []),
+        (rated_reviews({5: 150, 3: 51}), ReviewFilter(), [5, 3]),  # a page more: each rating with reviews
+        (rated_reviews({5: 1, 4: 1, 3: 1, 2: 1, 1: 197}), ReviewFilter(), [5, 4, 3, 2, 1]),  # highest first
         # a shop's star filter: only its ratings, and its total decides whether there is a page more
-        (rated_reviews({5: 40, 4: 10, 3: 10}), ReviewFilter(stars=(4, 5)), []),
-        (rated_reviews({5: 40, 4: 11, 3: 10}), ReviewFilter(stars=(4, 5)), [5, 4]),
-        (
-            rated_reviews({5: 60}) + rated_reviews({9: 5}, scale=10),
-            ReviewFilter(lang=("nl",)),
-            [5],
-        ),  # out of 10: no stars
-        (rated_reviews({4: 5}) + rated_reviews({8: 50}, scale=10), ReviewFilter(), [4]),
+        (rated_reviews({5: 150, 4: 50, 3: 10}), ReviewFilter(stars=(4, 5)), []),
+        (rated_reviews({5: 150, 4: 51, 3: 10}), ReviewFilter(stars=(4, 5)), [5, 4]),
+        # a score out of 10 has no stars
+        (rated_reviews({5: 201}) + rated_reviews({9: 5}, scale=10), ReviewFilter(lang=("nl",)), [5]),
+        (rated_reviews({4: 5}) + rated_reviews({8: 200}, scale=10), ReviewFilter(), [4]),
     ],
 )
 def test_by_star_gives_the_ratings_with_files_of_their_own(reviews, wanted, ratings):
@@ -170,3 +167,9 @@ def test_by_star_gives_the_ratings_with_files_of_their_own(reviews, wanted, rati
     assert list(found) == ratings
     for stars, one in found.items():
         assert one == ReviewFilter(stars=(stars,), lang=wanted.lang)
+
+
+@pytest.mark.parametrize(("count", "files"), [(1, 1), (PAGE_SIZE, 1), (PAGE_SIZE + 1, 2), (1000, 20), (1001, 20)])
+def test_a_ratings_files_hold_its_newest_thousand_reviews(count, files):
+    snapshot = memory_snapshot(SHOP, rated_reviews({5: count}), AS_OF, {})
+    assert snapshot.rating_pages(ReviewFilter(stars=(5,))) == files

@@ -28,19 +28,32 @@
   function file(stars, k) { return "reviews" + (stars ? "-" + stars + "star" : "") + (k > 1 ? "-" + k : "") + ".json"; }
 
   // A run of reviews, newest first: all of them (stars 0) or one rating's, read a file at a
-  // time; when one file holds them all (conf.pages 1) that file is filtered here instead.
+  // time; a list of up to conf.local files is read whole and filtered here instead, and a
+  // rating's own files hold its newest conf.cap reviews.
+  var local = conf.pages <= conf.local;
+  function all() {
+    var pages = [];
+    for (var k = 1; k <= conf.pages; k++) pages[pages.length] = get(file(0, k));
+    return Promise.all(pages).then(function (docs) {
+      var found = [];
+      for (var p = 0; p < docs.length; p++) found = found.concat(docs[p].reviews);
+      return found;
+    });
+  }
   function group(stars) {
+    var n = stars ? conf.stars[stars] || 0 : conf.total;
     return {
-      n: stars ? conf.stars[stars] || 0 : conf.total,
+      n: stars && !local ? Math.min(n, conf.cap) : n,
+      capped: stars && !local && n > conf.cap,
       page: function (k) {
-        if (conf.pages > 1) return get(file(stars, k)).then(function (doc) { return doc.reviews; });
-        return get(file(0, 1)).then(function (doc) {
+        if (!local || !stars) return get(file(local ? 0 : stars, k)).then(function (doc) { return doc.reviews; });
+        return all().then(function (reviews) {
           var found = [];
-          for (var i = 0; i < doc.reviews.length; i++) {
-            var r = doc.reviews[i];
-            if (!stars || (!r.scale && r.rating === stars)) found[found.length] = r;
+          for (var i = 0; i < reviews.length; i++) {
+            var r = reviews[i];
+            if (!r.scale && r.rating === stars) found[found.length] = r;
           }
-          return found;
+          return found.slice((k - 1) * conf.size, k * conf.size);
         });
       }
     };
@@ -135,15 +148,19 @@
     for (var g = 0; g < list.length; g++) sum += list[g].n;
     return sum;
   }
+  function capped(list) {
+    for (var g = 0; g < list.length; g++) if (list[g].capped) return true;
+    return false;
+  }
   // The pager, the pressed bar and the filter line for page `page` of `count` reviews.
-  function status(page, count) {
+  function status(page, count, cut) {
     var pages = Math.max(1, Math.ceil(count / conf.per)), from = (page - 1) * conf.per, to = Math.min(from + conf.per, count);
     var cards = feed.querySelectorAll(".card"), named = "";
     for (var i = 0; i < cards.length; i++) {
       cards[i].setAttribute("aria-posinset", from + i + 1);
       cards[i].setAttribute("aria-setsize", count);
     }
-    pos.textContent = count ? fill(words.range, [fmt(from + 1), fmt(to), fmt(count)]) : "";
+    pos.textContent = count ? fill(words.range, [fmt(from + 1), fmt(to), fmt(count)]) + (cut ? " \u00b7 " + words.capped : "") : "";
     prev.disabled = page <= 1;
     next.disabled = page >= pages;
     pager.hidden = pages <= 1;
@@ -169,7 +186,7 @@
       for (var c = 0; c < feed.children.length; c++) w.tw.clamp(feed.children[c]);
       state.page = page;
       feed.setAttribute("aria-busy", "false");
-      said.textContent = status(page, count);
+      said.textContent = status(page, count, capped(list));
       if (focus) feed.focus();
     }, function () {
       if (ticket !== asked) return;

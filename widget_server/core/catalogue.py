@@ -385,7 +385,7 @@ class _Reviews(DocumentKind):
         options = options.every_language_by_default()
         if ref.stars:
             one = snapshot.by_star(options.filter).get(ref.stars)
-            if one is None:
+            if one is None or ref.page > snapshot.rating_pages(one):
                 return None
             options = replace(options, stars=one.stars)
         reviews = snapshot.page(options.filter, ref.page)
@@ -540,7 +540,7 @@ def _reviews_pages(snapshot: Snapshot) -> Iterator[DocumentRef]:
     shop, sku = snapshot.shop, snapshot.product.sku if snapshot.product else ""
     listed = listed_filter(shop)
     for stars, wanted in ((0, listed), *snapshot.by_star(listed).items()):
-        for page in range(1, snapshot.pages(wanted) + 1):
+        for page in range(1, (snapshot.rating_pages(wanted) if stars else snapshot.pages(wanted)) + 1):
             for locale in shop.locales:
                 yield DocumentRef(REVIEWS, shop=shop.id, locale=locale, page=page, product=sku, stars=stars)
 

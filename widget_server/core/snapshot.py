@@ -22,6 +22,12 @@ from .options import MAX_COUNT, ReviewFilter
 
 PAGE_SIZE = 50  # reviews per reviews.json page
 STARS_DOWN = (5, 4, 3, 2, 1)  # the star ratings, highest first
+# The list widget: a list of up to LOCAL_PAGES pages of reviews.json is filtered and sorted in the
+# visitor's frame from those pages; a longer one has files of each star rating, of that rating's
+# newest RATING_PAGES pages (1,000 reviews) at most, so that a shop of 100,000 reviews does not
+# get as many files again.
+LOCAL_PAGES = 4
+RATING_PAGES = 20
 HEAD_SIZE = max(PAGE_SIZE, MAX_COUNT)  # newest reviews held per (rating, language) group
 MEMO_FILTERS = 32  # filters whose newest reviews and total a snapshot keeps (see Snapshot)
 
@@ -140,14 +146,18 @@ class Snapshot:
     def by_star(self, wanted: ReviewFilter) -> dict[int, ReviewFilter]:
         """The filter of each star rating `wanted` lists that has reviews, highest first, narrowed
         to that rating: the list widget's pages of one rating (reviews-3star.json). None where
-        all `wanted` lists fits on one page: the list widget filters and sorts that page itself,
-        so a product of ten reviews gets no more files. At most as many pages again as `wanted`'s."""
-        if self.pages(wanted) <= 1:
+        all `wanted` lists fits on LOCAL_PAGES pages: the list widget filters and sorts those
+        itself, so a product of ten reviews gets no more files."""
+        if self.pages(wanted) <= LOCAL_PAGES:
             return {}
         narrowed = {
             stars: replace(wanted, stars=(stars,)) for stars in STARS_DOWN if not wanted.stars or stars in wanted.stars
         }
         return {stars: one for stars, one in narrowed.items() if self.total(one)}
+
+    def rating_pages(self, one: ReviewFilter) -> int:
+        """How many files one rating's reviews have (by_star): its newest RATING_PAGES pages at most."""
+        return min(self.pages(one), RATING_PAGES)
 
     def pages(self, wanted: ReviewFilter) -> int:
         return max(1, math.ceil(self.total(wanted) / PAGE_SIZE))

@@ -21,7 +21,7 @@ from .models import PublicReview
 from .options import Resolved, ReviewFilter
 from .paths import reviews_file
 from .rules import STAR_SCALE, window_length
-from .snapshot import PAGE_SIZE, STARS_DOWN, Snapshot
+from .snapshot import LOCAL_PAGES, PAGE_SIZE, RATING_PAGES, STARS_DOWN, Snapshot
 from .widgets import WIDGETS
 
 LEAD_LABEL_MAX = 14  # characters of a platform's name for its score shown beside the leading score
@@ -216,7 +216,7 @@ def reviews_page(
     """One page of the shown reviews, newest first (options settled: documents.render_document);
     `stars`: of the file of one star rating's reviews (reviews-3star.json)."""
     shop, wanted = snapshot.shop, options.filter
-    pages = snapshot.pages(wanted)
+    pages = snapshot.rating_pages(wanted) if stars else snapshot.pages(wanted)  # the files there are
     return {
         "shop": shop.id,
         **({"product": snapshot.product.sku} if snapshot.product else {}),
@@ -247,6 +247,9 @@ def _list_words(shop_name: str, locale: str, directory: Path) -> dict[str, str]:
         "range": gettext("%(first)s–%(last)s of %(total)s") % {"first": "{0}", "last": "{1}", "total": "{2}"},
         "page": gettext("Page %(page)s of %(pages)s") % {"page": "{0}", "pages": "{1}"},
         "failed": gettext("The reviews could not be loaded. Please try again later."),
+        # sorted or filtered by stars, a long list shows each rating's newest reviews (snapshot.py)
+        "capped": gettext("the newest %(count)s of each star rating")
+        % {"count": format_count(RATING_PAGES * PAGE_SIZE, locale)},
     }
 
 
@@ -293,9 +296,11 @@ def list_view(snapshot: Snapshot, wanted: ReviewFilter, locale: str, directory: 
         )
     config = {
         "total": snapshot.total(wanted),
-        # of reviews.json: with one, the script filters and sorts it; with more, each rating with
-        # reviews has files of its own (Snapshot.by_star: reviews-3star.json, ...)
+        # of reviews.json: with up to `local`, the script filters and sorts them; with more, each
+        # rating with reviews has files of its own, of its newest `cap` reviews (Snapshot.by_star)
         "pages": snapshot.pages(wanted),
+        "local": LOCAL_PAGES,
+        "cap": RATING_PAGES * PAGE_SIZE,
         "size": PAGE_SIZE,
         "per": WIDGETS["list"].reviews,
         "stars": {str(stars): count for stars, count in ratings.items()},
