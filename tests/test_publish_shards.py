@@ -165,7 +165,7 @@ def test_shards_and_the_top_leave_the_bucket_as_one_merged_publish_does(s3, buck
     assert one == other  # every body and every header, byte for byte
     assert states(client, bucket, "sharded/") == {*(shard_state(Shard(i, 3)) for i in range(3)), TOP}
     assert sum(result.objects for result in shards) + top.objects == len(one)
-    hashed = 2  # the loader's and the widgets' hashed scripts: each shard sends them before its pages
+    hashed = 3  # the loader's and the widgets' two hashed scripts: each shard sends them before its pages
     assert sum(result.sent for result in shards) == len(one) - top.objects + 3 * hashed
     assert top.sent == top.objects - hashed  # the loader and OpenAPI; the hashed scripts are there already
     before = listing(client, bucket)
@@ -304,7 +304,7 @@ def test_switching_between_a_merged_tree_and_shards_takes_over_and_loses_nothing
         publish(trees[0], target, endpoint_url=s3.endpoint)
     with requests_made() as made:
         shards, top = publish_shards(s3, trees, target, take_over=True, grace=timedelta(0))
-    assert [result.sent for result in shards] == [2, 2, 2] and top.sent == 0  # the hashed scripts: first
+    assert [result.sent for result in shards] == [3, 3, 3] and top.sent == 0  # the hashed scripts: first
     assert_contents_still(client, bucket, "cdn/", merged, listed, made)
     assert STATE_NAME not in states(client, bucket, "cdn/")
     with pytest.raises(PublishError, match=r"is published from shards .* add --take-over to publish this merged"):
@@ -325,9 +325,9 @@ def test_an_interrupted_shard_publish_is_finished_by_the_next(s3, bucket, built)
     assert [key.count("/") > 1 for key in sent] == [
         False,
         False,
+        False,
         True,
-        True,
-    ]  # the hashed scripts before the pages naming them
+    ]  # the three hashed scripts before the pages naming them
     publish(trees[0], target, endpoint_url=s3.endpoint)
     with pytest.raises(PublishError, match="the last publish of shard 1/2 did not finish"):
         publish(trees[0], target, endpoint_url=s3.endpoint, top=True)
