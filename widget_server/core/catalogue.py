@@ -234,6 +234,11 @@ def _product_parts(parts: list[str]) -> tuple[str, str, str] | None:
     return None
 
 
+def _reviews_numbers(found: re.Match[str]) -> tuple[int, int]:
+    """The star rating (0: all) and the page a reviews file's name holds."""
+    return int(found.group(1) or 0), int(found.group(2) or 1)
+
+
 def _product_locale_parts(parts: list[str]) -> tuple[str, str, str, str] | None:
     """(shop, locale, sku, file) of /v1/{shop}/{locale}/products/{sku}/{file}."""
     if len(parts) == 5 and _shop(parts[:3], 3) and parts[2] == PRODUCTS and SKU.fullmatch(parts[3]):
@@ -350,8 +355,8 @@ class _Reviews(DocumentKind):
             )
             for folder, what in ((f"{SHOP_PATH}/{{locale}}", "The shown"), (PRODUCT_LOCALE_PATH, "A product's"))
             for page, which in (
-                ("", " (first page; made where all of them take more than a page)"),
-                ("-{page}", " (a later page)"),
+                ("", " (first page; made where all of them take more than four pages)"),
+                ("-{page}", " (a later page, up to the rating's newest 1,000 reviews)"),
             )
         ),
     )
@@ -366,12 +371,12 @@ class _Reviews(DocumentKind):
 
     def parse(self, parts: list[str]) -> DocumentRef | None:
         if _shop(parts, 3) and (found := _REVIEWS_FILE.fullmatch(parts[2])):
-            stars, page = int(found.group(1) or 0), int(found.group(2) or 1)
+            stars, page = _reviews_numbers(found)
             return DocumentRef(self, shop=parts[0], locale=parts[1], page=page, stars=stars)
         product = _product_locale_parts(parts)
         if product and (found := _REVIEWS_FILE.fullmatch(product[3])):
             shop, locale, sku, _ = product
-            stars, page = int(found.group(1) or 0), int(found.group(2) or 1)
+            stars, page = _reviews_numbers(found)
             return DocumentRef(self, shop=shop, locale=locale, page=page, product=sku, stars=stars)
         return None
 

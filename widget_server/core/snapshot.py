@@ -150,10 +150,14 @@ class Snapshot:
         itself, so a product of ten reviews gets no more files."""
         if self.pages(wanted) <= LOCAL_PAGES:
             return {}
-        narrowed = {
+        return {stars: one for stars, one in self.ratings(wanted).items() if self.total(one)}
+
+    @staticmethod
+    def ratings(wanted: ReviewFilter) -> dict[int, ReviewFilter]:
+        """`wanted` narrowed to each star rating it lists, highest first (the list widget's bars)."""
+        return {
             stars: replace(wanted, stars=(stars,)) for stars in STARS_DOWN if not wanted.stars or stars in wanted.stars
         }
-        return {stars: one for stars, one in narrowed.items() if self.total(one)}
 
     def rating_pages(self, one: ReviewFilter) -> int:
         """How many files one rating's reviews have (by_star): its newest RATING_PAGES pages at most."""

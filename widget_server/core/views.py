@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -274,11 +273,7 @@ def list_view(snapshot: Snapshot, wanted: ReviewFilter, locale: str, directory: 
     """What the list widget shows besides its first page: a bar per star rating (how many of
     the reviews it lists have that rating: what the bar's filter then shows), and, for its
     script, how to read the rest from the files of reviews.json and the words it writes with."""
-    ratings = {
-        stars: snapshot.total(replace(wanted, stars=(stars,)))
-        for stars in STARS_DOWN
-        if not wanted.stars or stars in wanted.stars
-    }
+    ratings = {stars: snapshot.total(one) for stars, one in snapshot.ratings(wanted).items()}
     rated = sum(ratings.values())
     bars = []
     for stars, count in ratings.items():
