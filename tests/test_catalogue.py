@@ -5,7 +5,7 @@ from starlette.testclient import TestClient
 
 from static_build.build import build
 from tests.builds import documents
-from tests.snapshots import memory_snapshot
+from tests.snapshots import memory_snapshot, rated_reviews
 from tests.widgets import AS_OF, WIDGET_NAMES, fixture_store
 from widget_server.core.catalogue import (
     JSONLD,
@@ -332,3 +332,15 @@ def test_a_json_answer_refers_to_its_schema():
         "description": "the summary",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Summary"}}},
     }
+
+
+def test_a_ratings_files_stop_at_twenty_pages_and_the_list_of_all_does_not():
+    shop = Shop("s", "S", ("nl",), "nl", "T", "https://e.nl")
+    snapshot = memory_snapshot(shop, rated_reviews({5: 1060}), AS_OF, {})
+    paths = [ref.path for ref in shop_documents(snapshot) if ref.kind is REVIEWS]
+    assert paths == [
+        "/v1/s/nl/reviews.json",
+        *(f"/v1/s/nl/reviews-{n}.json" for n in range(2, 23)),  # 1,060 reviews: 22 pages
+        "/v1/s/nl/reviews-5star.json",
+        *(f"/v1/s/nl/reviews-5star-{n}.json" for n in range(2, 21)),  # the newest 1,000
+    ]

@@ -177,3 +177,7 @@ def test_a_ratings_files_stop_at_its_newest_thousand_reviews():
     assert (last["total"], last["pages"], last["next"]) == (1030, 20, None)
     assert last["reviews"][-1]["id"] == [r.id for r in reviews if r.rating == 5][999]
     assert one_rating_page(snapshot, 5, 21) is None
+    every = render_document(snapshot, DocumentRef(REVIEWS, shop="s", locale="nl", page=20), Options().resolve(shop))
+    assert every is not None
+    page = json.loads(every)  # all 1,033 reviews: 21 pages, past any rating's limit
+    assert (page["pages"], page["next"]) == (21, "reviews-21.json")

@@ -210,7 +210,7 @@ def reviews_page(
     options: Resolved,
     page: int,
     directory: Path,
-    stars: int = 0,
+    stars: int,
 ) -> dict[str, Any]:
     """One page of the shown reviews, newest first (options settled: documents.render_document);
     `stars`: of the file of one star rating's reviews (reviews-3star.json)."""
@@ -275,8 +275,8 @@ def list_view(snapshot: Snapshot, wanted: ReviewFilter, locale: str, directory: 
     script, how to read the rest from the files of reviews.json and the words it writes with."""
     ratings = {stars: snapshot.total(one) for stars, one in snapshot.ratings(wanted).items()}
     rated = sum(ratings.values())
-    bars = []
-    for stars, count in ratings.items():
+    bars = []  # none where no review has stars (all out of 10)
+    for stars, count in ratings.items() if rated else ():
         label, count_text, word = _bar_words(stars, count, locale, directory)
         bars.append(
             {
@@ -286,7 +286,7 @@ def list_view(snapshot: Snapshot, wanted: ReviewFilter, locale: str, directory: 
                 "count_text": count_text,
                 "reviews_word": word,
                 # whole per cent, rounded down, so that no bar looks fuller than its share
-                "percent": count * 100 // rated if rated else 0,
+                "percent": count * 100 // rated,
             }
         )
     config = {
@@ -302,7 +302,7 @@ def list_view(snapshot: Snapshot, wanted: ReviewFilter, locale: str, directory: 
         "words": _list_words(snapshot.shop.name, locale, directory),
     }
     return {
-        "bars": bars if rated else [],
+        "bars": bars,
         "config": json.dumps(config, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
         "marks": _list_marks(locale, directory),
     }
