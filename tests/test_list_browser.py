@@ -9,6 +9,7 @@ first page and the links to the policy and the method page.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -116,13 +117,9 @@ def test_the_list_fits_and_reads_at_every_width_with_its_frame_as_high_as_it(bro
         for element in page.query_selector_all(".trustwidget"):
             slot, frame = element.get_attribute("data-slot"), element.query_selector("iframe")
             inside = frame.content_frame()
-            for _ in range(50):  # the frame follows each change of the list's height; a busy machine may lag
-                high = inside.evaluate("document.documentElement.scrollHeight")
-                if abs(frame.bounding_box()["height"] - high) <= 1:
-                    break
-                page.wait_for_timeout(100)
-            if abs(frame.bounding_box()["height"] - high) > 1:
-                faults.append(f"{slot}: frame {frame.bounding_box()['height']}px high, its document {high}px")
+            frame_high, high = followed(page, frame, inside)
+            if abs(frame_high - high) > 1:
+                faults.append(f"{slot}: frame {frame_high}px high, its document {high}px")
             faults += [f"{slot}: {fault}" for fault in inside.evaluate(FIT_FAULTS)]
             faults += [f"{slot}: {fault}" for fault in inside.evaluate(LOW_CONTRAST, list(hex_rgb(colour)))]
             if inside.evaluate("document.querySelectorAll('.feed article').length") != 5:
@@ -130,6 +127,22 @@ def test_the_list_fits_and_reads_at_every_width_with_its_frame_as_high_as_it(bro
         assert faults == [], "\n".join(faults[:40])
     finally:
         context.close()
+
+
+# The document's own height: its root element's box (scrollHeight is never less than the
+# frame's, so it would hide a frame left higher than its list).
+DOCUMENT_HEIGHT = "document.documentElement.getBoundingClientRect().height"
+
+
+def followed(page, element, inside) -> tuple[float, float]:
+    """(the frame's height, its document's) once they agree, or as they are after 5 s: the loader
+    follows each change of the list's height, a message later (a busy machine may lag)."""
+    for _ in range(50):
+        high, frame_high = inside.evaluate(DOCUMENT_HEIGHT), element.bounding_box()["height"]
+        if abs(frame_high - high) <= 1:
+            break
+        page.wait_for_timeout(100)
+    return frame_high, high
 
 
 def list_frame(browser, host, base: str, shop: str = "groot", width: int = 760, product: str = ""):
@@ -205,10 +218,17 @@ def test_bars_filter_sort_orders_and_pages_page(browser, host, origins, origin):
         assert frame.evaluate("document.activeElement.className") == "feed"
         assert frame.inner_text("[aria-live]") == "Pagina 2 van 52, 6–10 van 260"
         assert frame.evaluate("document.querySelector('.feed article').getAttribute('aria-posinset')") == "6"
-        # the frame follows the list's height as it pages
-        page.wait_for_timeout(200)
-        high = frame.evaluate("document.documentElement.scrollHeight")
-        assert abs(page.query_selector(".trustwidget iframe").bounding_box()["height"] - high) <= 1
+        # the frame follows the list's height as it pages, down as well as up
+        element, heights = page.query_selector(".trustwidget iframe"), []
+        for _ in range(4):
+            frame_high, high = followed(page, element, frame)
+            assert abs(frame_high - high) <= 1, (frame_high, high)
+            heights.append(high)
+            before = frame.evaluate("document.querySelector('.pos').textContent")
+            frame.click(".next")
+            frame.wait_for_function(f"() => document.querySelector('.pos').textContent !== {before!r}")
+            settle(frame)
+        assert any(later < earlier - 20 for earlier, later in itertools.pairwise(heights)), heights
         assert errors == []
     finally:
         context.close()

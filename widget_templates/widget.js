@@ -143,8 +143,13 @@
   w.tw = { ages: ages, clamp: clamp };
 
   var id = args.tw;
+  // A widget of a fixed height fills its frame; one that grows (the list) says its document's
+  // own height, not scrollHeight, which is never less than the frame's: a list that shrinks (a
+  // shorter page, a filter) would keep the frame as high as it once was.
+  var grows = root.hasAttribute("data-grows");
   function send() {
-    if (id && parent !== w) parent.postMessage({ trustwidget: id, height: root.scrollHeight, title: d.title }, "*");
+    var height = grows ? root.getBoundingClientRect().height : root.scrollHeight;
+    if (id && parent !== w) parent.postMessage({ trustwidget: id, height: height, title: d.title }, "*");
   }
   // Cards are clamped once the fonts are in and the frame has its width, and again when the
   // width changes (a frame made while its slot was still being laid out, a turned phone).
