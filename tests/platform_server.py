@@ -18,6 +18,7 @@ served once, and reads the log of requests made for it.
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import secrets
 import threading
@@ -210,6 +211,9 @@ class PlatformServer:
         self.log: list[Logged] = []
         self.tokens: set[str] = set()
         self.lock = threading.Lock()
+        # A Feedback Company shop's number, new for every test of the session: requests and faults
+        # are kept by account, so two tests that drew the same number would see each other's.
+        self.numbers = itertools.count(100_000_001)
         server = self
 
         class Handler(BaseHTTPRequestHandler):

@@ -97,7 +97,7 @@ def kiyoh(server, store, count=40, token=None, stored_token=None):
 
 
 def feedbackcompany(server, store, count=250, stored_secret=None):
-    shop = str(secrets.randbelow(9000) + 1000)
+    shop = str(next(server.numbers))
     client_id, client_secret = "fid-" + new_id(), "fs-" + new_id()
     reviews = feedbackcompany_reviews(shop, count, NEWEST, SIX_HOURS)
     server.feedbackcompany[shop] = FeedbackCompanyShop(client_id, client_secret, reviews)

@@ -215,7 +215,7 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path, platform_server):
 
 def test_kiyoh_and_feedback_company_sources_are_added_and_synced_through_the_command(tmp_path, platform_server):
     data = with_shop(tmp_path)
-    location, shop = str(secrets.randbelow(10**9) + 10**9), str(secrets.randbelow(9000) + 1000)
+    location, shop = str(secrets.randbelow(10**9) + 10**9), str(next(platform_server.numbers))
     token, client_secret = "kh-" + secrets.token_hex(8), "fs-" + secrets.token_hex(8)
     platform_server.kiyoh[location] = KiyohLocation(token, kiyoh_reviews(f"k{location}-", 12, NEWEST, SIX_HOURS))
     platform_server.feedbackcompany[shop] = FeedbackCompanyShop(
@@ -248,7 +248,7 @@ def test_kiyoh_and_feedback_company_sources_are_added_and_synced_through_the_com
 def test_a_shop_syncs_two_feedback_company_accounts_and_removes_one_by_its_id(tmp_path, platform_server):
     """The Feedback Company keeps one account per language: both are sources of the one shop."""
     data = with_shop(tmp_path)
-    accounts = {language: str(secrets.randbelow(9000) + 1000) + language for language in ("nl", "de")}
+    accounts = {language: str(next(platform_server.numbers)) + language for language in ("nl", "de")}
     secrets_of = {}
     for language, account in accounts.items():
         secrets_of[language] = "fs-" + secrets.token_hex(8)
