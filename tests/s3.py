@@ -107,8 +107,8 @@ def running_s3(folder: Path) -> Iterator[S3Server]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=3)
-        except subprocess.TimeoutExpired:  # it stops slowly on SIGTERM
+            process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:  # it stops slowly on SIGTERM (some 3 s), and its data is thrown away
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
