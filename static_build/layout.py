@@ -27,6 +27,10 @@ from widget_server.core.paths import TREE, shop_folder
 
 SHOP_MANIFEST_PREFIX = ".files-"  # v1/<shop>/.files-<digest>.json: the digest is in the name, one stat tells it
 OWN_FILES = ("manifest.json", "nginx.conf", "_headers")  # the build's files at the top of the tree
+# What a build swaps out stays in the trash at least this long: a reader that opened a shop's folder
+# just before a build swapped it (a publish, a checker reading through the folder's handle) still
+# finds every file of it, however soon the next build comes.
+TRASH_GRACE_SECONDS = 60
 
 
 class LayoutError(Exception):
@@ -35,6 +39,22 @@ class LayoutError(Exception):
 
 def shop_manifest_name(digest: str) -> str:
     return f"{SHOP_MANIFEST_PREFIX}{digest}.json"
+
+
+def trash_entry_name(name: str, pid: int, wall_ns: int) -> str:
+    """The trash's name for what a build swapped out: what it was, the build's pid, and when."""
+    return f"{name}-{pid}-{wall_ns}"
+
+
+def due_for_removal(names: list[str], now_ns: int, grace_seconds: float = TRASH_GRACE_SECONDS) -> list[str]:
+    """The trash entries whose grace is over. One whose name has no time (a build of an earlier
+    version named it otherwise) or a time ahead of now (the clock was set back) is due too."""
+    due = []
+    for name in names:
+        stamp = name.rpartition("-")[2]
+        if not stamp.isdigit() or not 0 <= now_ns - int(stamp) < grace_seconds * 1_000_000_000:
+            due.append(name)
+    return due
 
 
 def _remove(path: Path) -> None:
@@ -147,7 +167,7 @@ class Layout:
             ready.rename(self.out)
 
     def _trash_name(self, name: str) -> Path:
-        return self.trash / f"{name}-{os.getpid()}-{time.monotonic_ns()}"
+        return self.trash / trash_entry_name(name, os.getpid(), time.time_ns())
 
     def clean(self) -> None:
         """Remove what a build cut short left: staging/ (its renders are not trusted) and the
@@ -160,13 +180,14 @@ class Layout:
                     leftover.unlink(missing_ok=True)
 
     def collect_garbage(self, *, wait: bool = True) -> None:
-        """Delete the trash: old shop folders, and the builds of an earlier layout.
+        """Delete the trash whose grace is over (TRASH_GRACE_SECONDS): old shop folders, and
+        the builds of an earlier layout.
 
         With wait=False a detached process does it, so a build after a full rebuild does not
         pay for 50,000 unlinks (and it runs at the lowest priority, not taking the CPU from
         the next build).
         """
-        doomed = [*self.trash.iterdir()]
+        doomed = [self.trash / name for name in due_for_removal(os.listdir(self.trash), time.time_ns())]
         for earlier in ("builds", "shops"):  # the folders of the symlinked layout, once DIR no longer needs them
             if (self.home / earlier).is_dir() and not self.out.is_symlink():
                 moved = self._trash_name(earlier)
