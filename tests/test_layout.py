@@ -53,7 +53,7 @@ def test_the_next_build_keeps_a_fresh_swap_for_its_readers_and_removes_an_old_on
         os.rename(trash / swapped[0], trash / old)  # as if swapped out a minute ago
         fresh = set(os.listdir(trash)) - {old}
         build(data, out, AS_OF + timedelta(days=3))
-        deadline = time.monotonic() + 10  # a detached process removes it, at the lowest priority
+        deadline = time.monotonic() + 30  # a detached process removes it, at the lowest priority
         while (trash / old).exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not (trash / old).exists()
