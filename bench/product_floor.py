@@ -1,5 +1,6 @@
 """Where a product shop's build time goes, each step alone: reading the shop, rendering its
-documents, writing them with and without their .gz twins (CPU of this process, ms a shop).
+documents, writing them with and without their .gz twins (CPU of this process, ms a shop), and
+the rendering by document (its file name, and whether it is a product's: wall µs a document).
 
     python -m bench.product_floor DATA [SHOPS]
 
@@ -13,6 +14,8 @@ import os
 import shutil
 import sys
 import tempfile
+import time
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +37,8 @@ def main(data: str, shops: int = 10) -> dict[str, float]:
     store = open_store(data)
     spent = {"read": 0.0, "render": 0.0, "write with twins": 0.0, "write without twins": 0.0}
     documents = 0
+    by_name: Counter[str] = Counter()  # seconds rendering each kind of document
+    counted: Counter[str] = Counter()
     with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as folder:
         for n in range(shops):
             shop = f"shop-{n + 10:05d}"
@@ -45,7 +50,12 @@ def main(data: str, shops: int = 10) -> dict[str, float]:
             bodies: list[tuple[str, bytes]] = []
             for ref in shop_documents(snapshot):
                 if not ref.kind.streams:  # the review feed is written as it is made
+                    began = time.perf_counter()
                     body = render_document(snapshot, ref, resolve(snapshot.shop, ref, Options()))
+                    product = "/products/" in f"/{ref.shop_path}"
+                    name = ref.shop_path.rsplit("/", 1)[-1] + (" (product)" if product else "")
+                    by_name[name] += time.perf_counter() - began
+                    counted[name] += 1
                     assert body is not None, ref.path
                     bodies.append((ref.shop_path, body))
             spent["render"] += cpu() - start
@@ -61,6 +71,9 @@ def main(data: str, shops: int = 10) -> dict[str, float]:
                 shutil.rmtree(out)
     result = {key: round(value / shops * 1000, 1) for key, value in spent.items()}
     print(f"{documents} documents a shop; CPU ms a shop: {result}")
+    for name, seconds in by_name.most_common(6):
+        each = seconds / counted[name] * 1e6
+        print(f"  {name}: {counted[name] // shops} a shop, {each:.0f} µs each, {seconds / shops * 1000:.1f} ms a shop")
     return result
 
 
