@@ -195,7 +195,7 @@ def build(
     layout = Layout(out)
     layout.prepare()
     with exclusive(layout.home / "lock"):
-        layout.collect_garbage(wait=False)  # what the previous build replaced: kept until now for slow readers
+        layout.collect_garbage(wait=False)  # what earlier builds replaced, once a slow reader has had its minute
         layout.clean()
         store = open_store(data_dir)
         try:
