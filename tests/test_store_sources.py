@@ -43,9 +43,10 @@ def test_adding_a_source_again_replaces_it_and_forgets_its_sync_state(store):
             full_at="2026-12-01T11:01:00Z", newest="2026-11-30T09:00:00Z", reviews_read=40,
         )  # fmt: skip
     assert claimed is not None
-    assert add(store, secret="other-key") is False  # the same shop, platform and id
+    assert add(store, secret="other-key", at="2026-12-02T08:00:00Z") is False  # the same shop, platform and id
     (source,) = store.sources()
     assert (source.remote_id, source.synced_at, source.newest, source.reviews_read) == ("unit-1", None, None, 0)
+    assert source.added_at == "2026-12-01T10:00:00Z"  # first added: a new key keeps whose score is shown
     again = store.claim_source(
         "wtw-winkel", "trustpilot", "unit-1", "me", "2026-12-01T12:00:00Z", "2026-12-01T11:00:00Z"
     )

@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import pytest
+
 from tests.factories import SHOP
 from tests.platform_server import (
     BROKEN_PAGE,
@@ -31,7 +33,8 @@ from tests.platform_server import (
 )
 from widget_server.sources.http_fetch import Fetcher
 from widget_server.sources.importer import import_document
-from widget_server.sources.sync import Sync
+from widget_server.sources.sync import Sync, score_givers
+from widget_server.store.protocol import Source
 
 LOCALES = ("en", "nl")
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -490,3 +493,61 @@ def test_refused_kiyoh_and_feedback_company_keys_fail_at_once_and_no_secret_is_s
     texts = [o.error for o in outcomes.values()] + [repr(store.sources())]
     texts += [str(row) for row in store.db.execute("SELECT last_error FROM sources").fetchall()]
     assert not [secret for secret in hidden for text in texts if secret in text]
+
+
+def _source(platform, remote_id, added_at, shop="wtw-winkel"):
+    return Source(shop, platform, remote_id, "", added_at)
+
+
+@pytest.mark.parametrize(
+    ("sources", "givers"),
+    [
+        ([], set()),
+        ([_source("google", "L1", "2026-01-01T00:00:00Z")], {("wtw-winkel", "google", "L1")}),
+        (  # the first added gives the score, whatever its id
+            [_source("google", "A", "2026-02-01T00:00:00Z"), _source("google", "B", "2026-01-01T00:00:00Z")],
+            {("wtw-winkel", "google", "B")},
+        ),
+        (  # added in the same instant: the lowest id
+            [
+                _source("feedbackcompany", "nl", "2026-01-01T00:00:00Z"),
+                _source("feedbackcompany", "de", "2026-01-01T00:00:00Z"),
+            ],
+            {("wtw-winkel", "feedbackcompany", "de")},
+        ),
+        (  # one per shop and platform
+            [
+                _source("google", "A", "2026-02-01T00:00:00Z"),
+                _source("trustpilot", "U", "2026-03-01T00:00:00Z"),
+                _source("google", "A", "2026-01-01T00:00:00Z", shop="other"),
+                _source("google", "C", "2026-01-05T00:00:00Z", shop="other"),
+            ],
+            {("wtw-winkel", "google", "A"), ("wtw-winkel", "trustpilot", "U"), ("other", "google", "A")},
+        ),
+    ],
+)
+def test_the_source_added_first_gives_a_platforms_score(sources, givers):
+    assert score_givers(sources) == givers
+
+
+def test_two_google_locations_keep_the_first_ones_score_on_every_sync(platform_server, store):
+    """A chain's two Google locations: both locations' reviews are stored, and the shop's Google
+    score stays the one of the location added first however the syncs fall (it used to be the
+    last-synced location's, which here is the other one: sources sync in id order)."""
+    with_shop(store)
+    first, second = "accounts/1/locations/a1", "accounts/1/locations/b2"
+    for location, count, average, added_at in (
+        (first, 30, 4.4, "2026-11-01T00:00:00Z"),
+        (second, 12, 3.1, "2026-11-02T00:00:00Z"),
+    ):
+        client_id, client_secret, refresh = "gid-" + new_id(), "gs-" + new_id(), "rt-" + new_id()
+        reviews = google_reviews(f"g{location[-2:]}-", count, NEWEST, SIX_HOURS)
+        platform_server.google[location] = GoogleLocation(client_id, client_secret, refresh, reviews, average)
+        secret = json.dumps({"client_id": client_id, "client_secret": client_secret, "refresh_token": refresh})
+        store.add_source("wtw-winkel", "google", location, platform_server.base, secret, added_at)
+    for hours in (0, 1):
+        outcomes = Sync(store, fetcher(), NOW + timedelta(hours=hours), LOCALES).run()
+        assert [(o.remote_id, o.error, o.gives_score) for o in outcomes] == [(first, "", True), (second, "", False)]
+        google_scores = [(p.score, p.review_count) for p in store.shop("wtw-winkel").platforms if p.name == "Google"]
+        assert google_scores == [("4.4", 30)]
+    assert len(stored(store, "Google")) == 42  # 30 + 12: the second location's reviews are shown

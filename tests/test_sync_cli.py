@@ -264,6 +264,12 @@ def test_a_shop_syncs_two_feedback_company_accounts_and_removes_one_by_its_id(tm
     assert synced.returncode == 0, synced.stderr
     for account in accounts.values():  # each line says which account it read
         assert f"wtw-winkel feedbackcompany ({account}): read every page: 1 page, 3 reviews;" in synced.stdout
+    # one account's score is the shop's Feedback Company score; the other's line and listing say so
+    reviews_only = "(reviews only: the shop's first source on the platform gives its score)"
+    only = [line for line in synced.stdout.splitlines() if line.endswith(reviews_only)]
+    listed_only = [line for line in cli(data, "source", "list").stdout.splitlines() if "\treviews only" in line]
+    assert len(only) == 1 and len(listed_only) == 1
+    assert only[0].split("(")[1].split(")")[0] == listed_only[0].split("\t")[2]
     store = open_store(data)
     try:
         assert store.counts() == (1, 6)

@@ -15,7 +15,7 @@ from .core.i18n import available_locales
 from .messages import plural
 from .sources.http_fetch import Fetcher
 from .sources.platform_api import MAX_SECRET, PLATFORMS, SecretError, base_url_problem
-from .sources.sync import FULL_EVERY, OVERLAP, Outcome, Sync
+from .sources.sync import FULL_EVERY, OVERLAP, Outcome, Sync, score_givers
 from .store.protocol import ReviewStore
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
@@ -80,13 +80,17 @@ def list_sources(store: ReviewStore, shop: str | None) -> int:
     rows = store.sources(shop)
     if not rows:
         print("no sources yet: `trustwidgets source add SHOP --platform NAME --id ID --key-file FILE` adds one")
+    givers = score_givers(rows)
     for s in rows:
         synced = f"synced {public_timestamp(s.synced_at)}" if s.synced_at else "never synced"
         error = f"last error: {s.last_error}" if s.last_error else "no error"
         running = f"\tsyncing since {public_timestamp(s.claimed_at)}" if s.claimed_at else ""
         base = s.base_url or "default host"
+        gives = (s.shop, s.platform, s.remote_id) in givers
+        scored = "" if gives else "\treviews only (the platform score is the first source's)"
         print(
             f"{s.shop}\t{s.platform}\t{s.remote_id}\t{base}\t{synced}\t{s.reviews_read} reviews read\t{error}{running}"
+            f"{scored}"
         )
     return EXIT_OK
 
@@ -157,7 +161,8 @@ def show(outcome: Outcome) -> None:
     read = "every page" if outcome.full else "new pages"
     assert outcome.report is not None
     counted = f"{plural(outcome.pages, 'page')}, {plural(outcome.reviews, 'review')}"
-    print(f"{where}: read {read}: {counted}; {import_summary(outcome.report)}")
+    scored = "" if outcome.gives_score else " (reviews only: the shop's first source on the platform gives its score)"
+    print(f"{where}: read {read}: {counted}; {import_summary(outcome.report)}{scored}")
 
 
 def add_commands(commands: Commands) -> None:

@@ -52,6 +52,7 @@ class Outcome:
     shop: str
     platform: str
     remote_id: str = ""  # named only where the shop has several sources on the platform
+    gives_score: bool = True  # False: one of several, whose platform score is another source's
     pages: int = 0
     reviews: int = 0
     full: bool = False
@@ -69,6 +70,19 @@ def scrub(text: str, hidden: Iterable[str]) -> str:
 def owner() -> str:
     """This sync's name on the sources it claims."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def score_givers(sources: Iterable[Source]) -> set[tuple[str, str, str]]:
+    """(shop, platform, remote id) of the source that gives each shop its score on each platform:
+    the one added first (then the lowest id). A shop shows one score per platform, as the
+    platform publishes it for one business unit, channel or location: two Google locations'
+    scores written in turn would make the shop's Google score the last-synced one's, changing
+    from sync to sync. The others' reviews are stored; their scores are not."""
+    first: dict[tuple[str, str], tuple[str, str]] = {}
+    for source in sources:
+        key, rank = (source.shop, source.platform), (source.added_at, source.remote_id)
+        first[key] = min(first.get(key, rank), rank)
+    return {(shop, platform, remote_id) for (shop, platform), (_, remote_id) in first.items()}
 
 
 def rejected_text(report: Report) -> str:
@@ -96,10 +110,16 @@ class Sync:
         wanted = set(shops)
         listed = [s for s in self.store.sources() if not wanted or s.shop in wanted]
         several = Counter((s.shop, s.platform) for s in listed)
-        return [self.source(s, named=several[s.shop, s.platform] > 1) for s in listed]
+        givers = score_givers(listed)  # every source of each shop listed: the filter is by shop
+        return [
+            self.source(
+                s, named=several[s.shop, s.platform] > 1, gives_score=(s.shop, s.platform, s.remote_id) in givers
+            )
+            for s in listed
+        ]
 
-    def source(self, listed: Source, *, named: bool = False) -> Outcome:
-        outcome = Outcome(listed.shop, listed.platform, listed.remote_id if named else "")
+    def source(self, listed: Source, *, named: bool = False, gives_score: bool = True) -> Outcome:
+        outcome = Outcome(listed.shop, listed.platform, listed.remote_id if named else "", gives_score)
         stamp = format_timestamp(self.now)
         source = self.store.claim_source(
             listed.shop, listed.platform, listed.remote_id, self.owner, stamp, format_timestamp(self.now - STALE_CLAIM)
@@ -151,7 +171,7 @@ class Sync:
                     self.progress(f"{source.shop} {api.label}: page {outcome.pages}, {outcome.reviews:,} reviews")
                 if cutoff is not None and any(mark <= cutoff for mark in marks):
                     break  # this page reaches back to what the last sync stored
-            unit = api.business_unit(self.fetcher, base, source.remote_id, secret)
+            unit = api.business_unit(self.fetcher, base, source.remote_id, secret) if outcome.gives_score else None
             spool.seek(0)
 
             def record(report: Report) -> None:
@@ -179,6 +199,7 @@ class Sync:
                 if unit is None
                 else Input(f"{source.shop}/{source.platform} business unit", io.BytesIO(json.dumps(unit).encode())),
                 then=record,
+                scores=outcome.gives_score,
             )
 
 

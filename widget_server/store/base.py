@@ -829,16 +829,17 @@ class SqlStore(ABC):
         """Store where a shop's reviews live on `platform` under `remote_id` (a shop may have several
         on one platform: a Feedback Company account per language, a Google location per branch).
         The same three again replace the source, whose sync state goes with it: the next sync reads
-        every page. True when new."""
+        every page. It keeps the day it was first added, which decides whose platform score the
+        shop shows (sync.score_givers): a new key does not change the score shown. True when new."""
         key = (shop_id, platform, remote_id)
         with self.transaction(counts=False) as db:
             existed = db.execute(
-                "SELECT 1 FROM sources WHERE shop = ? AND platform = ? AND remote_id = ?", key
+                "SELECT added_at FROM sources WHERE shop = ? AND platform = ? AND remote_id = ?", key
             ).fetchone()
             db.execute("DELETE FROM sources WHERE shop = ? AND platform = ? AND remote_id = ?", key)
             db.execute(
                 "INSERT INTO sources (shop, platform, remote_id, base_url, secret, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (shop_id, platform, remote_id, base_url, secret, added_at),
+                (shop_id, platform, remote_id, base_url, secret, added_at if existed is None else existed[0]),
             )
         return existed is None
 
