@@ -20,6 +20,7 @@ from widget_server.http.preview import (
     widget_query,
     widget_src,
 )
+from widget_server.http.service import Service
 from widget_templates import TEMPLATES_DIR
 
 STATIC_PROBLEM = "the static files' address must be http(s)://host[/path], such as https://cdn.example.com"
@@ -159,3 +160,24 @@ def test_the_stages_are_painted_in_page_colours_the_palettes_are_made_for():
     for page in ("light", "dark"):
         colour = re.search(rf"\.stage\.{page}{{background:(#[0-9a-f]{{6}})", css)
         assert colour and colour[1] in PAGES[page]
+
+
+def test_the_index_gives_each_shops_score_and_count_as_its_summary_says_without_reading_it_whole(tmp_path):
+    """The index reads each shop's window counts, not its snapshot: it neither reads every shop
+    whole on each load nor pushes the shops the widgets serve out of the service's memory."""
+    fixture_store(tmp_path / "data", demo_document(AS_OF)).close()
+    service = Service(tmp_path / "data", as_of=AS_OF)
+    for shop, version in service.shops().values():
+        standing = service.standing(shop, version, AS_OF)
+        summary = service.store.snapshot(shop.id, AS_OF).summary
+        assert standing == {"score": summary["score"], "review_count": summary["review_count"]}
+        assert standing["review_count"] > 0
+    assert len(service._snapshots) == 0  # noqa: SLF001 - what the service holds in memory
+    app = create_app(tmp_path / "data", as_of=AS_OF)
+    with TestClient(app) as client:
+        index = client.get("/preview/").text
+        rows = re.findall(r'href="/preview/([a-z-]+)">.*?<td>([0-9.–]+)</td><td>(\d+)</td></tr>', index, re.S)
+        assert len(rows) == 2
+        for shop, score, count in rows:
+            summary = client.get(f"/v1/{shop}/summary.json").json()
+            assert (float(score), int(count)) == (summary["score"], summary["review_count"])

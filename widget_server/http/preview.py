@@ -274,7 +274,7 @@ def preview_index(request: Request) -> Response:
     token = allow(request)
     service = service_of(request)
     as_of = service.as_of()
-    rows = [(shop, service.snapshot(shop.id, version, as_of).summary) for shop, version in service.shops().values()]
+    rows = [(shop, service.standing(shop, version, as_of)) for shop, version in service.shops().values()]
     rows.sort(key=lambda row: row[0].id)
     html = _env().get_template("preview_index.html").render(rows=rows, format_score=format_score)
     return remember(HTMLResponse(html, headers=response_headers("preview")), token)
