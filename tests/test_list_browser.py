@@ -134,12 +134,19 @@ def test_the_list_fits_and_reads_at_every_width_with_its_frame_as_high_as_it(bro
 DOCUMENT_HEIGHT = "document.documentElement.getBoundingClientRect().height"
 
 
+# The frame's own view of its height: the document lays out in it a frame after the iframe
+# element is resized, so a check of what shows must wait for this too (on a busy machine the
+# element had its new height while the document still laid out in the old one).
+VIEWPORT_HEIGHT = "document.documentElement.clientHeight"
+
+
 def followed(page, element, inside) -> tuple[float, float]:
-    """(the frame's height, its document's) once they agree, or as they are after 5 s: the loader
-    follows each change of the list's height, a message later (a busy machine may lag)."""
+    """(the frame's height, its document's) once they agree and the document lays out in that
+    height, or as they are after 5 s: the loader follows each change of the list's height, a
+    message later (a busy machine may lag)."""
     for _ in range(50):
         high, frame_high = inside.evaluate(DOCUMENT_HEIGHT), element.bounding_box()["height"]
-        if abs(frame_high - high) <= 1:
+        if abs(frame_high - high) <= 1 and abs(inside.evaluate(VIEWPORT_HEIGHT) - frame_high) <= 1:
             break
         page.wait_for_timeout(100)
     return frame_high, high
