@@ -4,8 +4,8 @@ One threaded http.server on 127.0.0.1, started once per test session (conftest's
 `platform_server`). Each test adds its own account under an id of its own, so tests never see
 each other's data: a Trustpilot business unit (API key in the `apikey` header; reviews newest
 first by `page`/`perPage` with a `next-page` link; the business unit with its TrustScore), an
-eTrusted channel (a client-credentials token from POST /oauth/token; `service-reviews` by
-`count` and the `after` cursor), a Google location (a refresh-token grant at POST /token;
+eTrusted channel (a client-credentials token from POST /oauth/token; GET /reviews of one
+channel by `channels`, `count` and the `after` cursor), a Google location (a refresh-token grant at POST /token;
 reviews by `pageSize`/`pageToken`, newest update first, with `averageRating`), a Kiyoh location
 (the publication feed with its `X-Publication-Api-Token`: the location's figures and its
 reviews, most recently changed first, at most `limit`), a Feedback Company shop (a token from
@@ -298,8 +298,9 @@ class PlatformServer:
         if method == "POST" and path == "/oauth/token":
             channel = next((c for c, v in self.etrusted.items() if v.client_id == form.get("client_id")), "")
             return channel, "token", lambda h, q, f: self.etrusted_token(f)
-        if method == "GET" and segments[0] == "channels" and len(segments) == 3 and segments[2] == "service-reviews":
-            return segments[1], "reviews", lambda h, q, f: self.etrusted_reviews(h, q, segments[1])
+        if method == "GET" and path == "/reviews":  # getReviews: ?channels=chl-…,chl-…
+            channel = query.get("channels", [""])[0]
+            return channel, "reviews", lambda h, q, f: self.etrusted_reviews(h, q, channel)
         if method == "POST" and path == "/token":
             location = next((k for k, v in self.google.items() if v.client_id == form.get("client_id")), "")
             return location, "token", lambda h, q, f: self.google_token(f)
@@ -377,7 +378,7 @@ class PlatformServer:
         if items:
             paging["cursor"] = {"before": items[0]["id"], "after": items[-1]["id"]}
             if more:
-                paging["links"] = {"next": f"{self.base}/channels/{channel_id}/service-reviews?after={items[-1]['id']}"}
+                paging["links"] = {"next": f"{self.base}/reviews?channels={channel_id}&after={items[-1]['id']}"}
         return 200, {"totalElements": len(ids), "paging": paging, "items": items}
 
     # Kiyoh

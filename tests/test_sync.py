@@ -137,6 +137,10 @@ def test_the_first_sync_reads_every_page_and_the_second_one_page_per_source(plat
         "google": ("", True, 3, 120),  # 50 + 50 + 20: Google's pageSize is at most 50
     }
     assert [len(platform_server.requests(a)) for a in (unit, channel, location)] == [3, 3, 3]
+    # eTrusted's getReviews (GET /reviews?channels=…), not a channel path it does not document
+    pages = [(r.path, r.query.get("channels"), r.query.get("after")) for r in platform_server.requests(channel)]
+    assert [(path, channels) for path, channels, _ in pages] == [("/reviews", [channel])] * 3
+    assert [after for *_, after in pages] == [None, [f"rev-{channel}-000099"], [f"rev-{channel}-000199"]]
     assert len(stored(store, "Trustpilot")) == 250 and len(stored(store, "Trusted Shops")) == 250
     assert len(stored(store, "Google")) == 120
     scores = {p.name: (p.score, p.review_count) for p in store.shop("wtw-winkel").platforms}

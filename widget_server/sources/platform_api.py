@@ -195,8 +195,10 @@ class OAuth:
 
 
 class ETrusted(PlatformApi):
-    """An OAuth token by client credentials from the login host, then GET
-    /channels/{id}/service-reviews with `count` and the `after` cursor (`paging.cursor.after`)."""
+    """An OAuth token by client credentials from the login host, then GET /reviews with
+    `channels` (the one channel), `count` and the `after` cursor (`paging.cursor.after`), as the
+    Reviews API documents it (getReviews; the per-channel customer-reviews endpoint is
+    deprecated). Its pages hold the channel's shop and product reviews, newest first."""
 
     token_url: str = "https://login.etrusted.com/oauth/token"
     audience: str = "https://api.etrusted.com"
@@ -214,9 +216,9 @@ class ETrusted(PlatformApi):
         after: str | None = None
         number = 1
         while True:
-            query = {"count": str(self.page_size), **({"after": after} if after else {})}
+            query = {"channels": remote_id, "count": str(self.page_size), **({"after": after} if after else {})}
             what = f"eTrusted reviews page {number}"
-            url = f"{base}/channels/{quote(remote_id, safe='')}/service-reviews?{urlencode(query)}"
+            url = f"{base}/reviews?{urlencode(query)}"
             page = _page(oauth.get(url, what), "items", what)
             yield page
             paging = _object(page.get("paging"))
