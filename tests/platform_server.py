@@ -23,6 +23,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -70,6 +71,8 @@ class TrustpilotUnit:
     reviews: list[dict[str, Any]]  # newest first
     trust_score: float = 4.6
     total: int = 1234
+    after_page: Callable[[int], None] | None = None  # called with each page's number once it is made
+    always_next: bool = False  # a broken API: a next-page link on every page, the empty ones too
 
 
 @dataclass
@@ -93,6 +96,7 @@ class FeedbackCompanyShop:
     client_id: str
     client_secret: str
     reviews: list[dict[str, Any]]  # newest first
+    stuck: bool = False  # a broken API: every page is the first, and no count.total
 
 
 @dataclass
@@ -333,10 +337,13 @@ class PlatformServer:
             return 400, {"message": "perPage must be 1-100"}
         start = (page - 1) * per_page
         links = []
-        if start + per_page < len(unit.reviews):
+        if start + per_page < len(unit.reviews) or unit.always_next:
             href = f"{self.base}/v1/business-units/{unit_id}/reviews?page={page + 1}&perPage={per_page}"
             links.append({"href": href, "method": "GET", "rel": "next-page"})
-        return 200, {"reviews": unit.reviews[start : start + per_page], "links": links}
+        body = {"reviews": unit.reviews[start : start + per_page], "links": links}
+        if unit.after_page is not None:
+            unit.after_page(page)
+        return 200, body
 
     def trustpilot_unit(self, handler, unit_id):
         unit = self.trustpilot.get(unit_id)
@@ -423,6 +430,8 @@ class PlatformServer:
         limit, start = int(query.get("limit", ["10"])[0]), int(query.get("start", ["0"])[0])
         if not 1 <= limit <= 100:
             return 400, {"success": False, "message": "limit must be 1-100"}
+        if shop.stuck:
+            return 200, {"success": True, "reviews": shop.reviews[:limit]}
         return 200, {
             "success": True,
             "count": {"total": len(shop.reviews)},

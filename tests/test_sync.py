@@ -555,3 +555,63 @@ def test_two_google_locations_keep_the_first_ones_score_on_every_sync(platform_s
         google_scores = [(p.score, p.review_count) for p in store.shop("wtw-winkel").platforms if p.name == "Google"]
         assert google_scores == [("4.4", 30)]
     assert len(stored(store, "Google")) == 42  # 30 + 12: the second location's reviews are shown
+
+
+def test_a_review_written_between_two_pages_is_stored_once_and_the_sync_goes_on(platform_server, sqlite_store):
+    """Trustpilot pages by number: a review written after page 1 was sent pushes page 1's last
+    review onto page 2. It is stored once (it used to be refused as a duplicate id, failing the
+    sync's exit code and so the cron's build), and the new review comes with the next sync."""
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store, count=150)
+    served = platform_server.trustpilot[unit]
+    newer = trustpilot_reviews(f"tp{unit}-new-", 1, NOW - timedelta(minutes=5), SIX_HOURS)
+
+    def write_one_after_page_one(page):
+        if page == 1:
+            served.reviews.insert(0, newer[0])
+
+    served.after_page = write_one_after_page_one
+    outcome = Sync(store, fetcher(), NOW, LOCALES).run()[0]
+    assert (outcome.error, outcome.pages, outcome.reviews, outcome.report.rejected) == ("", 2, 150, 0)
+    assert len(stored(store, "Trustpilot")) == 150 and store.sources()[0].last_error == ""
+    served.after_page = None
+    Sync(store, fetcher(), NOW + timedelta(hours=1), LOCALES).run()
+    assert len(stored(store, "Trustpilot")) == 151
+
+
+def test_paging_that_does_not_advance_stops_the_read_and_stores_nothing(platform_server, sqlite_store):
+    """A Feedback Company answer that ignores `start` and gives no total sends its first page
+    again and again: the read stops at the second page (it used to ask for ever), stores
+    nothing, says why, and the shop's other sources go on."""
+    store = with_shop(sqlite_store)
+    account = feedbackcompany(platform_server, store, count=250)
+    platform_server.feedbackcompany[account].stuck = True
+    unit = trustpilot(platform_server, store, count=10)
+    outcomes = {o.platform: o for o in Sync(store, fetcher(), NOW, LOCALES).run()}
+    stuck = outcomes["feedbackcompany"]
+    assert stuck.error == (
+        "The Feedback Company page 2 holds only reviews of earlier pages: its paging did not advance; "
+        "the read was stopped"
+    )
+    assert len(platform_server.requests(account)) == 2
+    assert stored(store, "The Feedback Company") == {}
+    assert outcomes["trustpilot"].error == "" and len(stored(store, "Trustpilot")) == 10
+    assert len(platform_server.requests(unit)) == 1
+
+
+def test_a_source_past_the_page_limit_stops_with_an_error(platform_server, sqlite_store, monkeypatch):
+    monkeypatch.setattr("widget_server.sources.sync.MAX_PAGES", 2)
+    store = with_shop(sqlite_store)
+    trustpilot(platform_server, store, count=250)  # three pages
+    outcome = Sync(store, fetcher(), NOW, LOCALES).run()[0]
+    assert outcome.error == "Trustpilot sent more than 2 pages; the read was stopped"
+    assert stored(store, "Trustpilot") == {}
+
+
+def test_an_empty_trustpilot_page_ends_the_read_whatever_its_links_say(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store, count=100)  # one full page
+    platform_server.trustpilot[unit].always_next = True  # and a next-page link on every page
+    outcome = Sync(store, fetcher(), NOW, LOCALES).run()[0]
+    assert (outcome.error, outcome.pages, outcome.reviews) == ("", 2, 100)
+    assert len(platform_server.requests(unit)) == 2

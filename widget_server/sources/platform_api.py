@@ -138,8 +138,8 @@ def _client_credentials(text: str) -> dict[str, str]:
 
 class Trustpilot(PlatformApi):
     """GET /v1/business-units/{id}/reviews with the `apikey` header, `orderBy=createdat.desc`,
-    `perPage` and `page`, until a page has no `links` entry with rel `next-page`; the score from
-    GET /v1/business-units/{id}."""
+    `perPage` and `page`, until a page has no reviews or no `links` entry with rel `next-page`;
+    the score from GET /v1/business-units/{id}."""
 
     def read_secret(self, text: str) -> dict[str, str]:
         return {"apikey": _one_line(text, "the API key")}
@@ -156,8 +156,10 @@ class Trustpilot(PlatformApi):
             page = _page(fetcher.json(url, what, headers={"apikey": secret["apikey"]}), "reviews", what)
             yield page
             links = page.get("links")
-            if not isinstance(links, list) or not any(
-                isinstance(k, dict) and k.get("rel") == "next-page" for k in links
+            if (
+                not page.get("reviews")
+                or not isinstance(links, list)
+                or not any(isinstance(k, dict) and k.get("rel") == "next-page" for k in links)
             ):
                 return
             number += 1

@@ -43,6 +43,13 @@ FULL_EVERY = timedelta(days=7)
 STALE_CLAIM = timedelta(hours=2)  # a claim older than this belongs to a sync that died
 SKEW = timedelta(days=1)  # a review dated further ahead than this never becomes the mark
 SECRET_PIECE = 4  # parts of a secret this long or longer are masked wherever a message might hold them
+# A source's read stops with an error past this many pages (2,000,000 reviews at 100 a page): a
+# platform whose paging never ends must not hold the sync, fill the disk and keep its claim.
+MAX_PAGES = 20_000
+
+
+class PagingError(Exception):
+    """A platform's paging that does not advance or does not end: the source stores nothing."""
 
 
 @dataclass
@@ -152,20 +159,34 @@ class Sync:
         newest = None if outcome.full or source.newest is None else parse_timestamp(source.newest)
         cutoff = None if newest is None else newest - self.overlap
         latest = self.now + SKEW  # a review time past this is a platform's error, never the mark
-        container = FORMATS[api.name].containers[0]
+        container, id_field = FORMATS[api.name].containers[0], FORMATS[api.name].id_field
         base = source.base_url or api.default_base
+        seen: set[str | int] = set()  # the ids read so far: a review is stored once per sync
         with tempfile.TemporaryFile() as spool:
             for page in api.pages(self.fetcher, base, source.remote_id, secret):
                 outcome.pages += 1
+                if outcome.pages > MAX_PAGES:
+                    raise PagingError(f"{api.label} sent more than {MAX_PAGES:,} pages; the read was stopped")
                 items = page.get(container) or []
                 if outcome.pages == 1:  # the page without its reviews: Google's score comes with it
                     spool.write(_line({**page, container: []}))
-                marks = []
+                marks, fresh = [], 0
                 for item in items:
+                    key = item.get(id_field) if isinstance(item, dict) else None
+                    if isinstance(key, str | int) and not isinstance(key, bool):
+                        if key in seen:  # written between two page requests, a review moves onto the next page
+                            continue
+                        seen.add(key)
+                    fresh += 1
                     spool.write(_line(item))
                     with contextlib.suppress(ValueError):  # no time: never taken as older than the mark
                         marks.append(parse_timestamp(api.mark(item)))
-                outcome.reviews += len(items)
+                if items and not fresh:
+                    raise PagingError(
+                        f"{api.label} page {outcome.pages} holds only reviews of earlier pages: "
+                        "its paging did not advance; the read was stopped"
+                    )
+                outcome.reviews += fresh
                 newest = max([*([newest] if newest else []), *(m for m in marks if m <= latest)], default=None)
                 if self.progress is not None:
                     self.progress(f"{source.shop} {api.label}: page {outcome.pages}, {outcome.reviews:,} reviews")
