@@ -2,7 +2,7 @@ import gzip
 import json
 import os
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -10,11 +10,12 @@ import pytest
 from jinja2 import Environment, UndefinedError
 from markupsafe import Markup
 
+from tests.factories import SHOP, review
 from tests.hostile import HOSTILE, hostile_document
 from tests.widgets import AS_OF, DATA, fixture_store, render
 from widget_server.core.i18n import locales_dir, translations
 from widget_server.core.options import Options
-from widget_server.core.render import environment
+from widget_server.core.render import environment, render_method
 from widget_server.core.widgets import WIDGETS
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden")
@@ -321,3 +322,38 @@ def test_json_documents_refuse_what_json_cannot_hold(value):
 
     with pytest.raises(TypeError):
         render_json(value)
+
+
+@pytest.fixture(scope="module")
+def uncounted(tmp_path_factory):
+    """A shop whose three shown reviews all count for nothing: two imported, one unverified."""
+    shop = {**SHOP, "id": "alleen-import", "name": "Import Winkel"}
+    reviews = [
+        review(
+            id=f"i-{n}",
+            shop="alleen-import",
+            verification="unverified" if n == 0 else "imported",
+            created_at=f"{AS_OF - timedelta(days=10 + n)}T12:00:00Z",
+            experienced_at=f"{AS_OF - timedelta(days=20 + n)}",
+        )
+        for n in range(3)
+    ]
+    opened = fixture_store(tmp_path_factory.mktemp("uncounted"), {"shops": [shop], "reviews": reviews})
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("widget", WIDGETS)
+@pytest.mark.parametrize(("locale", "words"), [("nl", "Nog geen score"), ("en", "No score yet")])
+def test_reviews_shown_of_which_none_counts_have_no_score_yet_never_no_reviews(uncounted, widget, locale, words):
+    """It used to say "no reviews yet" above the very reviews it showed."""
+    text = parse(render(uncounted, "alleen-import", widget, locale)).text
+    assert words in text
+    assert {"nl": "Nog geen beoordelingen", "en": "No reviews yet"}[locale] not in text
+
+
+def test_the_method_page_says_no_score_yet_where_reviews_are_shown_and_no_reviews_where_none(uncounted, store):
+    shown = render_method(uncounted.snapshot("alleen-import", AS_OF), "en").decode()
+    assert "<strong>No score yet</strong>" in shown and "No reviews yet" not in shown
+    empty = render_method(store.snapshot("empty-shop", AS_OF), "en").decode()
+    assert "<strong>No reviews yet</strong>" in empty

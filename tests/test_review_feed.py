@@ -227,6 +227,21 @@ def test_a_review_with_no_name_is_anonymous_and_one_with_no_words_is_left_out():
     assert (name.get("is_anonymous"), name.text) == ("true", "Anonymous")
 
 
+def test_a_value_of_only_characters_xml_forbids_counts_as_empty():
+    """The import keeps U+FFFE and U+FFFF, which XML cannot hold: a name, text or title of only
+    those was written as an empty <name> or <content>, which Google requires to hold text."""
+    reviews = [
+        _public(1, author="\ufffe", text="\uffff \x01"),  # no words at all: left out
+        _public(2, author="\uffff", text="\ufffe", title="Titel"),  # the title is its content
+    ]
+    root = valid_feed(render_feed(_shop_with([reviews])))
+    assert review_ids(root) == ["r00002"]
+    found = _review(root, "r00002")
+    assert (found.findtext("content"), found.find("title")) == ("Titel", None)
+    name = found.find("reviewer/name")
+    assert (name.get("is_anonymous"), name.text) == ("true", "Anonymous")
+
+
 def test_the_feed_comes_a_page_of_reviews_at_a_time_and_whole_is_the_same_bytes():
     snapshot = _shop_with([[_public(n + 1000 * p) for n in range(120)] for p in range(3)])  # 3 pages each
     chunks = list(feed_chunks(snapshot))

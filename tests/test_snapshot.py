@@ -138,6 +138,16 @@ def test_has_language_takes_a_single_review(reviews, tag, has):
     assert memory_snapshot(SHOP, reviews, AS_OF, {}).has_language(tag) is has
 
 
+def test_a_review_list_keeps_the_first_filters_it_is_asked_and_no_more():
+    """A visitor's query names any filter it likes (lang=nl,aa, lang=nl,ab, ...): each is still
+    answered, but only the first MEMO_FILTERS are kept in the service's memory."""
+    source = ReviewList(REVIEWS)
+    for n in range(MEMO_FILTERS + 10):
+        asked = ReviewFilter(lang=("en", f"x{n}"))
+        assert [r.id for r in source.page(asked, 1, 5)] == ["c", "d"]
+    assert len(source.matching) == MEMO_FILTERS
+
+
 def test_a_review_list_pages_one_filter_again_and_again():
     source = ReviewList(REVIEWS)
     english = ReviewFilter(lang=("en",))

@@ -194,6 +194,12 @@ def widget_title(label: str, shop_name: str, locale: str, directory: Path) -> st
     return f"{gettext(label)} – {gettext('Reviews of %(name)s') % {'name': shop_name}}"
 
 
+def shows_reviews(snapshot: Snapshot) -> bool:
+    """Whether the shop (or the product) shows any review, counted or not: where there is no
+    score, the widgets say "no reviews yet" only when it shows none."""
+    return any(snapshot.shown.values())
+
+
 def render_widget(
     snapshot: Snapshot,
     widget: str,
@@ -234,6 +240,7 @@ def render_widget(
         "list": list_view(snapshot, wanted, locale, directory) if spec.grows else None,
         "grows": spec.grows,
         "shop_name": snapshot.shop.name,
+        "shows_reviews": shows_reviews(snapshot),
         "summary": snapshot.derived(
             ("summary", locale, directory), lambda: summary_view(snapshot.summary, locale, directory)
         ),
@@ -260,6 +267,7 @@ def render_method(snapshot: Snapshot, locale: str, directory: Path | None = None
         "accent": snapshot.shop.accent,
         "chart_width": CHART_WIDTH,
         "shop_name": snapshot.shop.name,
+        "shows_reviews": shows_reviews(snapshot),
         "summary": method_view(snapshot.summary, locale, directory),
     }
     return environment(locale, directory).get_template("method.html").render(context).encode()

@@ -45,6 +45,12 @@ def xml_text(value: str) -> str:
     return escape(_NOT_XML.sub("", value), {"\r": "&#13;"})
 
 
+def _kept(value: str) -> str:
+    """What of a value the feed keeps (xml_text's characters), without surrounding space: a
+    required element is left out where nothing is kept, never written empty."""
+    return _NOT_XML.sub("", value).strip()
+
+
 def _element(name: str, value: str) -> str:
     return f"<{name}>{xml_text(value)}</{name}>"
 
@@ -86,7 +92,7 @@ def feed_chunks(snapshot: Snapshot) -> Iterator[bytes]:
             parts = [
                 _review(review, product_xml, page)
                 for review in product.page(EVERY_REVIEW, number) or ()
-                if review.text.strip() or review.title.strip()
+                if _kept(review.text) or _kept(review.title)
             ]
             if parts and not opened:
                 parts.insert(0, "<reviews>\n")
@@ -116,9 +122,9 @@ def _product(snapshot: Snapshot, page: str) -> str:
 
 
 def _review(review: PublicReview, product_xml: str, review_url: str) -> str:
-    author = review.author.strip()
+    author = _kept(review.author)
     name = _element("name", author) if author else f'<name is_anonymous="true">{ANONYMOUS}</name>'
-    text, title = review.text.strip(), review.title.strip()
+    text, title = _kept(review.text), _kept(review.title)
     if not text:  # Google requires content: a review of a title alone gives it as its content
         text, title = title, ""
     lang = language(review.language)

@@ -46,7 +46,9 @@ class ReviewList:
 
     def __init__(self, reviews: list[PublicReview]) -> None:
         self.reviews = reviews
-        self.matching: dict[ReviewFilter, list[PublicReview]] = {}  # filtered once, paged many times
+        # Each filter's reviews, filtered once and paged many times, for the first MEMO_FILTERS
+        # filters asked (a visitor's query names any it likes: memory stays bounded).
+        self.matching: dict[ReviewFilter, list[PublicReview]] = {}
 
     def page(self, wanted: ReviewFilter, number: int, size: int) -> list[PublicReview]:
         if not (wanted.stars or wanted.lang):
@@ -54,9 +56,9 @@ class ReviewList:
         elif wanted in self.matching:
             matching = self.matching[wanted]
         else:
-            matching = self.matching[wanted] = [
-                r for r in self.reviews if wanted.matches(r.rating, r.language, r.scale)
-            ]
+            matching = [r for r in self.reviews if wanted.matches(r.rating, r.language, r.scale)]
+            if len(self.matching) < MEMO_FILTERS:
+                self.matching[wanted] = matching
         return matching[(number - 1) * size : number * size]
 
 
