@@ -39,6 +39,7 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b'{"message": "Internal Server Error"}'
     delay: float = 0.0  # seconds before answering; with status 0 the normal answer follows
+    trickle: float = 0.0  # seconds between the body's bytes (a server that drips its answer)
 
 
 BROKEN_PAGE = Fault(200, body=b'{"reviews": [{"id": "x", "stars": 5,')
@@ -263,23 +264,37 @@ class PlatformServer:
         with self.lock:
             self.log.append(Logged(method, path, query, account, kind))
             fault = self.faults[account].pop(0) if self.faults.get(account) else None
+        trickle = fault.trickle if fault is not None else 0.0
         if fault is not None:
             time.sleep(fault.delay)
             if fault.status:
-                return self.send(handler, fault.status, fault.body, fault.headers)
+                return self.send(handler, fault.status, fault.body, fault.headers, trickle)
         if route is None:
             return self.send(handler, 404, b'{"message": "Not Found"}')
         status, body = route(handler, query, form)
-        self.send(handler, status, json.dumps(body).encode())
+        self.send(handler, status, json.dumps(body).encode(), trickle=trickle)
 
-    def send(self, handler: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str] | None = None):
+    def send(
+        self,
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        trickle: float = 0.0,
+    ):
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():
             handler.send_header(name, value)
         handler.end_headers()
-        handler.wfile.write(body)
+        if not trickle:
+            handler.wfile.write(body)
+            return
+        for n in range(len(body)):
+            handler.wfile.write(body[n : n + 1])
+            handler.wfile.flush()
+            time.sleep(trickle)
 
     def route(self, method: str, path: str, form: dict[str, str], query=None, handler=None):
         """(account, kind, the function answering) for a request."""

@@ -61,6 +61,21 @@ def test_an_answer_that_is_not_json_is_named_without_its_body(platform_server):
     assert str(found) == "the test request: the answer is not JSON"
 
 
+def test_an_answer_dripping_past_the_timeout_is_a_timeout(platform_server):
+    """Each read of the socket had the timeout, not the answer: 20 bytes a tenth of a second
+    apart took 2 s against a timeout of 0.5 s. The whole answer is held to it now."""
+    drip = Fault(200, body=b'{"x": "0123456789"}', trickle=0.1)
+    found, sleeps, fetcher = fetch(platform_server, "dripping", drip, timeout=0.5, retries=0)
+    assert str(found) == "the test request: no answer within 0.5 s (tried 1 times)"
+    assert fetcher.requests == 1
+
+
+def test_an_answer_within_the_timeout_is_read_whole_however_it_comes(platform_server):
+    drip = Fault(200, body=b'{"x": 1}', trickle=0.01)
+    found, _, _ = fetch(platform_server, "slow-but-fine", drip, timeout=5.0, retries=0)
+    assert found == {"x": 1}
+
+
 @pytest.mark.parametrize("status", [400, 401, 403, 404])
 def test_a_refused_request_is_not_retried(platform_server, status):
     found, sleeps, fetcher = fetch(

@@ -297,6 +297,27 @@ def test_a_platform_score_replaces_only_its_own_platform(store):  # SQLite and P
     assert [(p.name, p.score, p.review_count) for p in kept] == [("google", "4.2", 90), ("Trustpilot", "4.6", 1234)]
 
 
+GOOGLE_SCORE = {"score_name": "", "scale": 5, "read_on": "2026-11-20", "name": "Google"}
+
+
+@pytest.mark.parametrize(
+    ("second_link", "kept_link"),
+    [
+        ("", "https://g.page/wtw-winkel"),  # a Google sync reads no link: it used to erase the import's
+        ("https://g.page/wtw-2", "https://g.page/wtw-2"),  # a new link replaces it
+    ],
+)
+def test_a_score_read_without_a_profile_link_keeps_the_earlier_link(store, second_link, kept_link):
+    with store.transaction():
+        store.upsert_shop(parse_shop(SHOP, ("en", "nl")))
+        first = {**GOOGLE_SCORE, "score": 4.1, "review_count": 87, "profile_url": "https://g.page/wtw-winkel"}
+        store.upsert_platform("wtw-winkel", parse_platform(first))
+        second = {**GOOGLE_SCORE, "score": 4.2, "review_count": 90, "profile_url": second_link}
+        assert store.upsert_platform("wtw-winkel", parse_platform(second))
+    (google,) = store.shop("wtw-winkel").platforms
+    assert (google.score, google.review_count, google.profile_url) == ("4.2", 90, kept_link)
+
+
 # Issue 23, point 9: a review is (shop, platform, id); the same id from two platforms is two reviews.
 def test_the_same_id_from_two_platforms_is_two_reviews(store):  # SQLite and PostgreSQL
     same = {"created_at": "2026-10-01T12:00:00Z", "experienced_at": None}

@@ -31,9 +31,11 @@ from tests.platform_server import (
     stamp,
     trustpilot_reviews,
 )
+from widget_server.core.dates import parse_timestamp
 from widget_server.sources.http_fetch import Fetcher
 from widget_server.sources.importer import import_document
 from widget_server.sources.sync import Sync, score_givers
+from widget_server.store.open import open_store
 from widget_server.store.protocol import Source
 
 LOCALES = ("en", "nl")
@@ -615,3 +617,44 @@ def test_an_empty_trustpilot_page_ends_the_read_whatever_its_links_say(platform_
     outcome = Sync(store, fetcher(), NOW, LOCALES).run()[0]
     assert (outcome.error, outcome.pages, outcome.reviews) == ("", 2, 100)
     assert len(platform_server.requests(unit)) == 2
+
+
+def test_a_source_added_again_while_it_is_read_stores_nothing_of_that_read(platform_server, store, tmp_path):
+    """`source add` with a new key while a sync reads the source releases the claim: the sync's
+    record of itself found no row and was lost while its reviews were stored. Now the read is
+    not stored (the source's next sync reads every page, as a source added again does)."""
+    with_shop(store)
+    unit = trustpilot(platform_server, store, count=150)
+
+    def add_again(page):
+        if page == 1:
+            other = open_store(tmp_path / "data")
+            try:
+                other.add_source("wtw-winkel", "trustpilot", unit, platform_server.base, '{"apikey": "k2"}', "y")
+            finally:
+                other.close()
+
+    platform_server.trustpilot[unit].after_page = add_again
+    outcome = Sync(store, fetcher(), NOW, LOCALES).run()[0]
+    assert outcome.error == (
+        "the source was added again, removed or taken over by another sync while it was read; "
+        "nothing of this read was stored"
+    )
+    assert stored(store, "Trustpilot") == {}
+    (source,) = store.sources()
+    assert (source.claimed_by, source.synced_at, source.newest) == (None, None, None)
+
+
+def test_a_source_is_claimed_at_the_time_it_is_not_when_the_run_began(platform_server, sqlite_store, monkeypatch):
+    store = with_shop(sqlite_store)
+    trustpilot(platform_server, store, count=10)
+    run = Sync(store, fetcher(), NOW, LOCALES)
+    run._started -= 3 * 3600  # noqa: SLF001 - the run began three hours before it reaches this source
+    claims = []
+    real_claim = store.claim_source
+    monkeypatch.setattr(store, "claim_source", lambda *a: claims.append(a[4:]) or real_claim(*a))
+    assert run.run()[0].error == ""
+    ((claimed, stale_before),) = claims
+    later = NOW + timedelta(hours=3)
+    assert later <= parse_timestamp(claimed) < later + timedelta(minutes=1)
+    assert parse_timestamp(stale_before) == parse_timestamp(claimed) - timedelta(hours=2)

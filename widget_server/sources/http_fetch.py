@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 MAX_WAIT = 120.0  # the longest a Retry-After is honoured (seconds); a longer one waits this long
+READ_PIECE = 1 << 16  # an answer is read this many bytes at a time, its deadline checked between
 MAX_BODY = 64 << 20  # one answer (a page of reviews, a token) is far smaller
 USER_AGENT = "trustwidgets-sync"
 
@@ -98,8 +99,9 @@ class Fetcher:
             request = urllib.request.Request(url, data=data, headers=sent, method="GET" if data is None else "POST")
             self.requests += 1
             try:
+                deadline = time.monotonic() + self.timeout
                 with OPENER.open(request, timeout=self.timeout) as response:
-                    body = response.read(MAX_BODY + 1)
+                    body = _read_until(response, deadline)
                 break
             except urllib.error.HTTPError as error:
                 status = error.code
@@ -137,3 +139,21 @@ class Fetcher:
             return json.loads(body.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise FetchError(f"{what}: the answer is not JSON") from None
+
+
+def _read_until(response: Any, deadline: float) -> bytes:
+    """The answer's body, at most MAX_BODY + 1 bytes, read a piece at a time until `deadline`
+    (TimeoutError past it): the socket's timeout bounds each read, not the whole answer, which a
+    server sending a byte at a time could draw out for hours. A read started before the
+    deadline may wait one socket timeout more."""
+    pieces: list[bytes] = []
+    size = 0
+    while size <= MAX_BODY:
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        piece = response.read1(min(READ_PIECE, MAX_BODY + 1 - size))
+        if not piece:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    return b"".join(pieces)

@@ -24,6 +24,7 @@ import os
 import secrets
 import socket
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -50,6 +51,10 @@ MAX_PAGES = 20_000
 
 class PagingError(Exception):
     """A platform's paging that does not advance or does not end: the source stores nothing."""
+
+
+class ClaimLost(Exception):
+    """The source was added again, removed or taken over while it was read: its read is not stored."""
 
 
 @dataclass
@@ -112,6 +117,13 @@ class Sync:
 
     def __post_init__(self) -> None:
         self.owner = owner()
+        self._started = time.monotonic()
+
+    def clock(self) -> datetime:
+        """`now` moved on by the time this run has taken: a source is claimed and recorded at the
+        time it is, not when the run began (a run of many sources may take hours, and a claim
+        stamped with the run's start would look stale to the next run while it is held)."""
+        return self.now + timedelta(seconds=time.monotonic() - self._started)
 
     def run(self, shops: Iterable[str] = ()) -> list[Outcome]:
         wanted = set(shops)
@@ -127,9 +139,10 @@ class Sync:
 
     def source(self, listed: Source, *, named: bool = False, gives_score: bool = True) -> Outcome:
         outcome = Outcome(listed.shop, listed.platform, listed.remote_id if named else "", gives_score)
-        stamp = format_timestamp(self.now)
+        now = self.clock()
+        stamp = format_timestamp(now)
         source = self.store.claim_source(
-            listed.shop, listed.platform, listed.remote_id, self.owner, stamp, format_timestamp(self.now - STALE_CLAIM)
+            listed.shop, listed.platform, listed.remote_id, self.owner, stamp, format_timestamp(now - STALE_CLAIM)
         )
         if source is None:
             outcome.error = "another sync of this source is running; it was left to that one"
@@ -196,7 +209,7 @@ class Sync:
             spool.seek(0)
 
             def record(report: Report) -> None:
-                self.store.record_sync(
+                held = self.store.record_sync(
                     source.shop,
                     source.platform,
                     source.remote_id,
@@ -207,6 +220,11 @@ class Sync:
                     newest=None if newest is None else format_timestamp(newest),
                     reviews_read=outcome.reviews,
                 )
+                if not held:  # raised inside the import's transaction: nothing of this read is stored
+                    raise ClaimLost(
+                        "the source was added again, removed or taken over by another sync while it was read; "
+                        "nothing of this read was stored"
+                    )
 
             outcome.report = import_platform(
                 self.store,

@@ -357,13 +357,20 @@ class SqlStore(ABC):
         return changed
 
     def upsert_platform(self, shop_id: str, platform: Platform) -> bool:
-        """Keep a platform's own score for a shop, replacing only that platform's; True when it changed."""
+        """Keep a platform's own score for a shop, replacing only that platform's; True when it changed.
+
+        A score read without a profile link (Google's answer has none; Kiyoh's may lack one) keeps
+        the link stored with the platform's earlier score: the shop's page there has not moved.
+        """
         row = self.db.execute(
             "SELECT record, reviews_xor, platforms, products_xor FROM shops WHERE id = ?", (shop_id,)
         ).fetchone()
         if row is None:
             raise StoreError(f"no shop {shop_id!r} in the store: import its shop record first")
         kept = shop_from_record(row[0], row[2]).platforms
+        earlier = next((p for p in kept if p.name.casefold() == platform.name.casefold()), None)
+        if not platform.profile_url and earlier is not None and earlier.profile_url:
+            platform = replace(platform, profile_url=earlier.profile_url)
         others = tuple(p for p in kept if p.name.casefold() != platform.name.casefold())
         platforms = platforms_text((*others, platform))
         if platforms == row[2]:
@@ -892,16 +899,18 @@ class SqlStore(ABC):
         full_at: str | None = None,
         newest: str | None = None,
         reviews_read: int | None = None,
-    ) -> None:
+    ) -> bool:
         """How `owner`'s sync of the source went, and its claim released (inside the caller's
         transaction: a good sync records itself in the transaction that stores what it read).
-        Values left None keep what is stored."""
-        self.db.execute(
+        Values left None keep what is stored. False when `owner` no longer holds the claim (the
+        source was added again, removed, or taken over by another sync as stale): nothing recorded."""
+        updated = self.db.execute(
             "UPDATE sources SET last_error = ?, synced_at = coalesce(?, synced_at), full_at = coalesce(?, full_at), "
             "newest = coalesce(?, newest), reviews_read = coalesce(?, reviews_read), claimed_by = NULL, "
             "claimed_at = NULL WHERE shop = ? AND platform = ? AND remote_id = ? AND claimed_by = ?",
             (error, synced_at, full_at, newest, reviews_read, shop_id, platform, remote_id, owner),
-        )
+        ).rowcount
+        return bool(updated)
 
     def counts(self) -> tuple[int, int]:
         """(shops, reviews) in the store."""
