@@ -64,6 +64,39 @@ def big_shop() -> dict:
     return {"shops": [shop], "reviews": reviews}
 
 
+def mixed_shop(shop_id: str, stars: int, tens: int) -> dict:
+    """A shop of `stars` star reviews and `tens` scored out of 10 (Kiyoh's), all shown, newest
+    first alternating in bands: the star reviews first, then the out-of-10 ones."""
+    given = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    reviews = []
+    for n in range(stars + tens):
+        ten = n >= stars
+        reviews.append(
+            {
+                "id": f"{shop_id}-{n:03d}",
+                "shop": shop_id,
+                "rating": 1 + n % 10 if ten else 1 + n % 5,
+                **({"scale": 10} if ten else {}),
+                "text": f"Tekst {n}.",
+                "email": f"m{n}@example.nl",
+                "author": f"Klant {n}",
+                "language": "nl",
+                "created_at": (given - timedelta(hours=7 * n)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "verification": "verified",
+                "status": "published",
+                "platform": "Kiyoh" if ten else "Trustpilot",
+            }
+        )
+    shop = {
+        "id": shop_id,
+        "name": f"Winkel {shop_id}",
+        "locales": ["nl", "en"],
+        "source": "Trustpilot",
+        "policy_url": "https://example.nl/beleid",
+    }
+    return {"shops": [shop], "reviews": reviews}
+
+
 @pytest.fixture(scope="module")
 def origins(tmp_path_factory) -> Iterator[dict[str, str]]:
     folder = tmp_path_factory.mktemp("list")
@@ -73,6 +106,9 @@ def origins(tmp_path_factory) -> Iterator[dict[str, str]]:
         shop["locales"] = [*shop["locales"], "de"]
     fixture_store(data, demo).close()
     fixture_store(data, big_shop()).close()
+    fixture_store(data, mixed_shop("gemengd", 8, 4)).close()  # one file: sorted in the frame
+    fixture_store(data, mixed_shop("groot-gemengd", 201, 3)).close()  # five files: a file per rating
+    fixture_store(data, mixed_shop("alleen-tien", 0, 6)).close()  # no stars at all
     build(data, out, AS_OF)
     port = free_port()
     static = f"http://127.0.0.1:{port}"
@@ -362,5 +398,93 @@ def test_a_ratings_newest_thousand_are_listed_and_the_list_says_so(browser, host
         # each rating's newest 20 (the fours' 60 too), highest first
         page.wait_for_function("() => document.querySelector('.pos').textContent.startsWith('1–5 van 100 ')")
         assert [stars for stars, _ in walk(page)] == [s for s in (5, 4, 3, 2, 1) for _ in range(20)]
+    finally:
+        context.close()
+
+
+# Each card's mark as its image says it: "4 van 5 sterren" or "8 van 10".
+MARKS = """() => [...document.querySelectorAll('.feed article')].map(a =>
+  a.querySelector('.top [role=img]').getAttribute('aria-label'))"""
+
+
+def every_mark(frame) -> list:
+    settle(frame)
+    seen = frame.evaluate(MARKS)
+    while frame.evaluate("!document.querySelector('.next').disabled"):
+        before = frame.evaluate("document.querySelector('.pos').textContent")
+        frame.click(".next")
+        frame.wait_for_function(f"() => document.querySelector('.pos').textContent !== {before!r}")
+        settle(frame)
+        seen += frame.evaluate(MARKS)
+    return seen
+
+
+@pytest.mark.parametrize("origin", ["service", "static"])
+def test_a_sort_by_stars_lists_the_reviews_scored_out_of_10_after_them_or_says_it_leaves_them_out(
+    browser, host, origins, origin
+):
+    """The sort by stars walked the five star ratings only: a shop's reviews scored out of 10
+    went missing from the list ("1–5 of 8" where it had 12) without a word."""
+    context, page, frame, errors = list_frame(browser, host, origins[origin], "gemengd")
+    try:
+        assert frame.inner_text(".pos") == "1–5 van 12"
+        frame.select_option(".sort select", "highest")
+        marks = every_mark(frame)
+        assert frame.inner_text(".pos") == "11–12 van 12"
+        stars = [int(m.split()[0]) for m in marks[:8]]
+        assert stars == sorted(stars, reverse=True) and all(m.endswith("sterren") for m in marks[:8])
+        assert [m.endswith("van 10") for m in marks[8:]] == [True] * 4
+        assert errors == []
+    finally:
+        context.close()
+    context, page, frame, errors = list_frame(browser, host, origins[origin], "groot-gemengd")
+    try:  # a list read a rating's file at a time has no file of the reviews out of 10: it says so
+        frame.select_option(".sort select", "lowest")
+        settle(frame)
+        assert frame.inner_text(".pos") == "1–5 van 201 · zonder 3 op een schaal van 10"
+        frame.select_option(".sort select", "newest")
+        settle(frame)
+        assert frame.inner_text(".pos") == "1–5 van 204"
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_list_without_stars_offers_no_sort_by_stars(browser, host, origins):
+    context, page, frame, errors = list_frame(browser, host, origins["static"], "alleen-tien")
+    try:
+        assert frame.is_hidden(".sort") and frame.inner_text(".pos") == "1–5 van 6"
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("change", ["next", "bar", "sort"])
+def test_a_failed_load_changes_nothing_and_the_same_click_asks_again(browser, host, origins, change):
+    """The page, filter or sort used to change before its reviews came: after a failed load the
+    next click skipped a page, undid the filter it meant to set, or left the wrong sort shown."""
+    context, page, frame, errors = list_frame(browser, host, origins["static"])
+    blocked = {"on": True}
+    page.route("**/reviews*.json", lambda route: route.abort() if blocked["on"] else route.continue_())
+    clicks = {
+        "next": lambda: frame.click(".next"),
+        "bar": lambda: frame.get_by_role("button", name="3 sterren 20 beoordelingen").click(),
+        "sort": lambda: frame.select_option(".sort select", "lowest"),
+    }
+    try:
+        clicks[change]()
+        frame.wait_for_function("() => document.querySelector('.pos').textContent.includes('niet worden geladen')")
+        settle(frame)
+        assert frame.evaluate(CARDS)[0][1] == "Klant 0"  # the first page still shows
+        assert frame.locator(".bars button[aria-pressed=true]").count() == 0
+        assert frame.evaluate("document.querySelector('.sort select').value") == "newest"
+        blocked["on"] = False
+        clicks[change]()
+        expected = {"next": "6–10 van 260", "bar": "1–5 van 20", "sort": "1–5 van 260"}[change]
+        frame.wait_for_function(f"() => document.querySelector('.pos').textContent === {expected!r}")
+        if change == "bar":
+            assert frame.locator(".bars button[data-stars='3']").get_attribute("aria-pressed") == "true"
+        if change == "sort":
+            assert [stars for stars, _ in settle(frame)] == [1] * 5
     finally:
         context.close()

@@ -20,7 +20,8 @@
         if (!response.ok) throw new Error(file + ": " + response.status);
         return response.json();
       });
-      files[file].catch(function () { delete files[file]; });  // a later click tries again
+      // A later click tries again
+      files[file].catch(function () { delete files[file]; });
     }
     return files[file];
   }
@@ -40,8 +41,13 @@
       return found;
     });
   }
+  // Reviews scored out of 10 have no stars: a sort by stars lists them after the star ratings
+  // (group 10) where the list is read whole here, and says it leaves them out where it is not.
+  var starred = 0;
+  for (var s in conf.stars) starred += conf.stars[s];
+  var unscored = conf.total - starred;
   function group(stars) {
-    var n = stars ? conf.stars[stars] || 0 : conf.total;
+    var n = stars > 5 ? unscored : stars ? conf.stars[stars] || 0 : conf.total;
     return {
       n: stars && !local ? Math.min(n, conf.cap) : n,
       capped: stars && !local && n > conf.cap,
@@ -51,7 +57,7 @@
           var found = [];
           for (var i = 0; i < reviews.length; i++) {
             var r = reviews[i];
-            if (!r.scale && r.rating === stars) found[found.length] = r;
+            if (stars > 5 ? r.scale : !r.scale && r.rating === stars) found[found.length] = r;
           }
           return found.slice((k - 1) * conf.size, k * conf.size);
         });
@@ -59,11 +65,12 @@
     };
   }
   // What the visitor asked for, as runs one after another: highest first is the five-star
-  // reviews, newest first, then the four-star ones, and so on (a score out of 10 has no stars).
-  function runs() {
-    if (state.stars || state.sort === "newest") return [group(state.stars)];
-    var order = state.sort === "highest" ? [5, 4, 3, 2, 1] : [1, 2, 3, 4, 5], found = [];
+  // reviews, newest first, then the four-star ones, and so on.
+  function runs(asked) {
+    if (asked.stars || asked.sort === "newest") return [group(asked.stars)];
+    var order = asked.sort === "highest" ? [5, 4, 3, 2, 1] : [1, 2, 3, 4, 5], found = [];
     for (var i = 0; i < order.length; i++) if (conf.stars[order[i]]) found[found.length] = group(order[i]);
+    if (unscored && local) found[found.length] = group(10);
     return found;
   }
   function part(run, a, b) {
@@ -153,14 +160,17 @@
     return false;
   }
   // The pager, the pressed bar and the filter line for page `page` of `count` reviews.
-  function status(page, count, cut) {
+  function status(page, count, cut, left) {
     var pages = Math.max(1, Math.ceil(count / conf.per)), from = (page - 1) * conf.per, to = Math.min(from + conf.per, count);
     var cards = feed.querySelectorAll(".card"), named = "";
     for (var i = 0; i < cards.length; i++) {
       cards[i].setAttribute("aria-posinset", from + i + 1);
       cards[i].setAttribute("aria-setsize", count);
     }
-    pos.textContent = count ? fill(words.range, [fmt(from + 1), fmt(to), fmt(count)]) + (cut ? " \u00b7 " + words.capped : "") : "";
+    pos.textContent = count
+      ? fill(words.range, [fmt(from + 1), fmt(to), fmt(count)]) + (cut ? " \u00b7 " + words.capped : "") +
+        (left ? " \u00b7 " + fill(words.unscored, [fmt(left)]) : "")
+      : "";
     prev.disabled = page <= 1;
     next.disabled = page >= pages;
     pager.hidden = pages <= 1;
@@ -170,27 +180,37 @@
       if (on) named = bars[b].querySelector(".bl").textContent;
     }
     filt.hidden = !state.stars;
-    select.disabled = !!state.stars;  // one rating's reviews have one order: newest first
+    // One rating's reviews have one order: newest first
+    select.disabled = !!state.stars;
     filt.querySelector("strong").textContent = named;
     return fill(words.page, [fmt(page), fmt(pages)]) + ", " + pos.textContent;
   }
-  function show(focus) {
-    var list = runs(), count = total(list), pages = Math.max(1, Math.ceil(count / conf.per));
-    var page = Math.min(state.page, pages), from = (page - 1) * conf.per, ticket = ++asked;
+  // Show what the visitor asked for (a filter, a sort, a page): it becomes the state only once
+  // its reviews are in, so a failed load leaves the list, its pager and its controls as they were
+  // and the same click asks again.
+  function show(change, focus) {
+    var want = { stars: state.stars, sort: state.sort, page: state.page };
+    for (var key in change) want[key] = change[key];
+    var list = runs(want), count = total(list), pages = Math.max(1, Math.ceil(count / conf.per));
+    var page = Math.min(want.page, pages), from = (page - 1) * conf.per, ticket = ++asked;
     feed.setAttribute("aria-busy", "true");
     slice(list, from, Math.min(from + conf.per, count)).then(function (reviews) {
-      if (ticket !== asked) return;  // a later click won
+      // A later click won
+      if (ticket !== asked) return;
       while (feed.firstChild) feed.removeChild(feed.firstChild);
       for (var i = 0; i < reviews.length; i++) feed.appendChild(card(reviews[i], from + i + 1));
       w.tw.ages(feed);
       for (var c = 0; c < feed.children.length; c++) w.tw.clamp(feed.children[c]);
+      state = want;
       state.page = page;
       feed.setAttribute("aria-busy", "false");
-      said.textContent = status(page, count, capped(list));
+      said.textContent = status(page, count, capped(list), !want.stars && want.sort !== "newest" && !local && unscored);
       if (focus) feed.focus();
     }, function () {
       if (ticket !== asked) return;
       feed.setAttribute("aria-busy", "false");
+      // The sort the list is still in
+      select.value = state.sort;
       pos.textContent = said.textContent = words.failed;
       pager.hidden = false;
     });
@@ -199,27 +219,23 @@
   // In a bare iframe (no loader to follow its height) the list scrolls inside its frame.
   if (!/(^#|&)tw=/.test(location.hash)) d.body.style.overflowY = "auto";
   for (var b = 0; b < bars.length; b++) bars[b].disabled = !conf.stars[bars[b].getAttribute("data-stars")];
-  select.value = "newest";  // a reload may restore another choice; the page shows the newest
+  // A reload may restore another choice; the page shows the newest
+  select.value = "newest";
+  // No review has stars: nothing to sort by stars
+  select.parentNode.hidden = !starred;
   tools.hidden = false;
   status(1, conf.total);
   if (bars.length) bars[0].parentNode.addEventListener("click", function (event) {
     var button = event.target.closest("button");
     if (!button || button.disabled) return;
     var stars = +button.getAttribute("data-stars");
-    state.stars = state.stars === stars ? 0 : stars;
-    state.page = 1;
-    show(false);
+    show({ stars: state.stars === stars ? 0 : stars, page: 1 }, false);
   });
   filt.querySelector(".clear").addEventListener("click", function () {
-    state.stars = 0;
-    state.page = 1;
-    show(true);  // the button goes away with the filter: the focus goes to the list
+    // The button goes away with the filter: the focus goes to the list
+    show({ stars: 0, page: 1 }, true);
   });
-  select.addEventListener("change", function () {
-    state.sort = select.value;
-    state.page = 1;
-    show(false);
-  });
-  prev.addEventListener("click", function () { state.page -= 1; show(true); });
-  next.addEventListener("click", function () { state.page += 1; show(true); });
+  select.addEventListener("change", function () { show({ sort: select.value, page: 1 }, false); });
+  prev.addEventListener("click", function () { show({ page: state.page - 1 }, true); });
+  next.addEventListener("click", function () { show({ page: state.page + 1 }, true); });
 })();

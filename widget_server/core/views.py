@@ -249,6 +249,8 @@ def _list_words(shop_name: str, locale: str, directory: Path) -> dict[str, str]:
         # sorted or filtered by stars, a long list shows each rating's newest reviews (snapshot.py)
         "capped": gettext("the newest %(count)s of each star rating")
         % {"count": format_count(RATING_PAGES * PAGE_SIZE, locale)},
+        # sorted by stars, a long list leaves out the reviews scored out of 10 (no file of theirs)
+        "unscored": gettext("without %(count)s on a scale of 10") % {"count": "{0}"},
     }
 
 
