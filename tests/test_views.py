@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -12,7 +13,7 @@ from widget_server.core.catalogue import REVIEWS, DocumentRef
 from widget_server.core.documents import render_document
 from widget_server.core.i18n import locales_dir
 from widget_server.core.models import PublicReview, Shop
-from widget_server.core.options import Options, ReviewFilter
+from widget_server.core.options import Options, ReviewFilter, parse_options
 from widget_server.core.render import render_json
 from widget_server.core.snapshot import PAGE_SIZE
 from widget_server.core.views import (
@@ -348,3 +349,31 @@ def test_the_lists_bar_labels_and_words_in_each_locale():
         config = json.loads(view["config"])
         assert config["words"]["range"] == range_
         assert (config["pages"], config["stars"]) == (2, {"5": 0, "4": 0, "3": 0, "2": 60, "1": 1})
+
+
+@pytest.mark.parametrize(
+    ("options", "stars", "next_name"),
+    [
+        (Options(), 0, "reviews-2.json"),  # the files' own, as a static tree names them
+        (Options(lang=()), 0, "reviews-2.json"),  # every language is the files' own too
+        (Options(stars=(5,)), 0, "reviews-2.json?stars=5"),
+        (Options(stars=(4, 5), lang=("nl",)), 0, "reviews-2.json?stars=4,5&lang=nl"),
+        (Options(lang=("nl",)), 5, "reviews-5star-2.json?lang=nl"),  # a rating's file names its stars
+        (Options(), 5, "reviews-5star-2.json"),
+    ],
+)
+def test_next_asks_again_for_the_reviews_the_query_asked_for(options, stars, next_name):
+    """`next` was the bare file name: followed from reviews.json?stars=5, it gave page 2 of every
+    review while `total` and `pages` counted the five-star ones."""
+    shop = Shop("s", "S", ("nl",), "nl", "Trustpilot", "https://example.nl/r")
+    snapshot = memory_snapshot(shop, rated_reviews({5: 270, 4: 60}), AS_OF, {})
+
+    def one(number, asked):
+        ref = DocumentRef(REVIEWS, shop="s", locale="nl", page=number, stars=stars)
+        return json.loads(render_document(snapshot, ref, asked.resolve(shop)))
+
+    first = one(1, options)
+    assert first["next"] == next_name
+    name, _, query = next_name.partition("?")
+    second = one(2, parse_options(dict(parse_qsl(query, keep_blank_values=True))))
+    assert (second["filter"], second["total"], second["page"]) == (first["filter"], first["total"], 2)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from babel.lists import format_list
 from markupsafe import Markup
@@ -17,7 +18,7 @@ from .dates import public_timestamp
 from .formatting import ago_patterns, format_count, format_published, format_score, long_date, short_date, star_svg
 from .i18n import N_, translations
 from .models import PublicReview
-from .options import Resolved, ReviewFilter
+from .options import Resolved, ReviewFilter, listed_filter
 from .paths import reviews_file
 from .rules import STAR_SCALE, window_length
 from .snapshot import LOCAL_PAGES, PAGE_SIZE, RATING_PAGES, STARS_DOWN, Snapshot
@@ -228,9 +229,22 @@ def reviews_page(
         "page": page,
         "pages": pages,
         "page_size": PAGE_SIZE,
-        "next": reviews_file(page + 1, stars) if page < pages else None,
+        "next": reviews_file(page + 1, stars) + _asked(options, listed_filter(shop), stars) if page < pages else None,
         "reviews": review_documents(reviews, locale, directory, shop.source),
     }
+
+
+def _asked(options: Resolved, listed: ReviewFilter, stars: int) -> str:
+    """The query that asked for other reviews than the files list, for `next` to ask it again
+    ("?stars=1&lang=de"); "" for the files' own (what a static tree holds). A rating's file
+    names its stars in its name: only its language is asked."""
+    texts, wanted = options.texts(), options.filter
+    query = {}
+    if not stars and wanted.stars != listed.stars:
+        query["stars"] = texts["stars"]
+    if wanted.lang != listed.lang:
+        query["lang"] = texts["lang"]
+    return "?" + urlencode(query, safe=",") if query else ""
 
 
 @lru_cache(maxsize=64)
