@@ -110,7 +110,12 @@ def test_layout_and_screenshot(tab, pages, widget, locale, theme, width):
     try:
         tab.goto(pages[widget, locale, theme])
         if WIDGETS[widget].grows:  # as high as its content: the loader makes its frame so
-            tab.set_viewport_size({"width": WIDTHS[width], "height": tab.evaluate("document.body.scrollHeight")})
+            # and follows it while its layout settles (a new height can wrap its lines anew)
+            for _ in range(10):
+                high = tab.evaluate("document.fonts.ready.then(() => document.body.scrollHeight)")
+                tab.set_viewport_size({"width": WIDTHS[width], "height": high})
+                if tab.evaluate("document.body.scrollHeight") == high:
+                    break
         SCREENSHOTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / f"{widget}-{locale}-{theme}-{width}.png"), full_page=True)
         assert tab.evaluate(LAYOUT_FAULTS) == []
