@@ -82,14 +82,13 @@ def etrusted(server, store, count=250):
     return channel
 
 
-def google(server, store, count=120):
-    location = f"accounts/{new_id()}/locations/{new_id()}"
+def google(server, store, count=120, location=None, average=4.4, added_at="x"):
+    location = location or f"accounts/{new_id()}/locations/{new_id()}"
     client_id, client_secret, refresh = "gid-" + new_id(), "gs-" + new_id(), "rt-" + new_id()
-    server.google[location] = GoogleLocation(
-        client_id, client_secret, refresh, google_reviews(f"g{location[9:21]}-", count, NEWEST, SIX_HOURS)
-    )
+    reviews = google_reviews(f"g{location[9:21]}-", count, NEWEST, SIX_HOURS)
+    server.google[location] = GoogleLocation(client_id, client_secret, refresh, reviews, average)
     secret = f'{{"client_id": "{client_id}", "client_secret": "{client_secret}", "refresh_token": "{refresh}"}}'
-    store.add_source("wtw-winkel", "google", location, server.base, secret, "x")
+    store.add_source("wtw-winkel", "google", location, server.base, secret, added_at)
     return location
 
 
@@ -541,16 +540,8 @@ def test_two_google_locations_keep_the_first_ones_score_on_every_sync(platform_s
     score stays the one of the location added first however the syncs fall (it used to be the
     last-synced location's, which here is the other one: sources sync in id order)."""
     with_shop(store)
-    first, second = "accounts/1/locations/a1", "accounts/1/locations/b2"
-    for location, count, average, added_at in (
-        (first, 30, 4.4, "2026-11-01T00:00:00Z"),
-        (second, 12, 3.1, "2026-11-02T00:00:00Z"),
-    ):
-        client_id, client_secret, refresh = "gid-" + new_id(), "gs-" + new_id(), "rt-" + new_id()
-        reviews = google_reviews(f"g{location[-2:]}-", count, NEWEST, SIX_HOURS)
-        platform_server.google[location] = GoogleLocation(client_id, client_secret, refresh, reviews, average)
-        secret = json.dumps({"client_id": client_id, "client_secret": client_secret, "refresh_token": refresh})
-        store.add_source("wtw-winkel", "google", location, platform_server.base, secret, added_at)
+    first = google(platform_server, store, 30, "accounts/a1/locations/l1", 4.4, "2026-11-01T00:00:00Z")
+    second = google(platform_server, store, 12, "accounts/b2/locations/l2", 3.1, "2026-11-02T00:00:00Z")
     for hours in (0, 1):
         outcomes = Sync(store, fetcher(), NOW + timedelta(hours=hours), LOCALES).run()
         assert [(o.remote_id, o.error, o.gives_score) for o in outcomes] == [(first, "", True), (second, "", False)]
