@@ -1,8 +1,10 @@
 """The service over real HTTP: uvicorn on a loopback port, driven with raw requests."""
 
 import gzip
+import http.client
 import json
 import re
+from urllib.parse import urlsplit
 
 import brotli
 import pytest
@@ -111,6 +113,32 @@ def test_content_coding(service):
     assert br_headers["content-encoding"] == "br" and brotli.decompress(br) == plain
     assert len({plain_headers["etag"], gz_headers["etag"], br_headers["etag"]}) == 3
     assert plain_headers["vary"] == "Accept-Encoding"
+
+
+def request_fields(base, path, fields):
+    """A GET with header fields as given, the same name several times if need be."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.putrequest("GET", path)
+    for name, value in fields:
+        conn.putheader(name, value)
+    conn.endheaders()
+    response = conn.getresponse()
+    headers, body = {k.lower(): v for k, v in response.getheaders()}, response.read()
+    conn.close()
+    return headers, body
+
+
+def test_several_accept_encoding_fields_are_one_list_and_leave_others_their_coding(service):
+    base, path = service[0], "/v1/wtw-winkel/en/list.html"
+    headers, body = request_fields(base, path, [("Accept-Encoding", "br"), ("Accept-Encoding", "gzip")])
+    assert headers["content-encoding"] == "br" and brotli.decompress(body).startswith(b"<!doctype html>")
+    headers, body = request_fields(base, path, [("Accept-Encoding", "gzip")])
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(body).startswith(b"<!doctype html>")
+    headers, body = request_fields(base, path, [("Accept-Encoding", "identity"), ("Accept-Encoding", "gzip")])
+    assert headers["content-encoding"] == "gzip"
+    headers, body = request_fields(base, path, [])
+    assert "content-encoding" not in headers and body.startswith(b"<!doctype html>")
 
 
 @pytest.mark.parametrize(

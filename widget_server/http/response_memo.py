@@ -73,10 +73,11 @@ class ResponseMemo:
         ):
             await self.app(scope, receive, send)
             return
-        accept, if_none_match = b"", None
+        accepts: list[bytes] = []  # several Accept-Encoding fields are one list (RFC 9110, 5.3)
+        if_none_match = None
         for name, value in scope["headers"]:
             if name == b"accept-encoding":
-                accept = value
+                accepts.append(value)
             elif name == b"if-none-match":
                 if_none_match = value
         version = self.version()
@@ -88,7 +89,7 @@ class ResponseMemo:
         if options is None:
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], options, self._coding(accept))
+        key = (scope["path"], options, self._coding(b", ".join(accepts)))
         entry = self.entries.get(key)
         if entry is None or if_none_match is not None:
             await self.app(scope, receive, self._recorder(key, send) if if_none_match is None else send)

@@ -39,7 +39,9 @@ def document_response(
     tag = etag_of(body)
     headers = response_headers(kind, domains)
     headers["Vary"] = "Accept-Encoding"
-    coding = choose_encoding(request.headers.get("accept-encoding", "")) if len(body) >= MIN_SIZE else None
+    # Every Accept-Encoding field, as the response memo reads them: several are one comma list.
+    accept = ", ".join(request.headers.getlist("accept-encoding"))
+    coding = choose_encoding(accept) if len(body) >= MIN_SIZE else None
     headers["ETag"] = f'"{tag}-{coding}"' if coding else f'"{tag}"'
     if _matches(request.headers.get("if-none-match", ""), tag):
         return Response(status_code=304, headers=headers)
