@@ -1,6 +1,8 @@
 import os
 import pickle
 import stat
+import sys
+import threading
 
 import pytest
 from diskcache import Cache
@@ -100,3 +102,32 @@ def test_memory_holds_at_most_its_bytes(tmp_path):
         cache.set(f"k{n}", bytes(10_000))
     assert cache.held == sum(len(v) for v in cache.memory.values()) <= 50_000
     assert list(cache.memory) == [f"k{n}" for n in range(15, 20)]  # the newest five
+
+
+def test_threads_sharing_the_memory_never_fail_and_keep_its_count(tmp_path):
+    # The service's event loop and its render threads use one cache; with a tiny switch interval
+    # a lookup raced an eviction (KeyError in move_to_end) within a second, before the lock.
+    cache = RenderCache(None, memory_items=8)
+    failures = []
+    before = sys.getswitchinterval()
+
+    def work(seed):
+        try:
+            for n in range(20_000):
+                key = f"k{(n * seed) % 24}"
+                if cache.get(key) is None:
+                    cache.remember(key, b"x" * (n % 7 + 1))
+        except Exception as error:  # noqa: BLE001 - the test reports every kind
+            failures.append(type(error).__name__)
+
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(seed,)) for seed in (1, 3, 5, 7)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(before)
+    assert failures == []
+    assert cache.held == sum(map(len, cache.memory.values())) and len(cache.memory) <= 8

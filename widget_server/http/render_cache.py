@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import shutil
+import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
@@ -76,6 +77,9 @@ class RenderCache:
         self.size = size
         self._checked_at = 0.0
         self.memory: OrderedDict[str, bytes] = OrderedDict()
+        # The event loop and the render threads share the memory: each step on it holds the lock
+        # (a lookup's move_to_end after another thread evicted the key raised KeyError).
+        self.lock = threading.Lock()
         self.memory_items = memory_items
         self.memory_bytes = memory_bytes  # bytes held in memory at most
         self.held = 0
@@ -123,10 +127,11 @@ class RenderCache:
                 disk.close()
 
     def get(self, key: str) -> bytes | None:
-        hit = self.memory.get(key)
-        if hit is not None:
-            self.memory.move_to_end(key)
-            return hit
+        with self.lock:
+            hit = self.memory.get(key)
+            if hit is not None:
+                self.memory.move_to_end(key)
+                return hit
         try:
             disk = self._open()
             value = None if disk is None else disk.get(key, default=None, retry=False)
@@ -150,15 +155,17 @@ class RenderCache:
 
     def recall(self, key: str) -> bytes | None:
         """From memory only: for derived bytes (compressed bodies) not worth a disk write."""
-        return self.memory.get(key)
+        with self.lock:
+            return self.memory.get(key)
 
     def remember(self, key: str, value: bytes) -> None:
-        old = self.memory.pop(key, None)
-        self.held += len(value) - (0 if old is None else len(old))
-        self.memory[key] = value
-        while len(self.memory) > self.memory_items or self.held > self.memory_bytes:
-            _, dropped = self.memory.popitem(last=False)
-            self.held -= len(dropped)
+        with self.lock:
+            old = self.memory.pop(key, None)
+            self.held += len(value) - (0 if old is None else len(old))
+            self.memory[key] = value
+            while len(self.memory) > self.memory_items or self.held > self.memory_bytes:
+                _, dropped = self.memory.popitem(last=False)
+                self.held -= len(dropped)
 
     def close(self) -> None:
         if self._disk is not None:
