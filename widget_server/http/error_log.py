@@ -13,7 +13,9 @@ import logging
 import traceback
 from pathlib import Path
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .service import error_response
 
 log = logging.getLogger("trustwidgets.errors")
 
@@ -30,9 +32,18 @@ class ErrorLog:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, sending)
         except Exception as error:  # noqa: BLE001 - answered with a 500 already; logged here, once
             if scope["type"] != "http":
                 raise
             log.error("%s", error_line(scope, error))
+            if not started:  # raised before Starlette's handlers (the response memo asking the store)
+                await error_response(scope.get("path", ""), 500, "internal error")(scope, receive, send)
