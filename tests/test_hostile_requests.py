@@ -95,9 +95,9 @@ def test_the_preview_can_be_off_or_need_a_token(tmp_path):
 @pytest.mark.parametrize(
     ("asked", "host", "mode"),
     [
-        (None, "127.0.0.1", "on"),
-        (None, "localhost", "on"),
-        (None, "::1", "on"),
+        (None, "127.0.0.1", "local"),  # on, but not for what a proxy passes on
+        (None, "localhost", "local"),
+        (None, "::1", "local"),
         (None, "0.0.0.0", "off"),
         (None, "10.0.0.5", "off"),
         ("on", "0.0.0.0", "on"),

@@ -36,6 +36,17 @@ def test_requests_pass_through(proxied):
     assert "frame-ancestors" in headers["content-security-policy"]
 
 
+def test_the_default_preview_of_a_loopback_service_stays_on_this_machine(proxied):
+    base, service = proxied  # `serve` on 127.0.0.1 without --preview: the preview is this machine's
+    assert request(service, "/preview/")[0] == 200
+    assert request(service, "/preview/wtw-winkel")[0] == 200
+    # The proxy connects from loopback too, but for anyone on the internet.
+    for path in ("/preview/", "/preview/wtw-winkel", "/preview/preview.css"):
+        status, _, body = request(base, path)
+        assert status == 404 and b"WTW Winkel" not in body, path
+    assert request(service, "/preview/", headers={"Forwarded": "for=203.0.113.9"})[0] == 404
+
+
 def test_a_client_that_never_finishes_its_headers_is_cut(proxied):
     base, service = proxied
     host, port = base.removeprefix("http://").split(":")

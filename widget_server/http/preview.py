@@ -224,6 +224,11 @@ def snippet_base(live: str, static: bool, typed: str, configured: str) -> tuple[
 
 
 TOKEN_COOKIE = "tw_preview"
+# The default on a loopback address: on for this machine's own requests, off (404) for those a
+# reverse proxy passes on (proxy-config's nginx, like most proxies, says so in X-Forwarded-For),
+# which come from loopback too but from anyone on the internet.
+LOCAL = "local"
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 
 class PreviewForbidden(HTTPException):
@@ -237,6 +242,8 @@ def allow(request: Request) -> str | None:
     Returns the token to remember in a cookie when it came in the query.
     """
     mode = service_of(request).preview
+    if mode == LOCAL:
+        mode = "off" if any(name in request.headers for name in PROXY_HEADERS) else "on"
     if mode == "off":
         raise NotFound()
     if mode == "on":

@@ -9,14 +9,16 @@ import socket
 
 import uvicorn
 
+from .preview import LOCAL
 from .service import LOOPBACK_HOSTS
 
 
 def preview_mode(asked: str | None, host: str) -> str:
-    """The staff preview is on by default only where nobody else can reach it."""
+    """The staff preview is on by default only where nobody else can reach it: "local" on a
+    loopback address (on, but not for requests a proxy passes on), else "off"."""
     if asked:
         return asked
-    return "on" if host in LOOPBACK_HOSTS else "off"
+    return LOCAL if host in LOOPBACK_HOSTS else "off"
 
 
 def bind_problem(host: str, port: int, code: int | None, reason: str = "") -> str:
@@ -63,7 +65,11 @@ def serve(args: argparse.Namespace) -> int:
     shown = f"[{args.host}]" if ":" in args.host else args.host
     address = f"http://{shown}:{args.port}"
     preview = os.environ["TRUSTWIDGETS_PREVIEW"]
-    preview_text = {"on": f"{address}/preview/", "off": "off"}.get(preview, f"{address}/preview/?token=…")
+    preview_text = {
+        "on": f"{address}/preview/",
+        LOCAL: f"{address}/preview/, from this machine only",
+        "off": "off",
+    }.get(preview, f"{address}/preview/?token=…")
     print(f"trustwidgets: serving {address}  (staff preview: {preview_text}; stop with Ctrl-C)", flush=True)
     uvicorn.run(
         "widget_server.http.app:app_from_env",
