@@ -293,6 +293,35 @@ def test_a_bad_row_is_named_and_skipped(platform_server, sqlite_store):
     assert store.sources()[0].last_error == "1 review(s) rejected (named in the sync's output)"
 
 
+def test_a_review_a_sync_cannot_store_is_rejected_alone(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store, count=10)
+    platform_server.trustpilot[unit].reviews[3]["text"] = "Top \ud83d"  # half an emoji: not Unicode
+    rejected = []
+    outcome = Sync(store, fetcher(), NOW, LOCALES, on_reject=rejected.append).run()[0]
+    assert outcome.error == "" and outcome.report.rejected == 1
+    assert [(r.id, r.reason) for r in rejected] == [
+        (f"tp{unit}-000003", "text is not valid Unicode (it holds an unpaired surrogate)")
+    ]
+    assert len(stored(store, "Trustpilot")) == 9
+
+
+def test_a_number_too_long_to_read_rejects_its_review_alone(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    unit = trustpilot(platform_server, store, count=3)
+    page = json.dumps({"reviews": platform_server.trustpilot[unit].reviews, "links": []})
+    first = json.dumps(platform_server.trustpilot[unit].reviews[0]["stars"])
+    huge = page.replace(f'"stars": {first}', '"stars": ' + "9" * 5000, 1)  # past Python's 4,300 digits
+    platform_server.fail(unit, Fault(200, body=huge.encode()))
+    rejected = []
+    outcome = Sync(store, fetcher(), NOW, LOCALES, on_reject=rejected.append).run()[0]
+    assert outcome.error == "" and outcome.report.rejected == 1
+    assert [(r.id, r.reason) for r in rejected] == [
+        (f"tp{unit}-000000", "rating must be a whole number from 1 to 5 (got 'number of 5000 digits')")
+    ]
+    assert len(stored(store, "Trustpilot")) == 2
+
+
 def test_two_syncs_of_one_shop_at_once_never_interleave(platform_server, store):
     """The second finds the source claimed (under the writers' lock) and leaves it; no request of its own."""
     with_shop(store)

@@ -22,6 +22,8 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
+from .json_stream import loads
+
 MAX_WAIT = 120.0  # the longest a Retry-After is honoured (seconds); a longer one waits this long
 READ_PIECE = 1 << 16  # an answer is read this many bytes at a time, its deadline checked between
 MAX_BODY = 64 << 20  # one answer (a page of reviews, a token) is far smaller
@@ -136,7 +138,7 @@ class Fetcher:
         if len(body) > MAX_BODY:
             raise FetchError(f"{what}: the answer is larger than {MAX_BODY >> 20} MB")
         try:
-            return json.loads(body.decode("utf-8-sig"))
+            return loads(body.decode("utf-8-sig"))  # a number too long to read is a HugeNumber
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise FetchError(f"{what}: the answer is not JSON") from None
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from ..core.dates import format_timestamp, parse_timestamp
 from ..core.platforms import FORMATS
+from ..core.records import HugeNumber
 from ..store.protocol import ReviewStore, Source
 from .http_fetch import Fetcher
 from .importer import Rejection, Report
@@ -243,4 +244,17 @@ class Sync:
 
 
 def _line(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode() + b"\n"
+    """One item as a line of the spool, read back by the platform import like any JSON Lines.
+
+    ASCII escapes keep a lone surrogate (broken text some platforms send) as the JSON escape it
+    came as, so the import rejects that one review ("not valid Unicode") where encoding it as
+    UTF-8 raised and failed the whole source. A number too long to read stays one that rejects
+    its own review.
+    """
+    return json.dumps(value, default=_spooled).encode() + b"\n"
+
+
+def _spooled(value: object) -> str:
+    if isinstance(value, HugeNumber):
+        return f"number of {value.digits} digits"  # a value the rejection may repeat
+    raise TypeError(type(value).__name__)
