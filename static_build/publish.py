@@ -9,8 +9,9 @@ object's digest and headers, and when a stale one was retired). A publish:
    a CDN may serve a stale page that names them), so a CDN or a reader that learnt a key from
    the previous tree never gets a 404 mid-publish.
 
-Before sending, it announces the keys it is about to create (`pending`), so a publish that stops
-halfway leaves nothing the next one cannot retire; a deletion stays listed until it is done.
+Before sending, it announces the keys it is about to write (`pending`), so a publish that stops
+halfway leaves nothing the next one cannot retire or set right (an object it overwrote is sent
+again, whatever the last finished state says); a deletion stays listed until it is done.
 
 A sharded build publishes from its shards: a shard's tree puts its shops under a state of its
 own (`_trustwidgets/publish-shard-I-of-N.json`), and `top=True` then puts the site's own files
@@ -196,11 +197,13 @@ def plan(
     """What to send (the site's own files first: the pages sent after them name them), what is
     retired (key -> when), and what to delete now (pure).
 
-    Keys an unfinished publish had announced as pending may be in the bucket: those no longer
-    built are retired like the objects of the last publish.
+    Keys an unfinished publish had announced as pending may be in the bucket, with its bytes or
+    the ones before: those still built are sent again, those no longer built are retired like
+    the objects of the last publish.
     """
     previous = state.get("objects", {})
-    changed = [upload for key, upload in wanted.items() if previous.get(key) != upload.state()]
+    pending = set(state.get("pending", []))
+    changed = [upload for key, upload in wanted.items() if key in pending or previous.get(key) != upload.state()]
     send = sorted(changed, key=lambda upload: (not upload.site, upload.key))
     retired = {key: when for key, when in state.get("retired", {}).items() if key not in wanted}
     for key in [*previous, *state.get("pending", [])]:
@@ -438,9 +441,10 @@ def _run(client: Any, target: Target, step: Step, moment: datetime, grace: timed
     """Announce, send, write the state, delete what is past the grace, drop the foreign states."""
     started = time.perf_counter()
     send, retired, doomed = plan(step.wanted, step.previous, moment, grace)
-    new_keys = sorted({upload.key for upload in send} - set(step.previous["objects"]))
-    if new_keys or step.early:  # announced first: if this publish stops halfway, the next one can retire them
-        pending = sorted(set(step.own.get("pending", [])) | set(new_keys))
+    if send or step.early:
+        # Announced first: if this publish stops halfway, the next one retires the new keys it
+        # may have left, and sends again the ones it may have overwritten.
+        pending = sorted(set(step.own.get("pending", [])) | {upload.key for upload in send})
         _write_state(client, target, step.name, {**step.own, **step.announce, "pending": pending})
     sent = send_in_order(lambda upload: _put(client, target, upload), [*step.early, *send], jobs)
     objects = {key: upload.state() for key, upload in sorted(step.wanted.items())}

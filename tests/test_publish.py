@@ -115,6 +115,13 @@ def test_plan_a_changed_header_is_sent_again():
     assert [u.key for u in send] == ["k"]
 
 
+def test_plan_a_pending_key_is_sent_again_even_when_the_state_says_it_is_there():
+    # A publish that stopped halfway may have overwritten "a" and created "new"; "left" is no longer built.
+    state = {"objects": {"a": upload("a").state(), "b": upload("b").state()}, "pending": ["a", "new", "left"]}
+    send, retired, doomed = plan({"a": upload("a"), "b": upload("b"), "new": upload("new")}, state, NOW, timedelta(1))
+    assert ([u.key for u in send], retired, doomed) == (["a", "new"], {"left": NOW.isoformat()}, [])
+
+
 @pytest.fixture(scope="module")
 def s3(tmp_path_factory):
     with running_s3(tmp_path_factory.mktemp("seaweedfs")) as server:
@@ -251,6 +258,30 @@ def test_a_publish_cut_short_leaves_nothing_the_next_cannot_retire(s3, bucket, t
     publish(out, target, endpoint_url=s3.endpoint, grace=timedelta(0), now=lambda: NOW + timedelta(hours=1))
     left = set(listing(client, bucket)) - {STATE_NAME}
     assert left and all(key.count("/") == 1 for key in left), sorted(left)[:5]
+
+
+def test_objects_a_publish_cut_short_overwrote_are_sent_again_by_the_next(s3, bucket, tmp_path):
+    """Keys about to be overwritten are announced too: the bucket may hold the cut publish's
+    bytes for them, so the next publish sends them whatever the last finished state says."""
+    build(demo_data(tmp_path / "data"), tmp_path / "a", AS_OF)
+    renamed = demo_document(AS_OF)
+    for shop in renamed["shops"]:
+        shop["name"] += " B.V."  # in every widget: each of b's documents differs from a's
+    fixture_store(tmp_path / "data-b", renamed).close()
+    build(tmp_path / "data-b", tmp_path / "b", AS_OF)
+    target = Target.parse(f"s3://{bucket}")
+    publish(tmp_path / "a", target, endpoint_url=s3.endpoint, now=lambda: NOW)
+    with network_lost_after(12) as sent, pytest.raises(PublishError, match="network went away"):
+        publish(tmp_path / "b", target, endpoint_url=s3.endpoint, jobs=1, now=lambda: NOW + timedelta(hours=1))
+    assert len(sent) == 12
+    again = publish(tmp_path / "a", target, endpoint_url=s3.endpoint, now=lambda: NOW + timedelta(hours=2))
+    assert again.sent >= 12
+    client = s3.client()
+    for path in documents(tmp_path / "a"):
+        if not path.endswith((".gz", ".br")):
+            body = client.get_object(Bucket=bucket, Key=path)["Body"].read()
+            assert body == (tmp_path / "a" / path).read_bytes(), path
+    assert publish(tmp_path / "a", target, endpoint_url=s3.endpoint, now=lambda: NOW + timedelta(hours=3)).sent == 0
 
 
 def test_publish_on_the_command_line(s3, bucket, tmp_path):
