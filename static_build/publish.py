@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 from widget_server.core.catalogue import parse
 from widget_server.core.headers import cache_control
-from widget_server.core.paths import shop_folder
+from widget_server.core.paths import LOADER_HASH, PREFIX, shop_folder
 
 from . import publish_states as states
 from .build import exclusive
@@ -57,6 +57,10 @@ ENCODINGS = ("identity", "gzip")
 # origin fails, for a week (stale-if-error): what such a page names stays for longer than that.
 DEFAULT_GRACE = timedelta(days=8)
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
+# A shop's page may pin the loader by its content hash with integrity (docs/embedding.md): a
+# hashed loader once published stays in the bucket for good (a few KB each), never retired with
+# the tree that named it, as the build keeps it in the tree and the service keeps serving it.
+PINNED = re.compile(rf"(?:^|/){PREFIX.strip('/')}/embed\.{LOADER_HASH.pattern}\.js$")
 
 
 MAX_PREFIX = 512
@@ -205,9 +209,11 @@ def plan(
     pending = set(state.get("pending", []))
     changed = [upload for key, upload in wanted.items() if key in pending or previous.get(key) != upload.state()]
     send = sorted(changed, key=lambda upload: (not upload.site, upload.key))
-    retired = {key: when for key, when in state.get("retired", {}).items() if key not in wanted}
+    retired = {
+        key: when for key, when in state.get("retired", {}).items() if key not in wanted and not PINNED.search(key)
+    }
     for key in [*previous, *state.get("pending", [])]:
-        if key not in wanted and key not in retired:
+        if key not in wanted and key not in retired and not PINNED.search(key):
             retired[key] = now.isoformat()
     doomed = sorted(key for key, when in retired.items() if now - datetime.fromisoformat(when) >= grace)
     for key in doomed:
@@ -447,7 +453,8 @@ def _run(client: Any, target: Target, step: Step, moment: datetime, grace: timed
         pending = sorted(set(step.own.get("pending", [])) | {upload.key for upload in send})
         _write_state(client, target, step.name, {**step.own, **step.announce, "pending": pending})
     sent = send_in_order(lambda upload: _put(client, target, upload), [*step.early, *send], jobs)
-    objects = {key: upload.state() for key, upload in sorted(step.wanted.items())}
+    pinned = {key: entry for key, entry in step.previous["objects"].items() if PINNED.search(key)}
+    objects = dict(sorted({**pinned, **{key: upload.state() for key, upload in step.wanted.items()}}.items()))
     done = {"published_at": moment.isoformat(), "objects": objects, **step.extra}
     listed = {**retired, **{key: moment.isoformat() for key in doomed}}  # until they are gone
     _write_state(client, target, step.name, {**done, "retired": listed})

@@ -122,6 +122,21 @@ def test_plan_a_pending_key_is_sent_again_even_when_the_state_says_it_is_there()
     assert ([u.key for u in send], retired, doomed) == (["a", "new"], {"left": NOW.isoformat()}, [])
 
 
+def test_plan_never_retires_a_hashed_loader_a_page_may_pin():
+    state = {
+        "objects": {
+            "cdn/v1/embed.aaaaaaaaaaaa.js": upload("cdn/v1/embed.aaaaaaaaaaaa.js").state(),
+            "cdn/v1/widget.aaaaaaaaaaaa.js": upload("cdn/v1/widget.aaaaaaaaaaaa.js").state(),
+        },
+        "retired": {"cdn/v1/embed.bbbbbbbbbbbb.js": (NOW - timedelta(days=30)).isoformat()},  # before it was kept
+    }
+    send, retired, doomed = plan(
+        {"cdn/v1/embed.cccccccccccc.js": upload("cdn/v1/embed.cccccccccccc.js")}, state, NOW, timedelta(hours=1)
+    )
+    assert [u.key for u in send] == ["cdn/v1/embed.cccccccccccc.js"]
+    assert (retired, doomed) == ({"cdn/v1/widget.aaaaaaaaaaaa.js": NOW.isoformat()}, [])
+
+
 @pytest.fixture(scope="module")
 def s3(tmp_path_factory):
     with running_s3(tmp_path_factory.mktemp("seaweedfs")) as server:
@@ -282,6 +297,27 @@ def test_objects_a_publish_cut_short_overwrote_are_sent_again_by_the_next(s3, bu
             body = client.get_object(Bucket=bucket, Key=path)["Body"].read()
             assert body == (tmp_path / "a" / path).read_bytes(), path
     assert publish(tmp_path / "a", target, endpoint_url=s3.endpoint, now=lambda: NOW + timedelta(hours=3)).sent == 0
+
+
+def test_a_hashed_loader_of_an_earlier_publish_stays_for_the_pages_that_pin_it(s3, bucket, tmp_path):
+    out = tmp_path / "out"
+    build(demo_data(tmp_path / "data"), out, AS_OF)
+    target = Target.parse(f"s3://{bucket}/cdn")
+    publish(out, target, endpoint_url=s3.endpoint, now=lambda: NOW)
+    client = s3.client()
+    # What last month's publish of another loader left: its object and its line in the state.
+    earlier = "cdn/v1/embed.000000000000.js"
+    client.put_object(Bucket=bucket, Key=earlier, Body=b"/* an earlier loader */", ContentType="text/javascript")
+    state = json.loads(client.get_object(Bucket=bucket, Key=f"cdn/{STATE_NAME}")["Body"].read())
+    state["objects"][earlier] = {"sha256": "0" * 64, "content_type": "text/javascript; charset=utf-8"}
+    client.put_object(Bucket=bucket, Key=f"cdn/{STATE_NAME}", Body=json.dumps(state).encode())
+    later = NOW + DEFAULT_GRACE + timedelta(days=30)
+    for moment in (later, later + DEFAULT_GRACE + timedelta(days=1)):
+        result = publish(out, target, endpoint_url=s3.endpoint, now=lambda moment=moment: moment)
+        assert (result.retired, result.deleted) == (0, 0)
+    assert client.get_object(Bucket=bucket, Key=earlier)["Body"].read() == b"/* an earlier loader */"
+    state = json.loads(client.get_object(Bucket=bucket, Key=f"cdn/{STATE_NAME}")["Body"].read())
+    assert earlier in state["objects"] and earlier not in state.get("retired", {})
 
 
 def test_publish_on_the_command_line(s3, bucket, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..core.catalogue import parse
+from ..core.catalogue import LOADER_HASHED, parse
 from ..core.documents import UnknownVariant, cache_key, resolve, site_document
 from ..core.options import OptionError, Options, parse_options
 from .background import in_background
@@ -20,6 +20,8 @@ async def public_document(request: Request) -> Response:
         raise NotFound("no such document")
     if not ref.shop:
         body = site_document(ref)
+        if body is None and ref.kind is LOADER_HASHED:  # one a page pinned before an upgrade
+            body = service.loaders.get(ref.digest)
         if body is None:
             raise NotFound()
         return document_response(request, body, ref.media_type, ref.header_kind, cache=service.cache)

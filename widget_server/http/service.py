@@ -26,6 +26,7 @@ from ..core.rules import score_window
 from ..core.snapshot import Snapshot
 from ..core.summary import build_summary
 from ..store.open import open_store
+from .kept_loaders import KeptLoaders
 from .readers import BIG_SHOP, Readers
 from .render_cache import DEFAULT_SIZE, RenderCache
 
@@ -73,6 +74,7 @@ class Service:
             size=cache_size,
         )
         self.pinned = as_of
+        self.loaders = KeptLoaders(self.data_dir / "loaders")  # earlier hashed loaders, for pages that pin one
         self.preview = preview  # "on", "off", or a token the staff must give
         self.public_url = public_url.rstrip("/")
         self.static_url = static_url.rstrip("/")  # where the static build is served, for the preview
