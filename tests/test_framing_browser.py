@@ -253,3 +253,48 @@ def test_a_refused_frame_gives_the_slot_its_link_back(origins, pages, kind, doma
             assert page.evaluate("document.querySelector('.trustwidget').style.minHeight") == "40px"
     finally:
         page.close()
+
+
+FRAME_LOADS = """
+if (window === window.top) {
+  window.__frameLoads = 0;
+  new MutationObserver((changes) => {
+    for (const change of changes) for (const node of change.addedNodes) {
+      if (node.nodeName === 'IFRAME') node.addEventListener('load', () => { window.__frameLoads += 1; });
+    }
+  }).observe(document, {childList: true, subtree: true});
+}
+"""
+
+
+@pytest.mark.parametrize("replaced", [False, True])
+def test_a_refused_frame_leaves_no_reserved_height_and_no_error_on_the_page(origins, pages, replaced):
+    """The snippet reserves the widget's height until the frame is there; a refused frame's slot
+    holds just its link. A page that replaced the slot's content meanwhile (a re-render) gets
+    no exception from the loader's check."""
+    host, browser = pages
+    shop = Shop("greenvent", "Greenvent", ("nl",), "nl", "Trusted Shops", "https://example.nl/r")
+    name = f"/slot-{len(host.pages)}.html"
+    host.add(name, embed_snippet(origins["service"], shop, "badge", "nl", {}))  # min-height: the badge's
+    page = browser.new_page()
+    page.add_init_script(PAST_THE_DEADLINE)
+    page.add_init_script(FRAME_LOADS)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"http://{ELSEWHERE}{name}")
+        page.wait_for_function("window.__frameLoads > 0")  # the loader's check is 2 s away
+        if replaced:
+            page.evaluate("document.querySelector('.trustwidget').innerHTML = '<span>opnieuw getekend</span>'")
+        page.wait_for_function("window.__pastTheDeadline > 0", timeout=8000)
+        page.wait_for_timeout(100)
+        slot = page.locator(".trustwidget")
+        assert page.evaluate("document.querySelector('.trustwidget').style.minHeight") == ""
+        assert slot.bounding_box()["height"] < HEIGHTS["badge"] / 3, "the slot kept the badge's height"
+        if replaced:  # what the page put there stays, alone
+            assert page.evaluate("document.querySelector('.trustwidget').innerHTML") == "<span>opnieuw getekend</span>"
+        else:
+            assert page.get_by_role("link", name=re.compile("Greenvent")).is_visible()
+        assert errors == []
+    finally:
+        page.close()

@@ -22,7 +22,7 @@ from tests.fit import FIT_FAULTS, LOW_CONTRAST, hex_rgb, slot_widths
 from tests.nginx import running_nginx
 from tests.server import free_port, running_service
 from tests.widgets import AS_OF, fixture_store
-from widget_server.core.widgets import WIDGETS
+from widget_server.core.widgets import HEIGHTS, WIDGETS
 from widget_server.demo import demo_document
 
 pytestmark = pytest.mark.browser
@@ -188,9 +188,10 @@ def followed(page, element, inside) -> tuple[float, float]:
     return frame_high, high
 
 
-def list_frame(browser, host, base: str, shop: str = "groot", width: int = 760, product: str = ""):
+def list_frame(browser, host, base: str, shop: str = "groot", width: int = 760, product: str = "", style: str = ""):
     path = f"/one-{shop}-{free_port()}.html"
     sku = f" data-product='{product}'" if product else ""
+    sku += f" style='{style}'" if style else ""
     host.pages[path] = (
         "<!doctype html><html lang='nl'><head><meta charset='utf-8'><title>Een</title>"
         "<link rel='icon' href='data:,'></head><body style='margin:0'>"
@@ -272,6 +273,22 @@ def test_bars_filter_sort_orders_and_pages_page(browser, host, origins, origin):
             frame.wait_for_function(f"() => document.querySelector('.pos').textContent !== {before!r}")
             settle(frame)
         assert any(later < earlier - 20 for earlier, later in itertools.pairwise(heights)), heights
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_slot_follows_its_list_below_the_height_the_snippet_reserved(browser, host, origins):
+    # The preview's snippet reserves the list's first height on the slot itself (min-height).
+    reserved = f"min-height:{HEIGHTS['list']}px"
+    context, page, frame, errors = list_frame(browser, host, origins["service"], shop="gemengd", style=reserved)
+    try:
+        frame.locator(".bars button[data-stars='1']").click()  # the one-star reviews: two cards
+        settle(frame)
+        element = page.query_selector(".trustwidget iframe")
+        frame_high, _ = followed(page, element, frame)
+        assert frame_high < HEIGHTS["list"] / 2, frame_high
+        assert abs(page.query_selector(".trustwidget").bounding_box()["height"] - frame_high) <= 1
         assert errors == []
     finally:
         context.close()

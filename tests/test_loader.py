@@ -11,9 +11,10 @@ from widget_server.core.widgets import HEIGHTS, WIDGETS
 
 def test_loader_is_small_and_self_contained():
     script = loader()
-    # 2.75 KB: product snippets and their JSON-LD took it past the earlier 2 KB (2,400 bytes); the
-    # page colour behind a slot and the fallback to the slot's own link, to 2,698 bytes
-    assert len(gzip.compress(script.body, 9)) <= 2816
+    # 2.875 KB: product snippets and their JSON-LD took it past the earlier 2 KB (2,400 bytes); the
+    # page colour behind a slot and the fallback to the slot's own link, to 2,698 bytes; reading
+    # the page colour in any CSS syntax (oklch(), color(), color-mix(): Tailwind 4's), 2,928
+    assert len(gzip.compress(script.body, 9)) <= 2944
     text = script.body.decode()
     assert "cookie" not in text.lower()
     assert "http://" not in text and "https://" not in text  # loads nothing from third parties

@@ -39,11 +39,11 @@ def service(tmp_path_factory):
         yield base
 
 
-def host_page(base: str, colour: str) -> str:
+def host_page(base: str, colour: str, themes: tuple[str, ...] = THEMES) -> str:
     slots = "".join(
         f'<div class="trustwidget" data-shop="wtw-winkel" data-widget="{widget}" data-locale="nl" '
         f'data-theme="{theme}" data-slot="{widget}/{theme}" style="margin:0 0 12px"></div>'
-        for theme in THEMES
+        for theme in themes
         for widget in WIDGET_NAMES
     )
     # the colour sits on a wrapper, not the body: the loader must look past the slot's parent
@@ -76,3 +76,30 @@ def test_every_text_reads_on_what_is_behind_it(tab, host, service, colour, prefe
             found = frame.evaluate(LOW_CONTRAST, host_colour)
             faults += [f"{width}px {slot.get_attribute('data-slot')}: {fault}" for fault in found]
     assert faults == [], "\n".join(faults[:60])
+
+
+# Colours in CSS Color 4's syntaxes, which Chromium's computed styles give back as written (not
+# as rgb()), with what they are in sRGB, worked out by hand: Tailwind 4 writes its greys in oklch.
+MODERN_COLOURS = {
+    "oklch(0.985 0.002 247.839)": (249, 250, 251),  # Tailwind 4's gray-50
+    "color(srgb 1 1 1)": (255, 255, 255),
+    "color-mix(in srgb, white 95%, black)": (242, 242, 242),
+    "oklch(0.21 0.034 264.665)": (16, 24, 40),  # Tailwind 4's gray-900
+}
+
+
+@pytest.mark.parametrize("colour", list(MODERN_COLOURS))
+def test_auto_reads_a_page_colour_written_in_any_css_syntax(tab, host, service, colour):
+    path = f"/themes-modern-{list(MODERN_COLOURS).index(colour)}.html"
+    host.pages[path] = host_page(service, colour, themes=("auto",))
+    page = tab
+    page.set_viewport_size({"width": 1024, "height": 8000})
+    page.goto(host.base + path, wait_until="load")
+    page.wait_for_function(f"document.querySelectorAll('.trustwidget iframe').length === {len(WIDGET_NAMES)}")
+    faults = []
+    for slot in page.query_selector_all(".trustwidget"):
+        frame = slot.query_selector("iframe").content_frame()
+        frame.wait_for_load_state("load")
+        found = frame.evaluate(LOW_CONTRAST, list(MODERN_COLOURS[colour]))
+        faults += [f"{slot.get_attribute('data-slot')}: {fault}" for fault in found]
+    assert faults == [], "\n".join(faults[:20])

@@ -60,7 +60,9 @@
     var file = widget + (variant ? SEP + variant : ""), labels = TITLES[locale] || TITLES.en || {};
     var text = (el.textContent || "").replace(/\s+/g, " ").trim();
     frames[id] = {
-      el: el, height: height, min: el.style.minHeight,
+      // The slot's own min-height, given back when the frame reports or fails; the snippet's
+      // reservation (the widget's height) is none of the slot's own.
+      el: el, height: height, min: el.style.minHeight === height + "px" ? "" : el.style.minHeight,
       src: base + (sku ? {{ product_expression }} : {{ path_expression }}) + query + "#" + hash,
       title: (labels[widget] || widget) + " – " + (text || shop)
     };
@@ -107,10 +109,12 @@
     // slot back its own content: the shop's link instead of a browser's error page.
     var check = function () {
       if (slot.alive || !slot.frame) return;
-      el.removeChild(frame);
       slot.frame = null;
-      el.appendChild(slot.kept);
       el.style.minHeight = slot.min;
+      // The page may have replaced the slot's content meanwhile: then that is the page's.
+      if (frame.parentNode !== el) return;
+      el.removeChild(frame);
+      el.appendChild(slot.kept);
     };
     frame.onload = function () { w.setTimeout(check, 2000); };
     w.setTimeout(check, 10000);
@@ -119,12 +123,26 @@
   // The first colour that is not transparent behind el, over white (the canvas's default).
   function backdrop(el) {
     for (; el && el.nodeType === 1; el = el.parentNode) {
-      var m = (w.getComputedStyle(el).backgroundColor || "").match(/[\d.]+/g), a = m && m.length > 3 ? +m[3] : 1, hex = "";
+      var m = srgb(w.getComputedStyle(el).backgroundColor || ""), a = m && m.length > 3 ? +m[3] : 1, hex = "";
       if (!m || m.length < 3 || !(a > 0)) continue;
       for (var k = 0; k < 3; k++) hex += (256 + Math.round(m[k] * a + 255 * (1 - a))).toString(16).slice(1);
       return hex;
     }
     return "ffffff";
+  }
+
+  // rgb()/rgba() as numbers; a colour in another syntax (oklch(), color(srgb ...), color-mix(),
+  // as computed styles give them back) painted on a canvas and read as sRGB.
+  function srgb(color) {
+    if (/^rgba?\(/.test(color)) return color.match(/[\d.]+/g);
+    var c = d.createElement("canvas").getContext("2d");
+    if (!c) return null;
+    c.fillStyle = "#010203";
+    c.fillStyle = color;
+    if (c.fillStyle === "#010203") return null;
+    c.fillRect(0, 0, 1, 1);
+    var p = c.getImageData(0, 0, 1, 1).data;
+    return [p[0], p[1], p[2], p[3] / 255];
   }
 
   function scan(root) {

@@ -52,7 +52,7 @@ if (shown) hash += "&" + pair; else if (!variant) query += (query ? "&" : "?") +
 var file = widget + (variant ? SEP + variant : ""), labels = TITLES[locale] || TITLES.en || {};
 var text = (el.textContent || "").replace(/\s+/g, " ").trim();
 frames[id] = {
-el: el, height: height, min: el.style.minHeight,
+el: el, height: height, min: el.style.minHeight === height + "px" ? "" : el.style.minHeight,
 src: base + (sku ? "/v1/" + shop + "/" + locale + "/products/" + sku + "/" + file + ".html" : "/v1/" + shop + "/" + locale + "/" + file + ".html") + query + "#" + hash,
 title: (labels[widget] || widget) + " – " + (text || shop)
 };
@@ -88,22 +88,34 @@ while (el.firstChild) slot.kept.appendChild(el.firstChild);
 el.appendChild(frame);
 var check = function () {
 if (slot.alive || !slot.frame) return;
-el.removeChild(frame);
 slot.frame = null;
-el.appendChild(slot.kept);
 el.style.minHeight = slot.min;
+if (frame.parentNode !== el) return;
+el.removeChild(frame);
+el.appendChild(slot.kept);
 };
 frame.onload = function () { w.setTimeout(check, 2000); };
 w.setTimeout(check, 10000);
 }
 function backdrop(el) {
 for (; el && el.nodeType === 1; el = el.parentNode) {
-var m = (w.getComputedStyle(el).backgroundColor || "").match(/[\d.]+/g), a = m && m.length > 3 ? +m[3] : 1, hex = "";
+var m = srgb(w.getComputedStyle(el).backgroundColor || ""), a = m && m.length > 3 ? +m[3] : 1, hex = "";
 if (!m || m.length < 3 || !(a > 0)) continue;
 for (var k = 0; k < 3; k++) hex += (256 + Math.round(m[k] * a + 255 * (1 - a))).toString(16).slice(1);
 return hex;
 }
 return "ffffff";
+}
+function srgb(color) {
+if (/^rgba?\(/.test(color)) return color.match(/[\d.]+/g);
+var c = d.createElement("canvas").getContext("2d");
+if (!c) return null;
+c.fillStyle = "#010203";
+c.fillStyle = color;
+if (c.fillStyle === "#010203") return null;
+c.fillRect(0, 0, 1, 1);
+var p = c.getImageData(0, 0, 1, 1).data;
+return [p[0], p[1], p[2], p[3] / 255];
 }
 function scan(root) {
 var found = (root || d).querySelectorAll(".trustwidget");
