@@ -79,7 +79,10 @@ class Service:
         self.public_url = public_url.rstrip("/")
         self.static_url = static_url.rstrip("/")  # where the static build is served, for the preview
         self._lock = threading.Lock()  # the preview runs in a worker thread beside the event loop
-        self._seen_version: Hashable = None
+        # The data version each thread last saw: SQLite's PRAGMA data_version is a counter of
+        # each connection (a connection per thread), so two threads' values mean nothing to each
+        # other (a preview thread's would hide a commit from the event loop's).
+        self._seen_versions: dict[int, Hashable] = {}
         self._shops: dict[str, tuple[Shop, str]] = {}
         # One snapshot per shop, of its current data version and date: a new version replaces it.
         self._snapshots: OrderedDict[str, Snapshot] = OrderedDict()
@@ -98,10 +101,10 @@ class Service:
     def shops(self) -> dict[str, tuple[Shop, str]]:
         """Shops with their data versions, reloaded only when another connection committed."""
         with self._lock:
-            version = self.store.data_version()
-            if version != self._seen_version:
+            version, thread = self.store.data_version(), threading.get_ident()
+            if self._seen_versions.get(thread, self) != version:
                 self._shops = {shop.id: (shop, data) for shop, data in self.store.shops()}
-                self._seen_version = version
+                self._seen_versions[thread] = version
             return self._shops
 
     def shop(self, shop_id: str) -> tuple[Shop, str]:

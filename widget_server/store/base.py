@@ -998,8 +998,10 @@ class ShownReviews:
 
     def page(self, wanted: ReviewFilter, number: int, size: int) -> list[PublicReview]:
         key = (wanted, size, number)
-        if self.last is not None and self.last[0] == key:  # the same page in the next locale
-            return self.last[1]
+        # Read once: render threads share the snapshot, and another may replace `last` meanwhile.
+        last = self.last
+        if last is not None and last[0] == key:  # the same page in the next locale
+            return last[1]
         where, params = self._where(wanted)
         after = self.ends.get((wanted, size, number - 1))
         newest = f"{REVIEW_SELECT}{self.store.dialect.indexed_by('reviews_newest')}"
