@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from widget_server.core.freshness import last_change
-from widget_server.core.loader import loader
 from widget_server.core.paths import shop_folder
 from widget_server.store.open import open_store
 from widget_server.store.protocol import ReviewStore
@@ -283,5 +282,5 @@ def build(
         seconds=time.perf_counter() - started,
         changed=changed,
         failed=failed,
-        warnings=header_warnings(framing, loader().digest),
+        warnings=header_warnings(framing),
     )

@@ -23,6 +23,7 @@ JSON_TYPE = {"Content-Type": "application/json"}
 HEADER_RULES_LIMIT = 100
 HEADER_LINE_LIMIT = 2000
 NOT_FOUND = "404 Not Found\n"  # as the live service answers a path it does not know
+NOT_FOUND_JSON = '{"error":"no such document","status":404}'  # and a .json path of no document
 
 
 def _block(pattern: str, headers: dict[str, str]) -> str:
@@ -52,8 +53,9 @@ def framing_rule(shop_id: str, domains: tuple[str, ...]) -> tuple[str, dict[str,
     return f"{PREFIX}{shop_id}/*.html", {"Content-Security-Policy": csp}
 
 
-def header_rules(framing: Framing, loader_digest: str) -> list[tuple[str, dict[str, str]]]:
-    scripts = (DocumentRef(LOADER), DocumentRef(LOADER_HASHED, digest=loader_digest))
+def header_rules(framing: Framing) -> list[tuple[str, dict[str, str]]]:
+    # every hashed loader, this build's and earlier ones' (kept: pages pin them with integrity)
+    scripts = (DocumentRef(LOADER), DocumentRef(LOADER_HASHED, digest="*"))
     rules = [(ref.path, _headers_of(ref.header_kind)) for ref in scripts]
     # the widgets' scripts, one rule for all (the list widget has one of its own beside widget.js)
     rules.append((WIDGET_SCRIPT_PATH.format(digest="*"), _headers_of(WIDGET_SCRIPT_KIND.header_kind)))
@@ -67,14 +69,14 @@ def header_rules(framing: Framing, loader_digest: str) -> list[tuple[str, dict[s
     return rules
 
 
-def headers_file(framing: Framing, loader_digest: str) -> str:
+def headers_file(framing: Framing) -> str:
     """The `_headers` format read by Netlify and Cloudflare (static assets and Pages)."""
-    return "".join(_block(pattern, headers) + "\n" for pattern, headers in header_rules(framing, loader_digest))
+    return "".join(_block(pattern, headers) + "\n" for pattern, headers in header_rules(framing))
 
 
-def header_warnings(framing: Framing, loader_digest: str) -> list[str]:
+def header_warnings(framing: Framing) -> list[str]:
     """What a host that reads `_headers` would drop: rules past its limit, lines too long."""
-    rules = header_rules(framing, loader_digest)
+    rules = header_rules(framing)
     warnings = []
     if len(rules) > HEADER_RULES_LIMIT:
         warnings.append(
@@ -97,22 +99,25 @@ def _add_headers(headers: dict[str, str], indent: str, *, always: bool = True) -
     return "".join(f'{indent}add_header {name} "{value}"{flag};\n' for name, value in headers.items())
 
 
-def _location(match: str, kind: str, domains: tuple[str, ...] = ()) -> list[str]:
+def _location(match: str, kind: str, domains: tuple[str, ...] = (), *, extra: str = "") -> list[str]:
     """A location with the service's headers for a document that exists (200 or 304)."""
     headers = {**response_headers(kind, domains), "Vary": "Accept-Encoding"}
-    return [f"    location {match} {{\n", _add_headers(headers, "        ", always=False), "    }\n"]
+    return [f"    location {match} {{\n", extra, _add_headers(headers, "        ", always=False), "    }\n"]
 
 
-def _not_found(indent: str) -> list[str]:
-    """The body of a location that answers as the live service does for an unknown path."""
+def _not_found(indent: str, *, json: bool = False) -> list[str]:
+    """The body of a location that answers as the live service does for an unknown path: a
+    line of text, or for a .json path a JSON error (never a type its extension would give)."""
+    body = NOT_FOUND_JSON.replace('"', '\\"') if json else NOT_FOUND.strip()
     return [
-        f"{indent}default_type text/plain;\n",
+        f"{indent}types {{ }}\n",
+        f"{indent}default_type {'application/json' if json else 'text/plain'};\n",
         _add_headers(response_headers("error"), indent),
-        f'{indent}return 404 "{NOT_FOUND.strip()}\\n";\n',
+        f'{indent}return 404 "{body}\\n";\n',
     ]
 
 
-def nginx_conf(framing: Framing, loader_digest: str, brotli: bool = False) -> str:
+def nginx_conf(framing: Framing, brotli: bool = False) -> str:
     """An nginx fragment for the `server {}` block whose `root` is the build's output folder."""
     twins = ".gz and .br" if brotli else ".gz"
     lines = [
@@ -139,6 +144,14 @@ def nginx_conf(framing: Framing, loader_digest: str, brotli: bool = False) -> st
         "location ~ ^/(?:manifest\\.json|nginx\\.conf|_headers)$ {\n",
         *_not_found("    "),
         "}\n",
+        f"location = {PREFIX.removesuffix('/')} {{  # not a folder to be sent to\n",
+        *_not_found("    "),
+        "}\n",
+        "# One spelling per document, as the service: no empty segment and no percent-encoding in a\n",
+        "# path below /v1/ (nginx would merge and decode them); such a path is a missing one.\n",
+        f'if ($request_uri ~ "^{PREFIX.removesuffix("/")}(?:/[^?]*)?(?://|%)") {{\n',
+        f"    rewrite ^ {PREFIX}.missing last;\n",
+        "}\n",
         "\n",
         f"location {PREFIX} {{\n",
         "    gzip_static on;\n",
@@ -155,7 +168,7 @@ def nginx_conf(framing: Framing, loader_digest: str, brotli: bool = False) -> st
     lines += _location(f"= {DocumentRef(LOADER).path}", "loader")
     # every hashed script, this build's and earlier ones' (kept: pages cached elsewhere name them)
     lines += _location(f'~ "^{PREFIX}(?:embed|widget)\\.{LOADER_HASH.pattern}\\.js$"', "loader-hashed")
-    lines += _location("~ \\.json$", "json")
+    lines += _location("~ \\.json$", "json", extra="        error_page 404 = @trustwidgets_not_found_json;\n")
     lines += _location("~ \\.xml$", REVIEW_FEED.header_kind)
     for shop_id, domains in sorted(framing.items()):
         lines += _location(f"~ {WIDGET_REGEX.format(shop=shop_id)}", "widget", domains)
@@ -165,6 +178,9 @@ def nginx_conf(framing: Framing, loader_digest: str, brotli: bool = False) -> st
         "\n",
         "location @trustwidgets_not_found {\n",
         *_not_found("    "),
+        "}\n",
+        "location @trustwidgets_not_found_json {\n",
+        *_not_found("    ", json=True),
         "}\n",
     ]
     return "".join(lines)

@@ -160,5 +160,5 @@ def merge(out: Path, shards: list[Path], *, base_url: str | None = None) -> Merg
         bytes=sum(entry["bytes"] for entry in entries.values()) + sum(e["size"] for e in top["files"].values()),
         seconds=time.perf_counter() - started,
         changed=changed,
-        warnings=header_warnings(framing, loader().digest),
+        warnings=header_warnings(framing),
     )

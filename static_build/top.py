@@ -83,8 +83,8 @@ def write_top(
     """
     writer = Writer(root, replace=replace)
     script = loader()
-    writer.write("_headers", headers_file(framing, script.digest).encode(), twins=False)
-    writer.write("nginx.conf", nginx_conf(framing, script.digest, brotli).encode(), twins=False)
+    writer.write("_headers", headers_file(framing).encode(), twins=False)
+    writer.write("nginx.conf", nginx_conf(framing, brotli).encode(), twins=False)
     manifest: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "base_url": base_url,

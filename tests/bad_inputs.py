@@ -52,6 +52,14 @@ CASES = [
         "rating must be a whole number from 1 to 5 (got missing)",
         {"new-good"},
     ),
+    (
+        "a product url that is not unicode",  # a lone surrogate passed the check and failed the store
+        "in.jsonl",
+        jsonl(json.dumps(review(id="t", product={"sku": "p1", "name": "Pomp", "url": "https://x.nl/\ud800"})), GOOD),
+        1,
+        ":1: review 't': product url must be an http(s) URL",
+        {"new-good"},
+    ),
     ("utf-8 bom", "in.jsonl", codecs.BOM_UTF8 + jsonl(GOOD), 0, "1 review new or updated", {"new-good"}),
     (
         "csv with bom",
@@ -300,7 +308,7 @@ CASES = [
         "in.jsonl",
         jsonl(json.dumps(review(id="piet@example.nl", rating=9)), GOOD),
         1,
-        ":1: rating must be a whole number from 1 to 5 (got 9)",
+        ":1: id looks like an email address: a review's id is published with it",
         {"new-good"},
     ),
     (

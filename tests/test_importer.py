@@ -39,10 +39,31 @@ def test_native_json_stores_good_rows_and_names_each_bad_one(store, tmp_path):
     )
     report, rejected = run(store, path)
     assert [r[1] for r in stored(store)] == ["ok-1", "ok-2"]
-    assert [(r.id, r.line) for r in rejected] == [("bad-1", None), ("bad-2", None)]
-    assert "rating must be a whole number from 1 to 5 (got 6)" in rejected[0].reason
+    assert [(r.id, r.line, r.item) for r in rejected] == [("bad-1", None, "reviews[1]"), ("bad-2", None, "reviews[3]")]
+    assert str(rejected[0]) == f"{path}: reviews[1]: review 'bad-1': rating must be a whole number from 1 to 5 (got 6)"
     assert "unknown shop 'nope'" in rejected[1].reason
     assert report.rejected == 2
+
+
+def test_a_json_row_without_a_printable_id_is_named_by_its_place(store, tmp_path):
+    reviews = [review(id="ok-1"), review(id=None), review(id="jan@example.nl"), {**review(id="ok-2"), "shop": "x" * 3}]
+    path = write_json(tmp_path / "in.json", {"shops": [SHOP, {**SHOP, "id": "Bad"}], "reviews": reviews})
+    _, rejected = run(store, path)
+    assert [str(r) for r in rejected] == [
+        f"{path}: shops[1]: shop 'Bad': shop must be a shop id: lower-case letters, digits and inner hyphens",
+        f"{path}: reviews[1]: id is required and must be text",
+        f"{path}: reviews[2]: id looks like an email address: a review's id is published with it",
+        f"{path}: reviews[3]: review 'ok-2': unknown shop 'xxx': import its shop record first",
+    ]
+    assert [r[1] for r in stored(store)] == ["ok-1"]
+
+
+def test_a_repeated_id_in_a_json_document_names_the_first_place(store, tmp_path):
+    path = write_json(tmp_path / "in.json", {"shops": [SHOP], "reviews": [review(id="a"), review(id="a", rating=1)]})
+    _, rejected = run(store, path)
+    assert [str(r) for r in rejected] == [
+        f"{path}: reviews[1]: review 'a': duplicate id in this import (first at {path}: reviews[0])"
+    ]
 
 
 def test_reimport_changes_nothing_and_an_update_updates(store, tmp_path):

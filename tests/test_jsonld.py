@@ -116,6 +116,8 @@ def test_every_demo_product_passes_where_markup_is_allowed(tmp_path):
         ({**ALLOWED, "jsonld": False}, product_rows()),  # the shop did not opt in
         ({**ALLOWED, "source": "Trustpilot"}, product_rows()),  # the source forbids it
         ({**ALLOWED, "source": " trustpilot "}, product_rows()),
+        ({**ALLOWED, "source": "Trustpilot en Kiyoh"}, product_rows()),
+        (ALLOWED, [*product_rows(), review(id="tp", platform="Trustpilot", product=PRODUCT)]),  # a review's platform
         (ALLOWED, [review(id="i", verification="imported", email=None, product=PRODUCT)]),  # nothing counted
     ],
 )
@@ -127,9 +129,17 @@ def test_no_markup_where_it_is_not_allowed_or_not_earned(tmp_path, shop, rows):
     assert product_jsonld(snapshot) is None  # never for the shop's own rating
 
 
+def test_what_counts_is_where_the_products_reviews_come_from(tmp_path):
+    # The shop collects its own reviews on Trustpilot; this product's come from Trusted Shops.
+    rows = [{**row, "platform": "Trusted Shops"} for row in product_rows()]
+    store = fixture_store(tmp_path / "d", {"shops": [{**ALLOWED, "source": "Trustpilot"}], "reviews": rows})
+    assert json.loads(jsonld_of(store))["aggregateRating"]["reviewCount"] == 6
+
+
 def test_the_markup_is_safe_inside_a_script_element(tmp_path):
-    hostile = {**PRODUCT, "name": "</script><script>alert(1)</script> <!-- \u2028 x"}
-    rows = [review(id="x", text="</SCRIPT> & <b>", author="</script>", product=hostile)]
+    hostile = {**PRODUCT, "name": "</script><script>alert(1)</script> <!-- x"}
+    # U+2028 ends a line in JavaScript before ES2019: a review's text may hold it, a name may not.
+    rows = [review(id="x", text="</SCRIPT> & <b> \u2028 y", author="</script>", product=hostile)]
     store = fixture_store(tmp_path / "d", {"shops": [ALLOWED], "reviews": rows})
     body = jsonld_of(store).decode()
     assert "<" not in body and ">" not in body and "\u2028" not in body

@@ -85,6 +85,21 @@ def test_resolve_fills_shop_defaults_and_keeps_explicit_empty_filters():
 
 
 @pytest.mark.parametrize(
+    ("tags", "review", "listed"),
+    [
+        (["en-GB"], "en-GB", True),  # as the docs write a tag, in the record and on the review
+        (["en-GB"], "en-gb", True),
+        (["EN"], "en-GB", True),
+        (["nl-BE"], "nl", False),
+        (["en-GB"], "en-US", False),
+    ],
+)
+def test_a_shops_language_filter_matches_tags_case_aside(tags, review, listed):
+    shop = parse_shop({**SHOP, "language_filter": tags}, ("en", "nl"))
+    assert Options().resolve(shop).filter.matches(5, review) is listed
+
+
+@pytest.mark.parametrize(
     ("lang", "has", "settled"),
     [
         (None, {"nl"}, ("nl",)),  # the default: the widget's own language, where the shop has any

@@ -1,6 +1,7 @@
 """The generated nginx fragment behind a real nginx: what a CDN in front of it gets."""
 
 import http.client
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -59,7 +60,6 @@ def test_a_document_with_twins_varies_on_accept_encoding_whatever_was_asked(orig
     "path",
     [
         "/v1/wtw-winkel/nl/no-such-widget.html",
-        "/v1/no-such-shop/summary.json",
         "/v1/wtw-winkel/nl/carousel.html.gz",
         "/v1/wtw-winkel/nl/carousel.html.br",
         "/manifest.json",
@@ -80,6 +80,32 @@ def test_a_missing_path_or_a_file_of_the_build_is_a_short_lived_404(origin, path
     assert values(headers, "Cache-Control") == [cache_control("error")]
     assert "stale-if-error" not in cache_control("error")
     assert values(headers, "X-Content-Type-Options") == ["nosniff"]
+
+
+@pytest.mark.parametrize(
+    ("path", "media", "body"),
+    [
+        ("/v1/no-such-shop/summary.json", "application/json", b'{"error":"no such document","status":404}\n'),
+        ("/v1/wtw-winkel/nl/nope.json", "application/json", b'{"error":"no such document","status":404}\n'),
+        ("/v1/wtw-winkel/nl/nope.html", "text/plain", b"404 Not Found\n"),
+        ("/v1/wtw-winkel/nl/nope.js", "text/plain", b"404 Not Found\n"),
+        ("/v1", "text/plain", b"404 Not Found\n"),
+        # other spellings of documents that exist: the service knows one spelling only
+        ("/v1//wtw-winkel/summary.json", "text/plain", b"404 Not Found\n"),
+        ("/v1/wtw-winkel/nl/badge%2ehtml", "text/plain", b"404 Not Found\n"),
+        ("/v1/wtw-winkel//nl/badge.html?theme=dark", "text/plain", b"404 Not Found\n"),
+    ],
+)
+def test_a_404_says_so_in_the_type_of_its_body(origin, path, media, body):
+    status, headers, found = get(origin[0], path)
+    assert (status, values(headers, "Content-Type"), found) == (404, [media], body)
+    assert values(headers, "Cache-Control") == [cache_control("error")]
+    if media == "application/json":
+        assert json.loads(found)["status"] == 404
+
+
+def test_a_query_may_hold_what_a_path_may_not(origin):
+    assert get(origin[0], "/v1/wtw-winkel/nl/badge.html?x=%2F%2F//")[0] == 200
 
 
 def test_a_shops_file_list_is_never_served(origin):

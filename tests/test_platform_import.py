@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import SHOP, write_json
+from tests.factories import SHOP, review, write_json
 from tests.server import cli_args, cli_in_process
 from tests.widgets import WIDGET_NAMES
 from widget_server.core.catalogue import parse
@@ -120,6 +120,25 @@ def test_trustpilot_reviews(data):
     assert {r["marker"] for r in nl} == {"geverifieerd", "niet geverifieerd"}
     for path, text in texts.items():
         assert "@example" not in text, path
+
+
+def test_a_native_removal_reaches_a_platform_review_and_another_spelling_is_refused(data, tmp_path):
+    run(data, "trustpilot", str(FIXTURES / "trustpilot-reviews.json"), code=1)
+    before = summary(data)
+    removal = {
+        **review(id="6745b2f1c3a9e80d1f2a4b71", rating=5, email=None, verification="unverified"),
+        "status": "removed",
+    }
+    rows = [{**removal, "platform": spelling} for spelling in ("trustpilot", " Trustpilot")]
+    refused = real_cli(data, "import", str(write_json(tmp_path / "refused.json", {"reviews": rows})))
+    assert refused.returncode == 1
+    assert refused.stderr.decode().count("platform must be written 'Trustpilot', as its format names it") == 2
+    assert summary(data) == before  # no second review beside the platform's
+    native = write_json(tmp_path / "removal.json", {"reviews": [{**removal, "platform": "Trustpilot"}]})
+    assert real_cli(data, "import", str(native)).returncode == 0
+    found = summary(data)
+    assert (found["removed_count"], found["review_count"]) == (1, before["review_count"] - 1)
+    assert found["window_total"] == before["window_total"]  # the same review, not a second one
 
 
 def test_unknown_field_names_are_masked_as_the_native_reader_masks_them(data, tmp_path):
@@ -450,6 +469,23 @@ def test_kiyoh_feed_keeps_its_scores_out_of_ten_and_its_own_score_leads(data):
         (9, 10, "verified"),
         (6, 10, "unverified"),
     ]
+
+
+def test_a_kiyoh_feed_with_no_review_in_twelve_months_takes_the_stored_score_away(data, tmp_path):
+    run(data, "kiyoh", str(FIXTURES / "kiyoh-feed.json"), code=1)
+    assert summary(data)["platform"]["score"] == "8.6"
+    feed = json.loads((FIXTURES / "kiyoh-feed.json").read_text())
+    later = tmp_path / "kiyoh-later.json"
+    later.write_text(json.dumps({**feed, "last12MonthAverageRating": 0, "last12MonthNumberReviews": 0}))
+    out, _ = run(data, "kiyoh", str(later), code=1)  # the fixture's one bad review is rejected again
+    assert out.startswith("imported: 0 reviews new or updated, 2 unchanged, 1 shop new or updated, 1 rejected")
+    assert "Kiyoh score removed (Kiyoh has none now)" in out
+    found = summary(data)
+    assert found["platform"] is None and found["headline"] != "platform"
+    badge = visible(documents(data, "nl")["/v1/wtw-winkel/nl/badge.html"])
+    assert badge.startswith("Nog geen score via Kiyoh") and "8,6" not in badge and "131" not in badge
+    out, _ = run(data, "kiyoh", str(later), code=1)  # nothing left to remove: the shop is unchanged
+    assert "0 shops new or updated" in out and "removed" not in out
 
 
 def test_feedbackcompany_reviews(data):

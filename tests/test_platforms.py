@@ -6,8 +6,10 @@ import pytest
 
 from widget_server.core.platforms import (
     FORMATS,
+    NoScore,
     PlatformScore,
     Skipped,
+    canonical_platform,
     default_token_formats,
     etrusted_review,
     feedbackcompany_review,
@@ -355,6 +357,8 @@ PROFILE_URLS = [
     ("Yotpo", "https://example.nl/profiel", None),
     ("Kiyoh", "http://www.kiyoh.com/reviews/1/x", "the Kiyoh profile URL must be an https URL"),
     ("Kiyoh", "javascript:alert(1)", "must be an https URL"),
+    ("Kiyoh", "https://www.kiyoh.com/reviews/1/x\udc00", "without spaces"),  # not Unicode: cannot be stored
+    ("Kiyoh", "https://www.kiyoh.com/reviews/1/x\x85", "without spaces"),  # a C1 control (NEL)
 ]
 
 
@@ -790,15 +794,16 @@ def test_kiyohs_score_refuses_what_it_cannot_show_truly(fields, reason):
 
 
 @pytest.mark.parametrize(
-    "fields",
+    ("fields", "found"),
     [
-        {"last12MonthAverageRating": "DROP", "last12MonthNumberReviews": "DROP"},
-        {"last12MonthAverageRating": 0, "last12MonthNumberReviews": 0},  # no review in 12 months: no score
-        {"last12MonthAverageRating": 8.6, "last12MonthNumberReviews": 0},
+        ({"last12MonthAverageRating": "DROP", "last12MonthNumberReviews": "DROP"}, None),  # no figures
+        ({"last12MonthAverageRating": 0, "last12MonthNumberReviews": 0}, NoScore("Kiyoh")),  # none in 12 months
+        ({"last12MonthAverageRating": 8.6, "last12MonthNumberReviews": 0}, NoScore("Kiyoh")),
+        ({"last12MonthAverageRating": "DROP", "last12MonthNumberReviews": 0}, NoScore("Kiyoh")),
     ],
 )
-def test_a_feed_without_twelve_months_of_reviews_carries_no_score(fields):
-    assert kiyoh_score(kiyoh_feed(**fields)) is None
+def test_a_feed_without_twelve_months_of_reviews_carries_no_score(fields, found):
+    assert kiyoh_score(kiyoh_feed(**fields)) == found
 
 
 # -- The Feedback Company ----------------------------------------------------------------
@@ -978,3 +983,24 @@ def test_a_business_unit_names_its_part_of_the_wrong_kind(unit, reason):
 def test_a_google_score_is_googles_stars_with_no_score_name():
     found = google_score({"averageRating": 4.44, "totalReviewCount": 12})
     assert (found.name, found.score_name, found.score, found.review_count) == ("Google", "", "4.4", 12)
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("Trustpilot", "Trustpilot"),
+        ("trustpilot", "Trustpilot"),
+        (" TRUSTPILOT ", "Trustpilot"),
+        ("the feedback company", "The Feedback Company"),
+        ("kiyoh", "Kiyoh"),
+        ("trusted shops", "Trusted Shops"),
+        ("google", "Google"),
+        (" Yotpo ", "Yotpo"),  # a platform we have no format for: its own spelling, trimmed
+        ("", ""),  # the shop's own reviews
+    ],
+)
+def test_a_reviews_platform_is_keyed_as_its_format_names_it(name, canonical):
+    assert canonical_platform(name) == canonical
+    assert platform_needs_format(name) is (
+        canonical in {"Trustpilot", "The Feedback Company", "Kiyoh", "Trusted Shops", "Google"}
+    )

@@ -187,8 +187,18 @@ def test_good_and_bad_rows_and_the_next_request_shows_them(any_service):
     assert status == 200
     assert (answer["accepted"], answer["rejected_count"]) == (2, 2)
     assert answer["rejected"] == [
-        {"line": None, "id": "bad-1", "reason": "rating must be a whole number from 1 to 5 (got 7)"},
-        {"line": None, "id": "other-shop", "reason": "the review names another shop than the URL"},
+        {
+            "line": None,
+            "item": "reviews[1]",
+            "id": "bad-1",
+            "reason": "rating must be a whole number from 1 to 5 (got 7)",
+        },
+        {
+            "line": None,
+            "item": "reviews[2]",
+            "id": "other-shop",
+            "reason": "the review names another shop than the URL",
+        },
     ]
     found = summary(base)
     assert (found["review_count"], found["unverified_count"], found["score"]) == (1, 1, 4.0)
@@ -397,18 +407,24 @@ def test_a_token_pushes_only_the_formats_it_names(any_service):
     # A native body may not write what another platform's own format would.
     rows = [
         review(id="n-google", platform="Google", verification="unverified", email=None),
-        review(id="n-tp", platform="trustpilot"),
+        review(id="n-tp", platform="Trustpilot"),
         review(id="n-yotpo", platform="Yotpo"),  # a platform we have no format for
         review(id="n-own"),
+        review(id="n-tp-2", platform="trustpilot "),  # may be pushed, but not spelled so
+        review(id="n-google-2", platform=" google"),  # nor may a spelling get past the token
     ]
     status, _, answer = push(base, narrow, json.dumps({"reviews": rows}).encode())
     assert (status, answer.get("accepted")) == (200, 3), answer
+    no_google = "this token may not push 'Google' reviews (its formats do not include that platform's)"
     assert answer["rejected"] == [
+        {"line": None, "item": "reviews[0]", "id": "n-google", "reason": no_google},
         {
             "line": None,
-            "id": "n-google",
-            "reason": "this token may not push 'Google' reviews (its formats do not include that platform's)",
-        }
+            "item": "reviews[4]",
+            "id": "n-tp-2",
+            "reason": "platform must be written 'Trustpilot', as its format names it",
+        },
+        {"line": None, "item": "reviews[5]", "id": "n-google-2", "reason": no_google.replace("'Google'", "' google'")},
     ]
     # A new token without --formats: native, and the formats of the platforms the shop has.
     status, _, answer = push(base, tokens["other"], page, shop="greenvent", fmt="trustpilot")

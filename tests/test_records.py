@@ -545,6 +545,16 @@ def test_a_reply_keeps_its_text_and_time():
         (review(id="a\x01b"), "id must be one line of at most 200 characters"),
         (review(id="a\nb"), "id must be one line of at most 200 characters"),
         (review(id="a\ud800"), "id is not valid Unicode (it holds an unpaired surrogate)"),
+        (review(id="a\x85b"), "id must be one line of at most 200 characters"),  # NEL, a C1 line break
+        (review(id="a\u2028b"), "id must be one line of at most 200 characters"),
+        (review(id="jan.devries@example.nl"), "id looks like an email address: a review's id is published with it"),
+        (review(title="Snel\x85geleverd"), "title must be a single line"),  # NEL: a line break in C1
+        (review(author="Jan\u2028Jansen"), "author must be a single line"),
+        (review(title="Snel\u2029geleverd"), "title must be a single line"),
+        (
+            review(product={"sku": "p1", "name": "Pomp", "url": "https://x.nl/\ud800"}),
+            "product url must be an http(s) URL",
+        ),
         (review(author="jan@example.nl"), "author looks like an email address: a review shows a display name only"),
         (
             review(author="Jan (jan@example.nl)"),
@@ -599,6 +609,7 @@ def test_an_empty_email_on_an_imported_review_is_no_email():
         ({"policy_url": 5}, "policy_url must be an http(s) URL"),
         ({"policy_url": "https://"}, "policy_url must be an http(s) URL"),
         ({"policy_url": "https://e.nl/\x01"}, "policy_url must be an http(s) URL"),
+        ({"policy_url": "https://e.nl/\ud800"}, "policy_url must be an http(s) URL"),  # cannot be stored
         ("a shop", "a shop must be a JSON object"),
         ({"id": "Shop"}, "shop must be a shop id: lower-case letters, digits and inner hyphens"),
         ({"locales": "nl"}, "locales must be a list"),

@@ -262,6 +262,17 @@ def test_a_star_filter_says_star_or_stars_as_the_number_wants(tmp_path, locale, 
     assert said in html
 
 
+@pytest.mark.parametrize("widget", ["carousel", "list"])
+def test_a_shop_that_lists_some_stars_and_languages_says_so_in_every_widget_that_lists(tmp_path, widget):
+    document = json.loads((DATA / "widgets.json").read_text())
+    for shop in document["shops"]:
+        shop.update(star_filter=[4, 5], language_filter=["nl"])
+    html = render(fixture_store(tmp_path, document), "wtw-winkel", widget, "en", Options())
+    assert "Showing only reviews with 4 and 5 stars<" in html
+    assert "Showing only reviews in Dutch<" in html
+    assert set(re.findall(r'<article class="card" lang="([^"]+)"', html)) == {"nl"}
+
+
 def test_template_names_read_dict_keys_then_attributes():
     nl = environment("nl", locales_dir())
     template = '{{ view.items }}|{{ view.text }}|{{ day.year }}|{{ _("verified") }}'

@@ -134,10 +134,19 @@ def test_no_score_no_grade():
 
 
 @pytest.mark.parametrize(
-    ("source", "allowed"), [("Trustpilot", False), (" trustpilot ", False), ("Trusted Shops", True)]
+    ("sources", "allowed"),
+    [
+        (("Trustpilot",), False),
+        ((" trustpilot ",), False),
+        (("Trusted Shops",), True),
+        (("Trustpilot en Kiyoh",), False),  # a shop's free-text source naming it among others
+        (("Trusted Shops", "Kiyoh"), True),
+        (("Trusted Shops", "Trustpilot"), False),  # one review's platform is enough
+        ((), True),
+    ],
 )
-def test_allows_indexing(source, allowed):
-    assert allows_indexing(source) is allowed
+def test_allows_indexing(sources, allowed):
+    assert allows_indexing(*sources) is allowed
 
 
 def test_a_score_below_one_has_no_grade():

@@ -21,7 +21,6 @@ SHOPS = [
     parse_shop({**SHOP, "id": "locked", "allowed_domains": ["www.example.nl", "shop.example.com:8443"]}, ("en", "nl")),
     parse_shop({**SHOP, "id": "local", "allowed_domains": ["localhost", "127.0.0.1"]}, ("en", "nl")),
 ]
-DIGEST = "0123456789ab"
 
 
 def documents():
@@ -29,9 +28,9 @@ def documents():
     return {
         "openapi.json": render_json(openapi(KINDS)),
         "embed.js": loader().body,
-        "_headers": headers_file(framing, DIGEST).encode(),
-        "nginx.conf": nginx_conf(framing, DIGEST).encode(),
-        "nginx-brotli.conf": nginx_conf(framing, DIGEST, brotli=True).encode(),
+        "_headers": headers_file(framing).encode(),
+        "nginx.conf": nginx_conf(framing).encode(),
+        "nginx-brotli.conf": nginx_conf(framing, brotli=True).encode(),
     }
 
 

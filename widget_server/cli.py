@@ -121,6 +121,8 @@ def import_summary(report: Report) -> str:
         line += f", {sum(report.skipped.values())} skipped ({reasons})"
     if report.platform_scores:
         line += ", platform score read"
+    for platform in report.scores_removed:
+        line += f", {platform} score removed ({platform} has none now)"
     for name, fields in sorted(report.unknown_fields.items()):
         line += f"; fields not known to us, ignored in {name}: {', '.join(fields)}"
     return line

@@ -1,7 +1,8 @@
 """schema.org structured data for product pages (pure).
 
-Only a product's rating is marked up, only where the shop opted in (`jsonld`) and the source's
-terms allow it (never Trustpilot), and only when the product has counted reviews. A shop's own
+Only a product's rating is marked up, only where the shop opted in (`jsonld`) and the terms of
+every source its shown reviews come from allow it (never Trustpilot: not a review's platform, nor
+the shop's source for its own reviews), and only when the product has counted reviews. A shop's own
 rating is never marked up: Google treats reviews of a business shown on its own site as
 self-serving. The document is served as /v1/{shop}/products/{sku}/jsonld.json, escaped so that
 it can be pasted inside a <script type="application/ld+json"> element as it is.
@@ -21,7 +22,10 @@ MAX_REVIEWS = 5
 def product_jsonld(snapshot: Snapshot) -> dict[str, Any] | None:
     """A Product with its AggregateRating and up to five of its counted reviews, or None."""
     product, shop, summary = snapshot.product, snapshot.shop, snapshot.summary
-    if product is None or not shop.jsonld or not allows_indexing(shop.source) or summary["score"] is None:
+    if product is None or not shop.jsonld or summary["score"] is None:
+        return None
+    # Where its shown reviews come from: each one's platform, the shop's source for its own.
+    if not allows_indexing(*summary["review_platforms"]):
         return None
     window = score_window(snapshot.as_of)
     counted = [

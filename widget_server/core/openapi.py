@@ -244,11 +244,15 @@ PUSH_RESULT: dict[str, Any] = {
         "unchanged": {"type": "integer"},
         "rejected": {
             "type": "array",
-            "description": "each rejected row with its line (JSON Lines, CSV), the platform's id and the reason",
+            "description": (
+                "each rejected row with its line (JSON Lines, CSV) or its item (a JSON document's,"
+                ' "reviews[3]"), the platform\'s id and the reason'
+            ),
             "items": {
                 "type": "object",
                 "properties": {
                     "line": {"type": ["integer", "null"]},
+                    "item": {"type": ["string", "null"]},
                     "id": {"type": ["string", "null"]},
                     "reason": {"type": "string"},
                 },

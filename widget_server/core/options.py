@@ -61,9 +61,14 @@ class Options:
             accent=self.accent or shop.accent,
             background=shop.background if self.background is None else self.background,
             stars=shop.star_filter if self.stars is None else self.stars,
-            lang=shop.language_filter if self.lang is None else self.lang,
+            # a shop record keeps a tag as written ("en-GB"); a filter matches tags case aside
+            lang=_lowered(shop.language_filter) if self.lang is None else self.lang,
             count=self.count or shop.carousel_count,
         )
+
+
+def _lowered(tags: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    return None if tags is None else tuple(tag.lower() for tag in tags)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,14 @@ class PlatformScore:
 
 
 @dataclass(frozen=True, slots=True)
+class NoScore:
+    """A platform's answer saying it has no score for the shop now (Kiyoh, when its 12 months
+    hold no review): a score stored from an earlier answer goes, it is no longer the platform's."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewFormat:
     name: str
     platform: str  # as visitors know it
@@ -56,7 +64,8 @@ class ReviewFormat:
     response_fields: frozenset[str]  # other top-level fields of a response page
     to_native: Callable[[Mapping[str, Any], str, str], dict[str, Any]]  # (object, shop, language)
     id_field: str  # the review field holding the platform's id (named in a rejected row's report)
-    score: Callable[[Mapping[str, Any]], PlatformScore | None] | None = None  # the response's own score
+    # The response's own score: None where the response has no figures, NoScore where they say none.
+    score: Callable[[Mapping[str, Any]], PlatformScore | NoScore | None] | None = None
 
 
 def _object(value: object, what: str) -> Mapping[str, Any]:
@@ -449,13 +458,15 @@ def kiyoh_review(obj: Mapping[str, Any], shop: str, language: str) -> dict[str, 
     }
 
 
-def kiyoh_score(response: Mapping[str, Any]) -> PlatformScore | None:
+def kiyoh_score(response: Mapping[str, Any]) -> PlatformScore | NoScore | None:
     """Kiyoh's own score: its average of the last 12 months, out of 10, and their count. None
-    without the figures, and None when the 12 months hold no review: an average of nothing is
-    no score (Kiyoh's answer then holds 0), so none is shown as one."""
+    without the figures, and NoScore when the 12 months hold no review: an average of nothing is
+    no score (Kiyoh's answer then holds 0), so none is shown, nor one read before."""
     average, total = response.get("last12MonthAverageRating"), response.get("last12MonthNumberReviews")
-    if (average is None and total is None) or _count(total, "last12MonthNumberReviews") == 0:
+    if average is None and total is None:
         return None
+    if _count(total, "last12MonthNumberReviews") == 0:
+        return NoScore("Kiyoh")
     profile = response.get("viewReviewUrl")
     profile = profile if isinstance(profile, str) else ""
     if profile and (problem := profile_url_problem("Kiyoh", profile)):
@@ -619,4 +630,13 @@ def token_platforms(formats: Iterable[str]) -> frozenset[str]:
 def platform_needs_format(platform: str) -> bool:
     """Whether a review naming this platform comes only through a token that may push its format:
     a platform we have a format for. Any other name (a back-office's own) goes with native."""
-    return platform.casefold() in {name.casefold() for name in FORMAT_PLATFORMS.values()}
+    return canonical_platform(platform) in FORMAT_PLATFORMS.values()
+
+
+def canonical_platform(name: str) -> str:
+    """A platform's name as its format writes it ("trustpilot " is "Trustpilot"), any other name
+    trimmed. A review is one row per (shop, platform, id): an import refuses a review that spells
+    a platform we have a format for otherwise, as it would be a second review beside the one the
+    format stored."""
+    trimmed = name.strip()
+    return next((known for known in FORMAT_PLATFORMS.values() if known.casefold() == trimmed.casefold()), trimmed)

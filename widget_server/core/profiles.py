@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 MAX_URL = 2000
-UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")  # controls, spaces and a backslash (browsers read it as /)
+# Controls, spaces, a backslash (browsers read it as /) and lone surrogates (not Unicode).
+UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,13 +38,13 @@ _IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
 _PORT = re.compile(r"\*|[1-9][0-9]{0,4}")
 MAX_PORT = 65535
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C1 is text, escaped wherever it is written
 SURROGATE = re.compile(r"[\ud800-\udfff]")  # valid in JSON text, not Unicode: cannot be stored
 # An author name that holds an email address would publish it: rejected.
 EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # A value short and plain enough to repeat in a message: it cannot be an email or a sentence.
 ECHOABLE = re.compile(r"[A-Za-z0-9_ -]{1,24}")
-LINE_BREAK = re.compile(r"[\r\n\t]")
+LINE_BREAK = re.compile(r"[\r\n\t\x85\u2028\u2029]")  # and NEL, Unicode's line and paragraph separators
 # A field or column name plain enough to repeat: no @, dot, slash or markup, so no email or URL.
 PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ -]{0,63}")
 
@@ -295,6 +295,8 @@ def parse_review(raw: object, *, reference_required: bool = True) -> Review:
         raise Invalid(f"id must be one line of at most {MAX_ID} characters")
     if SURROGATE.search(review_id):
         raise Invalid("id is not valid Unicode (it holds an unpaired surrogate)")
+    if EMAIL_LIKE.search(review_id):  # reviews.json and the review feed publish the id
+        raise Invalid("id looks like an email address: a review's id is published with it")
     shop = parse_shop_id(obj.get("shop"))
     scale = _scale(obj.get("scale"))
     rating = _rating(obj.get("rating"), scale)
@@ -417,7 +419,13 @@ def _policy_url(value: object, name: str = "policy_url") -> str:
     if not isinstance(value, str) or len(value) > 2000:
         raise Invalid(f"{name} must be an http(s) URL")
     parts = urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.netloc or CONTROL.search(value) or " " in value:
+    if (
+        parts.scheme not in ("https", "http")
+        or not parts.netloc
+        or CONTROL.search(value)
+        or SURROGATE.search(value)
+        or " " in value
+    ):
         raise Invalid(f"{name} must be an http(s) URL")
     return value
 

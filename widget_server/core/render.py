@@ -246,11 +246,12 @@ def render_widget(
         ),
         "reviews": [review_view(r, locale, directory, snapshot.shop.source) for r in reviews],
         "ago": ago_phrases(locale, directory) if reviews else "",
+        # What the widget leaves out, said in words: the filter it lists by (the list's too).
         "view": {
-            "filter_stars": star_list(options.stars, locale) if options.stars else None,
+            "filter_stars": star_list(wanted.stars, locale) if wanted.stars else None,
             # "with 1 star", "with 1 and 2 stars": one star only when one rating of one is named
-            "filter_stars_count": options.stars[0] if len(options.stars) == 1 else len(options.stars),
-            "filter_languages": language_names(options.lang, locale) if options.lang else None,
+            "filter_stars_count": wanted.stars[0] if len(wanted.stars) == 1 else len(wanted.stars),
+            "filter_languages": language_names(wanted.lang, locale) if wanted.lang else None,
         },
     }
     return environment(locale, directory).get_template(spec.template).render(context).encode()

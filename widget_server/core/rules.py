@@ -116,6 +116,8 @@ def grade(score: Decimal | None) -> str | None:
     raise ValueError(f"score {score} is below the lowest grade")
 
 
-def allows_indexing(source: str) -> bool:
-    """Whether the review source lets a shop mark its rating up as JSON-LD."""
-    return source.strip().lower() not in NO_INDEXING_SOURCES
+def allows_indexing(*sources: str) -> bool:
+    """Whether every review source named lets a shop mark its rating up as JSON-LD: none names
+    one whose guidelines forbid it, alone or among others (a shop's free-text source may read
+    "Trustpilot en Kiyoh"; a review's platform "Trustpilot")."""
+    return not any(name in source.casefold() for source in sources for name in NO_INDEXING_SOURCES)

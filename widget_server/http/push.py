@@ -27,7 +27,7 @@ from ..core.dates import today_utc
 from ..core.headers import response_headers
 from ..core.i18n import available_locales
 from ..core.models import SHOP_ID
-from ..core.platforms import FORMAT_NAMES, platform_needs_format, token_formats, token_platforms
+from ..core.platforms import FORMAT_NAMES, canonical_platform, platform_needs_format, token_formats, token_platforms
 from ..core.records import shown
 from ..sources.importer import READERS, Rejection, Report, Row, Unusable, check_input, import_batch, printable_id
 from ..sources.platform_import import Input, import_platform
@@ -176,7 +176,9 @@ def _report(report: Report, rejections: list[Rejection]) -> dict[str, Any]:
     return {
         "accepted": report.reviews_changed,
         "unchanged": report.reviews_unchanged,
-        "rejected": [{"line": r.line, "id": r.id, "reason": r.reason} for r in rejections[:MAX_REJECTIONS_LISTED]],
+        "rejected": [
+            {"line": r.line, "item": r.item, "id": r.id, "reason": r.reason} for r in rejections[:MAX_REJECTIONS_LISTED]
+        ],
         "rejected_count": report.rejected,
         "skipped": report.skipped,
         "unknown_fields": sorted({f for fields in report.unknown_fields.values() for f in fields}),
@@ -211,18 +213,24 @@ def _for_shop(rows: Iterable[Row], shop_id: str, platforms: frozenset[str]) -> I
     casefolded): a native body must not write what the platform's own format would."""
     for row in rows:
         if row.kind == "shop":
-            yield Row(row.line, None, "shop records cannot be pushed; ask the operator to import them")
+            yield Row(row.line, None, "shop records cannot be pushed; ask the operator to import them", item=row.item)
         elif isinstance(row.obj, dict) and row.error is None:
             shop = row.obj.get("shop", shop_id)
             platform = row.obj.get("platform")
             rid = row.obj.get("id") if isinstance(row.obj.get("id"), str) else None
             if shop != shop_id:
-                yield Row(row.line, None, "the review names another shop than the URL", rid=printable_id(rid))
-            elif isinstance(platform, str) and platform_needs_format(platform) and platform.casefold() not in platforms:
+                yield Row(
+                    row.line, None, "the review names another shop than the URL", rid=printable_id(rid), item=row.item
+                )
+            elif (
+                isinstance(platform, str)
+                and platform_needs_format(platform)
+                and canonical_platform(platform).casefold() not in platforms
+            ):
                 reason = (
                     f"this token may not push {shown(platform)} reviews (its formats do not include that platform's)"
                 )
-                yield Row(row.line, None, reason, rid=printable_id(rid))
+                yield Row(row.line, None, reason, rid=printable_id(rid), item=row.item)
             else:
                 yield replace(row, obj={**row.obj, "shop": shop_id})
         else:

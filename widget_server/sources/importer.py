@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.models import Review, Shop
+from ..core.platforms import canonical_platform, platform_needs_format
 from ..core.records import (
     MAX_DEPTH,
     REVIEW_FIELDS,
@@ -100,13 +101,21 @@ class Rejection:
     id: str | None
     reason: str
     last_line: int | None = None  # a row that spans lines (CSV quoting) names the whole range
+    item: str | None = None  # where a row of a whole JSON document is in it: "reviews[3]"
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        where = place(self.file, self.line, self.item)
         if self.line is not None and self.last_line is not None and self.last_line > self.line:
             where += f"-{self.last_line}"
         who = "" if self.id is None else f" review {self.id!r}:"
         return f"{where}:{who} {self.reason}"
+
+
+def place(file: str, line: int | None, item: str | None = None) -> str:
+    """Where a row is, as messages name it: "in.jsonl:3", "in.json: reviews[3]" or the file."""
+    if line is not None:
+        return f"{file}:{line}"
+    return file if item is None else f"{file}: {item}"
 
 
 @dataclass(slots=True)
@@ -119,6 +128,7 @@ class Report:
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows (not errors)
     unknown_fields: dict[str, list[str]] = field(default_factory=dict)  # file -> fields ignored
     platform_scores: int = 0
+    scores_removed: list[str] = field(default_factory=list)  # platforms whose answer said they have none now
     shops_touched: set[str] = field(default_factory=set)
 
 
@@ -132,6 +142,7 @@ class Row:
     rid: str | None = None  # the platform's own id of a row that could not be mapped
     skip: str | None = None  # why a row is not imported yet (not an error)
     reference_required: bool = True  # False: a platform's verification stands in for the email
+    item: str | None = None  # where a row of a whole JSON document is in it: "reviews[3]"
 
 
 def check_input(path: Path) -> str:
@@ -165,16 +176,21 @@ def _rows_json(path: Path) -> Iterator[Row]:
     for key in ("shops", "reviews"):
         if not isinstance(data.get(key, []), list):
             raise Unusable(f'{path}: "{key}" must be a list')
-    for shop in data.get("shops", []):
-        yield _checked(Row(None, shop, kind="shop"))
-    for review in data.get("reviews", []):
-        yield _checked(Row(None, review))
+    yield from (_checked(row) for row in document_rows(data))
+
+
+def document_rows(document: dict[str, Any]) -> Iterator[Row]:
+    """The rows of a native document, its shops first, each named by its place in its list."""
+    for number, shop in enumerate(document.get("shops", [])):
+        yield Row(None, shop, kind="shop", item=f"shops[{number}]")
+    for number, review in enumerate(document.get("reviews", [])):
+        yield Row(None, review, item=f"reviews[{number}]")
 
 
 def _checked(row: Row) -> Row:
     """The row, or an error row when its value nests deeper than a review can."""
     if depth(row.obj) > MAX_DEPTH:
-        return Row(row.line, None, f"nests deeper than {MAX_DEPTH} levels", row.kind)
+        return Row(row.line, None, f"nests deeper than {MAX_DEPTH} levels", row.kind, item=row.item)
     return row
 
 
@@ -290,7 +306,7 @@ def read_shop_file(path: Path) -> list[Row]:
     return [row for row in _rows_json(path) if row.kind == "shop"]
 
 
-SAFE_ID = re.compile(r"[^@\x00-\x1f\x7f\ud800-\udfff]{1,80}")
+SAFE_ID = re.compile(r"[^@\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]{1,80}")
 
 
 def printable_id(rid: str | None) -> str | None:
@@ -324,8 +340,7 @@ def import_document(
     on_reject: Callable[[Rejection], None] = lambda r: None,
 ) -> Report:
     """Import a native-format document held in memory (the demo data set)."""
-    rows = [Row(None, s, kind="shop") for s in document.get("shops", [])]
-    rows += [Row(None, r) for r in document.get("reviews", [])]
+    rows = document_rows(document)
     return import_batch(store, [(name, rows)], available_locales=available_locales, on_reject=on_reject)
 
 
@@ -364,7 +379,7 @@ def import_batch(
 
         def reject(name: str, row: Row, reason: str, rid: str | None = None) -> None:
             report.rejected += 1
-            on_reject(Rejection(name, row.line, rid, reason, row.last_line))
+            on_reject(Rejection(name, row.line, rid, reason, row.last_line, row.item))
 
         def set_platform(name: str, row: Row, shop_id: str, record: dict[str, Any]) -> None:
             if store.shop(shop_id) is None:
@@ -389,6 +404,12 @@ def import_batch(
                 reject(name, row, row.error, printable_id(row.rid))
                 return
             obj = row.obj
+            if row.kind == "platform" and "no_score" in obj:
+                if store.remove_platform(obj["shop"], obj["no_score"]):
+                    report.scores_removed.append(obj["no_score"])
+                    report.shops_changed += 1
+                    report.shops_touched.add(obj["shop"])
+                return
             if row.kind == "platform":
                 set_platform(name, row, obj["shop"], obj["platform"])
                 return
@@ -399,7 +420,7 @@ def import_batch(
                     shop: Shop = parse_shop(obj, available_locales)
                 except Invalid as error:
                     report.rejected += 1
-                    on_reject(Rejection(name, row.line, None, f"shop {shown_id!r}: {error}"))
+                    on_reject(Rejection(name, row.line, None, f"shop {shown_id!r}: {error}", item=row.item))
                     return
                 changed = store.upsert_shop(shop)
                 known.add(shop.id)
@@ -413,13 +434,18 @@ def import_batch(
             except Invalid as error:
                 reject(name, row, str(error), shown_id)
                 return
+            written = canonical_platform(review.platform)
+            if review.platform != written and platform_needs_format(written):
+                # Keyed (shop, platform, id): another spelling would be another review beside the
+                # one the platform's format stored (a removal that removes nothing).
+                reject(name, row, f"platform must be written {written!r}, as its format names it", shown_id)
+                return
             if review.shop not in known:
                 reject(name, row, f"unknown shop {review.shop!r}: import its shop record first", shown_id)
                 return
-            place = name if row.line is None else f"{name}:{row.line}"
             first = seen.execute(
                 "INSERT INTO batch_seen VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING place",
-                (review.shop, review.platform, review.id, place),
+                (review.shop, review.platform, review.id, place(name, row.line, row.item)),
             ).fetchone()
             if first is None:
                 earlier = seen.execute(

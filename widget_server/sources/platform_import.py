@@ -20,6 +20,7 @@ from ..core.platforms import (
     FORMAT_NAMES,
     FORMATS,
     SCORED,
+    NoScore,
     PlatformScore,
     ReviewFormat,
     Skipped,
@@ -88,7 +89,9 @@ class Mapper:
         except Invalid as error:
             yield Row(line, None, f"the platform's score: {error}")
             return
-        if score is not None:
+        if isinstance(score, NoScore):
+            yield Row(None, {"shop": self.shop.id, "no_score": score.name}, kind="platform")
+        elif score is not None:
             score = replace(score, profile_url=self.profile_url or score.profile_url)
             yield platform_row(self.shop.id, score, read_on)
 

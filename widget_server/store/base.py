@@ -382,6 +382,26 @@ class SqlStore(ABC):
         )
         return True
 
+    def remove_platform(self, shop_id: str, name: str) -> bool:
+        """Drop a platform's own score for a shop (the platform says it has none now); True
+        when there was one."""
+        row = self.db.execute(
+            "SELECT record, reviews_xor, platforms, products_xor FROM shops WHERE id = ?", (shop_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no shop {shop_id!r} in the store: import its shop record first")
+        kept = shop_from_record(row[0], row[2]).platforms
+        others = tuple(p for p in kept if p.name.casefold() != name.casefold())
+        if len(others) == len(kept):
+            return False
+        platforms = platforms_text(others)
+        own, every = both_versions(row[0], platforms, row[1], row[3])
+        self.db.execute(
+            "UPDATE shops SET platforms = ?, version = ?, own_version = ? WHERE id = ?",
+            (platforms, every, own, shop_id),
+        )
+        return True
+
     def move_platforms(self) -> None:
         """A data step of the migration to dialect.platforms_migration: the platform score a shop
         record held moves to `platforms` (the shops' versions follow at versions_migration)."""
