@@ -362,43 +362,37 @@ class SqlStore(ABC):
         A score read without a profile link (Google's answer has none; Kiyoh's may lack one) keeps
         the link stored with the platform's earlier score: the shop's page there has not moved.
         """
-        row = self.db.execute(
-            "SELECT record, reviews_xor, platforms, products_xor FROM shops WHERE id = ?", (shop_id,)
-        ).fetchone()
-        if row is None:
-            raise StoreError(f"no shop {shop_id!r} in the store: import its shop record first")
-        kept = shop_from_record(row[0], row[2]).platforms
+        row, kept = self._platforms_of(shop_id)
         earlier = next((p for p in kept if p.name.casefold() == platform.name.casefold()), None)
         if not platform.profile_url and earlier is not None and earlier.profile_url:
             platform = replace(platform, profile_url=earlier.profile_url)
         others = tuple(p for p in kept if p.name.casefold() != platform.name.casefold())
-        platforms = platforms_text((*others, platform))
-        if platforms == row[2]:
-            return False
-        own, every = both_versions(row[0], platforms, row[1], row[3])
-        self.db.execute(
-            "UPDATE shops SET platforms = ?, version = ?, own_version = ? WHERE id = ?",
-            (platforms, every, own, shop_id),
-        )
-        return True
+        return self._set_platforms(shop_id, row, (*others, platform))
 
     def remove_platform(self, shop_id: str, name: str) -> bool:
         """Drop a platform's own score for a shop (the platform says it has none now); True
         when there was one."""
+        row, kept = self._platforms_of(shop_id)
+        return self._set_platforms(shop_id, row, tuple(p for p in kept if p.name.casefold() != name.casefold()))
+
+    def _platforms_of(self, shop_id: str) -> tuple[Any, tuple[Platform, ...]]:
+        """The shop's row as _set_platforms needs it, and its platforms' scores."""
         row = self.db.execute(
             "SELECT record, reviews_xor, platforms, products_xor FROM shops WHERE id = ?", (shop_id,)
         ).fetchone()
         if row is None:
             raise StoreError(f"no shop {shop_id!r} in the store: import its shop record first")
-        kept = shop_from_record(row[0], row[2]).platforms
-        others = tuple(p for p in kept if p.name.casefold() != name.casefold())
-        if len(others) == len(kept):
+        return row, shop_from_record(row[0], row[2]).platforms
+
+    def _set_platforms(self, shop_id: str, row: Any, platforms: tuple[Platform, ...]) -> bool:
+        """Store the shop's platforms' scores and its versions; False when nothing changed."""
+        text = platforms_text(platforms)
+        if text == row[2]:
             return False
-        platforms = platforms_text(others)
-        own, every = both_versions(row[0], platforms, row[1], row[3])
+        own, every = both_versions(row[0], text, row[1], row[3])
         self.db.execute(
             "UPDATE shops SET platforms = ?, version = ?, own_version = ? WHERE id = ?",
-            (platforms, every, own, shop_id),
+            (text, every, own, shop_id),
         )
         return True
 
