@@ -68,6 +68,15 @@ def render_shop(
     summary, which lists its products, always is. The folder is complete, with its own file
     list `.files-<digest>.json`, when this returns; the caller swaps it in.
     """
+    # One view of the store for the whole shop: a big shop's later pages are read as its first
+    # were, though an import commits meanwhile (else they shift against page 1 and its totals).
+    with store.reading():
+        return _render_shop(store, shop_id, as_of, digest, target, live, brotli=brotli)
+
+
+def _render_shop(
+    store: ReviewStore, shop_id: str, as_of: date, digest: str, target: Path, live: Path | None, *, brotli: bool
+) -> dict[str, Any]:
     snapshot = store.snapshot(shop_id, as_of)
     if snapshot is None:
         raise LookupError(f"no shop {shop_id!r} in the store")

@@ -435,3 +435,35 @@ def test_a_version_6_store_keeps_its_push_tokens_pushing_every_format(tmp_path):
     assert grant == ("wtw-winkel", "*")
     assert token_formats(grant[1]) == TOKEN_FORMATS
     store.close()
+
+
+def test_a_big_shop_read_in_one_view_keeps_its_pages_though_an_import_commits(store, tmp_path):
+    """More than WHOLE_SHOP reviews: later pages are queries of their own. Inside `reading()` they
+    see the store as the snapshot did, so the pages neither repeat nor skip a review."""
+    from widget_server.sources.importer import import_document
+    from widget_server.store.open import open_store
+
+    rows = [
+        review(
+            id=f"r{n:04d}",
+            created_at=f"2026-{1 + n % 10:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00Z",
+            experienced_at=None,
+        )
+        for n in range(1100)
+    ]
+    import_document(store, {"shops": [SHOP], "reviews": rows}, available_locales=("en", "nl"))
+    other = open_store(tmp_path / "data")  # another connection: an import while a build renders
+    everything = ReviewFilter()
+    try:
+        with store.reading():
+            snapshot = store.snapshot("wtw-winkel", date(2026, 11, 23))
+            assert isinstance(snapshot.source, ShownReviews)  # paged through SQL, not read whole
+            listed = [r.id for r in snapshot.page(everything, 1)]
+            new = review(id="new", created_at="2026-10-27T23:59:00Z", experienced_at=None)
+            import_document(other, {"reviews": [new]}, available_locales=("en", "nl"))
+            for number in range(2, snapshot.pages(everything) + 1):
+                listed += [r.id for r in snapshot.page(everything, number)]
+        assert len(listed) == len(set(listed)) == snapshot.total(everything) == 1100
+        assert store.snapshot("wtw-winkel", date(2026, 11, 23)).total(everything) == 1101  # seen after
+    finally:
+        other.close()

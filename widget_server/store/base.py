@@ -313,6 +313,21 @@ class SqlStore(ABC):
         if counts:
             self._committed()
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent view of the store for what runs inside (a shop's snapshot and the pages
+        read from it later), whatever commits meanwhile; inside a transaction, that one's."""
+        db = self.db
+        if db.in_transaction:
+            yield
+            return
+        self.dialect.begin_read(db)
+        try:
+            yield
+        finally:
+            if db.in_transaction:
+                db.execute("COMMIT")  # nothing was written: it only ends the read
+
     @abstractmethod
     def _committed(self) -> None:
         """A write of this store object committed: where data_version would learn of it only

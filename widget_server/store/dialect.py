@@ -71,6 +71,10 @@ class Dialect(ABC):
         """Start a writer's transaction."""
 
     @abstractmethod
+    def begin_read(self, db: Connection) -> None:
+        """Start a reader's transaction: every query in it sees the store as of its first."""
+
+    @abstractmethod
     def lock(self, db: Connection) -> None:
         """Inside the transaction: wait (at most BUSY_SECONDS) until no other writer holds the store."""
 

@@ -348,6 +348,9 @@ class PostgresDialect(Dialect):
     def begin(self, db: Connection) -> None:
         db.execute("BEGIN")
 
+    def begin_read(self, db: Connection) -> None:
+        db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
     def lock(self, db: Connection) -> None:
         db.execute(f"SET LOCAL lock_timeout = '{int(BUSY_SECONDS * 1000)}ms'")
         db.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_KEY,))

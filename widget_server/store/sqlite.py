@@ -301,6 +301,9 @@ class SqliteDialect(Dialect):
     def begin(self, db: Connection) -> None:
         db.execute("BEGIN IMMEDIATE")  # takes the write lock (waiting BUSY_SECONDS): imports run one after another
 
+    def begin_read(self, db: Connection) -> None:
+        db.execute("BEGIN")  # deferred: its first read pins what it sees (WAL), writers go on
+
     def lock(self, db: Connection) -> None:
         pass  # BEGIN IMMEDIATE took it
 
