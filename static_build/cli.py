@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from widget_server.cli import Commands, as_of_date
+from widget_server.cli import Commands, as_of_date, days
 from widget_server.messages import plural
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ def add_commands(commands: Commands) -> None:
     )
     publish.add_argument(
         "--grace-hours",
-        type=float,
+        type=days,
         default=192.0,
         help="keep objects no longer built this long (default 192: 8 days, past a CDN's stale copies)",
     )

@@ -1,4 +1,5 @@
 import json
+import os
 import sqlite3
 import subprocess
 
@@ -109,9 +110,10 @@ def test_shops_remove_revokes_the_shops_push_tokens(tmp_path):
     token = cli(data, "token", "create", "wtw-winkel").stdout.strip()
     kept = cli(data, "token", "create", "other").stdout.strip()
     token_id, kept_id = token.split("_")[1], kept.split("_")[1]
-    removed = cli(data, "shops", "remove", "wtw-winkel")
+    removed = cli(data, "shops", "remove", "wtw-winkel", "wtw-winkel")  # named twice: removed, and said, once
     assert removed.returncode == 0, removed.stderr
-    assert "revoked its 1 push token" in removed.stdout and token not in removed.stdout
+    assert removed.stdout == "removed shop 'wtw-winkel' and its 0 reviews; revoked its 1 push token\n"
+    assert token not in removed.stdout
     listed = {line.split("\t")[0]: line.split("\t")[-1] for line in cli(data, "token", "list").stdout.splitlines()}
     assert listed[token_id].startswith("revoked ") and listed[kept_id] == "active"
     cli(data, "import", str(write_json(tmp_path / "again.json", {"shops": [SHOP]})))
@@ -199,3 +201,30 @@ def test_init_makes_an_empty_store_and_leaves_one_that_is_there(tmp_path):
     again = cli(data, "init")
     assert again.returncode == 0 and again.stderr == ""
     assert "already there, holding 1 shop and 1 review" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (
+            ("summary", "wtw-winkel"),
+            {"TRUSTWIDGETS_AS_OF": "2026-12-4"},
+            "TRUSTWIDGETS_AS_OF: not a date written as YYYY-MM-DD",
+        ),
+        (("summary", "wtw-winkel", "--as-of", "0001-01-01"), {}, "not a date in the years 1900–2999"),
+        (("demo", "--as-of", "0001-06-01"), {}, "not a date in the years 1900–2999"),
+        (("sync", "--overlap-days", "nan"), {}, "not a number from 0 to 3,650"),
+        (("sync", "--overlap-days", "-3"), {}, "not a number from 0 to 3,650"),
+        (("sync", "--full-every-days", "1e12"), {}, "not a number from 0 to 3,650"),
+        (("publish", "--out", "x", "--to", "s3://b/p", "--grace-hours", "1e309"), {}, "not a number from 0 to 3,650"),
+        (("serve", "--public-url", "widgets.example.com"), {}, "--public-url must be an http(s) address"),
+        (("serve", "--static-url", "https://cdn.example.com/tw?v=1"), {}, "--static-url must be an http(s) address"),
+    ],
+)
+def test_a_bad_date_number_or_address_is_one_line_and_exit_2(tmp_path, args, env, said):
+    data = tmp_path / "data"
+    cli(data, "import", str(write_json(tmp_path / "shops.json", {"shops": [SHOP]})))
+    done = subprocess.run(cli_args(data, *args), capture_output=True, text=True, timeout=60, env={**os.environ, **env})
+    assert done.returncode == 2, done.stderr
+    assert said in done.stderr.strip().splitlines()[-1]  # one line says it, after argparse's usage
+    assert "Traceback" not in done.stderr

@@ -20,6 +20,7 @@ from typing import TypeAlias
 from .core.dates import format_timestamp, public_timestamp, today_utc
 from .core.i18n import available_locales
 from .core.platforms import EVERY_FORMAT, FORMAT_NAMES, default_token_formats, parse_token_formats, token_formats
+from .core.records import FIRST_YEAR, LAST_YEAR
 from .core.rules import window_length
 from .messages import plural
 from .sources.importer import Rejection, Report, Unusable, import_document, import_files
@@ -28,6 +29,7 @@ from .store.protocol import ReviewStore, StoreError
 from .store.sqlite import explain
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+MAX_DAYS = 3650  # what a number of days (or hours) on the command line may be at most
 
 # The commands that may make a new store where there is none; the others only read one or
 # need a shop in it, and say where they looked instead of leaving an empty store behind.
@@ -43,14 +45,34 @@ def may_create(command: str) -> bool:
 
 def as_of_date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date written as YYYY-MM-DD: {value!r}") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the window's arithmetic stays in the calendar
+        raise argparse.ArgumentTypeError(f"not a date in the years {FIRST_YEAR}–{LAST_YEAR}: {value!r}")
+    return day
+
+
+def days(value: str) -> float:
+    """A number of days (or hours) a command takes: finite, not negative, at most ten years' worth."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 <= number <= MAX_DAYS:  # NaN fails this too
+        raise argparse.ArgumentTypeError(f"not a number from 0 to {MAX_DAYS:,}: {value!r}")
+    return number
 
 
 def _default_as_of() -> date:
     configured = os.environ.get("TRUSTWIDGETS_AS_OF")
-    return as_of_date(configured) if configured else today_utc()
+    if not configured:
+        return today_utc()
+    try:
+        return as_of_date(configured)
+    except argparse.ArgumentTypeError as error:
+        print(f"trustwidgets: TRUSTWIDGETS_AS_OF: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_UNUSABLE) from None
 
 
 def _show_rejection(rejection: Rejection) -> None:
@@ -181,6 +203,7 @@ def cmd_shops(args: argparse.Namespace, store: ReviewStore) -> int:
 
 
 def remove_shops(store: ReviewStore, ids: list[str]) -> int:
+    ids = list(dict.fromkeys(ids))  # a shop named twice is removed, and said, once
     if not ids:
         print("trustwidgets shops remove: name the shop ids to remove", file=sys.stderr)
         return EXIT_UNUSABLE

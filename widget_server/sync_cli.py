@@ -9,7 +9,7 @@ import argparse
 import sys
 from datetime import UTC, datetime, timedelta
 
-from .cli import Commands, import_summary
+from .cli import Commands, days, import_summary
 from .core.dates import format_timestamp, public_timestamp
 from .core.i18n import available_locales
 from .messages import plural
@@ -212,13 +212,13 @@ def add_commands(commands: Commands) -> None:
     sync.add_argument("--full", action="store_true", help="read every page, not only the new ones")
     sync.add_argument(
         "--overlap-days",
-        type=float,
+        type=days,
         default=OVERLAP.days,
         help=f"how far before the newest stored review an incremental sync reads again (default {OVERLAP.days})",
     )
     sync.add_argument(
         "--full-every-days",
-        type=float,
+        type=days,
         default=FULL_EVERY.days,
         help=f"read every page when the last full read is this old (default {FULL_EVERY.days})",
     )

@@ -6,10 +6,11 @@ import argparse
 import errno
 import os
 import socket
+import sys
 
 import uvicorn
 
-from .preview import LOCAL
+from .preview import LOCAL, static_base
 from .service import LOOPBACK_HOSTS
 
 
@@ -48,7 +49,19 @@ def check_listen(host: str, port: int) -> str | None:
     return None
 
 
+def url_problem(option: str, value: str) -> str | None:
+    """Why an address the preview's snippets would carry as they are is not one (a scheme, a
+    host, a path; no query, fragment, quote or space), in one line; None when it is."""
+    if not value or static_base(value) is not None:
+        return None
+    return f"{option} must be an http(s) address such as https://widgets.example.com: no query, user or password"
+
+
 def serve(args: argparse.Namespace) -> int:
+    for option, value in (("--public-url", args.public_url), ("--static-url", args.static_url)):
+        if problem := url_problem(option, value):
+            print(f"trustwidgets serve: {problem}", file=sys.stderr)
+            return 2
     os.environ["TRUSTWIDGETS_DATA"] = str(args.data)
     os.environ["TRUSTWIDGETS_WORKERS"] = str(args.workers)
     os.environ["TRUSTWIDGETS_PREVIEW"] = preview_mode(args.preview or os.environ.get("TRUSTWIDGETS_PREVIEW"), args.host)
