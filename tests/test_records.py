@@ -548,6 +548,10 @@ def test_a_reply_keeps_its_text_and_time():
         (review(id="a\x85b"), "id must be one line of at most 200 characters"),  # NEL, a C1 line break
         (review(id="a\u2028b"), "id must be one line of at most 200 characters"),
         (review(id="jan.devries@example.nl"), "id looks like an email address: a review's id is published with it"),
+        (
+            review(platform="jan@example.com"),
+            "platform looks like an email address: it names where the review was written",
+        ),
         (review(title="Snel\x85geleverd"), "title must be a single line"),  # NEL: a line break in C1
         (review(author="Jan\u2028Jansen"), "author must be a single line"),
         (review(title="Snel\u2029geleverd"), "title must be a single line"),

@@ -346,7 +346,7 @@ def parse_review(raw: object, *, reference_required: bool = True) -> Review:
         status=status,
         reply=parse_reply(obj.get("reply"), created_at),
         product=None if obj.get("product") is None else parse_product(obj["product"]),
-        platform=_text(obj, "platform", limit=MAX_PLATFORM_NAME, required=False, lines=False),
+        platform=_platform(obj),
         scale=scale,
         incentivized=_flag(obj.get("incentivized"), "incentivized"),
     )
@@ -388,6 +388,13 @@ def _author(raw: Mapping[str, Any]) -> str:
     if EMAIL_LIKE.search(author):
         raise Invalid("author looks like an email address: a review shows a display name only")
     return author
+
+
+def _platform(raw: Mapping[str, Any]) -> str:
+    platform = _text(raw, "platform", limit=MAX_PLATFORM_NAME, required=False, lines=False)
+    if EMAIL_LIKE.search(platform):  # the cards and the method page name where a review comes from
+        raise Invalid("platform looks like an email address: it names where the review was written")
+    return platform
 
 
 def parse_reply(raw: object, review_created_at: datetime) -> Reply | None:
