@@ -11,6 +11,7 @@ from widget_server.core.themes import PAGES
 from widget_server.demo import demo_document
 from widget_server.http.app import create_app
 from widget_server.http.preview import (
+    COUNTED_SHOWN,
     embed_snippet,
     iframe_snippet,
     plain_snippet,
@@ -130,6 +131,16 @@ def test_the_static_choice_puts_the_static_address_in_every_snippet(tmp_path):
     assert 'src="https://cdn.groenhuis.nl/w/v1/wtw-winkel/nl/badge.html"' in snippets[2]
     assert 'src="https://cdn.groenhuis.nl/w/v1/embed.' in snippets[3]
     assert not any("live.example" in s for s in snippets)
+
+
+def test_a_products_preview_lists_the_products_counted_reviews(tmp_path):
+    fixture_store(tmp_path / "data", demo_document(AS_OF)).close()
+    with TestClient(create_app(tmp_path / "data", as_of=AS_OF)) as client:
+        page = client.get("/preview/wtw-winkel?product=ZEH-Q350").text
+    counted = int(re.search(r"<dt>Counted reviews</dt><dd>(\d+)", page).group(1))
+    listed = page[page.index('id="h-counted"') :]
+    assert counted > 0 and "None in the window." not in listed
+    assert listed.count("<tr><td>") == min(counted, COUNTED_SHOWN)
 
 
 def test_the_static_choice_falls_back_to_the_configured_address_then_a_placeholder(tmp_path):

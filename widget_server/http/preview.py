@@ -311,7 +311,7 @@ def preview_shop(request: Request) -> Response:
     if product:
         variant = ""
     summary = snapshot.summary if not product else snapshot.products[product].summary
-    counted = service.store.counted_reviews(shop.id, score_window(as_of), COUNTED_SHOWN) if not product else []
+    counted = service.store.counted_reviews(shop.id, score_window(as_of), COUNTED_SHOWN, product)
     extra = widget_query(shop, valid)
     context: dict[str, Any] = {
         "shop": shop,

@@ -793,12 +793,13 @@ class SqlStore(ABC):
             )
         return found
 
-    def counted_reviews(self, shop_id: str, window: Window, limit: int) -> list[PublicReview]:
-        """The newest reviews that count toward the score (for the staff preview)."""
+    def counted_reviews(self, shop_id: str, window: Window, limit: int, product: str = "") -> list[PublicReview]:
+        """The newest reviews that count toward the score of the shop, or of one of its products
+        (for the staff preview)."""
         rows = self.db.execute(
-            f"{REVIEW_SELECT} WHERE shop = ? AND product = '' AND {SHOWN} AND {COUNTED} AND created_on BETWEEN ? AND ? "
+            f"{REVIEW_SELECT} WHERE shop = ? AND product = ? AND {SHOWN} AND {COUNTED} AND created_on BETWEEN ? AND ? "
             "ORDER BY created_at DESC, id, platform LIMIT ?",
-            (shop_id, window.start.isoformat(), window.end.isoformat(), limit),
+            (shop_id, product, window.start.isoformat(), window.end.isoformat(), limit),
         ).fetchall()
         return [_public(row) for row in rows]
 
