@@ -133,6 +133,14 @@ def test_the_static_choice_puts_the_static_address_in_every_snippet(tmp_path):
     assert not any("live.example" in s for s in snippets)
 
 
+def test_a_static_variants_stages_show_it_as_its_snippet_does(tmp_path):
+    fixture_store(tmp_path / "data", demo_document(AS_OF)).close()
+    with TestClient(create_app(tmp_path / "data", as_of=AS_OF)) as client:
+        page = client.get("/preview/wtw-winkel?origin=static&variant=dark-positive&widget=carousel").text
+    assert "On a dark page" in page and "prefers light" not in page  # the variant is theme dark
+    assert "#theme=light" not in page and "&amp;theme=light" not in page
+
+
 def test_a_products_preview_lists_the_products_counted_reviews(tmp_path):
     fixture_store(tmp_path / "data", demo_document(AS_OF)).close()
     with TestClient(create_app(tmp_path / "data", as_of=AS_OF)) as client:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import re
@@ -302,6 +303,10 @@ def preview_shop(request: Request) -> Response:
     if cdn_problem:
         errors.append(cdn_problem)
     resolved: Resolved = parse_options(valid).resolve(shop)
+    chosen = shop.variant(variant) if variant else None
+    if chosen is not None:  # a variant's document renders with its own options: so do the stages
+        with contextlib.suppress(OptionError):  # one stored before a rule changed: the asked ones
+            resolved = parse_options(chosen.options).resolve(shop)
     as_of = service.as_of()
     snapshot = service.snapshot(shop.id, version, as_of)
     product = request.query_params.get("product", "")
