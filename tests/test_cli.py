@@ -228,3 +228,20 @@ def test_a_bad_date_number_or_address_is_one_line_and_exit_2(tmp_path, args, env
     assert done.returncode == 2, done.stderr
     assert said in done.stderr.strip().splitlines()[-1]  # one line says it, after argparse's usage
     assert "Traceback" not in done.stderr
+
+
+def test_token_commands_name_a_missing_shop(tmp_path):
+    data = tmp_path / "data"
+    cli(data, "import", str(write_json(tmp_path / "shops.json", {"shops": [SHOP]})))
+    listed = cli(data, "token", "list", "nosuch")
+    assert (listed.returncode, listed.stdout, listed.stderr) == (
+        1,
+        "",
+        "trustwidgets token list: no shop 'nosuch' in the store\n",
+    )
+    created = cli(data, "token", "create")
+    assert (
+        created.returncode == 2
+        and created.stderr == "trustwidgets token create: name the shop (trustwidgets token create SHOP)\n"
+    )
+    assert cli(data, "token", "list", "wtw-winkel").stdout.startswith("no tokens yet")

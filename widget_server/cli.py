@@ -224,7 +224,10 @@ def cmd_token(args: argparse.Namespace, store: ReviewStore) -> int:
     """Push tokens: create prints one once (only its hash is kept), list and revoke."""
     now = format_timestamp(datetime.now(UTC))
     if args.action == "create":
-        if not args.target or store.shop(args.target) is None:
+        if not args.target:
+            print("trustwidgets token create: name the shop (trustwidgets token create SHOP)", file=sys.stderr)
+            return EXIT_UNUSABLE
+        if store.shop(args.target) is None:
             print(f"trustwidgets token create: no shop {args.target!r} in the store", file=sys.stderr)
             return EXIT_REJECTED
         if args.formats is None:
@@ -246,6 +249,9 @@ def cmd_token(args: argparse.Namespace, store: ReviewStore) -> int:
         )
         return EXIT_OK
     if args.action == "list":
+        if args.target and store.shop(args.target) is None:
+            print(f"trustwidgets token list: no shop {args.target!r} in the store", file=sys.stderr)
+            return EXIT_REJECTED
         rows = store.tokens(args.target)
         if not rows:
             print("no tokens yet: `trustwidgets token create SHOP` makes one")
