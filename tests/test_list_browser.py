@@ -153,6 +153,9 @@ def test_the_list_fits_and_reads_at_every_width_with_its_frame_as_high_as_it(bro
         for element in page.query_selector_all(".trustwidget"):
             slot, frame = element.get_attribute("data-slot"), element.query_selector("iframe")
             inside = frame.content_frame()
+            # The list's script shows its tools and pager once it runs, which makes the document
+            # higher: measure after that (under load it ran after a first, shorter height held).
+            inside.wait_for_function("!document.querySelector('.tools') || !document.querySelector('.tools').hidden")
             frame_high, high = followed(page, frame, inside)
             if abs(frame_high - high) > 1:
                 faults.append(f"{slot}: frame {frame_high}px high, its document {high}px")
