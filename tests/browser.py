@@ -33,6 +33,28 @@ def serious_violations(page) -> list:
     ]
 
 
+NEXT_FRAME = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def full_page_shot(page, **options) -> bytes:
+    """The page's full-page screenshot, taken once it has drawn the frame after its last resize.
+
+    Chromium answers "Unable to capture screenshot" when its compositor has no frame ready in time,
+    which happens under load right after a viewport change. The picture is a record, not the
+    behaviour under test, so one such refusal is met with one more frame and one more try.
+    """
+    from playwright.sync_api import Error
+
+    page.evaluate(NEXT_FRAME)
+    try:
+        return page.screenshot(full_page=True, **options)
+    except Error as error:
+        if "Unable to capture screenshot" not in error.message:
+            raise
+        page.evaluate(NEXT_FRAME)
+        return page.screenshot(full_page=True, **options)
+
+
 CANARY = "window.pwned = undefined; window.alert = () => { window.pwned = 'alert'; };"
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import full_page_shot
 from tests.fit import FIT_FAULTS, WIDTHS, hex_rgb, host_page, pixels
 from tests.server import running_service
 from tests.widgets import AS_OF, fixture_store
@@ -120,7 +121,7 @@ def test_every_widget_fits_every_width(browser, host, service, locale, scheme):
             if round(box["height"]) != HEIGHTS[widget]:
                 faults.append(f"{slot}: frame is {box['height']}px high, the snippet reserved {HEIGHTS[widget]}px")
             faults += [f"{slot}: {fault}" for fault in frame.content_frame().evaluate(FIT_FAULTS)]
-        shot = page.screenshot(full_page=True)
+        shot = full_page_shot(page)
         image = pixels(shot)
         scroll = page.evaluate("[window.scrollX, window.scrollY]")
         for element in page.query_selector_all(".trustwidget iframe"):
@@ -133,5 +134,5 @@ def test_every_widget_fits_every_width(browser, host, service, locale, scheme):
     finally:
         folder = Path(__file__).parent / "screenshots"
         folder.mkdir(exist_ok=True)
-        (folder / f"fit-{locale}-{scheme}.png").write_bytes(shot or page.screenshot(full_page=True))
+        (folder / f"fit-{locale}-{scheme}.png").write_bytes(shot or full_page_shot(page))
         context.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser import full_page_shot
 from tests.hostile import hostile_document
 from tests.widgets import AS_OF, fixture_store, render
 from widget_server.core.catalogue import WIDGET_SCRIPT_KIND, DocumentRef
@@ -117,7 +118,7 @@ def test_layout_and_screenshot(tab, pages, widget, locale, theme, width):
                 if tab.evaluate("document.body.scrollHeight") == high:
                     break
         SCREENSHOTS.mkdir(exist_ok=True)
-        tab.screenshot(path=str(SCREENSHOTS / f"{widget}-{locale}-{theme}-{width}.png"), full_page=True)
+        full_page_shot(tab, path=str(SCREENSHOTS / f"{widget}-{locale}-{theme}-{width}.png"))
         assert tab.evaluate(LAYOUT_FAULTS) == []
         assert errors == []
     finally:
