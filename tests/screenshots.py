@@ -81,7 +81,7 @@ def main() -> None:
                             )
                             tab = context.new_page()
                             tab.goto(f"http://localhost:{host.server_port}/{shop}-{page}.html", wait_until="load")
-                            tab.wait_for_function("document.querySelectorAll('.trustwidget iframe').length === 5")
+                            tab.wait_for_function("() => document.querySelectorAll('.trustwidget iframe').length === 5")
                             tab.wait_for_timeout(1500)
                             height = tab.evaluate("document.documentElement.scrollHeight")
                             tab.set_viewport_size({"width": width, "height": height})

@@ -125,7 +125,7 @@ def test_elements_added_later_and_load_for_single_page_apps(browser, service, ho
       document.body.append(manual);
       window.trustwidgets.load(manual);
     }""")
-    page.wait_for_function("document.querySelectorAll('iframe').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('iframe').length === 3")
     page.frame_locator("iframe >> nth=1").get_by_text("via Trusted Shops").wait_for()
     assert "theme=dark" in page.locator("iframe").nth(2).get_attribute("src")
     assert errors == []
@@ -166,7 +166,7 @@ def test_the_loader_survives_a_host_page_that_breaks_what_it_does_not_own(browse
     url = host.add("/hostile-host.html", HOSTILE_HOST_PAGE + snippet + snippet)  # the loader twice
     context, page, errors = open_page(browser, url)
     page.wait_for_timeout(600)
-    page.wait_for_function("window.__restored === true && document.querySelectorAll('iframe').length === 5")
+    page.wait_for_function("() => window.__restored === true && document.querySelectorAll('iframe').length === 5")
     page.frame_locator("iframe >> nth=0").locator(".w.badge").wait_for()
     page.frame_locator("iframe >> nth=1").get_by_text("on Trustpilot").first.wait_for()
     page.frame_locator("iframe >> nth=4").get_by_text("via Trusted Shops").wait_for()

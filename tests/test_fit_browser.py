@@ -92,7 +92,7 @@ def service(tmp_path_factory):
 def load_all(page, url: str, frames: int) -> None:
     page.goto(url, wait_until="load")
     page.wait_for_function(
-        f"document.querySelectorAll('.trustwidget iframe').length === {frames} && "
+        f"() => document.querySelectorAll('.trustwidget iframe').length === {frames} && "
         "[...document.querySelectorAll('.trustwidget iframe')].every(f => f.title.includes(' – '))",
         timeout=30_000,
     )

@@ -235,12 +235,12 @@ def test_a_refused_frame_gives_the_slot_its_link_back(origins, pages, kind, doma
     page.add_init_script(PAST_THE_DEADLINE)
     try:
         page.goto(f"http://{domain}{name}")
-        page.wait_for_function("document.querySelector('.trustwidget iframe')")
+        page.wait_for_function("() => document.querySelector('.trustwidget iframe')")
         # Until the loader has given the slot its link back, or its check 2 s after the frame's load
         # has run and kept the frame. 8 s is under the loader's other check, 10 s after the frame was
         # made: a fallback that only that one would give (no check after the load) fails here.
         page.wait_for_function(
-            "!document.querySelector('.trustwidget iframe') || window.__pastTheDeadline > 0", timeout=8000
+            "() => !document.querySelector('.trustwidget iframe') || window.__pastTheDeadline > 0", timeout=8000
         )
         link = page.get_by_role("link", name=re.compile("Greenvent"))
         if shown:
@@ -282,10 +282,10 @@ def test_a_refused_frame_leaves_no_reserved_height_and_no_error_on_the_page(orig
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         page.goto(f"http://{ELSEWHERE}{name}")
-        page.wait_for_function("window.__frameLoads > 0")  # the loader's check is 2 s away
+        page.wait_for_function("() => window.__frameLoads > 0")  # the loader's check is 2 s away
         if replaced:
             page.evaluate("document.querySelector('.trustwidget').innerHTML = '<span>opnieuw getekend</span>'")
-        page.wait_for_function("window.__pastTheDeadline > 0", timeout=8000)
+        page.wait_for_function("() => window.__pastTheDeadline > 0", timeout=8000)
         page.wait_for_timeout(100)
         slot = page.locator(".trustwidget")
         assert page.evaluate("document.querySelector('.trustwidget').style.minHeight") == ""

@@ -171,7 +171,7 @@ def test_keyboard_reaches_every_stop_with_its_focus_in_view(browser, host, servi
     page = context.new_page()
     try:
         page.goto(url, wait_until="load")
-        page.wait_for_function(f"document.querySelectorAll('.trustwidget iframe').length === {len(WIDGET_NAMES)}")
+        page.wait_for_function(f"() => document.querySelectorAll('.trustwidget iframe').length === {len(WIDGET_NAMES)}")
         frames = [element.content_frame() for element in page.query_selector_all(".trustwidget iframe")]
         for frame in frames:
             frame.wait_for_load_state("load")

@@ -78,13 +78,13 @@ def test_cards_clamp_the_same_on_every_load(browser, host, origins, kind, width)
         try:
             page.goto(f"{url}?late={LATE_MS[load]}", wait_until="load")
             page.wait_for_function(
-                f"document.querySelectorAll('.trustwidget iframe').length === {2 * len(REVIEW_WIDGETS)}"
+                f"() => document.querySelectorAll('.trustwidget iframe').length === {2 * len(REVIEW_WIDGETS)}"
             )
-            page.wait_for_function("document.getElementById('late').style.width === 'auto'")
+            page.wait_for_function("() => document.getElementById('late').style.width === 'auto'")
             frames = [element.content_frame() for element in page.query_selector_all(".trustwidget iframe")]
             for frame in frames:
                 frame.wait_for_load_state("load")
-                frame.wait_for_function("document.fonts.status === 'loaded'")
+                frame.wait_for_function("() => document.fonts.status === 'loaded'")
             page.wait_for_timeout(150)  # every frame has had 150 ms since its fonts came to settle
             layout = [frame.evaluate(CARDS) for frame in frames]
             assert layout[: len(REVIEW_WIDGETS)] == layout[len(REVIEW_WIDGETS) :], (

@@ -106,9 +106,9 @@ def test_the_pages_own_largest_paint_and_layout_come_before_the_widgets(browser,
     snippets = {w: embed_snippet(base, shop, w, "nl", {}) for w in WIDGETS}
     context, page, errors = load_product_page(browser, host, "product-with", snippets)
     # the slots in view or near it get their frames without anyone scrolling; then the rest
-    page.wait_for_function("window.__hello.length >= 2", timeout=15000)
+    page.wait_for_function("() => window.__hello.length >= 2", timeout=15000)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function(f"new Set(window.__hello).size >= {len(WIDGETS)}", timeout=15000)
+    page.wait_for_function(f"() => new Set(window.__hello).size >= {len(WIDGETS)}", timeout=15000)
     page.wait_for_timeout(500)  # the last hello's height applied and laid out
     result = page.evaluate(FINAL, base)
 
@@ -133,7 +133,7 @@ def test_the_check_catches_a_loader_that_starts_during_the_page_load(browser, se
     base, shop = service
     snippets = {w: plain_snippet(base, shop, w, "nl", {}) for w in WIDGETS}
     context, page, _ = load_product_page(browser, host, "product-plain", snippets)
-    page.wait_for_function("window.__hello.length >= 1", timeout=15000)
+    page.wait_for_function("() => window.__hello.length >= 1", timeout=15000)
     found = problems(page.evaluate(FINAL, base))
     assert any("before load" in problem for problem in found), found
     context.close()

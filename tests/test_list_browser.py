@@ -146,7 +146,7 @@ def test_the_list_fits_and_reads_at_every_width_with_its_frame_as_high_as_it(bro
     try:
         page.goto(host.base + path, wait_until="load")
         page.wait_for_function(
-            f"[...document.querySelectorAll('.trustwidget iframe')].filter(f => f.title.includes(' – ')).length === {slots}"
+            f"() => [...document.querySelectorAll('.trustwidget iframe')].filter(f => f.title.includes(' – ')).length === {slots}"
         )
         page.wait_for_timeout(300)
         faults = []
@@ -155,7 +155,9 @@ def test_the_list_fits_and_reads_at_every_width_with_its_frame_as_high_as_it(bro
             inside = frame.content_frame()
             # The list's script shows its tools and pager once it runs, which makes the document
             # higher: measure after that (under load it ran after a first, shorter height held).
-            inside.wait_for_function("!document.querySelector('.tools') || !document.querySelector('.tools').hidden")
+            inside.wait_for_function(
+                "() => !document.querySelector('.tools') || !document.querySelector('.tools').hidden"
+            )
             frame_high, high = followed(page, frame, inside)
             if abs(frame_high - high) > 1:
                 faults.append(f"{slot}: frame {frame_high}px high, its document {high}px")
@@ -206,7 +208,7 @@ def list_frame(browser, host, base: str, shop: str = "groot", width: int = 760, 
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto(host.base + path, wait_until="load")
-    page.wait_for_function("document.querySelector('.trustwidget iframe')?.title.includes(' – ')")
+    page.wait_for_function("() => document.querySelector('.trustwidget iframe')?.title.includes(' – ')")
     frame = page.query_selector(".trustwidget iframe").content_frame()
     frame.wait_for_function("() => !document.querySelector('.tools').hidden")
     return context, page, frame, errors

@@ -81,7 +81,7 @@ def test_the_host_page_gets_the_products_json_ld_when_it_asks(browser, host, ser
     page = browser.new_page()
     page.goto(url)
     page.frame_locator("#slot iframe").first.locator(".w.snippet").wait_for()
-    page.wait_for_function("document.querySelectorAll(\"script[type='application/ld+json']\").length > 0")
+    page.wait_for_function("() => document.querySelectorAll(\"script[type='application/ld+json']\").length > 0")
     scripts = page.locator("head script[type='application/ld+json']")
     assert scripts.count() == 1  # once per product, however many snippets ask
     data_ld = json.loads(scripts.first.text_content())

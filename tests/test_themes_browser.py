@@ -67,7 +67,7 @@ def test_every_text_reads_on_what_is_behind_it(tab, host, service, colour, prefe
         page.set_viewport_size({"width": width, "height": 8000})  # every slot near enough to load
         page.goto(host.base + path, wait_until="load")
         count = len(WIDGET_NAMES) * len(THEMES)
-        page.wait_for_function(f"document.querySelectorAll('.trustwidget iframe').length === {count}")
+        page.wait_for_function(f"() => document.querySelectorAll('.trustwidget iframe').length === {count}")
         behind = page.evaluate(HOST_COLOURS)
         slots = page.query_selector_all(".trustwidget")
         for slot, host_colour in zip(slots, behind, strict=True):
@@ -95,7 +95,7 @@ def test_auto_reads_a_page_colour_written_in_any_css_syntax(tab, host, service, 
     page = tab
     page.set_viewport_size({"width": 1024, "height": 8000})
     page.goto(host.base + path, wait_until="load")
-    page.wait_for_function(f"document.querySelectorAll('.trustwidget iframe').length === {len(WIDGET_NAMES)}")
+    page.wait_for_function(f"() => document.querySelectorAll('.trustwidget iframe').length === {len(WIDGET_NAMES)}")
     faults = []
     for slot in page.query_selector_all(".trustwidget"):
         frame = slot.query_selector("iframe").content_frame()
