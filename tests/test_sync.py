@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -678,3 +679,50 @@ def test_a_source_is_claimed_at_the_time_it_is_not_when_the_run_began(platform_s
     later = NOW + timedelta(hours=3)
     assert later <= parse_timestamp(claimed) < later + timedelta(minutes=1)
     assert parse_timestamp(stale_before) == parse_timestamp(claimed) - timedelta(hours=2)
+
+
+def test_a_store_busy_with_another_writer_fails_that_source_alone(platform_server, tmp_path, monkeypatch):
+    # Another writer takes the store while the first source (by platform: google) is read and
+    # lets it go as the second one begins: the first source's import and its failure's record
+    # both wait out the store's wait and fail; the second source is read and stored all the same.
+    monkeypatch.delenv("TRUSTWIDGETS_STORE", raising=False)
+    monkeypatch.setattr("widget_server.store.sqlite.BUSY_SECONDS", 0.3)
+    store = with_shop(open_store(tmp_path / "data"))
+    try:
+        location = google(platform_server, store, count=5)
+        unit = trustpilot(platform_server, store, count=5)
+        other = sqlite3.connect(tmp_path / "data" / "store.sqlite3", isolation_level=None)
+
+        def progress(line: str) -> None:
+            if line.startswith("wtw-winkel Google") and not other.in_transaction:
+                other.execute("BEGIN IMMEDIATE")
+
+        class LetGo(Sync):
+            def clock(self):  # asked once as each source begins: the second one finds the store free
+                if other.in_transaction:
+                    other.execute("ROLLBACK")
+                return super().clock()
+
+        outcomes = LetGo(store, fetcher(), NOW, LOCALES, progress=progress).run()
+        other.close()
+        failed, synced = outcomes
+        assert (failed.platform, synced.platform) == ("google", "trustpilot")
+        assert failed.error.startswith("the store at ") and " is busy: " in failed.error
+        assert failed.error.endswith("so the source stays claimed for 2 hours")
+        assert synced.error == "" and len(stored(store, "Trustpilot")) == 5 and stored(store, "Google") == {}
+        after = {s.remote_id: s for s in store.sources()}
+        assert after[unit].claimed_by is None and after[unit].synced_at is not None
+        assert after[location].claimed_by is not None and after[location].synced_at is None
+    finally:
+        store.close()
+
+
+def test_a_rejected_review_names_the_source_where_the_shop_has_several_on_its_platform(platform_server, sqlite_store):
+    store = with_shop(sqlite_store)
+    first = trustpilot(platform_server, store, count=3)
+    second = trustpilot(platform_server, store, count=3)
+    platform_server.trustpilot[second].reviews[1]["stars"] = 9
+    rejected = []
+    Sync(store, fetcher(), NOW, LOCALES, on_reject=rejected.append).run()
+    assert [str(r).split(": review")[0] for r in rejected] == [f"wtw-winkel/trustpilot ({second}):3"]
+    assert first != second

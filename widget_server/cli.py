@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -24,9 +23,8 @@ from .core.records import FIRST_YEAR, LAST_YEAR
 from .core.rules import window_length
 from .messages import plural
 from .sources.importer import Rejection, Report, Unusable, import_document, import_files
-from .store.open import STORE_ENV, open_store, sqlite_path, store_url
+from .store.open import STORE_ENV, explain_failure, open_store, sqlite_path, store_url
 from .store.protocol import ReviewStore, StoreError
-from .store.sqlite import explain
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 MAX_DAYS = 3650  # what a number of days (or hours) on the command line may be at most
@@ -61,6 +59,20 @@ def days(value: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if not 0 <= number <= MAX_DAYS:  # NaN fails this too
         raise argparse.ArgumentTypeError(f"not a number from 0 to {MAX_DAYS:,}: {value!r}")
+    return number
+
+
+MAX_TIMEOUT = 600.0  # seconds: one request of a platform's API, at most ten minutes
+
+
+def seconds(value: str) -> float:
+    """A request's timeout in seconds: more than 0, at most MAX_TIMEOUT."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 < number <= MAX_TIMEOUT:  # NaN fails this too
+        raise argparse.ArgumentTypeError(f"not a number of seconds above 0 and at most {MAX_TIMEOUT:g}: {value!r}")
     return number
 
 
@@ -476,23 +488,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"trustwidgets: created a new store at {sqlite_path(args.data)}", file=sys.stderr)
     try:
         return int(args.run(args, store))
-    except StoreError as error:
-        print(f"trustwidgets: {error}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    except sqlite3.Error as error:  # an import rolled back whole: nothing of it was stored
-        done = "; nothing of this import was stored" if args.command in ("import", "demo") else ""
-        print(f"trustwidgets: {explain(error, store.path)}{done}", file=sys.stderr)
-        return EXIT_UNUSABLE
     except Exception as error:
-        if not type(error).__module__.startswith("psycopg"):
+        explained = explain_failure(error, store)
+        if explained is None:
             raise
-        from .store.postgres import explain_postgres
-
-        done = "; nothing of this import was stored" if args.command in ("import", "demo") else ""
-        print(
-            f"trustwidgets: {explain_postgres(error, str(store.path), getattr(store, 'url', ''))}{done}",
-            file=sys.stderr,
+        # an import rolled back whole: nothing of it was stored
+        done = (
+            ""
+            if isinstance(error, StoreError) or args.command not in ("import", "demo")
+            else "; nothing of this import was stored"
         )
+        print(f"trustwidgets: {explained}{done}", file=sys.stderr)
         return EXIT_UNUSABLE
     finally:
         with contextlib.suppress(Exception):  # closing must not hide what went wrong

@@ -9,7 +9,7 @@ import argparse
 import sys
 from datetime import UTC, datetime, timedelta
 
-from .cli import Commands, days, import_summary
+from .cli import Commands, days, import_summary, seconds
 from .core.dates import format_timestamp, public_timestamp
 from .core.i18n import available_locales
 from .messages import plural
@@ -222,5 +222,7 @@ def add_commands(commands: Commands) -> None:
         default=FULL_EVERY.days,
         help=f"read every page when the last full read is this old (default {FULL_EVERY.days})",
     )
-    sync.add_argument("--timeout", type=float, default=30.0, help="seconds each request may take (default 30)")
+    sync.add_argument(
+        "--timeout", type=seconds, default=30.0, help="seconds each request may take (default 30, at most 600)"
+    )
     sync.set_defaults(run=cmd_sync)

@@ -34,7 +34,8 @@ from typing import Any
 from ..core.dates import format_timestamp, parse_timestamp
 from ..core.platforms import FORMATS
 from ..core.records import HugeNumber
-from ..store.protocol import ReviewStore, Source
+from ..store.open import explain_failure
+from ..store.protocol import ReviewStore, Source, StoreError
 from .http_fetch import Fetcher
 from .importer import Rejection, Report
 from .platform_api import PLATFORMS, PlatformApi
@@ -142,9 +143,13 @@ class Sync:
         outcome = Outcome(listed.shop, listed.platform, listed.remote_id if named else "", gives_score)
         now = self.clock()
         stamp = format_timestamp(now)
-        source = self.store.claim_source(
-            listed.shop, listed.platform, listed.remote_id, self.owner, stamp, format_timestamp(now - STALE_CLAIM)
-        )
+        try:
+            source = self.store.claim_source(
+                listed.shop, listed.platform, listed.remote_id, self.owner, stamp, format_timestamp(now - STALE_CLAIM)
+            )
+        except Exception as error:
+            outcome.error = f"could not be claimed: {self._store_failure(error)}"  # the next source goes on
+            return outcome
         if source is None:
             outcome.error = "another sync of this source is running; it was left to that one"
             return outcome
@@ -155,10 +160,26 @@ class Sync:
             hidden += list(secret.values())
             self._read_and_import(api, source, secret, outcome, stamp)
         except Exception as error:  # noqa: BLE001 - any failure is this source's; the others go on
-            outcome.error = scrub(str(error) or type(error).__name__, hidden)
-            with self.store.transaction(counts=False):
-                self.store.record_sync(source.shop, source.platform, source.remote_id, self.owner, error=outcome.error)
+            explained = explain_failure(error, self.store)
+            outcome.error = scrub(str(explained or error) or type(error).__name__, hidden)
+            try:
+                with self.store.transaction(counts=False):
+                    self.store.record_sync(
+                        source.shop, source.platform, source.remote_id, self.owner, error=outcome.error
+                    )
+            except Exception as unrecorded:  # the store still busy: say so, and go on
+                why = self._store_failure(unrecorded)
+                hours = STALE_CLAIM.total_seconds() / 3600
+                outcome.error += f"; this failure could not be recorded either ({why}), "
+                outcome.error += f"so the source stays claimed for {hours:g} hours"
         return outcome
+
+    def _store_failure(self, error: Exception) -> StoreError:
+        """The store's own failure (busy, full, unreachable) in one sentence; anything else is a bug."""
+        explained = explain_failure(error, self.store)
+        if explained is None:
+            raise error
+        return explained
 
     def _is_full(self, source: Source) -> bool:
         if self.full or source.newest is None or source.full_at is None:
@@ -231,7 +252,12 @@ class Sync:
                 self.store,
                 api.name,
                 source.shop,
-                [Input(f"{source.shop}/{source.platform}", spool)],
+                [
+                    Input(
+                        f"{source.shop}/{source.platform}" + (f" ({outcome.remote_id})" if outcome.remote_id else ""),
+                        spool,
+                    )
+                ],
                 read_on=self.now.date(),
                 available_locales=self.available_locales,
                 on_reject=self.on_reject,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
-from .postgres import PostgresStore, is_postgres_url
+from .postgres import PostgresStore, explain_postgres, is_postgres_url
 from .protocol import ReviewStore, StoreError
-from .sqlite import Store
+from .sqlite import Store, explain
 
 STORE_ENV = "TRUSTWIDGETS_STORE"  # a postgresql:// URL; unset or empty: the SQLite file in the data folder
 SQLITE_FILE = "store.sqlite3"  # in the data folder (Store.open)
@@ -45,3 +46,15 @@ def open_store(data_dir: Path | str, url: str | None = None, *, create: bool = T
     if not is_postgres_url(url):
         raise StoreError(f"{STORE_ENV} / --store takes a postgresql:// URL, or nothing for SQLite")
     return PostgresStore.connect(url)
+
+
+def explain_failure(error: Exception, store: ReviewStore) -> StoreError | None:
+    """One plain sentence for a failure of `store`'s engine (busy, full, unreachable), or None
+    when `error` is not the store's: a bug, to be raised as it is."""
+    if isinstance(error, StoreError):
+        return error
+    if isinstance(error, sqlite3.Error):
+        return explain(error, store.path)
+    if type(error).__module__.startswith("psycopg"):
+        return explain_postgres(error, str(store.path), getattr(store, "url", ""))
+    return None
