@@ -348,6 +348,16 @@ def test_without_script_the_first_page_and_the_links_show(browser, origins, orig
         )
         assert page.get_by_role("link", name="Hoe berekend?").get_attribute("href") == "method.html"
         assert "Klant 0" in page.inner_text(".feed")
+        # in the iframe-only snippet's 900 px, what passes them can still be read: the frame scrolls
+        page.set_viewport_size({"width": WIDGETS["list"].narrowest, "height": WIDGETS["list"].height})
+        assert page.evaluate("document.documentElement.scrollHeight - innerHeight") > 0
+        page.mouse.move(200, 300)
+        page.mouse.wheel(0, 3000)
+        for _ in range(50):
+            if page.evaluate("scrollY > 0 && scrollY === document.documentElement.scrollHeight - innerHeight"):
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate("scrollY") == page.evaluate("document.documentElement.scrollHeight - innerHeight") > 0
     finally:
         context.close()
 
