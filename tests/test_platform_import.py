@@ -283,7 +283,14 @@ def test_google_reviews_and_score(data):
     [
         (["--format", "trustpilot", "--shop", "nobody", "F"], "no shop 'nobody' in the store"),
         (["--format", "trustpilot", "F"], "--format trustpilot needs --shop SHOP"),
-        (["--shop", "wtw-winkel", "F"], "--shop, --profile-url and - (standard input) go with a platform --format"),
+        (
+            ["--shop", "wtw-winkel", "F"],
+            "--shop, --profile-url, --language and - (standard input) go with a platform --format",
+        ),
+        (
+            ["--language", "de", "F"],
+            "--shop, --profile-url, --language and - (standard input) go with a platform --format",
+        ),
         (["--format", "trustpilot", "--shop", "wtw-winkel", "missing.json"], "missing.json: cannot be read"),
         (
             ["--format", "trustpilot", "--shop", "wtw-winkel", "--profile-url", "https://x.example", "F"],
@@ -504,3 +511,15 @@ def test_feedbackcompany_reviews(data):
         ("90002", 4, "Goed, levering kon sneller."),
     ]
     assert reviews[1]["reply"] == {"text": "Dank voor uw feedback!", "created_at": "2026-11-19T08:00:00Z"}
+
+
+@pytest.mark.parametrize(("language", "stored"), [([], "nl"), (["--language", "de"], "de")])
+def test_a_feed_naming_no_language_takes_the_one_given_else_the_shops(data, language, stored):
+    file = str(FIXTURES / "feedbackcompany-reviews.json")
+    result = cli(data, "import", "--format", "feedbackcompany", "--shop", "wtw-winkel", *language, file)
+    assert result.returncode == 1  # the fixture's third review is rejected (a 4.5)
+    store = open_store(data)
+    try:
+        assert store.db.execute("SELECT DISTINCT language FROM reviews").fetchall() == [(stored,)]
+    finally:
+        store.close()

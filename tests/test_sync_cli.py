@@ -101,6 +101,7 @@ def test_source_add_refuses_what_it_cannot_use_without_repeating_a_secret(tmp_pa
         (add("google", "locations/2", "{}"), 2, "--id for google is the location's name: accounts/ACCOUNT/locations/LOCATION"),
         (add("trustpilot", "abc", secret, "--base-url", "http://api.example.com"), 2, "plain http only to this machine"),
         (add("trustpilot", "abc", secret, "--base-url", f"https://u:{secret}@h.example"), 2, "may not carry a user"),
+        (add("feedbackcompany", "de", f"a:{secret}", "--language", "Duits"), 2, "must be a language tag such as nl or en-GB"),
         (cli(data, "source", "add", "nope", "--platform", "trustpilot", "--id", "a", "--key-file", "-", stdin=secret),
          1, "no shop 'nope' in the store"),
         (cli(data, "source", "add", "wtw-winkel", "--platform", "trustpilot", "--id", "a", "--key-file",
@@ -255,8 +256,9 @@ def test_a_shop_syncs_two_feedback_company_accounts_and_removes_one_by_its_id(tm
         platform_server.feedbackcompany[account] = FeedbackCompanyShop(
             "fid-" + account, secrets_of[language], feedbackcompany_reviews(account, 3, NEWEST, SIX_HOURS)
         )
+        named = ["--language", "de"] if language == "de" else []  # the nl account's is the shop's own
         added = cli(
-            data, "source", "add", "wtw-winkel", "--platform", "feedbackcompany", "--id", account,
+            data, "source", "add", "wtw-winkel", "--platform", "feedbackcompany", "--id", account, *named,
             "--key-file", "-", "--base-url", platform_server.base, stdin=f"fid-{account}:{secrets_of[language]}\n",
         )  # fmt: skip
         assert added.returncode == 0 and f"added the feedbackcompany source of wtw-winkel ({account})" in added.stdout
@@ -273,8 +275,17 @@ def test_a_shop_syncs_two_feedback_company_accounts_and_removes_one_by_its_id(tm
     store = open_store(data)
     try:
         assert store.counts() == (1, 6)
+        # The Feedback Company names no review's language: each account's reviews are in its own
+        languages = store.db.execute("SELECT id, language FROM reviews ORDER BY id").fetchall()
+        by_account = {a: {lang for rid, lang in languages if rid.startswith(a)} for a in accounts.values()}
+        assert by_account == {accounts["nl"]: {"nl"}, accounts["de"]: {"de"}}, languages
     finally:
         store.close()
+    listed = cli(data, "source", "list").stdout.splitlines()
+    assert {line.split("\t")[2]: line.endswith("\tlanguage de where a review names none") for line in listed} == {
+        accounts["nl"]: False,
+        accounts["de"]: True,
+    }
     ambiguous = cli(data, "source", "remove", "wtw-winkel", "--platform", "feedbackcompany")
     nl, de = accounts["nl"], accounts["de"]
     assert ambiguous.returncode == 1

@@ -19,7 +19,7 @@ from typing import TypeAlias
 from .core.dates import format_timestamp, public_timestamp, today_utc
 from .core.i18n import available_locales
 from .core.platforms import EVERY_FORMAT, FORMAT_NAMES, default_token_formats, parse_token_formats, token_formats
-from .core.records import FIRST_YEAR, LAST_YEAR
+from .core.records import FIRST_YEAR, LAST_YEAR, Invalid, parse_language
 from .core.rules import window_length
 from .messages import plural
 from .sources.importer import Rejection, Report, Unusable, import_document, import_files
@@ -62,6 +62,14 @@ def days(value: str) -> float:
     return number
 
 
+def language_tag(value: str) -> str:
+    """A language tag as a review's `language` is written (nl, de, en-GB)."""
+    try:
+        return parse_language(value)
+    except Invalid as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 MAX_TIMEOUT = 600.0  # seconds: one request of a platform's API, at most ten minutes
 
 
@@ -94,8 +102,8 @@ def _show_rejection(rejection: Rejection) -> None:
 def cmd_import(args: argparse.Namespace, store: ReviewStore) -> int:
     try:
         if args.format == "native":
-            if args.shop or args.profile_url or "-" in args.files:
-                raise Unusable("--shop, --profile-url and - (standard input) go with a platform --format")
+            if args.shop or args.profile_url or args.language or "-" in args.files:
+                raise Unusable("--shop, --profile-url, --language and - (standard input) go with a platform --format")
             report = import_files(
                 store,
                 [Path(p) for p in args.files],
@@ -140,6 +148,7 @@ def _import_platform(args: argparse.Namespace, store: ReviewStore) -> Report:
             available_locales=available_locales(),
             profile_url=args.profile_url or "",
             on_reject=_show_rejection,
+            language=args.language or "",
         )
 
 
@@ -345,6 +354,12 @@ def parser(*more: Callable[[Commands], None]) -> argparse.ArgumentParser:
     )
     imp.add_argument("--shop", help="with --format: the shop (already imported) the reviews belong to")
     imp.add_argument("--profile-url", help="with --format: the shop's profile page on the platform")
+    imp.add_argument(
+        "--language",
+        type=language_tag,
+        metavar="TAG",
+        help="with --format: the language of reviews whose platform names none (default: the shop's default locale)",
+    )
     imp.set_defaults(run=cmd_import)
 
     init = commands.add_parser(

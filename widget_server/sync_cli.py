@@ -9,7 +9,7 @@ import argparse
 import sys
 from datetime import UTC, datetime, timedelta
 
-from .cli import Commands, days, import_summary, seconds
+from .cli import Commands, days, import_summary, language_tag, seconds
 from .core.dates import format_timestamp, public_timestamp
 from .core.i18n import available_locales
 from .messages import plural
@@ -70,7 +70,8 @@ def cmd_source(args: argparse.Namespace, store: ReviewStore) -> int:
         return _fail("source add", f"{args.key_file}: cannot be read ({error.strerror}); nothing was stored")
     except SecretError as error:
         return _fail("source add", f"{error}; for {args.platform} it holds {api.secret_help}; nothing was stored")
-    new = store.add_source(args.shop, args.platform, args.id, base_url, secret, format_timestamp(datetime.now(UTC)))
+    now = format_timestamp(datetime.now(UTC))
+    new = store.add_source(args.shop, args.platform, args.id, base_url, secret, now, args.language or "")
     done = "added" if new else "replaced"
     print(f"{done} the {args.platform} source of {args.shop} ({args.id}); the next sync reads every page")
     return EXIT_OK
@@ -86,11 +87,12 @@ def list_sources(store: ReviewStore, shop: str | None) -> int:
         error = f"last error: {s.last_error}" if s.last_error else "no error"
         running = f"\tsyncing since {public_timestamp(s.claimed_at)}" if s.claimed_at else ""
         base = s.base_url or "default host"
+        language = f"\tlanguage {s.language} where a review names none" if s.language else ""
         gives = (s.shop, s.platform, s.remote_id) in givers
         scored = "" if gives else "\treviews only (the platform score is the first source's)"
         print(
             f"{s.shop}\t{s.platform}\t{s.remote_id}\t{base}\t{synced}\t{s.reviews_read} reviews read\t{error}{running}"
-            f"{scored}"
+            f"{scored}{language}"
         )
     return EXIT_OK
 
@@ -193,6 +195,13 @@ def add_commands(commands: Commands) -> None:
         "API token; feedbackcompany one line, client_id:client_secret. - reads standard input",
     )
     add.add_argument("--base-url", help="another API host (a proxy, a test server); default the platform's")
+    add.add_argument(
+        "--language",
+        type=language_tag,
+        metavar="TAG",
+        help="the language of its reviews where the platform names none, as The Feedback Company and Google "
+        "never do (a Feedback Company account per language); default: the shop's default locale",
+    )
     listing = actions.add_parser("list", help="the sources, their last sync and last error (never a secret)")
     listing.add_argument("shop", nargs="?", help="only this shop's")
     remove = actions.add_parser("remove", help="remove a shop's source on a platform, with its secret")

@@ -45,12 +45,14 @@ class Input:
 class Mapper:
     """Turns one input's platform objects into rows, noting the fields it does not know."""
 
-    def __init__(self, spec: ReviewFormat, shop: Shop, profile_url: str = "", *, scores: bool = True) -> None:
+    def __init__(
+        self, spec: ReviewFormat, shop: Shop, profile_url: str = "", *, scores: bool = True, language: str = ""
+    ) -> None:
         self.spec = spec
         self.shop = shop
         self.profile_url = profile_url  # given on the command line for the response's score
         self.scores = scores  # False: the response's score is not this input's to store
-        self.language = shop.default_locale
+        self.language = language or shop.default_locale  # of a review whose platform names none
         self.unknown: set[str] = set()  # as records.shown_name gives them: a name like an email is masked
 
     def row(self, line: int | None, obj: Any) -> Row:
@@ -171,13 +173,16 @@ def import_platform(
     business_unit: Input | None = None,
     then: Callable[[Report], None] | None = None,
     scores: bool = True,
+    language: str = "",
 ) -> Report:
     """Import every input in one transaction, as the platform's format says; the shop must exist.
 
     `business_unit` (with `trustpilot`): a business unit object read in the same transaction,
     so the TrustScore lands with the reviews (a sync); `then` as import_batch's. With
     `scores=False` the reviews are stored and any score in the responses is left out (a sync
-    of a source that does not give the shop its platform score: sync.score_givers).
+    of a source that does not give the shop its platform score: sync.score_givers). `language`:
+    that of a review whose platform names none (a source's, `--language`); '' the shop's default
+    locale.
     """
     if format_name not in FORMAT_NAMES:
         raise Unusable(f"unknown format {format_name!r}: one of {', '.join(FORMAT_NAMES)}")
@@ -196,7 +201,7 @@ def import_platform(
         if format_name == BUSINESS_UNIT:
             sources.append((source.name, business_unit_rows(source, shop, profile_url, read_on)))
             continue
-        mapper = Mapper(FORMATS[format_name], shop, profile_url, scores=scores)
+        mapper = Mapper(FORMATS[format_name], shop, profile_url, scores=scores, language=language)
         mappers.append((source.name, mapper))
         sources.append((source.name, review_rows(source, mapper, read_on)))
     if business_unit is not None:

@@ -266,6 +266,7 @@ class Sync:
                 else Input(f"{source.shop}/{source.platform} business unit", io.BytesIO(json.dumps(unit).encode())),
                 then=record,
                 scores=outcome.gives_score,
+                language=source.language,
             )
 
 

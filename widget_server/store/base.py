@@ -189,7 +189,7 @@ def platforms_text(platforms: tuple[Platform, ...]) -> str:
 
 SOURCE_COLUMNS = (
     "shop, platform, remote_id, base_url, added_at, synced_at, full_at, newest, reviews_read, last_error, "
-    "claimed_by, claimed_at"
+    "claimed_by, claimed_at, language"
 )  # the order of protocol.Source's fields (its secret last, read only by claim_source)
 TOKEN_PREFIX = "tw_"
 UNKNOWN_TOKEN_HASH = "0" * 64
@@ -861,7 +861,7 @@ class SqlStore(ABC):
     # -- sources on the platforms: the secret is written here and read only by a claim ----------
 
     def add_source(
-        self, shop_id: str, platform: str, remote_id: str, base_url: str, secret: str, added_at: str
+        self, shop_id: str, platform: str, remote_id: str, base_url: str, secret: str, added_at: str, language: str = ""
     ) -> bool:
         """Store where a shop's reviews live on `platform` under `remote_id` (a shop may have several
         on one platform: a Feedback Company account per language, a Google location per branch).
@@ -875,8 +875,9 @@ class SqlStore(ABC):
             ).fetchone()
             db.execute("DELETE FROM sources WHERE shop = ? AND platform = ? AND remote_id = ?", key)
             db.execute(
-                "INSERT INTO sources (shop, platform, remote_id, base_url, secret, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (shop_id, platform, remote_id, base_url, secret, added_at if existed is None else existed[0]),
+                "INSERT INTO sources (shop, platform, remote_id, base_url, secret, added_at, language) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (shop_id, platform, remote_id, base_url, secret, added_at if existed is None else existed[0], language),
             )
         return existed is None
 

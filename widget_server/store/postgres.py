@@ -159,6 +159,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sources DROP CONSTRAINT sources_pkey;
     ALTER TABLE sources ADD PRIMARY KEY (shop, platform, remote_id)
     """,
+    # 9: SQLite's version 12: a source's language for its reviews where the platform names none.
+    """
+    ALTER TABLE sources ADD COLUMN language TEXT COLLATE "C" NOT NULL DEFAULT ''
+    """,
 )
 
 

@@ -42,6 +42,7 @@ class Source:
     last_error: str = ""  # the last sync's failure, without secrets ('' after a good one)
     claimed_by: str | None = None  # the sync running now
     claimed_at: str | None = None
+    language: str = ""  # of its reviews where the platform names none; '' the shop's default locale
     secret: str = field(default="", repr=False)
 
 
@@ -136,7 +137,7 @@ class ReviewStore(Protocol):
 
     # sources on the platforms (`source add`, `sync`)
     def add_source(
-        self, shop_id: str, platform: str, remote_id: str, base_url: str, secret: str, added_at: str
+        self, shop_id: str, platform: str, remote_id: str, base_url: str, secret: str, added_at: str, language: str = ""
     ) -> bool: ...
 
     def remove_source(self, shop_id: str, platform: str, remote_id: str) -> bool: ...

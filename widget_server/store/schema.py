@@ -110,7 +110,8 @@ def schema(dialect: Dialect) -> tuple[str, ...]:
         # sync went. `secret` is the secret file's text (an API key, client credentials, a refresh
         # token): written by `source add` only, read by `sync` only, never printed. `newest` is the
         # newest review time the last sync saw (the incremental sync's mark), `full_at` when every
-        # page was last read; `claimed_by`/`claimed_at` the sync running now (one at a time).
+        # page was last read; `claimed_by`/`claimed_at` the sync running now (one at a time);
+        # `language` that of its reviews where the platform names none ('' the shop's default locale).
         f"""CREATE TABLE sources (
             shop {text} NOT NULL,
             platform {text} NOT NULL,
@@ -125,6 +126,7 @@ def schema(dialect: Dialect) -> tuple[str, ...]:
             last_error {text} NOT NULL DEFAULT '',
             claimed_by {text},
             claimed_at {text},
+            language {text} NOT NULL DEFAULT '',
             PRIMARY KEY (shop, platform, remote_id)
         ){rowid}""",
     )

@@ -277,6 +277,11 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE sources;
     ALTER TABLE sources_11 RENAME TO sources
     """,
+    # 12: a source's language, for its reviews where the platform names none (a Feedback Company
+    # account per language); '' is the shop's default locale.
+    """
+    ALTER TABLE sources ADD COLUMN language TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 
