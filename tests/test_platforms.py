@@ -156,6 +156,12 @@ def etrusted(**fields):
         ({"customer": {"firstName": "Jan", "lastName": "Smit"}}, "author", "Jan S."),
         ({"customer": {"firstName": "Jan"}}, "author", "Jan"),
         ({"customer": {"firstName": " Jan ", "lastName": "van der Berg"}}, "author", "Jan V."),
+        ({"customer": {"fullName": "Jan de Vries"}}, "author", "Jan D."),  # firstName and lastName first
+        ({"customer": {"fullName": " Lotte \t Smit "}}, "author", "Lotte S."),
+        ({"customer": {"fullName": "Lotte"}}, "author", "Lotte"),
+        ({"customer": {"firstName": "", "lastName": "Smit", "fullName": "Lotte Smit"}}, "author", "Lotte S."),
+        ({"customer": {"firstName": "Jan", "lastName": "Bos", "fullName": "Lotte Smit"}}, "author", "Jan B."),
+        ({"customer": {"firstName": "Jan", "fullName": "Jan Bos"}}, "author", "Jan"),  # what they gave apart
         ({}, "email", "jan@example.nl"),
         ({"rating": 5.0}, "rating", 5),
         ({"rating": 1}, "rating", 1),
@@ -576,6 +582,8 @@ def test_an_anonymous_google_reviewer_is_refused_saying_why():
             {"sku": "A", "name": "N", "gtin": "96385074"},
         ),
         ({"customer": {"firstName": "  ", "lastName": "Smit"}}, "author", "  "),
+        ({"customer": {"firstName": "  ", "fullName": "  "}}, "author", "  "),
+        ({"customer": {"fullName": 5}}, "author", None),
         ({"customer": {"firstName": "Jan", "lastName": "  "}}, "author", "Jan"),
         ({"questionnaire": {"locale": ""}}, "language", "nl"),
         ({"questionnaire": {"locale": 5}}, "language", "nl"),

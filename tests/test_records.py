@@ -17,6 +17,7 @@ from widget_server.core.records import (
     parse_shop,
     shown,
     shown_name,
+    visible,
 )
 from widget_server.core.rules import is_eligible
 
@@ -82,6 +83,10 @@ def test_offsets_are_converted_to_utc_before_the_date_is_taken():
         ({"text": "x" * 5001}, "text is longer than 5,000 characters (5,001)"),
         ({"author": ""}, "author is required"),
         ({"author": "   "}, "author is required"),
+        ({"author": "\u200b"}, "author is required"),  # a zero-width space: nothing shows
+        ({"author": " \u200d\u2060\ufeff\u00ad "}, "author is required"),  # joiners, BOM, soft hyphen
+        ({"author": "\u3164"}, "author is required"),  # the Hangul filler, a 'letter' that shows nothing
+        ({"author": "\u2800\u115f\u1160\uffa0"}, "author is required"),
         ({"author": "Jan\nde Vries"}, "author must be a single line"),
         ({"title": "a\x00b"}, "title contains control characters"),
         ({"email": None}, "email is required for a verified review (it is the purchase reference)"),
@@ -301,7 +306,10 @@ def test_an_imported_review_needs_no_email():
     assert (parsed.verification, parsed.email) == ("imported", None)
 
 
-@pytest.mark.parametrize("reply", [{"text": "", "created_at": "2026-10-02T00:00:00Z"}, {"text": "  "}])
+@pytest.mark.parametrize(
+    "reply",
+    [{"text": "", "created_at": "2026-10-02T00:00:00Z"}, {"text": "  "}, {"text": "\u200e\u200f\u200b"}],
+)
 def test_an_empty_reply_is_rejected(reply):
     with pytest.raises(Invalid, match="text is required"):
         parse_review(review(reply=reply))
@@ -614,6 +622,11 @@ def test_an_empty_email_on_an_imported_review_is_no_email():
         ({"policy_url": "https://"}, "policy_url must be an http(s) URL"),
         ({"policy_url": "https://e.nl/\x01"}, "policy_url must be an http(s) URL"),
         ({"policy_url": "https://e.nl/\ud800"}, "policy_url must be an http(s) URL"),  # cannot be stored
+        ({"policy_url": "https://e.nl/beleid\r\n"}, "policy_url must be an http(s) URL"),  # breaks the link
+        ({"policy_url": "\thttps://e.nl/beleid"}, "policy_url must be an http(s) URL"),
+        ({"policy_url": "https://e.nl/a\u00a0b"}, "policy_url must be an http(s) URL"),
+        ({"policy_url": "https://e.nl/a\u2028b"}, "policy_url must be an http(s) URL"),
+        ({"policy_url": "https://e.nl/a b"}, "policy_url must be an http(s) URL"),
         ("a shop", "a shop must be a JSON object"),
         ({"id": "Shop"}, "shop must be a shop id: lower-case letters, digits and inner hyphens"),
         ({"locales": "nl"}, "locales must be a list"),
@@ -908,7 +921,9 @@ def test_a_product_keeps(change, field, kept):
         ({"gtin": 8712345678906}, "product gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit"),
         ({"gtin": "1234567"}, "product gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit"),
         ({"url": "javascript:alert(1)"}, "product url must be an http(s) URL"),
+        ({"url": "https://example.nl/c3\r\n"}, "product url must be an http(s) URL"),
         ({"name": ""}, "name is required"),
+        ({"name": "\u200b"}, "name is required"),
         ({"name": "x" * 201}, "name is longer than 200 characters (201)"),
         ({"name": "a\nb"}, "name must be a single line"),
         ({"price": 5}, "unknown product field 'price'"),
@@ -1008,3 +1023,22 @@ def test_scale_accepts_five_or_ten(value, scale):
 def test_scale_refuses_anything_but_the_integers_five_and_ten(value):
     with pytest.raises(Invalid, match=r"^scale must be one of 5, 10 "):
         _scale(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "shows"),
+    [
+        ("", False),
+        (" \t\u00a0\u3000", False),  # white space of every width
+        ("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202e", False),  # format characters
+        ("\u115f\u1160\u3164\uffa0\u2800", False),  # fillers and the blank Braille pattern
+        ("J", True),
+        ("\u200bJan", True),
+        ("\u2801", True),  # a Braille pattern with a dot
+        ("\u00e9", True),
+        ("\U0001f600", True),
+        ("\u05d0", True),
+    ],
+)
+def test_visible(value, shows):
+    assert visible(value) is shows

@@ -227,6 +227,13 @@ def test_a_review_with_no_name_is_anonymous_and_one_with_no_words_is_left_out():
     assert (name.get("is_anonymous"), name.text) == ("true", "Anonymous")
 
 
+def test_a_native_id_that_reads_as_a_platforms_is_a_review_of_its_own():
+    """The store holds native `Trustpilot:x` and Trustpilot's `x` apart; the feed wrote both as
+    `Trustpilot:x`, which its XSD (and Google) refuse as one id twice."""
+    reviews = [_public(1, id="Trustpilot:x"), _public(2, id="x", platform="Trustpilot")]
+    assert review_ids(valid_feed(render_feed(_shop_with([reviews])))) == [":Trustpilot:x", "Trustpilot:x"]
+
+
 def test_a_value_of_only_characters_xml_forbids_counts_as_empty():
     """The import keeps U+FFFE and U+FFFF, which XML cannot hold: a name, text or title of only
     those was written as an empty <name> or <content>, which Google requires to hold text."""
@@ -268,9 +275,28 @@ def test_language(tag, code):
     assert language(tag) == code
 
 
-@pytest.mark.parametrize(("rid", "platform", "feed_id"), [("r-1", "", "r-1"), ("r-1", "Trustpilot", "Trustpilot:r-1")])
+@pytest.mark.parametrize(
+    ("rid", "platform", "feed_id"),
+    [
+        ("r-1", "", "r-1"),
+        ("r-1", "Trustpilot", "Trustpilot:r-1"),
+        ("x:y", "Trustpilot", "Trustpilot:x:y"),  # the platform's first ':' ends it
+        ("Trustpilot:x", "", ":Trustpilot:x"),  # never Trustpilot's review x
+        (":a", "", "::a"),
+        ("c", "a:b", "a%3Ab:c"),  # never platform a's review b:c
+        ("c", "50%3A", "50%253A:c"),
+        ("c", "%", "%25:c"),
+    ],
+)
 def test_review_id(rid, platform, feed_id):
     assert review_id(rid, platform) == feed_id
+
+
+def test_review_ids_that_the_store_tells_apart_stay_apart_in_the_feed():
+    pairs = [
+        (r, p) for r in ("x", "b:c", "Trustpilot:x", ":x", "%3A", "c") for p in ("", "Trustpilot", "a:b", "a", "%3A")
+    ]
+    assert len({review_id(r, p) for r, p in pairs}) == len(pairs)
 
 
 @pytest.mark.parametrize(

@@ -273,8 +273,13 @@ def _etrusted_rating(value: object) -> int:
 
 
 def _initial_name(customer: Mapping[str, Any]) -> object:
-    """ "Jan D." from firstName Jan and lastName de Vries: the first letter of the last word."""
+    """ "Jan D." from firstName Jan and lastName de Vries: the last name's first letter. With no
+    firstName, a fullName's first word is the first name and the rest the last ("Jan de Vries")."""
     first, last = customer.get("firstName"), customer.get("lastName")
+    full = customer.get("fullName")
+    if (not isinstance(first, str) or not first.strip()) and isinstance(full, str) and full.split():
+        first, *rest = full.split(None, 1)
+        last = rest[0] if rest else None
     if not isinstance(first, str) or not first.strip():
         return first
     if isinstance(last, str) and last.strip():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -44,6 +45,7 @@ SURROGATE = re.compile(r"[\ud800-\udfff]")  # valid in JSON text, not Unicode: c
 EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # A value short and plain enough to repeat in a message: it cannot be an email or a sentence.
 ECHOABLE = re.compile(r"[A-Za-z0-9_ -]{1,24}")
+WHITE_SPACE = re.compile(r"\s")  # Unicode's: tabs, line breaks, NBSP, U+2028 and the like
 LINE_BREAK = re.compile(r"[\r\n\t\x85\u2028\u2029]")  # and NEL, Unicode's line and paragraph separators
 # A field or column name plain enough to repeat: no @, dot, slash or markup, so no email or URL.
 PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ -]{0,63}")
@@ -183,9 +185,22 @@ def _text(raw: Mapping[str, Any], name: str, *, limit: int, required: bool, line
         raise Invalid(f"{name} must be a single line")
     if len(value) > limit:
         raise Invalid(f"{name} is longer than {limit:,} characters ({len(value):,})")
-    if required and not value.strip():
+    if required and not visible(value):
         raise Invalid(f"{name} is required")
     return value
+
+
+# Characters that show as nothing though Unicode files them as letters or symbols: the Hangul
+# fillers and the blank Braille pattern, favourites for a name that looks empty.
+BLANK_SYMBOLS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def visible(value: str) -> bool:
+    """Whether `value` shows anything: a character that is not white space, not a format
+    character (a zero-width space or joiner, a direction mark, a soft hyphen) and not blank."""
+    return any(
+        not char.isspace() and char not in BLANK_SYMBOLS and unicodedata.category(char) != "Cf" for char in value
+    )
 
 
 def shown(value: object) -> str:
@@ -431,7 +446,7 @@ def _policy_url(value: object, name: str = "policy_url") -> str:
         or not parts.netloc
         or CONTROL.search(value)
         or SURROGATE.search(value)
-        or " " in value
+        or WHITE_SPACE.search(value)  # a tab, line break or space: the link breaks where it is written
     ):
         raise Invalid(f"{name} must be an http(s) URL")
     return value

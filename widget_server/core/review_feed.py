@@ -60,8 +60,15 @@ def _boolean(value: bool) -> str:
 
 
 def review_id(review_id: str, platform: str) -> str:
-    """The feed's id of a review: unique in the shop, as (platform, id) is in the store."""
-    return f"{platform}:{review_id}" if platform else review_id
+    """The feed's id of a review: unique in the shop, as (platform, id) is in the store.
+
+    `Platform:id` for a platform's review, with `%` and `:` of the platform written `%25` and
+    `%3A`, so its first `:` ends it; a native review's id as it is, or after a `:` when it holds
+    one (native `Trustpilot:x` is `:Trustpilot:x`, never Trustpilot's review `x`).
+    """
+    if platform:
+        return platform.replace("%", "%25").replace(":", "%3A") + ":" + review_id
+    return ":" + review_id if ":" in review_id else review_id
 
 
 def timestamp(created_at: str) -> str:
