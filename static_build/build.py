@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import multiprocessing
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -245,12 +246,17 @@ def build(
             on_progress(0, len(todo))
             workers = 1 if not whole and len(todo) <= FEW_SHOPS else jobs
             manifests, failed = _render_all(Path(data_dir), store, todo, workers, tick)
+            unlisted = set()
             for job in todo:  # a shop that failed keeps its last good files, and its line
                 if job.shop_id in manifests:
                     entries[job.shop_id] = _entry(job.digest, manifests[job.shop_id]["files"], manifests[job.shop_id])
                 elif job.shop_id in live and (kept := _kept_entry(layout, job.shop_id, earlier)) is not None:
                     entries[job.shop_id] = kept
-            gone = set() if shop_ids else live - known
+                elif whole:  # what it wrote before it failed went straight into the new tree
+                    shutil.rmtree(job.target, ignore_errors=True)
+                elif job.shop_id in live:  # live files that no list of theirs vouches for
+                    unlisted.add(job.shop_id)
+            gone = (set() if shop_ids else live - known) | unlisted
             framing = framing_of([shop for shop, _ in every if shop.id in entries])
             top_args = (entries, framing, as_of, base_url, shard)
             if whole:

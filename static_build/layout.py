@@ -153,7 +153,8 @@ class Layout:
             ready.rename(live)
 
     def retire(self, shop_id: str) -> None:
-        """Take a shop that is no longer in the store out of the tree."""
+        """Take a shop's folder out of the tree: the shop is no longer in the store, or no file list
+        vouches for what the folder holds."""
         live = self.shop_folder(shop_id)
         if live.is_dir():
             live.rename(self._trash_name(shop_id))

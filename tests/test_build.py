@@ -274,6 +274,49 @@ def test_a_shop_that_cannot_be_built_is_named_skipped_and_keeps_its_files(tmp_pa
     verify(out)
 
 
+def _break_variants(folder):
+    """A record stored before a rule tightened: a variant's stars "4, 5" no longer parse."""
+    import sqlite3
+
+    conn = sqlite3.connect(folder / "store.sqlite3")
+    record = json.loads(conn.execute("SELECT record FROM shops WHERE id = 'wtw-winkel'").fetchone()[0])
+    record["variants"][0]["stars"] = "4, 5"
+    conn.execute("UPDATE shops SET record = ?, version = 'changed' WHERE id = 'wtw-winkel'", (json.dumps(record),))
+    conn.commit()
+    conn.close()
+
+
+def test_a_first_build_publishes_nothing_of_a_shop_that_fails(tmp_path, monkeypatch):
+    # Each document goes to its file as it is made: the shop's summary and pages are on disk
+    # before its variants fail, as they are for a shop of some thousands of reviews.
+    monkeypatch.setattr("static_build.writer.BATCH_BYTES", 1)
+    folder = tmp_path / "data"
+    fixture_store(folder, demo_document(AS_OF)).close()
+    _break_variants(folder)
+    out = tmp_path / "out"
+    result = build(folder, out, AS_OF)
+    assert (result.shops_built, list(result.failed)) == (1, ["wtw-winkel"])
+    assert not (out / "v1/wtw-winkel").exists()  # not half of it, with no file list and no manifest line
+    assert "wtw-winkel" not in json.loads((out / "manifest.json").read_text())["shops"]
+    assert (out / "v1/greenvent/en/badge.html").is_file()
+    verify(out)
+
+
+def test_files_no_list_vouches_for_leave_the_tree_when_their_shop_fails_again(tmp_path, monkeypatch):
+    """A tree an earlier version left with half a failed shop in it."""
+    folder = tmp_path / "data"
+    fixture_store(folder, demo_document(AS_OF)).close()
+    _break_variants(folder)
+    out = tmp_path / "out"
+    build(folder, out, AS_OF)
+    (out / "v1/wtw-winkel/nl").mkdir(parents=True)
+    (out / "v1/wtw-winkel/nl/reviews.json").write_text("{}")
+    result = build(folder, out, date(2026, 11, 24))
+    assert list(result.failed) == ["wtw-winkel"]
+    assert not (out / "v1/wtw-winkel").exists()
+    verify(out)
+
+
 def test_a_changed_product_rewrites_only_its_own_files_and_the_shops_summary(tmp_path):
     folder = tmp_path / "data"
     fixture_store(folder, demo_document(AS_OF)).close()
