@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import multiprocessing
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +29,11 @@ from .top import Shard, has_brotli, read_manifest, write_site, write_top
 
 class BuildError(Exception):
     """The build cannot go on; the previous output stays as it was."""
+
+
+class PartlySwapped(OSError):
+    """An I/O error once the build had begun to put its work in place in the live tree: the
+    shops swapped in by then have their new files, the others and manifest.json their old."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,16 +269,21 @@ def build(
                 top = write_top(
                     root, write_site(root, replace=False, brotli=brotli), *top_args, replace=False, brotli=brotli
                 )
+                os.sync()  # on disk before it is put in place: a power cut must not leave empty files
                 layout.replace_tree(root)
                 changed = True
             else:
-                site = write_site(out, replace=True, brotli=brotli)  # the scripts the new pages name, first
-                for job in todo:
-                    if job.shop_id in manifests:
-                        layout.swap_in(job.shop_id, job.target)
-                for shop_id in sorted(gone):
-                    layout.retire(shop_id)
-                top = write_top(out, site, *top_args, replace=True, brotli=brotli)
+                os.sync()  # the new folders on disk before they are put in place: a power cut must not empty them
+                try:
+                    site = write_site(out, replace=True, brotli=brotli)  # the scripts the new pages name, first
+                    for job in todo:
+                        if job.shop_id in manifests:
+                            layout.swap_in(job.shop_id, job.target)
+                    for shop_id in sorted(gone):
+                        layout.retire(shop_id)
+                    top = write_top(out, site, *top_args, replace=True, brotli=brotli)
+                except OSError as error:
+                    raise PartlySwapped(error.errno, error.strerror, error.filename) from error
                 changed = bool(manifests or gone or top["changed"])
         except BaseException:
             layout.clean()  # renders of a build that did not finish are not kept

@@ -27,7 +27,7 @@ def _io_failure(command: str, error: OSError, after: str = "") -> int:
 
 
 def build_command(args: argparse.Namespace, store: ReviewStore) -> int:
-    from .build import BuildError, build
+    from .build import BuildError, PartlySwapped, build
     from .layout import LayoutError
     from .progress import Progress
 
@@ -47,6 +47,12 @@ def build_command(args: argparse.Namespace, store: ReviewStore) -> int:
     except (BuildError, LayoutError) as error:
         print(f"trustwidgets build: {error}", file=sys.stderr)
         return 1
+    except PartlySwapped as error:
+        after = (
+            "; the shops put in place before it have their new files, the others and manifest.json "
+            "their previous ones: run the build again to finish"
+        )
+        return _io_failure("build", error, after)
     except OSError as error:
         return _io_failure("build", error, "; the previous output is unchanged")
     state = "updated" if result.changed else "unchanged"

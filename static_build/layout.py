@@ -101,6 +101,11 @@ class Layout:
         return self.home / "trash"
 
     def prepare(self) -> None:
+        if not self.out.is_symlink() and self.out.is_dir() and os.path.ismount(self.out):
+            raise LayoutError(
+                f"{self.out} is a mount point: a build puts its finished tree in place of --out by renaming, "
+                f"which a mount point refuses; give --out a folder inside it, such as {self.out / 'widgets'}"
+            )
         if self.out.is_symlink():  # a tree of an earlier version (a symlink into builds/): rebuilt whole
             pass
         elif self.out.exists():

@@ -102,10 +102,10 @@ def _render_shop(
             yield ref.shop_path, body
 
     writer.write_all(rendered())
-    change = snapshot.next_change
+    change = snapshot.kept_until
     record = {
         "as_of": snapshot.as_of.isoformat(),  # the day the documents are made for
-        "next_change": None if change is None else change.isoformat(),  # and the first they differ
+        "next_change": None if change is None else change.isoformat(),  # and the first any differs
         "digest": digest,
         "files": writer.files,
         "parts": parts,

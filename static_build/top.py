@@ -62,7 +62,7 @@ def write_site(root: Path, *, replace: bool, brotli: bool) -> dict[str, Any]:
         body = site_document(ref)
         assert body is not None, ref.path
         writer.write(ref.path.lstrip("/"), body)
-    return {"files": dict(sorted(writer.files.items())), "changed": sorted(writer.changed)}
+    return {"files": dict(sorted(writer.files.items())), "changed": sorted(writer.changed), "stale": writer.stale}
 
 
 def write_top(
@@ -98,6 +98,7 @@ def write_top(
         manifest["shard"] = str(shard)
     text = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
     writer.write("manifest.json", text.encode(), twins=False)
+    writer.drop_stale(site.get("stale", ()))  # twins the old manifest listed, no longer the new one's
     writer.changed.discard("manifest.json")
     return {**manifest, "changed": sorted(writer.changed | set(site["changed"]))}
 

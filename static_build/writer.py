@@ -46,20 +46,36 @@ class Writer:
         self.folders: set[str] = set()
         self.changed: set[str] = set()  # with replace=True: the paths whose bytes changed
         self.pending: set[str] = set()  # given to write_all, not written yet
+        # with replace=True: twins a file no longer has whose file kept its bytes, so they still
+        # hold its bytes: removed once the manifest that lists them is replaced (drop_stale)
+        self.stale: list[str] = []
 
     def write(self, relative: str, body: bytes, *, twins: bool = True) -> None:
         if relative in self.files:
             raise DuplicatePath(f"{relative} would be written twice")
         twinned = twins and len(body) >= TWIN_MIN_SIZE
-        if self.replace:  # a twin these bytes will not have goes first: it holds earlier bytes
+        if self.replace:  # a twin these bytes will not have goes first where it holds earlier bytes
+            unchanged = _holds(self._path(relative), body)
             for suffix in sorted(set(TWIN_SUFFIXES) - {suffix for suffix, _ in self.twins if twinned}):
+                twin = f"{relative}.{suffix}"
+                if unchanged and os.path.exists(self._path(twin)):
+                    self.stale.append(twin)  # still true to the file: the manifest may list it
+                    self.changed.add(twin)
+                    continue
                 with contextlib.suppress(FileNotFoundError):
-                    os.unlink(self._path(f"{relative}.{suffix}"))
-                    self.changed.add(f"{relative}.{suffix}")
+                    os.unlink(self._path(twin))
+                    self.changed.add(twin)
         self._put(relative, body)
         if twinned:
             for suffix, coding in self.twins:
                 self._put(f"{relative}.{suffix}", compress(body, coding))
+
+    def drop_stale(self, names: Iterable[str] | None = None) -> None:
+        """Remove the twins `write` left for later (or `names`): call it once the manifest that
+        listed them is replaced, so a reader of the old manifest finds every file it lists."""
+        for relative in self.stale if names is None else names:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._path(relative))
 
     def write_all(self, documents: Iterable[tuple[str, bytes]]) -> None:
         """Write every (path, body) with its twins into a new folder, as `write` does, a batch at a time."""

@@ -1,6 +1,7 @@
 import json
 import os
 from datetime import date
+from pathlib import Path
 
 import brotli
 import pytest
@@ -220,6 +221,35 @@ def test_a_failed_build_leaves_the_previous_output(data, tmp_path, monkeypatch):
     verify(out)
 
 
+def test_a_failure_after_shops_were_put_in_place_says_so(data, tmp_path, monkeypatch):
+    """A full disk while the top files are written: the shops swapped in by then are new, the
+    manifest is the previous one, and the message does not claim the output unchanged."""
+    from tests.server import cli_in_process
+
+    out = tmp_path / "out"
+    build(data, out, AS_OF)
+    manifest = (out / "manifest.json").read_bytes()
+    lists = {path for path in tree(out) if ".files-" in path}
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(out / "manifest.json"))
+
+    monkeypatch.setattr("static_build.build.write_top", full)
+    result = cli_in_process(data, "build", "--out", str(out), "--as-of", "2026-11-25")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"trustwidgets build failed: No space left on device ({out / 'manifest.json'}); the shops put in place "
+        "before it have their new files, the others and manifest.json their previous ones: run the build "
+        "again to finish"
+    )
+    lists_now = {path for path in tree(out) if ".files-" in path}
+    assert lists_now != lists  # a shop's new folder (a new file list) is in place
+    assert (out / "manifest.json").read_bytes() == manifest
+    monkeypatch.undo()
+    build(data, out, date(2026, 11, 25))  # the next build finishes the work
+    verify(out)
+
+
 def test_refuses_to_replace_a_folder_it_did_not_build(data, tmp_path):
     out = tmp_path / "site"
     out.mkdir()
@@ -227,6 +257,14 @@ def test_refuses_to_replace_a_folder_it_did_not_build(data, tmp_path):
     with pytest.raises(LayoutError, match="not a trustwidgets build"):
         build(data, out, AS_OF)
     assert (out / "index.html").read_text() == "mine"
+
+
+def test_refuses_a_mount_point_before_it_builds_anything(data):
+    """A volume mounted at --out cannot be renamed: the build named that only after rendering
+    every shop ("Device or resource busy"). /proc is a mount point on every Linux."""
+    with pytest.raises(LayoutError, match=r"^/proc is a mount point: .* such as /proc/widgets$"):
+        build(data, Path("/proc"), AS_OF)
+    assert not Path("/.proc.trustwidgets").exists()
 
 
 def test_the_service_answers_the_same_bytes_as_the_build(data, tmp_path):
@@ -314,6 +352,23 @@ def test_files_no_list_vouches_for_leave_the_tree_when_their_shop_fails_again(tm
     result = build(folder, out, date(2026, 11, 24))
     assert list(result.failed) == ["wtw-winkel"]
     assert not (out / "v1/wtw-winkel").exists()
+    verify(out)
+
+
+@pytest.mark.parametrize("reviews", [[], [review(id="ahead", created_at="2026-12-10T09:00:00Z")]])
+def test_a_shop_with_no_review_given_yet_is_made_for_each_day(tmp_path, reviews):
+    """Its window, `as_of` and month chart move every day (freshness.made_each_day): the next
+    day's build must not keep the first day's files, which the service no longer serves."""
+    folder = tmp_path / "data"
+    fixture_store(folder, {"shops": [SHOP], "reviews": reviews}).close()
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    build(folder, out, AS_OF)
+    assert json.loads((out / "v1/wtw-winkel/summary.json").read_text())["as_of"] == "2026-11-23"
+    day = date(2026, 11, 24)
+    build(folder, out, day)
+    build(folder, fresh, day)
+    assert json.loads((out / "v1/wtw-winkel/summary.json").read_text())["as_of"] == "2026-11-24"
+    assert documents(out) == documents(fresh)
     verify(out)
 
 

@@ -6,7 +6,7 @@ import pytest
 from tests.widgets import AS_OF, DATA, fixture_store
 from widget_server.core.catalogue import shop_documents
 from widget_server.core.documents import render_document, resolve
-from widget_server.core.freshness import day_key, last_change, next_change, window_exit
+from widget_server.core.freshness import day_key, kept_until, last_change, made_each_day, next_change, window_exit
 from widget_server.core.options import Options
 
 
@@ -57,6 +57,33 @@ def test_next_change(oldest_in_window, next_given, change):
 )
 def test_last_change(newest_given, newest_before_window, made_for):
     assert last_change(AS_OF, newest_given, newest_before_window) == made_for
+
+
+@pytest.mark.parametrize(
+    ("newest_given", "newest_before_window", "each_day"),
+    [
+        (None, None, True),  # no review given yet: made for the day asked, every day
+        (date(2026, 11, 23), None, False),  # given today: the documents are made for today until the next change
+        (date(2026, 11, 20), date(2025, 11, 1), False),
+        (None, date(2024, 5, 1), False),  # made for the day the last review left the window
+    ],
+)
+def test_made_each_day(newest_given, newest_before_window, each_day):
+    assert made_each_day(newest_given, newest_before_window) is each_day
+    assert (last_change(AS_OF, newest_given, newest_before_window) == AS_OF) >= each_day
+
+
+@pytest.mark.parametrize(
+    ("change", "each_day", "kept"),
+    [
+        (None, False, None),  # time alone changes nothing
+        (date(2026, 12, 1), False, date(2026, 12, 1)),
+        (None, True, date(2026, 11, 24)),  # made for each day: the next day differs
+        (date(2026, 12, 1), True, date(2026, 11, 24)),  # a review given ahead comes later
+    ],
+)
+def test_kept_until(change, each_day, kept):
+    assert kept_until(AS_OF, change, each_day) == kept
 
 
 def test_the_last_change_is_never_after_as_of():

@@ -77,6 +77,19 @@ def test_a_live_file_loses_the_twins_its_new_bytes_do_not_have(tmp_path):
     assert small.changed == {"embed.js", "embed.js.gz"}
 
 
+def test_a_twin_still_true_to_its_file_goes_only_when_the_manifest_is_replaced(tmp_path):
+    """Built with .br twins, then without: the old manifest lists embed.<hash>.js.br until the
+    new one replaces it, and the twin still holds the file's bytes, so it stays until then
+    (a reader of the old manifest found it gone: the kill -9 test's reader saw ENOENT)."""
+    Writer(tmp_path, replace=True, brotli=True).write("embed.abc.js", b"x" * 2000)
+    without_br = Writer(tmp_path, replace=True)
+    without_br.write("embed.abc.js", b"x" * 2000)
+    assert (tmp_path / "embed.abc.js.br").exists()
+    assert without_br.stale == ["embed.abc.js.br"] and "embed.abc.js.br" in without_br.changed
+    without_br.drop_stale()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["embed.abc.js", "embed.abc.js.gz"]
+
+
 def test_a_path_waiting_in_a_batch_is_never_linked_nor_written_through_a_link(tmp_path):
     live = tmp_path / "live"
     live.mkdir()

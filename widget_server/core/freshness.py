@@ -77,6 +77,19 @@ def last_change(as_of: date, newest_given: date | None, newest_before_window: da
     return found
 
 
+def made_each_day(newest_given: date | None, newest_before_window: date | None) -> bool:
+    """Whether a shop's documents are made for each day asked (`last_change` of a shop with no
+    review given by then: its window, its `as_of` and its month chart move every day)."""
+    return newest_given is None and newest_before_window is None
+
+
+def kept_until(as_of: date, change: date | None, each_day: bool) -> date | None:
+    """The first day after `as_of` on which any of a shop's documents could differ, those that
+    state their day among them: `change` (next_change), or the next day where they are made for
+    each day (made_each_day). None: never, by the passing of days alone."""
+    return as_of + ONE_DAY if each_day else change
+
+
 def day_key(states_day: bool, as_of: date, change: date | None) -> str:
     """What of the date a document's bytes depend on: for a document that states its day, that
     day (`as_of`: the last change); else the day it next changes ("never" when none). Either is

@@ -278,7 +278,7 @@ def _initial_name(customer: Mapping[str, Any]) -> object:
     first, last = customer.get("firstName"), customer.get("lastName")
     full = customer.get("fullName")
     if (not isinstance(first, str) or not first.strip()) and isinstance(full, str) and full.split():
-        first, *rest = full.split(None, 1)
+        first, *rest = full.split()
         last = rest[0] if rest else None
     if not isinstance(first, str) or not first.strip():
         return first

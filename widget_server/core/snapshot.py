@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol, TypeVar, cast
 
-from .freshness import next_change
+from .freshness import kept_until, next_change
 from .models import Product, PublicReview, Shop
 from .options import MAX_COUNT, ReviewFilter
 
@@ -79,6 +79,7 @@ class Snapshot:
     oldest_in_window: date | None = None
     next_given: date | None = None
     asked: date | None = None  # the day it was read for, when as_of is earlier (freshness.last_change)
+    each_day: bool = False  # no review given by as_of: made for each day (freshness.made_each_day)
     # Each filter's newest reviews and total, worked out once for the first MEMO_FILTERS filters
     # asked (a build asks a handful; the service's visitors can ask any number, so the rest are
     # worked out each time rather than held for the snapshot's life).
@@ -101,6 +102,12 @@ class Snapshot:
     def next_change(self) -> date | None:
         """The first day after as_of on which a document that does not state the day changes."""
         return next_change(self.as_of, self.oldest_in_window, self.next_given)
+
+    @property
+    def kept_until(self) -> date | None:
+        """The first day after as_of on which any of its documents could differ (what a build
+        that keeps the shop's files until then reads; freshness.kept_until)."""
+        return kept_until(self.as_of, self.next_change, self.each_day)
 
     def total(self, wanted: ReviewFilter) -> int:
         """How many shown reviews the filter matches."""

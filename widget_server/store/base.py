@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.dates import format_timestamp, parse_timestamp, public_timestamp
-from ..core.freshness import DayFacts, last_change
+from ..core.freshness import DayFacts, last_change, made_each_day
 from ..core.models import Platform, Product, PublicReview, Reply, Review, Shop
 from ..core.options import ReviewFilter
 from ..core.rules import COUNTED_VERIFICATIONS, SHOWN_STATUSES, STAR_SCALE, Window, score_window
@@ -705,6 +705,7 @@ class SqlStore(ABC):
             oldest_in_window=facts.oldest_in_window,
             next_given=facts.next_given,
             asked=asked,
+            each_day=made_each_day(facts.newest_given, facts.newest_before_window),
         )
 
     def shown_count(self, shop_id: str) -> int:
