@@ -212,6 +212,8 @@ def test_init_makes_an_empty_store_and_leaves_one_that_is_there(tmp_path):
             "TRUSTWIDGETS_AS_OF: not a date written as YYYY-MM-DD",
         ),
         (("summary", "wtw-winkel", "--as-of", "0001-01-01"), {}, "not a date in the years 1900–2999"),
+        (("serve", "--port", "0"), {"TRUSTWIDGETS_AS_OF": "2026-13-01"}, "TRUSTWIDGETS_AS_OF: not a date written as"),
+        (("serve", "--port", "0"), {"TRUSTWIDGETS_AS_OF": "0900-01-01"}, "not a date in the years 1900–2999"),
         (("demo", "--as-of", "0001-06-01"), {}, "not a date in the years 1900–2999"),
         (("sync", "--overlap-days", "nan"), {}, "not a number from 0 to 3,650"),
         (("sync", "--overlap-days", "-3"), {}, "not a number from 0 to 3,650"),

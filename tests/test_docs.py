@@ -166,3 +166,12 @@ def test_the_tree_layouts_name_every_widget_of_the_registry(doc, line):
     found = re.search(line, text)
     assert found, f"{doc} no longer lists the widget documents"
     assert re.findall(r"[a-z]+", found.group(1)) == list(WIDGETS)
+
+
+def test_the_cloudfront_example_sends_the_documents_own_csp():
+    """The list widget reads reviews.json (connect-src): a CSP of an older version breaks it there."""
+    from widget_server.core.csp import DOCUMENT_CSP
+
+    text = (Path(__file__).parent.parent / "docs" / "static-build.md").read_text()
+    written = re.search(r'^var CSP = "([^"]*)";$', text, re.M)
+    assert written is not None and written.group(1) == DOCUMENT_CSP

@@ -482,6 +482,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the parsed command: open (or make) the store it needs, and turn a failure into one line."""
     if getattr(args, "as_of", "unset") is None and args.command != "serve":
         args.as_of = _default_as_of()
+    elif args.command == "serve":
+        _default_as_of()  # the service reads a pinned day for itself: a bad one is one line here
     if args.store is not None:  # for this process and what it starts (the build's workers, the service)
         os.environ[STORE_ENV] = args.store
     if getattr(args, "store_free", False):  # a command on files only: no store is opened or made
