@@ -45,3 +45,31 @@ def test_a_commit_is_seen_whichever_thread_asked_last(tmp_path):
         worker.shutdown()
         service.store.close()
         store.close()
+
+
+def test_after_a_commit_only_the_shops_whose_version_changed_are_read_again(tmp_path, monkeypatch):
+    shops = [SHOP, {**SHOP, "id": "b-shop", "name": "B"}, {**SHOP, "id": "c-shop", "name": "C"}]
+    store = fixture_store(tmp_path, {"shops": shops, "reviews": [review(id="a")]})
+    service = Service(tmp_path, as_of=AS_OF, cache_dir=tmp_path / "cache")
+    try:
+        first = service.shops()
+        assert list(first) == ["b-shop", "c-shop", "wtw-winkel"]
+        renamed = {**SHOP, "id": "b-shop", "name": "B renamed"}
+        new = {**SHOP, "id": "a-shop", "name": "A"}
+        import_document(store, {"shops": [renamed, new]}, available_locales=available_locales())
+        second = service.shops()
+        assert list(second) == ["a-shop", "b-shop", "c-shop", "wtw-winkel"]  # still by id
+        assert (second["a-shop"][0].name, second["b-shop"][0].name) == ("A", "B renamed")
+        assert second["b-shop"][1] != first["b-shop"][1]
+        assert second["c-shop"] is first["c-shop"] and second["wtw-winkel"] is first["wtw-winkel"]  # not read again
+        monkeypatch.setattr("widget_server.http.service.RECORDS_ONE_BY_ONE", 0)  # many changed: all read anew
+        import_document(store, {"reviews": [review(id="b", shop="c-shop")]}, available_locales=available_locales())
+        third = service.shops()
+        assert list(third) == list(second) and third["c-shop"][1] != second["c-shop"][1]
+        assert third["wtw-winkel"] is not second["wtw-winkel"] and third["wtw-winkel"][1] == second["wtw-winkel"][1]
+        monkeypatch.undo()
+        store.remove_shops(["b-shop"], "2026-11-23T00:00:00.000000Z")
+        assert list(service.shops()) == ["a-shop", "c-shop", "wtw-winkel"]
+    finally:
+        service.store.close()
+        store.close()

@@ -796,10 +796,13 @@ class SqlStore(ABC):
 
     def counted_reviews(self, shop_id: str, window: Window, limit: int, product: str = "") -> list[PublicReview]:
         """The newest reviews that count toward the score of the shop, or of one of its products
-        (for the staff preview)."""
+        (for the staff preview). Read newest first along reviews_newest until `limit` are found:
+        left to itself SQLite's planner takes reviews_window and sorts the whole window (100,000
+        reviews: 261 ms against 5 ms)."""
+        newest = self.dialect.indexed_by("reviews_newest")
         rows = self.db.execute(
-            f"{REVIEW_SELECT} WHERE shop = ? AND product = ? AND {SHOWN} AND {COUNTED} AND created_on BETWEEN ? AND ? "
-            "ORDER BY created_at DESC, id, platform LIMIT ?",
+            f"{REVIEW_SELECT}{newest} WHERE shop = ? AND product = ? AND {SHOWN} AND {COUNTED} "
+            "AND created_on BETWEEN ? AND ? ORDER BY created_at DESC, id, platform LIMIT ?",
             (shop_id, product, window.start.isoformat(), window.end.isoformat(), limit),
         ).fetchall()
         return [_public(row) for row in rows]
