@@ -15,10 +15,11 @@ import os
 import secrets
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ REVIEW_SELECT = (
     "SELECT id, rating, title, text, author, language, experienced_on, created_at, created_on, "
     "verification, status, reply_text, reply_created_at, platform, scale, incentivized FROM reviews"
 )
+COLUMNS = REVIEW_SELECT.removeprefix("SELECT ").removesuffix(" FROM reviews")  # a review's, in _public's order
 # How long a writer waits for another import to finish before it gives up (seconds).
 BUSY_SECONDS = float(os.environ.get("TRUSTWIDGETS_STORE_WAIT", "30"))
 
@@ -223,6 +225,34 @@ def newest_by_group(groups: Iterable[Group], reviews: Iterable[PublicReview]) ->
         if len(head) < HEAD_SIZE:
             head.append(review)
     return {group: tuple(found) for group, found in heads.items()}
+
+
+class LazyHeads(Mapping[Group, tuple[PublicReview, ...]]):
+    """A product's newest reviews of each group, read from the store the first time a document
+    asks for them: a shop of 100,000 product reviews reads none of them for its own badge.
+
+    Read on the asking thread's connection: inside the build's read transaction
+    (Store.reading) with the rest of the shop; on the service, as its later pages are."""
+
+    def __init__(self, load: Callable[[], dict[Group, tuple[PublicReview, ...]]]) -> None:
+        self._load = load
+        self._found: dict[Group, tuple[PublicReview, ...]] | None = None
+        self._lock = threading.Lock()
+
+    def _heads(self) -> dict[Group, tuple[PublicReview, ...]]:
+        with self._lock:
+            if self._found is None:
+                self._found = self._load()
+            return self._found
+
+    def __getitem__(self, group: Group) -> tuple[PublicReview, ...]:
+        return self._heads()[group]
+
+    def __iter__(self) -> Iterator[Group]:
+        return iter(self._heads())
+
+    def __len__(self) -> int:
+        return len(self._heads())
 
 
 @dataclass
@@ -748,28 +778,25 @@ class SqlStore(ABC):
             groups[(rating, language, scale)] = groups.get((rating, language, scale), 0) + n
             platforms.setdefault(sku, set()).add(platform)
         whole = sum(n for groups in shown.values() for n in groups.values()) <= WHOLE_PRODUCTS
-        columns = REVIEW_SELECT.removeprefix("SELECT ").removesuffix(" FROM reviews")
+        listed: dict[str, list[PublicReview]] = {sku: [] for sku, *_ in rows}
         if whole:
             sql = (
-                f"SELECT product, {columns} FROM reviews{self.dialect.indexed_by('reviews_newest')} WHERE shop = ? "
+                f"SELECT product, {COLUMNS} FROM reviews{self.dialect.indexed_by('reviews_newest')} WHERE shop = ? "
                 f"AND product > '' AND {SHOWN} AND created_on <= ? ORDER BY product, created_at DESC, id, platform"
             )
-        else:
-            sql = (
-                f"SELECT product, {columns} FROM (SELECT product, {columns}, row_number() OVER "
-                "(PARTITION BY product, rating, language, scale ORDER BY created_at DESC, id, platform) AS n "
-                "FROM reviews "
-                f"WHERE shop = ? AND product > '' AND {SHOWN} AND created_on <= ?) AS ranked WHERE n <= {HEAD_SIZE} "
-                "ORDER BY product, created_at DESC, id, platform"
-            )
-        listed: dict[str, list[PublicReview]] = {sku: [] for sku, *_ in rows}
-        for sku, *fields in self.db.execute(sql, (shop.id, as_of.isoformat())):
-            listed.setdefault(sku, []).append(_public(tuple(fields)))
+            for sku, *fields in self.db.execute(sql, (shop.id, as_of.isoformat())):
+                listed.setdefault(sku, []).append(_public(tuple(fields)))
         found = {}
         for sku, name, gtin, url, version in rows:
             product = Product(sku=sku, name=name, gtin=gtin, url=url)
+            groups = shown.get(sku, {})
             source: ReviewSource = (
                 ReviewList(listed.get(sku, [])) if whole else ShownReviews(self, shop.id, as_of, product=sku)
+            )
+            heads: Mapping[Group, tuple[PublicReview, ...]] = (
+                newest_by_group(groups, listed.get(sku, []))
+                if whole
+                else LazyHeads(partial(self._product_heads, shop.id, sku, as_of, groups))
             )
             found[sku] = Snapshot(
                 shop=shop,
@@ -782,8 +809,8 @@ class SqlStore(ABC):
                     product=product,
                     review_platforms=sorted(platforms.get(sku, ())),
                 ),
-                shown=shown.get(sku, {}),
-                heads=newest_by_group(shown.get(sku, {}), listed.get(sku, [])),
+                shown=groups,
+                heads=heads,
                 source=source,
                 own_version=version,
                 product=product,
@@ -793,6 +820,19 @@ class SqlStore(ABC):
                 asked=asked,
             )
         return found
+
+    def _product_heads(
+        self, shop_id: str, sku: str, as_of: date, groups: Mapping[Group, int]
+    ) -> dict[Group, tuple[PublicReview, ...]]:
+        """One product's newest HEAD_SIZE shown reviews of each group, in one query."""
+        sql = (
+            f"SELECT {COLUMNS} FROM (SELECT {COLUMNS}, row_number() OVER (PARTITION BY rating, language, scale "
+            "ORDER BY created_at DESC, id, platform) AS n FROM reviews "
+            f"WHERE shop = ? AND product = ? AND {SHOWN} AND created_on <= ?) AS ranked WHERE n <= {HEAD_SIZE} "
+            "ORDER BY created_at DESC, id, platform"
+        )
+        rows = self.db.execute(sql, (shop_id, sku, as_of.isoformat())).fetchall()
+        return newest_by_group(groups, map(_public, rows))
 
     def counted_reviews(self, shop_id: str, window: Window, limit: int, product: str = "") -> list[PublicReview]:
         """The newest reviews that count toward the score of the shop, or of one of its products
