@@ -64,8 +64,14 @@ def test_a_10_mb_header_is_431_at_once(service):
     assert request(service, "/v1/wtw-winkel/nl/badge.html")[0] == 200
 
 
-def test_the_preview_snippet_never_takes_an_unchecked_host(service):
-    status, _, body = request(service, "/preview/wtw-winkel", headers={"Host": "evil.example"})
+def test_the_preview_snippet_never_takes_an_unchecked_host(tmp_path):
+    # The default (loopback) preview answers no other name at all; one opened to all does, and
+    # its snippets still never name the Host it was asked under.
+    fixture_store(tmp_path / "data", demo_document(AS_OF)).close()
+    with running_service(tmp_path / "data") as base:
+        assert request(base, "/preview/wtw-winkel", headers={"Host": "evil.example"})[0] == 404
+    with running_service(tmp_path / "data", "--preview", "on") as base:
+        status, _, body = request(base, "/preview/wtw-winkel", headers={"Host": "evil.example"})
     assert status == 200
     assert b"evil.example" not in body
     assert b"https://widgets.example.com/v1/embed.js" in body and b"--public-url" in body
@@ -73,7 +79,7 @@ def test_the_preview_snippet_never_takes_an_unchecked_host(service):
 
 def test_the_preview_snippet_uses_the_public_url(tmp_path):
     fixture_store(tmp_path / "data", demo_document(AS_OF)).close()
-    with running_service(tmp_path / "data", "--public-url", "https://w.shop.nl") as base:
+    with running_service(tmp_path / "data", "--public-url", "https://w.shop.nl", "--preview", "on") as base:
         _, _, body = request(base, "/preview/wtw-winkel", headers={"Host": "evil.example"})
     assert b"https://w.shop.nl/v1/embed.js" in body and b"evil.example" not in body
 
@@ -86,10 +92,15 @@ def test_the_preview_can_be_off_or_need_a_token(tmp_path):
     with running_service(tmp_path / "data", "--preview", "s3cret-token") as base:
         assert request(base, "/preview/wtw-winkel")[0] == 403
         assert request(base, "/preview/wtw-winkel?token=wrong")[0] == 403
-        status, headers, _ = request(base, "/preview/wtw-winkel?token=s3cret-token")
-        assert status == 200 and "tw_preview=s3cret-token" in headers["set-cookie"]
-        assert "httponly" in headers["set-cookie"].lower()
+        # the token goes into a cookie and out of the address (history, later requests' logs)
+        status, headers, _ = request(base, "/preview/wtw-winkel?widget=list&token=s3cret-token&locale=en")
+        assert (status, headers["location"]) == (303, "/preview/wtw-winkel?widget=list&locale=en")
+        assert "tw_preview=s3cret-token" in headers["set-cookie"] and "secure" not in headers["set-cookie"].lower()
+        assert "httponly" in headers["set-cookie"].lower() and "samesite=strict" in headers["set-cookie"].lower()
+        assert headers["cache-control"] == "no-store"
         assert request(base, "/preview/", headers={"Cookie": "tw_preview=s3cret-token"})[0] == 200
+        _, headers, _ = request(base, "/preview/?token=s3cret-token", headers={"X-Forwarded-Proto": "https"})
+        assert headers["location"] == "/preview/" and "secure" in headers["set-cookie"].lower()
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,26 @@ def test_the_static_choice_puts_the_static_address_in_every_snippet(tmp_path):
     assert not any("live.example" in s for s in snippets)
 
 
+@pytest.mark.parametrize(
+    ("query", "static_url", "warned"),
+    [
+        ("origin=static&cdn=https://evil.example/x", "https://cdn.groenhuis.nl", "https://evil.example/x"),
+        ("origin=static&cdn=https://evil.example/x", "", "https://evil.example/x"),
+        ("origin=static&cdn=https://cdn.groenhuis.nl", "https://cdn.groenhuis.nl", None),  # its own
+        ("origin=static", "https://cdn.groenhuis.nl", None),
+        ("origin=live&cdn=https://evil.example/x", "", None),  # the live snippets ignore it
+    ],
+)
+def test_snippets_loading_from_a_typed_address_say_so_before_a_copy(tmp_path, query, static_url, warned):
+    """A link can fill in "Served at": staff who copy its snippets must see where they load from."""
+    fixture_store(tmp_path / "data", demo_document(AS_OF)).close()
+    app = create_app(tmp_path / "data", as_of=AS_OF, public_url="https://live.example", static_url=static_url)
+    with TestClient(app) as client:
+        page = client.get(f"/preview/wtw-winkel?widget=badge&{query}").text
+    notes = re.findall(r"These snippets load from <code>([^<]*)</code>", page)
+    assert notes == ([warned] if warned else [])
+
+
 def test_a_static_variants_stages_show_it_as_its_snippet_does(tmp_path):
     fixture_store(tmp_path / "data", demo_document(AS_OF)).close()
     with TestClient(create_app(tmp_path / "data", as_of=AS_OF)) as client:

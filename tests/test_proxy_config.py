@@ -45,6 +45,12 @@ def test_the_default_preview_of_a_loopback_service_stays_on_this_machine(proxied
         status, _, body = request(base, path)
         assert status == 404 and b"WTW Winkel" not in body, path
     assert request(service, "/preview/", headers={"Forwarded": "for=203.0.113.9"})[0] == 404
+    # A site whose name was made to point at 127.0.0.1 (DNS rebinding) comes under its own name.
+    port = service.rsplit(":", 1)[1]
+    for name in ("attacker.example", f"attacker.example:{port}", f"127.0.0.1.nip.io:{port}"):
+        assert request(service, "/preview/wtw-winkel", headers={"Host": name})[0] == 404, name
+    for name in (f"localhost:{port}", f"127.0.0.1:{port}", "localhost"):
+        assert request(service, "/preview/", headers={"Host": name})[0] == 200, name
 
 
 def test_a_client_that_never_finishes_its_headers_is_cut(proxied):

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from widget_templates import TEMPLATES_DIR
 
@@ -243,8 +243,10 @@ def allow(request: Request) -> str | None:
     Returns the token to remember in a cookie when it came in the query.
     """
     mode = service_of(request).preview
-    if mode == LOCAL:
-        mode = "off" if any(name in request.headers for name in PROXY_HEADERS) else "on"
+    if mode == LOCAL:  # this machine's own browser: not through a proxy, not under another name
+        # (a site whose name was made to point at 127.0.0.1, DNS rebinding, sends its own Host)
+        proxied = any(name in request.headers for name in PROXY_HEADERS)
+        mode = "off" if proxied or request.url.hostname not in LOOPBACK_HOSTS else "on"
     if mode == "off":
         raise NotFound()
     if mode == "on":
@@ -258,9 +260,14 @@ def allow(request: Request) -> str | None:
     raise PreviewForbidden()
 
 
-def remember(response: Response, token: str | None) -> Response:
-    if token is not None:
-        response.set_cookie(TOKEN_COOKIE, token, path="/preview", httponly=True, samesite="strict")
+def without_token(request: Request, token: str) -> Response:
+    """A token that came in the address is kept in a cookie, and the browser sent to the same
+    page without it (303): the address bar, the history and later requests' logs keep no token."""
+    query = urlencode([(key, value) for key, value in request.query_params.multi_items() if key != "token"])
+    response = RedirectResponse(request.url.path + (f"?{query}" if query else ""), status_code=303)
+    response.headers.update(response_headers("preview"))
+    secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+    response.set_cookie(TOKEN_COOKIE, token, path="/preview", httponly=True, samesite="strict", secure=secure)
     return response
 
 
@@ -280,16 +287,20 @@ def public_base(request: Request) -> tuple[str, bool]:
 
 def preview_index(request: Request) -> Response:
     token = allow(request)
+    if token is not None:
+        return without_token(request, token)
     service = service_of(request)
     as_of = service.as_of()
     rows = [(shop, service.standing(shop, version, as_of)) for shop, version in service.shops().values()]
     rows.sort(key=lambda row: row[0].id)
     html = _env().get_template("preview_index.html").render(rows=rows, format_score=format_score)
-    return remember(HTMLResponse(html, headers=response_headers("preview")), token)
+    return HTMLResponse(html, headers=response_headers("preview"))
 
 
 def preview_shop(request: Request) -> Response:
     token = allow(request)
+    if token is not None:
+        return without_token(request, token)
     service = service_of(request)
     shop, version = service.shop(request.path_params["shop"])
     query, widget, locale = _choices(request, shop)
@@ -352,9 +363,13 @@ def preview_shop(request: Request) -> Response:
         "placeholder_url": live_placeholder and not static,
         "static_placeholder": static_placeholder,
         "cdn": typed_cdn if typed_cdn.strip() else service.static_url,
+        # typed (or given in a link), not the service's --static-url: the page says where to before a copy
+        "typed_base": base_url
+        if static and not cdn_problem and typed_cdn.strip() and base_url != service.static_url
+        else "",
     }
     html = _env().get_template("preview.html").render(context)
-    return remember(HTMLResponse(html, status_code=400 if errors else 200, headers=response_headers("preview")), token)
+    return HTMLResponse(html, status_code=400 if errors else 200, headers=response_headers("preview"))
 
 
 def preview_asset(request: Request) -> Response:
