@@ -48,8 +48,10 @@ CASES = [
     (date(2026, 1, 23), "nl", "10 maanden geleden"),  # counted in the score, never "1 jaar"
     (date(2026, 1, 23), "de", "vor 10 Monaten"),
     (date(2025, 11, 24), "nl", "11 maanden geleden"),  # 364 days
-    (date(2025, 11, 23), "nl", "1 jaar geleden"),  # exactly 12 calendar months
-    (date(2025, 11, 23), "de", "vor 1 Jahr"),
+    (date(2025, 11, 23), "nl", "12 maanden geleden"),  # exactly 12: the window's first day, counted
+    (date(2025, 11, 23), "de", "vor 12 Monaten"),
+    (date(2025, 11, 22), "nl", "1 jaar geleden"),  # a day more
+    (date(2025, 11, 22), "de", "vor 1 Jahr"),
     (date(2024, 11, 24), "en", "1 year ago"),
     (date(2024, 11, 23), "en", "2 years ago"),
     (date(2024, 11, 23), "de", "vor 2 Jahren"),

@@ -96,7 +96,13 @@ def test_ago_patterns_by_unit_and_plural_category(locale, patterns):
     [
         (date(2026, 1, 31), date(2026, 2, 28), (1, "month")),  # a month from the 31st ends on the 28th
         (date(2026, 1, 31), date(2026, 2, 27), (3, "week")),  # 27 days
-        (date(2024, 2, 29), date(2025, 2, 28), (1, "year")),
+        (date(2024, 2, 29), date(2025, 2, 28), (12, "month")),  # inside the 12 months from 2024-02-28
+        (date(2024, 2, 28), date(2025, 2, 28), (12, "month")),  # their first day: counted, never a year
+        (date(2024, 2, 27), date(2025, 2, 28), (1, "year")),
+        (date(2025, 11, 23), date(2026, 11, 23), (12, "month")),
+        (date(2025, 11, 22), date(2026, 11, 23), (1, "year")),
+        (date(2027, 2, 28), date(2028, 2, 29), (12, "month")),  # 2028-02-29's twelve months start on 2027-02-28
+        (date(2027, 2, 27), date(2028, 2, 29), (1, "year")),
         (date(2024, 2, 29), date(2025, 2, 27), (11, "month")),
         (date(2026, 11, 22), date(2026, 11, 23), (1, "day")),
         (date(2026, 11, 17), date(2026, 11, 23), (6, "day")),

@@ -500,7 +500,8 @@ def test_default_token_formats(platforms, formats):
             {"trustpilot", "trusted shops", "google", "kiyoh", "the feedback company"},
         ),
         ("native", ("native",), set()),
-        ("native,trustpilot-business-unit", ("native", "trustpilot-business-unit"), {"trustpilot"}),
+        ("native,trustpilot-business-unit", ("native", "trustpilot-business-unit"), set()),  # a score, no review
+        ("trustpilot,trustpilot-business-unit", ("trustpilot", "trustpilot-business-unit"), {"trustpilot"}),
         ("", (), set()),
     ],
 )

@@ -426,6 +426,14 @@ def test_a_token_pushes_only_the_formats_it_names(any_service):
         },
         {"line": None, "item": "reviews[5]", "id": "n-google-2", "reason": no_google.replace("'Google'", "' google'")},
     ]
+    # The business unit format brings a TrustScore, no review: no native Trustpilot review either.
+    score_only = token_for(data, "wtw-winkel", "--formats", "native,trustpilot-business-unit")
+    status, _, answer = push(
+        base, score_only, json.dumps({"reviews": [review(id="n-tp-3", platform="Trustpilot")]}).encode()
+    )
+    assert (status, answer.get("accepted")) == (200, 0), answer
+    assert answer["rejected"][0]["reason"] == no_google.replace("'Google'", "'Trustpilot'")
+    assert push(base, score_only, unit, fmt="trustpilot-business-unit")[0] == 200
     # A new token without --formats: native, and the formats of the platforms the shop has.
     status, _, answer = push(base, tokens["other"], page, shop="greenvent", fmt="trustpilot")
     assert status == 403 and "it may push native)" in answer["error"]

@@ -51,7 +51,10 @@
       var y = +p[1], m = p[2] - 1, day = +p[3], days = Math.round((Date.UTC(ny, nm, nd) - Date.UTC(y, m, day)) / 864e5);
       // completed months: the same day of this month (the month's last if it has none) has come
       var months = (ny - y) * 12 + nm - m - (Math.min(day, new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate()) > nd ? 1 : 0);
-      var unit = days < 7 ? "day" : months < 1 ? "week" : months < 12 ? "month" : "year";
+      // twelve months, and the day still inside the twelve months up to today (its first day: the
+      // month's last where it has none), are "12 months": a review counted is never "1 year ago"
+      var first = Date.UTC(ny - 1, nm, Math.min(nd, new Date(Date.UTC(ny - 1, nm + 1, 0)).getUTCDate()));
+      var unit = days < 7 ? "day" : months < 1 ? "week" : months < 12 || (months == 12 && Date.UTC(y, m, day) >= first) ? "month" : "year";
       var n = { day: days, week: Math.floor(days / 7), month: months, year: Math.floor(months / 12) }[unit];
       times[t].textContent = days < 1 ? ago.today : ago[unit][plural ? plural.select(n) : n > 1 ? "other" : "one"].replace("{0}", n);
     }

@@ -67,6 +67,8 @@ def elapsed(day: date, as_of: date) -> tuple[int, Unit] | None:
 
     1-6 days; then completed weeks while less than a calendar month has passed; then completed
     calendar months while less than twelve; then completed years. 364 days ago is 11 months.
+    Exactly twelve is still "12 months" where the day is inside the 12 months up to `as_of` (the
+    window's first day, both ends inclusive): a review counted in the score is never "1 year ago".
     """
     days = (as_of - day).days
     if days <= 0:
@@ -78,7 +80,7 @@ def elapsed(day: date, as_of: date) -> tuple[int, Unit] | None:
         months -= 1
     if months == 0:
         return days // 7, "week"
-    if months < 12:
+    if months < 12 or (months == 12 and day >= add_months(as_of, -12)):
         return months, "month"
     return months // 12, "year"
 

@@ -628,8 +628,12 @@ def token_formats(stored: str) -> tuple[str, ...]:
 
 
 def token_platforms(formats: Iterable[str]) -> frozenset[str]:
-    """The platforms (casefolded) whose reviews a token with these formats may write."""
-    return frozenset(FORMAT_PLATFORMS[name].casefold() for name in formats if name in FORMAT_PLATFORMS)
+    """The platforms (casefolded) whose reviews a token with these formats may write: those of
+    its review formats. The business unit format brings a TrustScore and no review, so it lets
+    a native push write no Trustpilot review."""
+    return frozenset(
+        FORMAT_PLATFORMS[name].casefold() for name in formats if name in FORMAT_PLATFORMS and name != BUSINESS_UNIT
+    )
 
 
 def platform_needs_format(platform: str) -> bool:
