@@ -98,7 +98,7 @@ def write_top(
         manifest["shard"] = str(shard)
     text = json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
     writer.write("manifest.json", text.encode(), twins=False)
-    writer.drop_stale(site.get("stale", ()))  # twins the old manifest listed, no longer the new one's
+    writer.drop_stale(site["stale"])  # twins the old manifest listed, no longer the new one's
     writer.changed.discard("manifest.json")
     return {**manifest, "changed": sorted(writer.changed | set(site["changed"]))}
 

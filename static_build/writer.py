@@ -70,10 +70,10 @@ class Writer:
             for suffix, coding in self.twins:
                 self._put(f"{relative}.{suffix}", compress(body, coding))
 
-    def drop_stale(self, names: Iterable[str] | None = None) -> None:
-        """Remove the twins `write` left for later (or `names`): call it once the manifest that
+    def drop_stale(self, names: Iterable[str]) -> None:
+        """Remove twins `write` left for later (its `stale`): call it once the manifest that
         listed them is replaced, so a reader of the old manifest finds every file it lists."""
-        for relative in self.stale if names is None else names:
+        for relative in names:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._path(relative))
 

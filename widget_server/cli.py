@@ -51,15 +51,20 @@ def as_of_date(value: str) -> date:
     return day
 
 
-def days(value: str) -> float:
-    """A number of days (or hours) a command takes: finite, not negative, at most ten years' worth."""
+def _number(value: str, fits: Callable[[float], bool], wanted: str) -> float:
+    """`value` read as a number that `fits` (NaN fits no comparison), else one line naming `wanted`."""
     try:
         number = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0 <= number <= MAX_DAYS:  # NaN fails this too
-        raise argparse.ArgumentTypeError(f"not a number from 0 to {MAX_DAYS:,}: {value!r}")
+    if not fits(number):
+        raise argparse.ArgumentTypeError(f"not a number {wanted}: {value!r}")
     return number
+
+
+def days(value: str) -> float:
+    """A number of days (or hours) a command takes: finite, not negative, at most ten years' worth."""
+    return _number(value, lambda n: 0 <= n <= MAX_DAYS, f"from 0 to {MAX_DAYS:,}")
 
 
 def language_tag(value: str) -> str:
@@ -75,13 +80,7 @@ MAX_TIMEOUT = 600.0  # seconds: one request of a platform's API, at most ten min
 
 def seconds(value: str) -> float:
     """A request's timeout in seconds: more than 0, at most MAX_TIMEOUT."""
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 0 < number <= MAX_TIMEOUT:  # NaN fails this too
-        raise argparse.ArgumentTypeError(f"not a number of seconds above 0 and at most {MAX_TIMEOUT:g}: {value!r}")
-    return number
+    return _number(value, lambda n: 0 < n <= MAX_TIMEOUT, f"of seconds above 0 and at most {MAX_TIMEOUT:g}")
 
 
 def _default_as_of() -> date:

@@ -68,10 +68,12 @@ def last_change(as_of: date, newest_given: date | None, newest_before_window: da
     reviews `as_of`'s holds, and the same are given by then, so every figure is the same; a
     document that names its day names that one. A shop with neither is made for `as_of`.
     """
+    if made_each_day(newest_given, newest_before_window):
+        return as_of
     days = [day for day in (newest_given,) if day is not None]
     if newest_before_window is not None:
         days.append(window_exit(newest_before_window))
-    found = max(days, default=as_of)
+    found = max(days)
     if found > as_of:
         raise ValueError("the facts must be those of as_of")
     return found
