@@ -54,6 +54,25 @@ def test_bad_options_keep_the_form_as_typed_and_the_last_good_widget(browser, ba
     page.close()
 
 
+def test_an_earlier_answer_that_comes_later_never_undoes_the_last_choice(browser, base):
+    """Leaving a field asks for the preview, and so does "Update preview" a moment later: the
+    first answer, come last, showed the older form's result (make test failed on it once)."""
+    page = browser.new_page()
+    page.goto(f"{base}/preview/wtw-winkel?widget=carousel&theme=dark")
+    page.frame_locator("iframe.desktop").locator(".w.carousel").wait_for()
+    page.evaluate(
+        """() => { const real = window.fetch; let n = 0;
+          window.fetch = (...a) => n++ === 0 ? new Promise(r => setTimeout(r, 1500)).then(() => real(...a)) : real(...a); }"""
+    )
+    page.get_by_label("Reviews in carousel").fill("500")
+    page.get_by_label("Languages").fill("nl,")  # leaving the count: the first ask, answered late
+    page.get_by_role("button", name="Update preview").click()
+    expect(page.get_by_role("alert")).to_contain_text("lang must list up to 20 language tags")
+    page.wait_for_timeout(2000)  # the first answer has come by now
+    expect(page.get_by_role("alert")).to_contain_text("lang must list up to 20 language tags")
+    page.close()
+
+
 def test_for_static_files_the_preview_offers_variants_instead_of_filters(browser, base):
     page = browser.new_page()
     page.goto(f"{base}/preview/wtw-winkel?widget=carousel&stars=5")

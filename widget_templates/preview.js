@@ -24,11 +24,16 @@
     });
   }
 
+  // Each change asks again; only the last asked may show (an earlier answer that comes later,
+  // say of a field left just before "Update preview", would undo the newer choice).
+  var asked = 0;
   function refresh() {
     var url = form.getAttribute("action") + "?" + new URLSearchParams(new FormData(form)).toString();
+    var ticket = ++asked;
     fetch(url, { headers: { Accept: "text/html" } })
       .then(function (response) { return response.text(); })
       .then(function (html) {
+        if (ticket !== asked) return;
         var parsed = new DOMParser().parseFromString(html, "text/html");
         var fresh = parsed.getElementById("result"), which = parsed.getElementById("which");
         if (!fresh) return;
